@@ -1,0 +1,98 @@
+import Foundation
+
+/// The whole effective configuration of GongSpool: one value tree with defaults,
+/// decoded from YAML by ``ConfigurationLoader``. Every key is documented in
+/// `docs/configuration.md`.
+public struct Configuration: Sendable, Equatable {
+    /// Where recordings come from and what happens to them afterwards.
+    public var spool = SpoolSettings()
+    /// How to reach Gong and how hard to use it.
+    public var gong = GongSettings()
+    /// Backoff for retryable failures.
+    public var retry = RetrySettings()
+    /// Where the state database lives.
+    public var state = StateSettings()
+    /// Gong request fields merged under every sidecar (the sidecar wins).
+    public var defaults: JSONValue = .object([:])
+
+    /// A configuration with every default.
+    public init() {}
+}
+
+/// What to do with a recording's files once Gong has it.
+public enum AfterUpload: String, Sendable, Equatable, CaseIterable {
+    /// Leave both files where they are.
+    case keep
+    /// Move audio and sidecar under `spool.archiveDirectory`, keeping the relative path.
+    case archive
+    /// Delete audio and sidecar.
+    case delete
+}
+
+/// `spool.*` keys.
+public struct SpoolSettings: Sendable, Equatable {
+    /// The spool directory (required by `run`).
+    public var directory: String = ""
+    /// Whether sub-directories are scanned too.
+    public var recursive = false
+    /// How long size and mtime must stay unchanged before a file counts as complete.
+    public var settleSeconds = 10.0
+    /// Time between two scans.
+    public var pollIntervalSeconds = 5.0
+    /// How long an audio file may wait for its sidecar (or the reverse) before it is `orphaned`.
+    public var orphanAfterMinutes = 60.0
+    /// What happens to the files of a `done` recording.
+    public var afterUpload = AfterUpload.keep
+    /// Target of `afterUpload: archive`.
+    public var archiveDirectory: String?
+
+    /// Defaults.
+    public init() {}
+}
+
+/// `gong.*` keys.
+public struct GongSettings: Sendable, Equatable {
+    /// The company's API base URL, e.g. `https://us-12345.api.gong.io`.
+    public var baseURL: String = ""
+    /// File holding the access key (first line).
+    public var accessKeyFile: String?
+    /// File holding the access key secret (first line).
+    public var accessKeySecretFile: String?
+    /// Requests per second shared by every request GongSpool makes.
+    public var requestsPerSecond = 3.0
+    /// Requests per UTC day.
+    public var dailyRequestLimit = 10_000
+    /// Media uploads in flight at once.
+    public var maxConcurrentUploads = 2
+    /// TCP/TLS connect timeout.
+    public var connectTimeoutSeconds = 10.0
+    /// Time allowed for a response once a request has been sent.
+    public var readTimeoutSeconds = 60.0
+    /// Slowest upload rate tolerated; sizes a media upload's whole-request deadline.
+    public var minUploadBytesPerSecond = 256_000.0
+
+    /// Defaults.
+    public init() {}
+}
+
+/// `retry.*` keys.
+public struct RetrySettings: Sendable, Equatable {
+    /// Smallest backoff ceiling, for the first retry.
+    public var initialBackoffSeconds = 30.0
+    /// Largest backoff.
+    public var maxBackoffSeconds = 3600.0
+    /// After this long without success a recording is `held`.
+    public var giveUpAfterHours = 72.0
+
+    /// Defaults.
+    public init() {}
+}
+
+/// `state.*` keys.
+public struct StateSettings: Sendable, Equatable {
+    /// Path of the SQLite state database.
+    public var database = "/var/lib/gongspool/state.sqlite"
+
+    /// Defaults.
+    public init() {}
+}

@@ -1,0 +1,34 @@
+/// Why a configuration cannot be used. Every case names the file or key at fault.
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read.
+    case unreadable(path: String, reason: String)
+    /// The file is not valid YAML, or its top level is not a mapping.
+    case syntax(path: String, detail: String)
+    /// A key GongSpool does not know (often a typo).
+    case unknownKey(String)
+    /// A key with a value of the wrong type or out of range.
+    case invalid(key: String, message: String)
+    /// A required key is missing.
+    case missing(key: String, hint: String)
+
+    /// A stable, value-free code for logs and metrics.
+    public var code: String {
+        switch self {
+        case .unreadable: "config_unreadable"
+        case .syntax: "config_syntax"
+        case .unknownKey: "config_unknown_key"
+        case .invalid: "config_invalid"
+        case .missing: "config_missing"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read configuration \(path): \(reason)"
+        case .syntax(let path, let detail): "configuration \(path) is not valid YAML: \(detail)"
+        case .unknownKey(let key): "\(key): unknown key"
+        case .invalid(let key, let message): "\(key): \(message)"
+        case .missing(let key, let hint): "\(key): required, \(hint)"
+        }
+    }
+}

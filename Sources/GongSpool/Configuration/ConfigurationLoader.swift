@@ -1,0 +1,83 @@
+import Foundation
+import Yams
+
+/// Reads a ``Configuration`` from YAML, strictly: unknown keys and values of the wrong
+/// type are errors that name the key, so a typo never silently becomes a default.
+public enum ConfigurationLoader {
+    /// The path used when neither `--config` nor `GONGSPOOL_CONFIG` says otherwise.
+    public static let defaultPath = "/etc/gongspool/gongspool.yaml"
+
+    /// Picks the configuration path: the explicit one, else `GONGSPOOL_CONFIG`, else ``defaultPath``.
+    public static func resolvePath(explicit: String?, environment: [String: String]) -> String {
+        explicit ?? environment["GONGSPOOL_CONFIG"] ?? defaultPath
+    }
+
+    /// Loads and checks the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "no such file, no permission, or not UTF-8")
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    /// Parses YAML text; `path` only labels errors.
+    public static func parse(yaml text: String, path: String = "<config>") throws(ConfigurationError) -> Configuration {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw .syntax(path: path, detail: String(describing: error))
+        }
+        guard let document else { return Configuration() }
+        guard let root = document as? [String: Any] else {
+            throw .syntax(path: path, detail: "the top level must be a mapping of sections (spool:, gong:, …)")
+        }
+        var config = Configuration()
+        let top = ConfigSection(root, prefix: "")
+        try top.allowOnly(["spool", "gong", "retry", "state", "defaults"])
+        if let spool = try top.section("spool") {
+            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory"])
+            try spool.string("directory").map { config.spool.directory = $0 }
+            try spool.bool("recursive").map { config.spool.recursive = $0 }
+            try spool.number("settleSeconds", min: 0).map { config.spool.settleSeconds = $0 }
+            try spool.number("pollIntervalSeconds", min: 0.05).map { config.spool.pollIntervalSeconds = $0 }
+            try spool.number("orphanAfterMinutes", min: 0).map { config.spool.orphanAfterMinutes = $0 }
+            try spool.choice("afterUpload", AfterUpload.self).map { config.spool.afterUpload = $0 }
+            try spool.string("archiveDirectory").map { config.spool.archiveDirectory = $0 }
+        }
+        if let gong = try top.section("gong") {
+            try gong.allowOnly(["baseURL", "accessKeyFile", "accessKeySecretFile", "requestsPerSecond", "dailyRequestLimit",
+                                "maxConcurrentUploads", "connectTimeoutSeconds", "readTimeoutSeconds", "minUploadBytesPerSecond"])
+            try gong.string("baseURL").map { config.gong.baseURL = $0 }
+            try gong.string("accessKeyFile").map { config.gong.accessKeyFile = $0 }
+            try gong.string("accessKeySecretFile").map { config.gong.accessKeySecretFile = $0 }
+            try gong.number("requestsPerSecond", min: 0.01).map { config.gong.requestsPerSecond = $0 }
+            try gong.integer("dailyRequestLimit", min: 1).map { config.gong.dailyRequestLimit = $0 }
+            try gong.integer("maxConcurrentUploads", min: 1).map { config.gong.maxConcurrentUploads = $0 }
+            try gong.number("connectTimeoutSeconds", min: 0.1).map { config.gong.connectTimeoutSeconds = $0 }
+            try gong.number("readTimeoutSeconds", min: 0.1).map { config.gong.readTimeoutSeconds = $0 }
+            try gong.number("minUploadBytesPerSecond", min: 1).map { config.gong.minUploadBytesPerSecond = $0 }
+        }
+        if let retry = try top.section("retry") {
+            try retry.allowOnly(["initialBackoffSeconds", "maxBackoffSeconds", "giveUpAfterHours"])
+            try retry.number("initialBackoffSeconds", min: 0).map { config.retry.initialBackoffSeconds = $0 }
+            try retry.number("maxBackoffSeconds", min: 0).map { config.retry.maxBackoffSeconds = $0 }
+            try retry.number("giveUpAfterHours", min: 0).map { config.retry.giveUpAfterHours = $0 }
+        }
+        if let state = try top.section("state") {
+            try state.allowOnly(["database"])
+            try state.string("database").map { config.state.database = $0 }
+        }
+        if let defaults = root["defaults"] {
+            guard case .object = ConfigSection.json(defaults) else {
+                throw .invalid(key: "defaults", message: "expected a mapping of Gong request fields")
+            }
+            config.defaults = ConfigSection.json(defaults)
+        }
+        try ConfigurationChecks.validate(config)
+        return config
+    }
+}

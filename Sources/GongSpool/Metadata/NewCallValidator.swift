@@ -1,0 +1,81 @@
+import Foundation
+
+/// Validates a Gong "Add New Call" request body: the JSON Schema in
+/// ``NewCallSchemaText`` plus the cross-field rules of the Gong reference (§4.5)
+/// and the limits GongSpool sets on top (see `docs/request.md`).
+public struct NewCallValidator: Sendable {
+    /// Longest `title` accepted, in UTF-16 units (an integrator-proven safe bound; Gong documents none).
+    public static let maxTitleLength = 1024
+    /// Longest `customData` accepted, in UTF-16 units (Gong documents no limit; keeps runaway sidecars out).
+    public static let maxCustomDataLength = 65_536
+    /// Longest `purpose` / `disposition`, counted in UTF-16 units like Gong's Java back end.
+    public static let maxShortTextLength = 255
+
+    private let schema: SchemaValidator
+
+    /// The request schema, parsed once.
+    public static let schemaDocument: JSONValue = {
+        (try? JSONValue.parse(Data(NewCallSchemaText.json.utf8))) ?? .object([:])
+    }()
+
+    /// Creates a validator using the embedded Gong schema.
+    public init() {
+        schema = SchemaValidator(schema: Self.schemaDocument)
+    }
+
+    /// Every issue in `request`; empty when it may be sent.
+    ///
+    /// - Parameter mediaUpload: `true` when GongSpool will PUT the media itself,
+    ///   which rules out `downloadMediaUrl` (reference §4.5 rule 3).
+    public func validate(_ request: JSONValue, mediaUpload: Bool = true) -> [ValidationIssue] {
+        var issues = schema.validate(request)
+        guard case .object(let body) = request else { return issues }
+        issues += crossFieldIssues(body, mediaUpload: mediaUpload)
+        return issues
+    }
+
+    private func crossFieldIssues(_ body: [String: JSONValue], mediaUpload: Bool) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        let parties = body["parties"]?.arrayValue ?? []
+        // Rule 1: a party for the primary user.
+        if case .string(let primary)? = body["primaryUser"], !parties.isEmpty,
+           !parties.contains(where: { $0["userId"] == .string(primary) }) {
+            issues.append(ValidationIssue(path: "primaryUser", message: "no party has userId \"\(primary)\": Gong needs a party for the primary user"))
+        }
+        // Rule 2: speech segments reference known parties.
+        let partyIds = Set(parties.compactMap { $0["partyId"]?.stringValue })
+        let segments = body["speakersTimeline"]?["speechSegments"]?.arrayValue ?? []
+        for (i, segment) in segments.enumerated() {
+            let path = "speakersTimeline.speechSegments[\(i)]"
+            for (j, id) in (segment["partyIds"]?.arrayValue ?? []).enumerated() {
+                if let id = id.stringValue, !partyIds.contains(id) {
+                    issues.append(ValidationIssue(path: "\(path).partyIds[\(j)]", message: "no party has partyId \"\(id)\""))
+                }
+            }
+            if let from = segment["fromTime"]?.doubleValue, let to = segment["toTime"]?.doubleValue, to < from {
+                issues.append(ValidationIssue(path: "\(path).toTime", message: "ends before it starts (fromTime \(Int(from)) > toTime \(Int(to)))"))
+            }
+        }
+        // Rule 3: media either pulled by Gong or pushed by us, never both.
+        if mediaUpload, body["downloadMediaUrl"] != nil {
+            issues.append(ValidationIssue(path: "downloadMediaUrl", message: "not allowed: GongSpool uploads the media itself (PUT /v2/calls/{id}/media)"))
+        }
+        // Rule 4: sane times.
+        if let start = body["scheduledStart"]?.stringValue.flatMap(ISOTimestamp.parse),
+           let end = body["scheduledEnd"]?.stringValue.flatMap(ISOTimestamp.parse), end < start {
+            issues.append(ValidationIssue(path: "scheduledEnd", message: "is before scheduledStart"))
+        }
+        // Rule 5: lengths as Gong counts them (UTF-16 units), and our own bounds.
+        let limits = [("purpose", Self.maxShortTextLength), ("disposition", Self.maxShortTextLength),
+                      ("title", Self.maxTitleLength), ("customData", Self.maxCustomDataLength)]
+        for (key, limit) in limits {
+            guard let text = body[key]?.stringValue, text.utf16.count > limit else { continue }
+            // The schema's maxLength (code points) already reported the grossly long ones.
+            let reportedBySchema = limit == Self.maxShortTextLength && text.unicodeScalars.count > limit
+            if !reportedBySchema {
+                issues.append(ValidationIssue(path: key, message: "longer than \(limit) characters (found \(text.utf16.count) UTF-16 units)"))
+            }
+        }
+        return issues
+    }
+}

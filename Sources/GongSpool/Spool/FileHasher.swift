@@ -1,0 +1,31 @@
+import Crypto
+
+/// Streaming SHA-256 of a spool file in fixed-size chunks: constant memory for any size.
+public enum FileHasher {
+    /// Chunk size for reads.
+    public static let chunkSize = 1 << 20
+
+    /// The lowercase hex SHA-256 of the first `file.size` bytes of `file`.
+    public static func sha256(of file: SpoolFile) throws(SpoolFileError) -> String {
+        var hasher = SHA256()
+        var offset: Int64 = 0
+        while offset < file.size {
+            let chunk = try file.read(at: offset, count: Int(min(Int64(chunkSize), file.size - offset)))
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+            offset += Int64(chunk.count)
+        }
+        return hex(hasher.finalize())
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,40 @@
+/// A regular file found in the spool, as `lstat` saw it.
+public struct SpoolEntry: Sendable, Equatable {
+    /// Path relative to the spool root, `/`-separated.
+    public var relativePath: String
+    /// Size in bytes.
+    public var size: Int64
+    /// Modification time, nanoseconds since the epoch.
+    public var mtimeNs: Int64
+    /// Inode number.
+    public var inode: Int64
+
+    /// The extension after the last dot of the file name, without the dot ("" if none).
+    public var fileExtension: String {
+        let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[name.index(after: dot)...])
+    }
+
+    /// The path without its extension: the key that pairs audio and sidecar.
+    public var stem: String {
+        let ext = fileExtension
+        return ext.isEmpty ? relativePath : String(relativePath.dropLast(ext.count + 1))
+    }
+}
+
+/// Something the scanner saw and did not take, with why (logged once as a warning).
+public struct SkippedEntry: Sendable, Equatable {
+    /// Path relative to the spool root.
+    public var relativePath: String
+    /// Why it was skipped.
+    public var reason: String
+}
+
+/// One pass over the spool.
+public struct ScanResult: Sendable {
+    /// Regular files.
+    public var entries: [SpoolEntry] = []
+    /// Things not taken, with reasons.
+    public var skipped: [SkippedEntry] = []
+}

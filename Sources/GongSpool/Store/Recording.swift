@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// One row of the `recordings` table: a recording (audio + sidecar sharing a stem) and
+/// everything known about its delivery. Only the row that owns a `clientUniqueId` carries it
+/// (the column is UNIQUE), so Gong can never be asked to create the same id twice.
+public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "recordings"
+
+    /// Row id.
+    public var id: Int64?
+    /// Path relative to the spool without extension; pairs audio and sidecar.
+    public var stem: String
+    /// The Gong `clientUniqueId`, once the row owns it.
+    public var clientUniqueId: String?
+    /// Lifecycle state.
+    public var state: RecordingState
+    /// Why the row is in its state, for operators.
+    public var reason: String?
+    /// Audio file, relative to the spool.
+    public var audioPath: String?
+    /// Sidecar file, relative to the spool.
+    public var sidecarPath: String?
+    /// Detected media format.
+    public var mediaKind: String?
+    /// Audio size in bytes.
+    public var size: Int64?
+    /// Audio mtime, nanoseconds since the epoch.
+    public var mtimeNs: Int64?
+    /// Audio inode.
+    public var inode: Int64?
+    /// Sidecar size in bytes.
+    public var sidecarSize: Int64?
+    /// Sidecar mtime, nanoseconds since the epoch.
+    public var sidecarMtimeNs: Int64?
+    /// SHA-256 of the audio, hex.
+    public var sha256: String?
+    /// The exact `POST /v2/calls` body, re-sent byte for byte after a crash.
+    public var requestJSON: String?
+    /// Gong's callId once known.
+    public var callId: String?
+    /// Requests attempted for this recording.
+    public var attempts: Int
+    /// When a `waiting` recording may be tried again.
+    public var nextAttemptAt: Date?
+    /// Stable code of the last error.
+    public var lastErrorCode: String?
+    /// Message of the last error.
+    public var lastErrorMessage: String?
+    /// When intake first saw the files.
+    public var firstSeenAt: Date
+    /// Since when the files' size and mtime are unchanged.
+    public var stableSince: Date
+    /// First delivery attempt, for `retry.giveUpAfterHours`.
+    public var firstAttemptAt: Date?
+    /// Row creation.
+    public var createdAt: Date
+    /// Last change.
+    public var updatedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// A fresh `pending` row.
+    public init(stem: String, now: Date) {
+        self.stem = stem
+        self.state = .pending
+        self.attempts = 0
+        self.firstSeenAt = now
+        self.stableSince = now
+        self.createdAt = now
+        self.updatedAt = now
+    }
+}
+
+/// One row of the append-only `transitions` table.
+public struct Transition: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "transitions"
+
+    /// Row id.
+    public var id: Int64?
+    /// The recording.
+    public var recordingId: Int64
+    /// When.
+    public var at: Date
+    /// Previous state (`nil` for the first).
+    public var fromState: RecordingState?
+    /// New state.
+    public var toState: RecordingState
+    /// Why.
+    public var reason: String?
+    /// Stable error code, if an error caused it.
+    public var errorCode: String?
+    /// Attempt number at the time.
+    public var attempt: Int
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,50 @@
+/// Where a recording is in its life. Persisted by name in the `state` column.
+///
+/// ```
+/// pending → ready → creating → created → uploading → uploaded → done
+///             ↘ waiting (retry later) ↗      held (needs a person)
+/// rejected (invalid input) · orphaned (half a pair) · duplicate (already known)
+/// ```
+public enum RecordingState: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Seen; waiting for the files to settle and pair up.
+    case pending
+    /// Settled, hashed, request built and valid; queued for sending.
+    case ready
+    /// The create POST may be on the wire.
+    case creating
+    /// Gong answered with a callId; media not yet sent.
+    case created
+    /// The media PUT may be on the wire.
+    case uploading
+    /// Gong has the media; the after-upload action is pending.
+    case uploaded
+    /// Finished.
+    case done
+    /// A retryable failure; `nextAttemptAt` says when to try again.
+    case waiting
+    /// Needs a person (credentials, user not enabled, content conflict, gave up).
+    case held
+    /// Invalid input; never sent.
+    case rejected
+    /// Half a pair past the orphan timeout.
+    case orphaned
+    /// Same clientUniqueId and content as a recording already known; not sent again.
+    case duplicate
+
+    /// States in which the files belong to the delivery queue rather than to intake.
+    public var isInFlight: Bool {
+        switch self {
+        case .ready, .creating, .created, .uploading, .uploaded, .waiting, .held: true
+        default: false
+        }
+    }
+
+    /// States intake may re-evaluate when the files change.
+    public var isIntake: Bool {
+        self == .pending || self == .rejected || self == .orphaned
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

@@ -1,0 +1,57 @@
+import GRDB
+
+extension StateStore {
+    /// Versioned schema. Never edit a shipped migration: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE recordings (
+                    id INTEGER PRIMARY KEY,
+                    stem TEXT NOT NULL,
+                    clientUniqueId TEXT UNIQUE,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    audioPath TEXT,
+                    sidecarPath TEXT,
+                    mediaKind TEXT,
+                    size INTEGER,
+                    mtimeNs INTEGER,
+                    inode INTEGER,
+                    sidecarSize INTEGER,
+                    sidecarMtimeNs INTEGER,
+                    sha256 TEXT,
+                    requestJSON TEXT,
+                    callId TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt DOUBLE,
+                    lastErrorCode TEXT,
+                    lastErrorMessage TEXT,
+                    firstSeenAt DOUBLE NOT NULL,
+                    stableSince DOUBLE NOT NULL,
+                    firstAttemptAt DOUBLE,
+                    createdAt DOUBLE NOT NULL,
+                    updatedAt DOUBLE NOT NULL
+                );
+                CREATE INDEX recordings_stem ON recordings(stem);
+                CREATE INDEX recordings_state ON recordings(state, nextAttemptAt);
+                CREATE TABLE transitions (
+                    id INTEGER PRIMARY KEY,
+                    recordingId INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+                    at DOUBLE NOT NULL,
+                    fromState TEXT,
+                    toState TEXT NOT NULL,
+                    reason TEXT,
+                    errorCode TEXT,
+                    attempt INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX transitions_recording ON transitions(recordingId, id);
+                CREATE TABLE dailyUsage (
+                    day TEXT PRIMARY KEY,
+                    requests INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The durable state of GongSpool: a SQLite database (system libsqlite3 through GRDB) in
+/// WAL mode with `synchronous=FULL`, so every committed transition survives a crash or power
+/// loss, and operator commands can read while the daemon writes.
+public struct StateStore: Sendable {
+    /// The connection pool (one writer, concurrent readers).
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public static func open(path: String, busyTimeoutSeconds: Double = 5) throws(StoreError) -> StateStore {
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(busyTimeoutSeconds)
+        config.prepareDatabase { db in
+            // Before the first table exists this makes the file incrementally vacuumable.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
+            try migrator.migrate(pool)
+            return StateStore(pool: pool, path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .open(path: path, underlying: String(describing: error))
+        }
+    }
+
+    /// Runs `body` in one write transaction.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(String(describing: error))
+        }
+    }
+
+    /// Runs `body` on a read snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(String(describing: error))
+        }
+    }
+
+    /// Closes the pool; further use throws.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// State-store failures.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The database could not be opened or migrated.
+    case open(path: String, underlying: String)
+    /// A statement failed (disk full, locked past the busy timeout, I/O error…).
+    case sqlite(String)
+    /// The recording is not in the state the caller expected (another actor moved it).
+    case unexpectedState(id: Int64, found: RecordingState)
+    /// No such recording.
+    case notFound(String)
+
+    /// A stable, value-free code.
+    public var code: String {
+        switch self {
+        case .open: "store_open"
+        case .sqlite: "store_sqlite"
+        case .unexpectedState: "store_unexpected_state"
+        case .notFound: "store_not_found"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .open(let path, let underlying): "cannot open state database \(path): \(underlying)"
+        case .sqlite(let message): "state database error: \(message)"
+        case .unexpectedState(let id, let found): "recording \(id) is \(found.rawValue), not in the expected state"
+        case .notFound(let what): "no recording \(what)"
+        }
+    }
+}

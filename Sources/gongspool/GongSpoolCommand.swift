@@ -1,0 +1,26 @@
+import ArgumentParser
+import GongSpool
+
+/// The `gongspool` command: argument parsing only; the work is in the GongSpool library.
+@main
+struct GongSpoolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gongspool",
+        abstract: "Uploads PBX call recordings from a spool directory to Gong, exactly once.",
+        subcommands: [CheckCommand.self, ValidateCommand.self]
+    )
+}
+
+/// Exit codes from sysexits.h, which scripts and systemd understand.
+enum ExitStatus {
+    /// EX_DATAERR: the input data was incorrect.
+    static let dataError: Int32 = 65
+    /// EX_UNAVAILABLE: a service is unavailable.
+    static let unavailable: Int32 = 69
+    /// EX_SOFTWARE: an internal error.
+    static let software: Int32 = 70
+    /// EX_TEMPFAIL: try again later.
+    static let tempFail: Int32 = 75
+    /// EX_CONFIG: configuration error.
+    static let config: Int32 = 78
+}
