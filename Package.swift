@@ -53,13 +53,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["GongSpool"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "GongSpoolTests",
-            dependencies: ["GongSpool"]
+            dependencies: ["GongSpool", "TestSupport"]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GongSpool", "GongSimulator"]
+            dependencies: ["GongSpool", "GongSimulator", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

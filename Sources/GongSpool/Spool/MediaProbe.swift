@@ -6,6 +6,13 @@ public struct MediaInfo: Sendable, Equatable {
     public var channels: Int?
     /// Duration in seconds, when the header tells.
     public var durationSeconds: Double?
+
+    /// Creates media info.
+    public init(kind: MediaKind, channels: Int? = nil, durationSeconds: Double? = nil) {
+        self.kind = kind
+        self.channels = channels
+        self.durationSeconds = durationSeconds
+    }
 }
 
 /// The verdict of ``MediaProbe``.

@@ -15,9 +15,9 @@ public struct StateStore: Sendable {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
         config.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
             // Before the first table exists this makes the file incrementally vacuumable.
             try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             let directory = (path as NSString).deletingLastPathComponent
@@ -25,6 +25,9 @@ public struct StateStore: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB picks NORMAL for WAL; FULL makes every commit durable across power loss.
+            // The pool keeps a single writer connection, so setting it once covers every write.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try migrator.migrate(pool)
             return StateStore(pool: pool, path: path)
         } catch let error as StoreError {

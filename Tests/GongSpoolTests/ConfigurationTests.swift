@@ -1,0 +1,83 @@
+import Foundation
+import GongSpool
+import Testing
+import TestSupport
+
+@Suite struct ConfigurationTests {
+    @Test func emptyFileGivesDefaults() throws {
+        let config = try ConfigurationLoader.parse(yaml: "")
+        #expect(config.gong.requestsPerSecond == 3)
+        #expect(config.gong.dailyRequestLimit == 10_000)
+        #expect(config.spool.afterUpload == .keep)
+    }
+
+    @Test func fullFileIsRead() throws {
+        let config = try ConfigurationLoader.parse(yaml: """
+            spool:
+              directory: /var/spool/asterisk/monitor
+              recursive: true
+              settleSeconds: 2.5
+              afterUpload: archive
+              archiveDirectory: /var/lib/gongspool/archive
+            gong:
+              baseURL: https://us-12345.api.gong.io/
+              maxConcurrentUploads: 4
+            retry:
+              giveUpAfterHours: 24
+            state:
+              database: /tmp/x.sqlite
+            defaults:
+              workspaceId: "623457276584334"
+              languageCode: en-US
+            """)
+        #expect(config.spool.recursive)
+        #expect(config.spool.settleSeconds == 2.5)
+        #expect(config.spool.afterUpload == .archive)
+        #expect(config.gong.maxConcurrentUploads == 4)
+        #expect(config.defaults["workspaceId"] == .string("623457276584334"))
+    }
+
+    @Test(arguments: [
+        ("spool:\n  setleSeconds: 3\n", "spool.setleSeconds"),
+        ("spool:\n  settleSeconds: soon\n", "spool.settleSeconds"),
+        ("spool:\n  afterUpload: shred\n", "spool.afterUpload"),
+        ("spool:\n  afterUpload: archive\n", "spool.archiveDirectory"),
+        ("gong:\n  baseURL: http://gong.example.com\n", "gong.baseURL"),
+        ("gong:\n  dailyRequestLimit: 0\n", "gong.dailyRequestLimit"),
+        ("retry:\n  initialBackoffSeconds: 60\n  maxBackoffSeconds: 10\n", "retry.maxBackoffSeconds"),
+        ("defaults: [1]\n", "defaults"),
+        ("metrics: {}\n", "metrics"),
+    ])
+    func badValuesNameTheKey(_ yaml: String, _ key: String) {
+        do {
+            _ = try ConfigurationLoader.parse(yaml: yaml)
+            Issue.record("expected an error for \(key)")
+        } catch {
+            #expect(error.description.hasPrefix(key + ":"), "\(error.description)")
+        }
+    }
+
+    @Test func plainHTTPIsAllowedForLoopbackOnly() throws {
+        #expect(try GongEndpoint(baseURL: "http://127.0.0.1:8080/").baseURL == "http://127.0.0.1:8080")
+        #expect(throws: ConfigurationError.self) { try GongEndpoint(baseURL: "http://10.0.0.1") }
+    }
+
+    @Test func credentialsPreferSystemdThenFilesThenEnvironment() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("creds/gong-access-key", text: "KEY1\n")
+        try dir.write("creds/gong-access-key-secret", text: "SECRET1\n")
+        try dir.write("k", text: "KEY2")
+        try dir.write("s", text: "SECRET2")
+        var gong = GongSettings()
+        gong.accessKeyFile = dir.file("k")
+        gong.accessKeySecretFile = dir.file("s")
+        let env = ["CREDENTIALS_DIRECTORY": dir.file("creds"), "GONG_ACCESS_KEY": "KEY3", "GONG_ACCESS_KEY_SECRET": "SECRET3"]
+        #expect(try Credentials.load(gong, environment: env).accessKey == "KEY1")
+        #expect(try Credentials.load(gong, environment: ["GONG_ACCESS_KEY": "KEY3", "GONG_ACCESS_KEY_SECRET": "SECRET3"]).accessKey == "KEY2")
+        let fromEnv = try Credentials.load(GongSettings(), environment: ["GONG_ACCESS_KEY": "KEY3", "GONG_ACCESS_KEY_SECRET": "SECRET3"])
+        #expect(fromEnv.accessKeySecret == "SECRET3")
+        #expect(!String(describing: fromEnv).contains("SECRET3"))
+        #expect(throws: ConfigurationError.self) { try Credentials.load(GongSettings(), environment: [:]) }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GongSpool
+import Logging
+
+/// A spool directory, a state database and an intake on a manual clock.
+public struct IntakeHarness: Sendable {
+    /// The spool.
+    public let spool: TemporaryDirectory
+    /// Holds the database.
+    public let stateDir: TemporaryDirectory
+    /// The store.
+    public let store: StateStore
+    /// The clock.
+    public let clock: ManualWallClock
+    /// The intake under test.
+    public let intake: SpoolIntake
+    /// The settings used.
+    public let settings: SpoolSettings
+
+    /// Creates everything; `configure` adjusts the spool settings.
+    public init(defaults: JSONValue = .object([:]), configure: (inout SpoolSettings) -> Void = { _ in }) throws {
+        spool = try TemporaryDirectory("spool")
+        stateDir = try TemporaryDirectory("state")
+        store = try StateStore.open(path: stateDir.file("state.sqlite"))
+        clock = ManualWallClock()
+        var settings = SpoolSettings()
+        settings.directory = spool.path
+        settings.settleSeconds = 5
+        settings.orphanAfterMinutes = 10
+        configure(&settings)
+        self.settings = settings
+        intake = SpoolIntake(settings: settings, defaults: defaults, store: store, clock: clock, logger: Logger(label: "test"))
+    }
+
+    /// Polls, moves the clock past the settle time, polls again.
+    @discardableResult
+    public func settle() async throws -> IntakeSummary {
+        try await intake.poll()
+        clock.advance(settings.settleSeconds + 1)
+        return try await intake.poll()
+    }
+
+    /// Writes an audio file and its sidecar.
+    public func addPair(_ stem: String, id: String, audio: Data? = nil, ext: String = "wav") throws {
+        try spool.write("\(stem).\(ext)", audio ?? Fixtures.wav(seed: id.hashValue & 0xFF))
+        try spool.write("\(stem).json", Fixtures.sidecarData(id: id))
+    }
+
+    /// The row of `stem`.
+    public func row(_ stem: String) async throws -> Recording? {
+        try await store.find(stem)
+    }
+
+    /// Removes the directories.
+    public func remove() {
+        spool.remove()
+        stateDir.remove()
+    }
+}
