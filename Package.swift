@@ -51,11 +51,12 @@ let package = Package(
                 "GongSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["GongSpool"],
+            dependencies: ["GongSpool", "GongSimulator"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -7,7 +7,7 @@ struct GongSpoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongspool",
         abstract: "Uploads PBX call recordings from a spool directory to Gong, exactly once.",
-        subcommands: [CheckCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, StatusCommand.self, ListCommand.self, CheckCommand.self, ValidateCommand.self, SimulateCommand.self, DemoCommand.self]
     )
 }
 

@@ -1,0 +1,32 @@
+/// How the simulated Gong behaves. Defaults follow Gong's documented behaviour.
+public struct SimulatorOptions: Sendable {
+    /// The one accepted access key.
+    public var accessKey = "simulator-key"
+    /// Its secret.
+    public var accessKeySecret = "simulator-secret"
+    /// Leaky-bucket rate per second (bucket size equals the rate); 0 disables.
+    public var requestsPerSecond: Double = 3
+    /// Requests per UTC day.
+    public var dailyLimit = 10_000
+    /// Users whose telephony call import is disabled (create → 409).
+    public var disabledUsers: Set<String> = []
+    /// Share of requests answered 500/503 before any processing.
+    public var failureRate = 0.0
+    /// Share of successful creates and media uploads whose response is lost after the commit.
+    public var lostResponseRate = 0.0
+    /// Delay before each answer, in milliseconds.
+    public var latencyMilliseconds = 0
+    /// The next this many requests are answered 429 with `Retry-After: forcedRetryAfterSeconds`.
+    public var forced429Count = 0
+    /// `Retry-After` of forced 429s.
+    public var forcedRetryAfterSeconds = 2
+    /// Media size limit (Gong: 1.5 GB).
+    public var maxMediaBytes: Int64 = 1_500_000_000
+    /// Seed for every random decision (faults, ids).
+    public var seed: UInt64 = 1
+    /// Tenant host label used in media URLs.
+    public var tenant = "us-00000"
+
+    /// Defaults.
+    public init() {}
+}

@@ -1,0 +1,245 @@
+import Crypto
+import Foundation
+import GongSpool
+
+/// The simulated Gong: its database, its rules and its record. All decisions happen here;
+/// the HTTP layer only moves bytes.
+public actor SimulatorState {
+    let options: SimulatorOptions
+    private var rng: SplitMix64
+    private var byClientId: [String: String] = [:]
+    private var calls: [String: SimulatedCall] = [:]
+    private var mediaOwners: [String: String] = [:]
+    private var acceptedCreates: [String: Int] = [:]
+    private var requests: [SimulatedRequest] = []
+    private var invalidRequests = 0
+    private var bucket: Double
+    private var bucketTime = Date()
+    private var day = ""
+    private var dayCount = 0
+    private var forced429Left: Int
+    private let validator = NewCallValidator()
+
+    /// Creates an empty Gong.
+    public init(options: SimulatorOptions) {
+        self.options = options
+        self.rng = SplitMix64(seed: options.seed)
+        self.bucket = options.requestsPerSecond
+        self.forced429Left = options.forced429Count
+    }
+
+    /// A copy of the record.
+    public func snapshot() -> SimulatorSnapshot {
+        SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests)
+    }
+
+    /// Makes the next `count` requests fail with 429 and `Retry-After: seconds`.
+    public func force429(count: Int, retryAfter seconds: Int) {
+        forced429Left = count
+        forcedRetryAfter = seconds
+    }
+
+    private var forcedRetryAfter: Int?
+
+    /// Admission common to every request: auth, limits, injected faults. `nil` = go on.
+    func admit(method: String, path: String, authorization: String?) -> SimulatorResponse? {
+        let now = Date()
+        let expected = "Basic " + Data("\(options.accessKey):\(options.accessKeySecret)".utf8).base64EncodedString()
+        if authorization != expected {
+            return record(method, path, failure(401, "Unauthorized: the access key or secret is invalid or expired"))
+        }
+        if forced429Left > 0 {
+            forced429Left -= 1
+            let seconds = forcedRetryAfter ?? options.forcedRetryAfterSeconds
+            return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "\(seconds)")]))
+        }
+        let today = String(ISOTimestamp.format(now).prefix(10))
+        if today != day {
+            day = today
+            dayCount = 0
+        }
+        if dayCount >= options.dailyLimit {
+            let midnight = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 86_400
+            let wait = Int((midnight - now.timeIntervalSince1970).rounded(.up))
+            return record(method, path, failure(429, "Daily API call limit reached", headers: [("Retry-After", "\(wait)")]))
+        }
+        if options.requestsPerSecond > 0 {
+            let rate = options.requestsPerSecond
+            bucket = min(rate, bucket + now.timeIntervalSince(bucketTime) * rate)
+            bucketTime = now
+            if bucket < 1 {
+                return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "1")]))
+            }
+            bucket -= 1
+        }
+        dayCount += 1
+        if options.failureRate > 0, rng.unit() < options.failureRate {
+            let status = rng.unit() < 0.5 ? 500 : 503
+            return record(method, path, failure(status, "Unexpected error"))
+        }
+        return nil
+    }
+
+    /// `POST /v2/calls`.
+    func createCall(contentType: String?, body: Data) -> SimulatorResponse {
+        let path = "/v2/calls"
+        guard contentType?.lowercased().hasPrefix("application/json") == true else {
+            return invalid("POST", path, failure(415, "Content type '\(contentType ?? "")' not supported"))
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue.parse(body)
+        } catch {
+            return invalid("POST", path, failure(400, "Json parse error: \(error)"))
+        }
+        let issues = validator.validate(parsed, mediaUpload: false)
+        if !issues.isEmpty {
+            return invalid("POST", path, errors(400, issues.map(\.description)))
+        }
+        guard let clientId = parsed["clientUniqueId"]?.stringValue, let user = parsed["primaryUser"]?.stringValue else {
+            return invalid("POST", path, failure(400, "Json parse error"))
+        }
+        if options.disabledUsers.contains(user) {
+            return record("POST", path, failure(409, "Recording or telephony call import is not enabled for primaryUser \(user)"))
+        }
+        if let existing = byClientId[clientId] {
+            return record("POST", path, failure(400, "A call with clientUniqueId \(clientId) has already been posted for the call \(existing)"))
+        }
+        let callId = newCallId()
+        byClientId[clientId] = callId
+        calls[callId] = SimulatedCall(callId: callId, clientUniqueId: clientId, body: String(decoding: body, as: UTF8.self),
+                                      usesDownloadURL: parsed["downloadMediaUrl"] != nil)
+        acceptedCreates[clientId, default: 0] += 1
+        if lose() { return record("POST", path, .drop) }
+        let requestId = newRequestId()
+        return record("POST", path, .json(status: 200, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\"}", headers: [("x-traceid", requestId)]))
+    }
+
+    /// Checks a media PUT before its body is read; `nil` = read the body.
+    func checkMedia(callId: String, contentType: String?) -> SimulatorResponse? {
+        let path = "/v2/calls/\(callId)/media"
+        guard contentType?.lowercased().hasPrefix("multipart/form-data") == true else {
+            return invalid("PUT", path, failure(415, "Content type '\(contentType ?? "")' not supported: send multipart/form-data"))
+        }
+        guard let call = calls[callId] else {
+            return record("PUT", path, failure(404, "Call ID was not found"))
+        }
+        if call.usesDownloadURL {
+            return invalid("PUT", path, failure(400, "Media for call \(callId) is downloaded from downloadMediaUrl"))
+        }
+        if call.mediaSHA256 != nil {
+            return record("PUT", path, failure(400, "Media for call \(callId) has already been handled"))
+        }
+        return nil
+    }
+
+    /// Completes a media PUT whose body was read.
+    func finishMedia(callId: String, part: ReceivedPart?) -> SimulatorResponse {
+        let path = "/v2/calls/\(callId)/media"
+        guard let part, part.name == "mediaFile" else {
+            return invalid("PUT", path, failure(400, "Required request part 'mediaFile' is not present"))
+        }
+        guard part.size > 0 else { return invalid("PUT", path, failure(400, "mediaFile is empty")) }
+        guard part.size <= options.maxMediaBytes else {
+            return invalid("PUT", path, failure(413, "Media file is larger than 1.5GB"))
+        }
+        guard var call = calls[callId] else { return record("PUT", path, failure(404, "Call ID was not found")) }
+        if call.mediaSHA256 != nil {
+            return record("PUT", path, failure(400, "Media for call \(callId) has already been handled"))
+        }
+        if let owner = mediaOwners[part.sha256] {
+            return record("PUT", path, failure(400, "A media file with the same content has been uploaded in the past. callID with the same content: \(owner)"))
+        }
+        call.mediaSize = part.size
+        call.mediaSHA256 = part.sha256
+        call.mediaFilename = part.filename
+        call.mediaContentType = part.contentType
+        calls[callId] = call
+        mediaOwners[part.sha256] = callId
+        if lose() { return record("PUT", path, .drop) }
+        let requestId = newRequestId()
+        let url = "https://\(options.tenant).app.gong.io/call?id=\(callId)"
+        return record("PUT", path, .json(status: 201, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\",\"url\":\"\(url)\"}", headers: [("x-traceid", requestId)]))
+    }
+
+    /// `GET /v2/calls/{id}`.
+    func getCall(_ callId: String) -> SimulatorResponse {
+        guard let call = calls[callId] else { return record("GET", "/v2/calls/\(callId)", failure(404, "Call ID was not found")) }
+        let requestId = newRequestId()
+        let body = "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compact)}}"
+        return record("GET", "/v2/calls/\(callId)", .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
+    }
+
+    /// Anything else.
+    func other(method: String, path: String, status: Int, message: String) -> SimulatorResponse {
+        record(method, path, failure(status, message))
+    }
+
+    private func lose() -> Bool {
+        options.lostResponseRate > 0 && rng.unit() < options.lostResponseRate
+    }
+
+    private func invalid(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
+        invalidRequests += 1
+        return record(method, path, response)
+    }
+
+    private func record(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
+        let status: Int
+        switch response {
+        case .json(let s, _, _): status = s
+        case .drop: status = 0
+        }
+        requests.append(SimulatedRequest(at: Date(), method: method, path: path, status: status))
+        return response
+    }
+
+    private func failure(_ status: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorResponse {
+        errors(status, [message], headers: headers)
+    }
+
+    private func errors(_ status: Int, _ messages: [String], headers: [(String, String)] = []) -> SimulatorResponse {
+        let requestId = newRequestId()
+        let list = JSONValue.array(messages.map(JSONValue.string)).compact
+        return .json(status: status, body: "{\"requestId\":\"\(requestId)\",\"errors\":\(list)}", headers: headers + [("x-traceid", requestId)])
+    }
+
+    private func newCallId() -> String {
+        var id = String(1 + rng.next() % 9)
+        for _ in 0..<18 { id += String(rng.next() % 10) }
+        return calls[id] == nil ? id : newCallId()
+    }
+
+    private func newRequestId() -> String {
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        return String((0..<19).map { _ in alphabet[Int(rng.next() % 36)] })
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text.
+    var compact: String {
+        (try? canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}
+
+/// A small, seeded, reproducible random generator.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func unit() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+
+/// Talks to Gong: `POST /v2/calls` and `PUT /v2/calls/{id}/media`, with Basic auth,
+/// TLS verification on (plain HTTP only for loopback), no redirects (credentials never
+/// follow a redirect), and deadlines sized from the request. Never logs `Authorization`.
+public struct GongClient: Sendable {
+    private let http: HTTPClient
+    private let endpoint: GongEndpoint
+    private let authorization: String
+    private let settings: GongSettings
+    private let logger: Logger
+
+    /// Creates a client over a shared `HTTPClient` (owned by the caller).
+    public init(http: HTTPClient, endpoint: GongEndpoint, credentials: Credentials, settings: GongSettings, logger: Logger) {
+        self.http = http
+        self.endpoint = endpoint
+        self.authorization = credentials.basicAuthorization
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The HTTP client configuration GongSpool uses.
+    public static func httpConfiguration(_ settings: GongSettings) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .milliseconds(Int64(settings.connectTimeoutSeconds * 1000)),
+                           read: .milliseconds(Int64(settings.readTimeoutSeconds * 1000))))
+        configuration.httpVersion = .http1Only
+        return configuration
+    }
+
+    /// `POST /v2/calls` with the exact stored body.
+    public func createCall(body: String) async -> GongReply {
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/calls")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let deadline = settings.connectTimeoutSeconds + settings.readTimeoutSeconds
+        return await send(request, timeoutSeconds: deadline, kind: .createCall)
+    }
+
+    /// `PUT /v2/calls/{callId}/media`, streaming `file` as multipart part `mediaFile`.
+    public func uploadMedia(callId: String, file: SpoolFile, filename: String, kind: MediaKind) async -> GongReply {
+        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType,
+                                      boundary: "gongspool-" + UUID().uuidString.replacingOccurrences(of: "-", with: ""))
+        let escapedId = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/calls/\(escapedId)/media")
+        request.method = .PUT
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: body.contentType)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .stream(body, length: .known(body.length))
+        // Whole-request deadline: the body at the slowest tolerated rate, plus time to answer.
+        let transfer = Double(body.length) / settings.minUploadBytesPerSecond
+        let deadline = settings.connectTimeoutSeconds + max(transfer, 30) + settings.readTimeoutSeconds
+        return await send(request, timeoutSeconds: deadline, kind: .uploadMedia)
+    }
+
+    private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind) async -> GongReply {
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+            let body = try await response.body.collect(upTo: 64 * 1024)
+            let text = String(buffer: body)
+            let reply = GongReply.http(status: Int(response.status.code), body: text, retryAfter: response.headers.first(name: "Retry-After"))
+            logger.debug("gong answered", metadata: ["endpoint": "\(kind.rawValue)", "status": "\(response.status.code)"])
+            return reply
+        } catch let error as HTTPClientError {
+            return .transport(code: Self.code(error), message: String(describing: error))
+        } catch {
+            return .transport(code: "transport_error", message: String(describing: error))
+        }
+    }
+
+    static func code(_ error: HTTPClientError) -> String {
+        switch error {
+        case .deadlineExceeded, .readTimeout, .writeTimeout: "timeout"
+        case .connectTimeout: "connect_timeout"
+        case .remoteConnectionClosed: "connection_closed"
+        default: "transport_error"
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// What came back for one request: an HTTP answer, or a transport failure.
+public enum GongReply: Sendable, Equatable {
+    /// An HTTP response (body truncated to 64 KiB).
+    case http(status: Int, body: String, retryAfter: String?)
+    /// No usable response: connect failure, reset, timeout, TLS error…
+    case transport(code: String, message: String)
+}
+
+/// Which request a reply belongs to (classification differs).
+public enum GongEndpointKind: String, Sendable {
+    /// `POST /v2/calls`.
+    case createCall = "create_call"
+    /// `PUT /v2/calls/{id}/media`.
+    case uploadMedia = "upload_media"
+}

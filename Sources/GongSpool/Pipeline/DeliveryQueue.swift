@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+
+/// Hands due recordings to workers, one worker per recording at a time. The queue itself
+/// lives in SQLite; this actor only tracks which rows are being worked on in this process.
+public actor DeliveryQueue {
+    private let store: StateStore
+    private let clock: any WallClock
+    private var busy: Set<Int64> = []
+
+    /// Creates the queue over `store`.
+    public init(store: StateStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Claims the next due recording, if any.
+    public func claim() async throws -> Recording? {
+        guard let row = try await store.nextDue(now: clock.now(), excluding: busy), let id = row.id else { return nil }
+        guard busy.insert(id).inserted else { return nil }
+        return row
+    }
+
+    /// Releases a claimed recording.
+    public func release(_ id: Int64) {
+        busy.remove(id)
+    }
+
+    /// Rows being worked on.
+    public var inFlight: Int { busy.count }
+}
+
+/// Runs `workers` delivery loops until cancelled, or — with `untilIdle` — until nothing is due.
+public struct DeliveryWorkers: Sendable {
+    let queue: DeliveryQueue
+    let delivery: RecordingDelivery
+    let workers: Int
+    let logger: Logger
+
+    /// Creates the worker pool.
+    public init(queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, logger: Logger) {
+        self.queue = queue
+        self.delivery = delivery
+        self.workers = workers
+        self.logger = logger
+    }
+
+    /// Works until cancelled (idle workers look again every `idleSeconds`), or until nothing is due when `untilIdle`.
+    public func run(untilIdle: Bool, idleSeconds: Double = 0.5, shouldStop: @escaping @Sendable () -> Bool = { false }) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, workers) {
+                group.addTask {
+                    while !Task.isCancelled && !shouldStop() {
+                        let job: Recording?
+                        do {
+                            job = try await queue.claim()
+                        } catch {
+                            logger.error("state store error while claiming work", metadata: ["error": "\(error)"])
+                            job = nil
+                        }
+                        guard let job, let id = job.id else {
+                            if untilIdle {
+                                let inFlight = await queue.inFlight
+                                if inFlight == 0 { return }
+                            }
+                            try? await Task.sleep(for: .milliseconds(Int64(idleSeconds * 1000)))
+                            continue
+                        }
+                        do {
+                            try await delivery.deliver(job)
+                        } catch {
+                            logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
+                        }
+                        await queue.release(id)
+                    }
+                }
+            }
+        }
+    }
+}

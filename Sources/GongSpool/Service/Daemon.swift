@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Everything `gongspool run` needs, wired together: state store, intake, request gate,
+/// Gong client and delivery workers.
+public struct Daemon: Sendable {
+    /// The configuration in force.
+    public let config: Configuration
+    /// The state store.
+    public let store: StateStore
+    let intake: SpoolIntake
+    let queue: DeliveryQueue
+    let gate: RequestGate
+    let delivery: RecordingDelivery
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Wires the daemon. `http` is owned by the caller (shut it down after `run`).
+    public init(config: Configuration, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) throws {
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        store = try StateStore.open(path: config.state.database)
+        let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
+        let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
+        gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
+        intake = SpoolIntake(settings: config.spool, defaults: config.defaults, store: store, clock: clock, logger: logger)
+        queue = DeliveryQueue(store: store, clock: clock)
+        delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger)
+    }
+
+    /// Start-up housekeeping: recordings held only because credentials were rejected go back
+    /// to the queue (a restart is how new secrets arrive).
+    public func prepare() async throws {
+        let released = try await store.releaseCredentialHolds(now: clock.now())
+        if released > 0 {
+            logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "credentials_rejected"])
+        }
+    }
+
+    /// Runs until SIGTERM/SIGINT: intake polls and delivery workers in one service group.
+    public func run() async throws {
+        try await prepare()
+        let services: [any Service] = [
+            IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger),
+            DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)),
+        ]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("gongspool started", metadata: ["spool": "\(config.spool.directory)", "state": "\(config.state.database)"])
+        try await group.run()
+        logger.info("gongspool stopped")
+    }
+
+    /// The outcome of ``runOnce()``.
+    public enum OnceResult: Sendable, Equatable {
+        /// Nothing is ready, in flight or waiting.
+        case drained
+        /// Sending was halted (credentials rejected).
+        case halted(String)
+    }
+
+    /// Polls and delivers until nothing is ready, in flight, settling or waiting for a retry.
+    public func runOnce() async throws -> OnceResult {
+        try await prepare()
+        let workers = DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)
+        while true {
+            try Task.checkCancellation()
+            try await intake.poll()
+            await workers.run(untilIdle: true)
+            if let reason = await gate.halted { return .halted(reason) }
+            let settling = try await settlingCount()
+            let queued = try await store.hasQueuedWork()
+            if !queued && settling == 0 { return .drained }
+            try await Task.sleep(for: .milliseconds(Int64(config.spool.pollIntervalSeconds.clamped(to: 0.05...60) * 1000)))
+        }
+    }
+
+    /// Pending pairs that have not yet been quiet for the settle time (they will be taken soon).
+    private func settlingCount() async throws -> Int {
+        let now = clock.now()
+        return try await store.recordings(in: [.pending]).filter {
+            $0.audioPath != nil && $0.sidecarPath != nil && now.timeIntervalSince($0.stableSince) < config.spool.settleSeconds + config.spool.pollIntervalSeconds
+        }.count
+    }
+}
+
+extension Double {
+    func clamped(to range: ClosedRange<Double>) -> Double {
+        Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What `gongspool status` shows.
+public struct StatusReport: Sendable {
+    /// Count per state (all states present).
+    public var counts: [RecordingState: Int]
+    /// Requests counted today (UTC).
+    public var requestsToday: Int
+    /// The daily budget.
+    public var dailyLimit: Int
+
+    /// Reads the report from the store.
+    public static func make(store: StateStore, config: Configuration, now: Date) async throws -> StatusReport {
+        StatusReport(counts: try await store.countsByState(),
+                     requestsToday: try await store.dailyUsage(day: RequestGate.utcDay(now)),
+                     dailyLimit: config.gong.dailyRequestLimit)
+    }
+
+    /// JSON with key `states` mapping each state name to its count.
+    public var json: String {
+        let states = JSONValue.object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
+        let body = JSONValue.object([
+            "states": states,
+            "requestsToday": .integer(Int64(requestsToday)),
+            "dailyRequestLimit": .integer(Int64(dailyLimit)),
+        ])
+        return body.prettyString()
+    }
+
+    /// A human table.
+    public var table: String {
+        var lines = ["STATE       COUNT"]
+        for state in RecordingState.allCases {
+            lines.append(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[state] ?? 0))
+        }
+        lines.append("")
+        lines.append("requests today (UTC): \(requestsToday) of \(dailyLimit)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Renders recordings for `gongspool list` and `demo`.
+public enum RecordingListing {
+    /// A JSON array with `clientUniqueId`, `state`, `callId`, `reason` and more per recording.
+    public static func json(_ rows: [Recording]) -> String {
+        JSONValue.array(rows.map { row in
+            func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+            return .object([
+                "id": .integer(row.id ?? 0),
+                "clientUniqueId": text(row.clientUniqueId),
+                "state": .string(row.state.rawValue),
+                "callId": text(row.callId),
+                "reason": text(row.reason),
+                "audioPath": text(row.audioPath),
+                "attempts": .integer(Int64(row.attempts)),
+                "lastErrorCode": text(row.lastErrorCode),
+                "updatedAt": .string(ISOTimestamp.format(row.updatedAt)),
+            ])
+        }).prettyString()
+    }
+
+    /// An aligned text table.
+    public static func table(_ rows: [Recording]) -> String {
+        var lines = [pad("ID", 6) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", 28) + pad("CALL ID", 21) + "FILE / REASON"]
+        for row in rows {
+            let detail = [row.audioPath ?? row.stem, row.reason].compactMap { $0 }.joined(separator: " — ")
+            lines.append(pad(String(row.id ?? 0), 6) + pad(row.state.rawValue, 11) + pad(row.clientUniqueId ?? "-", 28) + pad(row.callId ?? "-", 21) + detail)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        let cut = s.count >= width ? String(s.prefix(width - 2)) + "…" : s
+        return cut.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// States the delivery queue works on.
+    public static let deliveryStates: [RecordingState] = [.ready, .creating, .created, .uploading, .uploaded, .waiting]
+
+    /// The oldest recording the queue may work on now, skipping `busy` row ids.
+    public func nextDue(now: Date, excluding busy: Set<Int64>) async throws(StoreError) -> Recording? {
+        try await read { db in
+            try Recording
+                .filter(Self.deliveryStates.map(\.rawValue).contains(Column("state")))
+                .filter(Column("nextAttemptAt") == nil || Column("nextAttemptAt") <= now)
+                .filter(!busy.contains(Column("id")))
+                .order(Column("id"))
+                .fetchOne(db)
+        }
+    }
+
+    /// The earliest `nextAttemptAt` among queued rows, if any.
+    public func nextAttemptTime() async throws(StoreError) -> Date? {
+        try await read { db in
+            try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')")
+        }
+    }
+
+    /// Whether anything is ready, in flight, or waiting for a retry.
+    public func hasQueuedWork() async throws(StoreError) -> Bool {
+        try await read { db in
+            try Recording.filter(Self.deliveryStates.map(\.rawValue).contains(Column("state"))).fetchCount(db) > 0
+        }
+    }
+
+    /// Counts one request against UTC day `day` unless that would exceed `limit`; `nil` when the budget is spent.
+    public func reserveDailyRequest(day: String, limit: Int) async throws(StoreError) -> Int? {
+        try await write { db in
+            let used = try Int.fetchOne(db, sql: "SELECT requests FROM dailyUsage WHERE day = ?", arguments: [day]) ?? 0
+            guard used < limit else { return nil }
+            try db.execute(sql: "INSERT INTO dailyUsage(day, requests) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET requests = requests + 1", arguments: [day])
+            return used + 1
+        }
+    }
+
+    /// Requests counted on UTC day `day`.
+    public func dailyUsage(day: String) async throws(StoreError) -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT requests FROM dailyUsage WHERE day = ?", arguments: [day]) ?? 0
+        }
+    }
+
+    /// Puts rows held for rejected credentials back in the queue (after new secrets or `release`).
+    @discardableResult
+    public func releaseCredentialHolds(now: Date) async throws(StoreError) -> Int {
+        let held = try await recordings(in: [.held]).filter { $0.lastErrorCode == "credentials_rejected" }
+        for row in held {
+            guard let id = row.id else { continue }
+            try await transition(id, to: row.callId == nil ? .ready : .created, reason: "released: credentials may have changed",
+                                 expecting: [.held], now: now) { $0.nextAttemptAt = nil }
+        }
+        return held.count
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GongSpool
+import Logging
+
+/// `gongspool run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: watch the spool and deliver every recording to Gong exactly once.",
+        discussion: "SIGTERM or SIGINT stop it gracefully. With --once it exits 0 when nothing is ready, in flight or waiting for a retry."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Deliver what is there, then exit (0 when drained, 75 when sending was halted).")
+    var once = false
+
+    func run() async throws {
+        let config = try options.load()
+        let environment = ProcessInfo.processInfo.environment
+        let credentials: Credentials
+        do {
+            try config.checkForRun()
+            credentials = try Credentials.load(config.gong, environment: environment)
+        } catch {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.config)
+        }
+        let logger = Logger(label: "gongspool")
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
+        do {
+            let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
+            if once {
+                let result = try await daemon.runOnce()
+                try await http.shutdown()
+                if case .halted(let reason) = result {
+                    printError("gongspool: sending halted: \(reason)")
+                    throw ExitCode(ExitStatus.tempFail)
+                }
+            } else {
+                try await daemon.run()
+                try await http.shutdown()
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            try? await http.shutdown()
+            logger.critical("gongspool failed", metadata: ["error": "\(error)"])
+            throw ExitCode(ExitStatus.software)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GongSpool
+
+/// `gongspool status`: counts per state.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show how many recordings are in each state.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Print JSON: {\"states\": {state: count}, …}.")
+    var json = false
+
+    func run() async throws {
+        let config = try options.load()
+        let store = try StoreOpener.open(config)
+        let report = try await StatusReport.make(store: store, config: config, now: Date())
+        print(json ? report.json : report.table)
+    }
+}
+
+/// `gongspool list`: the recordings.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List recordings, optionally in one state.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "Only recordings in this state.")
+    var state: String?
+
+    @Flag(help: "Print a JSON array.")
+    var json = false
+
+    func run() async throws {
+        let config = try options.load()
+        var filter: Set<RecordingState>?
+        if let state {
+            guard let parsed = RecordingState(rawValue: state) else {
+                printError("gongspool: unknown state \(state); one of \(RecordingState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            filter = [parsed]
+        }
+        let store = try StoreOpener.open(config)
+        let rows = try await store.recordings(in: filter)
+        print(json ? RecordingListing.json(rows) : RecordingListing.table(rows))
+    }
+}
+
+/// Opens the state store for the operator commands, or exits with a clear message.
+enum StoreOpener {
+    static func open(_ config: Configuration) throws -> StateStore {
+        do {
+            return try StateStore.open(path: config.state.database)
+        } catch {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+    }
+}
