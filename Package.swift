@@ -56,7 +56,12 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["GongSpool", "GongSimulator"],
+            dependencies: [
+                "GongSpool", "GongSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(

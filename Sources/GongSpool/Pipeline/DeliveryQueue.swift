@@ -68,6 +68,15 @@ public struct DeliveryWorkers: Sendable {
                         }
                         do {
                             try await delivery.deliver(job)
+                        } catch is RequestGate.Refusal {
+                            await queue.release(id)
+                            if untilIdle { return }
+                            try? await Task.sleep(for: .seconds(2))
+                            try? await delivery.resumeIfReleased()
+                            continue
+                        } catch is CancellationError {
+                            await queue.release(id)
+                            return
                         } catch {
                             logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
                         }

@@ -26,7 +26,8 @@ public struct RecordingDelivery: Sendable {
         self.logger = logger
     }
 
-    /// Moves `row` as far as it can go now.
+    /// Moves `row` as far as it can go now. Throws ``RequestGate/Refusal`` while sending is halted
+    /// (the row is left as it was).
     public func deliver(_ row: Recording) async throws {
         guard let id = row.id else { return }
         var row = row
@@ -42,7 +43,7 @@ public struct RecordingDelivery: Sendable {
                 try await store.transition(id, to: .held, reason: "no stored request body", errorCode: "internal", now: clock.now())
                 return
             }
-            do { try await gate.acquire() } catch { return }
+            try await gate.acquire()
             row = try await store.transition(id, to: .creating, reason: nil, now: clock.now()) {
                 $0.attempts += 1
                 if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
@@ -60,7 +61,7 @@ public struct RecordingDelivery: Sendable {
             }
         }
         guard let callId = row.callId, let kind = row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return }
-        do { try await gate.acquire() } catch { return }
+        try await gate.acquire()
         row = try await store.transition(id, to: .uploading, reason: nil, now: clock.now()) {
             $0.attempts += 1
             if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
@@ -84,6 +85,17 @@ public struct RecordingDelivery: Sendable {
             }
         default:
             try await fail(row, outcome: outcome, back: .created, logger: log)
+        }
+    }
+
+    /// While halted: resumes once no recording is held for rejected credentials any more
+    /// (an operator released them after fixing the secret).
+    public func resumeIfReleased() async throws {
+        guard await gate.halted != nil else { return }
+        let stillHeld = try await store.recordings(in: [.held]).contains { $0.lastErrorCode == "credentials_rejected" }
+        if !stillHeld {
+            await gate.resume()
+            logger.info("sending resumed: credential holds were released")
         }
     }
 

@@ -69,24 +69,16 @@ public struct Daemon: Sendable {
     public func runOnce() async throws -> OnceResult {
         try await prepare()
         let workers = DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)
+        try await intake.poll()
         while true {
             try Task.checkCancellation()
-            try await intake.poll()
-            await workers.run(untilIdle: true)
+            await workers.run(untilIdle: true, idleSeconds: 0.05)
             if let reason = await gate.halted { return .halted(reason) }
-            let settling = try await settlingCount()
+            let summary = try await intake.poll()
             let queued = try await store.hasQueuedWork()
-            if !queued && settling == 0 { return .drained }
+            if !queued && summary.settling == 0 { return .drained }
             try await Task.sleep(for: .milliseconds(Int64(config.spool.pollIntervalSeconds.clamped(to: 0.05...60) * 1000)))
         }
-    }
-
-    /// Pending pairs that have not yet been quiet for the settle time (they will be taken soon).
-    private func settlingCount() async throws -> Int {
-        let now = clock.now()
-        return try await store.recordings(in: [.pending]).filter {
-            $0.audioPath != nil && $0.sidecarPath != nil && now.timeIntervalSince($0.stableSince) < config.spool.settleSeconds + config.spool.pollIntervalSeconds
-        }.count
     }
 }
 

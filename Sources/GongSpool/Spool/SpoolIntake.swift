@@ -11,6 +11,8 @@ public struct IntakeSummary: Sendable, Equatable {
     public var rejected = 0
     /// Rows still `pending`.
     public var pending = 0
+    /// Pending pairs still settling: they will be examined on a later poll.
+    public var settling = 0
 }
 
 /// Turns directory listings into recording rows: pairs audio with sidecar by stem, waits for
@@ -24,6 +26,8 @@ public actor SpoolIntake {
     private let scanner: SpoolScanner
     private let evaluator: RecordingEvaluator
     private var warned: Set<String> = []
+    /// Stems whose media header said "not finished" in this poll (they are not merely settling).
+    private var stuck: Set<String> = []
 
     /// Creates the intake for the spool in `settings`.
     public init(settings: SpoolSettings, defaults: JSONValue, store: StateStore, clock: any WallClock, logger: Logger) {
@@ -53,13 +57,16 @@ public actor SpoolIntake {
         }
         let known = try await store.latestByStem()
         var summary = IntakeSummary(filesSeen: scan.entries.count)
+        stuck = []
         for stem in groups.keys.sorted() {
             guard let group = groups[stem] else { continue }
             let state = try await advance(stem: stem, group: group, row: known[stem])
             switch state {
             case .ready?: summary.becameReady += 1
             case .rejected?: summary.rejected += 1
-            case .pending?: summary.pending += 1
+            case .pending?:
+                summary.pending += 1
+                if group.sidecar != nil, !group.audio.isEmpty, !stuck.contains(stem) { summary.settling += 1 }
             default: break
             }
         }
@@ -122,6 +129,7 @@ public actor SpoolIntake {
             try await store.observe(id, now: now) { $0.stableSince = now }
             return .pending
         case .incomplete(let why):
+            stuck.insert(stem)
             if quiet >= orphanAfter {
                 return try await reject(id, code: "media_incomplete", reason: "\(why), unchanged for \(Int(quiet / 60)) minutes (truncated?)", now: now)
             }

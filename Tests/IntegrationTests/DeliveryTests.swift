@@ -1,0 +1,221 @@
+import Foundation
+import GongSimulator
+import GongSpool
+import Testing
+import TestSupport
+
+/// The real pipeline against the simulator on loopback, with real files and a real SQLite file.
+@Suite struct DeliveryTests {
+    static let user = "234599484848423"
+
+    func addBacklog(_ h: DeliveryHarness, count: Int, prefix: String = "pbx") throws -> [String: String] {
+        var hashes: [String: String] = [:]
+        for i in 0..<count {
+            let audio: Data
+            let ext: String
+            switch i % 4 {
+            case 0: (audio, ext) = (Fixtures.wav(seconds: 0.5, seed: i), "wav")
+            case 1: (audio, ext) = (Fixtures.mp3(bytes: 3000 + i, seed: i), "mp3")
+            case 2: (audio, ext) = (Fixtures.flac(bytes: 3000 + i, seed: i), "flac")
+            default: (audio, ext) = (Fixtures.mp4(bytes: 3000 + i, seed: i), "mp4")
+            }
+            let id = "\(prefix):\(i)"
+            try h.spool.write("d\(i % 3)/call-\(i).\(ext)", audio)
+            try h.spool.write("d\(i % 3)/call-\(i).json", Fixtures.sidecarData(id: id))
+            hashes[id] = Crypto.sha256Hex(audio)
+        }
+        return hashes
+    }
+
+    func expectExactlyOnce(_ snapshot: SimulatorSnapshot, _ hashes: [String: String]) {
+        #expect(snapshot.invalidRequests == 0)
+        #expect(Set(snapshot.acceptedCreates.keys) == Set(hashes.keys))
+        #expect(snapshot.acceptedCreates.values.allSatisfy { $0 == 1 }, "\(snapshot.acceptedCreates.filter { $0.value != 1 })")
+        for call in snapshot.calls.values {
+            #expect(call.mediaSHA256 == hashes[call.clientUniqueId], "media of \(call.clientUniqueId)")
+        }
+    }
+
+    @Test func mixedBacklogIsDeliveredExactlyOnce() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let hashes = try addBacklog(h, count: 12)
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+            return await sim.state.snapshot()
+        }
+        expectExactlyOnce(snapshot, hashes)
+        let kinds = Set(snapshot.calls.values.compactMap(\.mediaContentType))
+        #expect(kinds == ["audio/wav", "audio/mpeg", "audio/flac", "video/mp4"])
+        let store = try StateStore.open(path: h.database)
+        #expect(try await store.countsByState()[.done] == 12)
+        // A second run finds nothing to do and sends nothing.
+        let again = try await GongSimulator.withRunning { sim in
+            _ = try await h.runOnce(sim)
+            return await sim.state.snapshot().requests.count
+        }
+        #expect(again == 0)
+    }
+
+    @Test func faultsAndLostResponsesStillGiveExactlyOnce() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let hashes = try addBacklog(h, count: 16)
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 0
+        options.failureRate = 0.25
+        options.lostResponseRate = 0.25
+        options.seed = 42
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+            return await sim.state.snapshot()
+        }
+        expectExactlyOnce(snapshot, hashes)
+        #expect(snapshot.requests.contains { $0.status >= 500 })
+        #expect(snapshot.requests.contains { $0.status == 0 })
+        #expect(snapshot.requests.contains { $0.status == 400 }) // duplicate answers were used
+        #expect(snapshot.callsWithoutMedia.isEmpty)
+    }
+
+    @Test func retryAfterIsHonouredByEveryRequest() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        _ = try addBacklog(h, count: 3)
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 0
+        options.forced429Count = 1
+        options.forcedRetryAfterSeconds = 2
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+            return await sim.state.snapshot()
+        }
+        let limited = try #require(snapshot.requests.firstIndex { $0.status == 429 })
+        let after = snapshot.requests[(limited + 1)...]
+        #expect(!after.isEmpty)
+        let gap = try #require(after.first).at.timeIntervalSince(snapshot.requests[limited].at)
+        #expect(gap >= 2.0, "next request \(gap) s after the 429")
+    }
+
+    @Test func rejectedCredentialsStopAllSending() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        _ = try addBacklog(h, count: 4)
+        let wrong = Credentials(accessKey: "simulator-key", accessKeySecret: "expired", source: "test")
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let result = try await h.runOnce(sim, credentials: wrong) { $0.gong.maxConcurrentUploads = 1 }
+            guard case .halted(let reason) = result else {
+                Issue.record("expected halted, got \(result)")
+                return await sim.state.snapshot()
+            }
+            #expect(reason.contains("401"))
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.requests.count == 1)
+        let store = try StateStore.open(path: h.database)
+        let held = try await store.recordings(in: [.held])
+        #expect(held.count == 1)
+        #expect(held.first?.lastErrorCode == "credentials_rejected")
+        #expect(held.first?.attempts == 0)
+        #expect(try await store.countsByState()[.ready] == 3)
+        // A restart with the right secret releases the hold and delivers everything.
+        let fixed = try await GongSimulator.withRunning { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+            return await sim.state.snapshot()
+        }
+        #expect(fixed.acceptedCreates.count == 4)
+    }
+
+    @Test func serverErrorBurstsAreRetriedToSuccess() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let hashes = try addBacklog(h, count: 6)
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 0
+        options.failureRate = 0.6
+        options.seed = 7
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+            return await sim.state.snapshot()
+        }
+        expectExactlyOnce(snapshot, hashes)
+        let store = try StateStore.open(path: h.database)
+        let history = try await store.recordings().flatMap { row in row.id.map { [$0] } ?? [] }
+        var sawWaiting = false
+        for id in history where try await store.history(of: id).contains(where: { $0.toState == .waiting }) {
+            sawWaiting = true
+        }
+        #expect(sawWaiting)
+    }
+
+    @Test func userWithoutTelephonyImportIsHeld() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("ok.wav", Fixtures.wav(seed: 1))
+        try h.spool.write("ok.json", Fixtures.sidecarData(id: "pbx:ok"))
+        try h.spool.write("no.wav", Fixtures.wav(seed: 2))
+        try h.spool.write("no.json", Fixtures.sidecarData(id: "pbx:no", user: "111222333"))
+        var options = SimulatorOptions()
+        options.disabledUsers = ["111222333"]
+        _ = try await GongSimulator.withRunning(options: options) { sim in
+            let result = try await h.runOnce(sim)
+            #expect(result == .drained)
+        }
+        let store = try StateStore.open(path: h.database)
+        let held = try #require(try await store.find("pbx:no"))
+        #expect(held.state == .held)
+        #expect(held.reason?.contains("111222333") == true)
+        #expect(held.lastErrorCode == "user_not_enabled")
+        #expect(try await store.find("pbx:ok")?.state == .done)
+    }
+
+    @Test func fileChangedAfterItWasTakenIsNotUploaded() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("c.wav", Fixtures.wav(seed: 1))
+        try h.spool.write("c.json", Fixtures.sidecarData(id: "pbx:c"))
+        let store = try StateStore.open(path: h.database)
+        let clock = ManualWallClock()
+        var settings = SpoolSettings()
+        settings.directory = h.spool.path
+        settings.settleSeconds = 1
+        let intake = SpoolIntake(settings: settings, defaults: .object([:]), store: store, clock: clock, logger: .init(label: "t"))
+        try await intake.poll()
+        clock.advance(2)
+        try await intake.poll()
+        #expect(try await store.find("pbx:c")?.state == .ready)
+        // The PBX rewrites the file after it was taken.
+        let final = Fixtures.wav(seconds: 2, seed: 9)
+        try h.spool.write("c.wav", final)
+        let snapshot = try await GongSimulator.withRunning { sim in
+            _ = try await h.runOnce(sim)
+            return await sim.state.snapshot()
+        }
+        let call = try #require(snapshot.calls.values.first)
+        #expect(call.mediaSHA256 == Crypto.sha256Hex(final))
+        let row = try #require(try await store.find("pbx:c"))
+        let history = try await store.history(of: try #require(row.id))
+        #expect(history.contains { $0.errorCode == "file_changed" })
+        #expect(row.state == .done)
+    }
+
+    @Test func afterUploadArchiveMovesBothFiles() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("2026/11/a.wav", Fixtures.wav(seed: 3))
+        try h.spool.write("2026/11/a.json", Fixtures.sidecarData(id: "pbx:a"))
+        _ = try await GongSimulator.withRunning { sim in
+            try await h.runOnce(sim) {
+                $0.spool.afterUpload = .archive
+                $0.spool.archiveDirectory = h.work.file("archive")
+            }
+        }
+        #expect(FileManager.default.fileExists(atPath: h.work.file("archive/2026/11/a.wav")))
+        #expect(FileManager.default.fileExists(atPath: h.work.file("archive/2026/11/a.json")))
+        #expect(!FileManager.default.fileExists(atPath: h.spool.file("2026/11/a.wav")))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The built `gongspool` executable, for tests that run the real binary.
+public enum Binary {
+    /// `.build/debug/gongspool` next to this package (built by `swift build` / `swift test`).
+    public static var path: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [".build/debug/gongspool", ".build/x86_64-unknown-linux-gnu/debug/gongspool", ".build/aarch64-unknown-linux-gnu/debug/gongspool"]
+        return candidates.map { root.appendingPathComponent($0).path }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    /// Starts `gongspool arguments…` with `environment` added; output goes to `log`.
+    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// Runs to completion; returns the exit status.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], log: String) throws -> Int32 {
+        let process = try start(arguments, environment: environment, log: log)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Foundation
+import GongSimulator
+import GongSpool
+import Logging
+
+/// A spool, a state directory and a configuration pointing at a simulator, for running the
+/// real pipeline in-process (``runOnce(_:configure:)``) or as a child process.
+public struct DeliveryHarness: Sendable {
+    /// The spool.
+    public let spool: TemporaryDirectory
+    /// State and archive live here.
+    public let work: TemporaryDirectory
+
+    /// Creates the directories.
+    public init() throws {
+        spool = try TemporaryDirectory("spool")
+        work = try TemporaryDirectory("work")
+    }
+
+    /// The state database path.
+    public var database: String { work.file("state.sqlite") }
+
+    /// A configuration for `simulator` with fast settle and retry times.
+    public func configuration(_ simulator: GongSimulator) -> Configuration {
+        var config = Configuration()
+        config.spool.directory = spool.path
+        config.spool.recursive = true
+        config.spool.settleSeconds = 0.1
+        config.spool.pollIntervalSeconds = 0.1
+        config.gong.baseURL = simulator.baseURL
+        config.gong.requestsPerSecond = 50
+        config.gong.readTimeoutSeconds = 5
+        config.retry.initialBackoffSeconds = 0.05
+        config.retry.maxBackoffSeconds = 0.2
+        config.state.database = database
+        return config
+    }
+
+    /// The simulator's default credentials.
+    public static func credentials(_ options: SimulatorOptions = SimulatorOptions()) -> Credentials {
+        Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "test")
+    }
+
+    /// Runs `gongspool run --once` in-process against `simulator`.
+    public func runOnce(_ simulator: GongSimulator, credentials: Credentials = credentials(),
+                        configure: (inout Configuration) -> Void = { _ in }) async throws -> Daemon.OnceResult {
+        var config = configuration(simulator)
+        configure(&config)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
+        do {
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
+            let result = try await daemon.runOnce()
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// Writes a YAML configuration for the child-process tests.
+    public func writeConfig(_ simulator: GongSimulator, extra: String = "") throws -> String {
+        try work.write("gongspool.yaml", text: """
+            spool:
+              directory: \(spool.path)
+              recursive: true
+              settleSeconds: 0.1
+              pollIntervalSeconds: 0.1
+            gong:
+              baseURL: \(simulator.baseURL)
+              requestsPerSecond: 50
+              readTimeoutSeconds: 10
+            retry:
+              initialBackoffSeconds: 0.05
+              maxBackoffSeconds: 0.2
+            state:
+              database: \(database)
+            \(extra)
+            """)
+    }
+
+    /// Removes the directories.
+    public func remove() {
+        spool.remove()
+        work.remove()
+    }
+}
