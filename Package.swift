@@ -54,6 +54,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .executableTarget(
+            name: "upload-bench",
+            dependencies: [
+                "GongSpool",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/UploadBench"
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
