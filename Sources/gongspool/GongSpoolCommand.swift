@@ -7,7 +7,11 @@ struct GongSpoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongspool",
         abstract: "Uploads PBX call recordings from a spool directory to Gong, exactly once.",
-        subcommands: [RunCommand.self, StatusCommand.self, ListCommand.self, CheckCommand.self, ValidateCommand.self, SimulateCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self, RetryCommand.self, HoldCommand.self,
+            ReleaseCommand.self, ForgetCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
+            SimulateCommand.self, DemoCommand.self,
+        ]
     )
 }
 

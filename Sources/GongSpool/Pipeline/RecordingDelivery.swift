@@ -44,7 +44,7 @@ public struct RecordingDelivery: Sendable {
                 return
             }
             try await gate.acquire()
-            row = try await store.transition(id, to: .creating, reason: nil, now: clock.now()) {
+            row = try await store.transition(id, to: .creating, reason: nil, expecting: [.ready, .waiting, .creating], now: clock.now()) {
                 $0.attempts += 1
                 if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
                 $0.nextAttemptAt = nil
@@ -62,7 +62,7 @@ public struct RecordingDelivery: Sendable {
         }
         guard let callId = row.callId, let kind = row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return }
         try await gate.acquire()
-        row = try await store.transition(id, to: .uploading, reason: nil, now: clock.now()) {
+        row = try await store.transition(id, to: .uploading, reason: nil, expecting: [.created, .waiting, .uploading], now: clock.now()) {
             $0.attempts += 1
             if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
             $0.nextAttemptAt = nil

@@ -74,3 +74,38 @@ public enum RecordingListing {
         return cut.padding(toLength: width, withPad: " ", startingAt: 0)
     }
 }
+
+extension RecordingListing {
+    /// `gongspool show`: the row and its history, for people.
+    public static func detail(_ row: Recording, history: [Transition]) -> String {
+        var lines = [
+            "recording #\(row.id ?? 0)  \(row.state.rawValue)\(row.reason.map { " — \($0)" } ?? "")",
+            "  clientUniqueId: \(row.clientUniqueId ?? "-")",
+            "  callId:         \(row.callId ?? "-")",
+            "  audio:          \(row.audioPath ?? "-") (\(row.size.map { "\($0) bytes" } ?? "?"), \(row.mediaKind ?? "?"))",
+            "  sidecar:        \(row.sidecarPath ?? "-")",
+            "  sha256:         \(row.sha256 ?? "-")",
+            "  attempts:       \(row.attempts)\(row.nextAttemptAt.map { ", next at \(ISOTimestamp.format($0))" } ?? "")",
+            "  last error:     \(row.lastErrorCode ?? "-")",
+            "history:",
+        ]
+        for t in history {
+            let code = t.errorCode.map { " [\($0)]" } ?? ""
+            lines.append("  \(ISOTimestamp.format(t.at))  \(t.fromState?.rawValue ?? "new") → \(t.toState.rawValue)  attempt \(t.attempt)\(code)\(t.reason.map { "  \($0)" } ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `gongspool show --json`.
+    public static func detailJSON(_ row: Recording, history: [Transition]) -> String {
+        guard case .array(let rows) = (try? JSONValue.parse(Data(json([row]).utf8))) ?? .null, case .object(var object)? = rows.first else { return "{}" }
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        object["sha256"] = text(row.sha256)
+        object["sidecarPath"] = text(row.sidecarPath)
+        object["history"] = .array(history.map {
+            .object(["at": .string(ISOTimestamp.format($0.at)), "from": text($0.fromState?.rawValue), "to": .string($0.toState.rawValue),
+                     "reason": text($0.reason), "errorCode": text($0.errorCode), "attempt": .integer(Int64($0.attempt))])
+        })
+        return JSONValue.object(object).prettyString()
+    }
+}

@@ -143,3 +143,12 @@ extension StateStore {
         try entry.insert(db)
     }
 }
+
+extension StateStore {
+    /// Deletes a recording and its history (operator `forget`).
+    public func delete(_ id: Int64) async throws(StoreError) {
+        try await write { db in
+            _ = try Recording.deleteOne(db, key: id)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import GongSpool
+
+/// `gongspool show ID`: one recording and its whole history.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one recording (row id, clientUniqueId or path) with every transition.")
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path relative to the spool.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let store = try StoreOpener.open(try options.load())
+        let actions = OperatorActions(store: store)
+        let row = try await OperatorCommand.perform { try await actions.find(id) }
+        let history = try await store.history(of: row.id ?? 0)
+        print(json ? RecordingListing.detailJSON(row, history: history) : RecordingListing.detail(row, history: history))
+    }
+}
+
+/// `gongspool retry`.
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Try a held, waiting, rejected or orphaned recording again now.")
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
+    @Flag(help: "Retry every held recording.") var allHeld = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func validate() throws {
+        guard (id == nil) != (!allHeld) else { throw ValidationError("give either an ID or --all-held") }
+    }
+
+    func run() async throws {
+        let store = try StoreOpener.open(try options.load())
+        let actions = OperatorActions(store: store)
+        let keys = allHeld ? try await OperatorCommand.keys(store, [.held], confirm: "retry", yes: yes) : [id ?? ""]
+        for key in keys {
+            let row = try await OperatorCommand.perform { try await actions.retry(key) }
+            print("\(key): \(row.state.rawValue)")
+        }
+    }
+}
+
+/// `gongspool hold ID`.
+struct HoldCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "hold", abstract: "Park a queued recording: the daemon leaves it alone until released.")
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String
+
+    func run() async throws {
+        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
+        let row = try await OperatorCommand.perform { try await actions.hold(id) }
+        print("\(id): \(row.state.rawValue)")
+    }
+}
+
+/// `gongspool release`.
+struct ReleaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Put held recordings back in the queue (also resumes sending halted by rejected credentials).")
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
+    @Flag(help: "Release every held recording.") var all = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func validate() throws {
+        guard (id == nil) != (!all) else { throw ValidationError("give either an ID or --all") }
+    }
+
+    func run() async throws {
+        let store = try StoreOpener.open(try options.load())
+        let actions = OperatorActions(store: store)
+        let keys = all ? try await OperatorCommand.keys(store, [.held], confirm: "release", yes: yes) : [id ?? ""]
+        for key in keys {
+            let row = try await OperatorCommand.perform { try await actions.release(key) }
+            print("\(key): \(row.state.rawValue)")
+        }
+    }
+}
+
+/// `gongspool forget ID`.
+struct ForgetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Delete a recording's state so its files are taken anew.",
+        discussion: "Gong remembers clientUniqueIds (and media content) for hours, even after a call is deleted there: a re-import usually needs a new clientUniqueId."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run() async throws {
+        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
+        printError("warning: Gong remembers clientUniqueIds for hours; re-sending the same id is answered as a duplicate.")
+        try OperatorCommand.confirm("forget \(id)", yes: yes)
+        let row = try await OperatorCommand.perform { try await actions.forget(id) }
+        print("forgot \(row.clientUniqueId ?? row.stem) (was \(row.state.rawValue))")
+    }
+}
+
+/// Shared plumbing of the operator verbs.
+enum OperatorCommand {
+    /// Runs an action; refusals exit 65 with the reason.
+    static func perform<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let refusal as OperatorActions.Refusal {
+            printError("gongspool: \(refusal.description)")
+            throw ExitCode(ExitStatus.dataError)
+        } catch let error as StoreError {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.tempFail)
+        }
+    }
+
+    /// The row ids in `states`, after confirmation.
+    static func keys(_ store: StateStore, _ states: Set<RecordingState>, confirm verb: String, yes: Bool) async throws -> [String] {
+        let rows = try await store.recordings(in: states)
+        if rows.isEmpty { return [] }
+        try confirm("\(verb) \(rows.count) recording\(rows.count == 1 ? "" : "s")", yes: yes)
+        return rows.compactMap { $0.id.map(String.init) }
+    }
+
+    /// Asks on the terminal unless `yes`; refuses without a terminal answer.
+    static func confirm(_ what: String, yes: Bool) throws {
+        if yes { return }
+        printError("\(what)? [y/N] ", newline: false)
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            printError("not confirmed; nothing changed (use --yes in scripts)")
+            throw ExitCode(1)
+        }
+    }
+}

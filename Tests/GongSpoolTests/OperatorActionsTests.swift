@@ -1,0 +1,53 @@
+import Foundation
+import GongSpool
+import Testing
+import TestSupport
+
+@Suite struct OperatorActionsTests {
+    func readyRecording() async throws -> (IntakeHarness, OperatorActions) {
+        let h = try IntakeHarness()
+        try h.addPair("op", id: "pbx:op")
+        try await h.settle()
+        return (h, OperatorActions(store: h.store, clock: h.clock))
+    }
+
+    @Test func holdAndReleaseRoundTrip() async throws {
+        let (h, actions) = try await readyRecording()
+        defer { h.remove() }
+        #expect(try await actions.hold("pbx:op").state == .held)
+        #expect(try await h.store.nextDue(now: h.clock.now(), excluding: []) == nil)
+        #expect(try await actions.release("pbx:op").state == .ready)
+        #expect(try await h.store.nextDue(now: h.clock.now(), excluding: [])?.clientUniqueId == "pbx:op")
+        await #expect(throws: OperatorActions.Refusal.self) { try await actions.release("pbx:op") }
+    }
+
+    @Test func retryOfRejectedGoesBackToIntake() async throws {
+        let h = try IntakeHarness()
+        defer { h.remove() }
+        try h.spool.write("r.wav", Fixtures.wav())
+        try h.spool.write("r.json", text: "{")
+        try await h.settle()
+        let actions = OperatorActions(store: h.store, clock: h.clock)
+        #expect(try await actions.retry("r").state == .pending)
+        await #expect(throws: OperatorActions.Refusal.self) { try await actions.retry("nothing-here") }
+    }
+
+    @Test func forgetRemovesStateAndAllowsReimport() async throws {
+        let (h, actions) = try await readyRecording()
+        defer { h.remove() }
+        let forgotten = try await actions.forget("pbx:op")
+        #expect(forgotten.clientUniqueId == "pbx:op")
+        #expect(try await h.store.find("pbx:op") == nil)
+        try await h.settle()
+        #expect(try await h.store.find("pbx:op")?.state == .ready)
+    }
+
+    @Test func inFlightRecordingsCannotBeHeldOrForgotten() async throws {
+        let (h, actions) = try await readyRecording()
+        defer { h.remove() }
+        let row = try #require(try await h.store.find("pbx:op"))
+        try await h.store.transition(try #require(row.id), to: .creating, reason: nil, now: h.clock.now())
+        await #expect(throws: OperatorActions.Refusal.self) { try await actions.hold("pbx:op") }
+        await #expect(throws: OperatorActions.Refusal.self) { try await actions.forget("pbx:op") }
+    }
+}
