@@ -47,6 +47,7 @@ public struct Daemon: Sendable {
         let services: [any Service] = [
             IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger),
             DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)),
+            NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger),
         ]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
