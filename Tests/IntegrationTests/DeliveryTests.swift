@@ -218,4 +218,41 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: h.work.file("archive/2026/11/a.json")))
         #expect(!FileManager.default.fileExists(atPath: h.spool.file("2026/11/a.wav")))
     }
+
+    @Test func persistentFailureIsHeldAfterTheGiveUpTime() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("g.wav", Fixtures.wav(seed: 8))
+        try h.spool.write("g.json", Fixtures.sidecarData(id: "pbx:g"))
+        var options = SimulatorOptions()
+        options.failureRate = 1
+        options.requestsPerSecond = 0
+        _ = try await GongSimulator.withRunning(options: options) { sim in
+            try await h.runOnce(sim) { $0.retry.giveUpAfterHours = 0.5 / 3600 }
+        }
+        let store = try StateStore.open(path: h.database)
+        let row = try #require(try await store.find("pbx:g"))
+        #expect(row.state == .held)
+        #expect(row.reason?.hasPrefix("gave up after") == true)
+        #expect(row.attempts >= 2)
+    }
+
+    @Test func afterUploadDeleteRemovesBothFilesOnlyWhenDone() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("del.wav", Fixtures.wav(seed: 12))
+        try h.spool.write("del.json", Fixtures.sidecarData(id: "pbx:del"))
+        try h.spool.write("keep.wav", Fixtures.wav(seed: 13))
+        try h.spool.write("keep.json", Fixtures.sidecarData(id: "pbx:keep", user: "555"))
+        var options = SimulatorOptions()
+        options.disabledUsers = ["555"]
+        _ = try await GongSimulator.withRunning(options: options) { sim in
+            try await h.runOnce(sim) { $0.spool.afterUpload = .delete }
+        }
+        #expect(!FileManager.default.fileExists(atPath: h.spool.file("del.wav")))
+        #expect(!FileManager.default.fileExists(atPath: h.spool.file("del.json")))
+        // The held recording keeps its files.
+        #expect(FileManager.default.fileExists(atPath: h.spool.file("keep.wav")))
+        #expect(FileManager.default.fileExists(atPath: h.spool.file("keep.json")))
+    }
 }

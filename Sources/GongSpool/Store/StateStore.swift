@@ -39,19 +39,18 @@ public struct StateStore: Sendable {
 
     /// Runs `body` in one write transaction.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.write(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .sqlite(String(describing: error))
-        }
+        try await Self.mapErrors { try await pool.write(body) }
     }
 
     /// Runs `body` on a read snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        try await Self.mapErrors { try await pool.read(body) }
+    }
+
+    /// Passes ``StoreError`` through and wraps everything else (SQLite's errors) as `.sqlite`.
+    private static func mapErrors<T>(_ operation: () async throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.read(body)
+            return try await operation()
         } catch let error as StoreError {
             throw error
         } catch {
