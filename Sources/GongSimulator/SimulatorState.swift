@@ -166,7 +166,7 @@ public actor SimulatorState {
     func getCall(_ callId: String) -> SimulatorResponse {
         guard let call = calls[callId] else { return record("GET", "/v2/calls/\(callId)", failure(404, "Call ID was not found")) }
         let requestId = newRequestId()
-        let body = "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compact)}}"
+        let body = "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compactString)}}"
         return record("GET", "/v2/calls/\(callId)", .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
     }
 
@@ -200,7 +200,7 @@ public actor SimulatorState {
 
     private func errors(_ status: Int, _ messages: [String], headers: [(String, String)] = []) -> SimulatorResponse {
         let requestId = newRequestId()
-        let list = JSONValue.array(messages.map(JSONValue.string)).compact
+        let list = JSONValue.array(messages.map(JSONValue.string)).compactString
         return .json(status: status, body: "{\"requestId\":\"\(requestId)\",\"errors\":\(list)}", headers: headers + [("x-traceid", requestId)])
     }
 
@@ -213,13 +213,6 @@ public actor SimulatorState {
     private func newRequestId() -> String {
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
         return String((0..<19).map { _ in alphabet[Int(rng.next() % 36)] })
-    }
-}
-
-extension JSONValue {
-    /// Compact JSON text.
-    var compact: String {
-        (try? canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
 

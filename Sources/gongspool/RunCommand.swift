@@ -17,6 +17,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Deliver what is there, then exit (0 when drained, 75 when sending was halted).")
     var once = false
 
+    @Option(help: "Log format: text (one line per event, for the journal) or json (for collectors).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
     func run() async throws {
         let config = try options.load()
         let environment = ProcessInfo.processInfo.environment
@@ -28,6 +34,8 @@ struct RunCommand: AsyncParsableCommand {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.config)
         }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingBootstrap.bootstrap(format: logFormat, level: level)
         let logger = Logger(label: "gongspool")
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
         do {

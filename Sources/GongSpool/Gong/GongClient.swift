@@ -6,7 +6,7 @@ import NIOCore
 /// Talks to Gong: `POST /v2/calls` and `PUT /v2/calls/{id}/media`, with Basic auth,
 /// TLS verification on (plain HTTP only for loopback), no redirects (credentials never
 /// follow a redirect), and deadlines sized from the request. Never logs `Authorization`.
-public struct GongClient: Sendable {
+public struct GongClient: Sendable, CustomStringConvertible {
     private let http: HTTPClient
     private let endpoint: GongEndpoint
     private let authorization: String
@@ -21,6 +21,9 @@ public struct GongClient: Sendable {
         self.settings = settings
         self.logger = logger
     }
+
+    /// Never shows the credentials (this value may end up in a log).
+    public var description: String { "GongClient(\(endpoint.baseURL), authorization: <redacted>)" }
 
     /// The HTTP client configuration GongSpool uses.
     public static func httpConfiguration(_ settings: GongSettings) -> HTTPClient.Configuration {

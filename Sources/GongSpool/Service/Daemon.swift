@@ -6,6 +6,9 @@ import ServiceLifecycle
 /// Everything `gongspool run` needs, wired together: state store, intake, request gate,
 /// Gong client and delivery workers.
 public struct Daemon: Sendable {
+    /// How long in-flight requests may run on after SIGTERM before they are cancelled.
+    public static let gracefulShutdownSeconds: Int64 = 60
+
     /// The configuration in force.
     public let config: Configuration
     /// The state store.
@@ -49,10 +52,16 @@ public struct Daemon: Sendable {
             DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)),
             NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger),
         ]
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // In-flight requests get this long to finish after SIGTERM (below the unit's
+        // TimeoutStopSec=90s); then they are cancelled. State is consistent either way:
+        // every step was committed before its request.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("gongspool started", metadata: ["spool": "\(config.spool.directory)", "state": "\(config.state.database)"])
         try await group.run()
         logger.info("gongspool stopped")

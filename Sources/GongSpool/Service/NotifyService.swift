@@ -4,11 +4,13 @@ import ServiceLifecycle
 
 /// Tells systemd how the daemon is doing: `READY=1` once started, `STATUS=` with queue counts,
 /// `WATCHDOG=1` at half the watchdog interval, `STOPPING=1` on shutdown.
-struct NotifyService: Service {
+struct NotifyService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier
     let store: StateStore
     let gate: RequestGate
     let logger: Logger
+
+    var description: String { "NotifyService" }
 
     func run() async throws {
         notifier.notify("READY=1")
@@ -18,7 +20,7 @@ struct NotifyService: Service {
                 var message = "WATCHDOG=1"
                 if let status = try? await statusLine() { message += "\nSTATUS=\(status)" }
                 notifier.notify(message)
-                try? await Task.sleep(for: interval)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
         } onGracefulShutdown: {
             notifier.notify("STOPPING=1\nSTATUS=stopping: finishing requests in flight")
