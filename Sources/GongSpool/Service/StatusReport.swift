@@ -8,21 +8,55 @@ public struct StatusReport: Sendable {
     public var requestsToday: Int
     /// The daily budget.
     public var dailyLimit: Int
+    /// Queue figures.
+    public var facts: StateStore.QueueFacts
+    /// Estimated seconds to drain the queue at the configured limits.
+    public var drainSeconds: Double
+    /// When the report was made.
+    public var now: Date
 
     /// Reads the report from the store.
     public static func make(store: StateStore, config: Configuration, now: Date) async throws -> StatusReport {
-        StatusReport(counts: try await store.countsByState(),
-                     requestsToday: try await store.dailyUsage(day: RequestGate.utcDay(now)),
-                     dailyLimit: config.gong.dailyRequestLimit)
+        let used = try await store.dailyUsage(day: RequestGate.utcDay(now))
+        let facts = try await store.queueFacts()
+        return StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
+                            facts: facts,
+                            drainSeconds: drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
+                                                        requestsPerSecond: config.gong.requestsPerSecond, now: now),
+                            now: now)
+    }
+
+    /// Seconds to send `needed` requests at `requestsPerSecond`, waiting for the next UTC day
+    /// whenever the daily budget runs out.
+    public static func drainEstimate(needed: Int, usedToday: Int, dailyLimit: Int, requestsPerSecond: Double, now: Date) -> Double {
+        guard needed > 0 else { return 0 }
+        let remainingToday = max(0, dailyLimit - usedToday)
+        if needed <= remainingToday { return Double(needed) / requestsPerSecond }
+        let secondsToMidnight = 86_400 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
+        let afterToday = needed - remainingToday
+        let fullDays = (afterToday - 1) / dailyLimit
+        let lastDay = afterToday - fullDays * dailyLimit
+        return secondsToMidnight + Double(fullDays) * 86_400 + Double(lastDay) / requestsPerSecond
     }
 
     /// JSON with key `states` mapping each state name to its count.
     public var json: String {
         let states = JSONValue.object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
+        func date(_ d: Date?) -> JSONValue { d.map { .string(ISOTimestamp.format($0)) } ?? .null }
+        var lastError: JSONValue = .null
+        if let e = facts.lastError {
+            lastError = .object(["at": .string(ISOTimestamp.format(e.at)), "code": e.errorCode.map(JSONValue.string) ?? .null,
+                                 "reason": e.reason.map(JSONValue.string) ?? .null, "recording": .integer(e.recordingId)])
+        }
         let body = JSONValue.object([
             "states": states,
             "requestsToday": .integer(Int64(requestsToday)),
             "dailyRequestLimit": .integer(Int64(dailyLimit)),
+            "requestsNeeded": .integer(Int64(facts.requestsNeeded)),
+            "estimatedDrainSeconds": .number(drainSeconds.rounded()),
+            "oldestQueuedSince": date(facts.oldestQueuedSince),
+            "lastSuccess": date(facts.lastSuccess),
+            "lastError": lastError,
         ])
         return body.prettyString()
     }
@@ -35,7 +69,24 @@ public struct StatusReport: Sendable {
         }
         lines.append("")
         lines.append("requests today (UTC): \(requestsToday) of \(dailyLimit)")
+        lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
+        if let oldest = facts.oldestQueuedSince {
+            lines.append("oldest queued:        since \(ISOTimestamp.format(oldest)) (\(Self.duration(now.timeIntervalSince(oldest))) ago)")
+        }
+        lines.append("last success:         \(facts.lastSuccess.map(ISOTimestamp.format) ?? "never")")
+        if let e = facts.lastError {
+            lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// `1h 05m`, `42s`, `3d 2h`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds).rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }
+        if s < 86_400 { return "\(s / 3600)h \(String(format: "%02d", (s / 60) % 60))m" }
+        return "\(s / 86_400)d \((s / 3600) % 24)h"
     }
 }
 

@@ -60,3 +60,33 @@ extension StateStore {
         return held.count
     }
 }
+
+extension StateStore {
+    /// Figures for `status`: requests still needed by the queue, the oldest queued recording,
+    /// the last delivery and the last error.
+    public struct QueueFacts: Sendable {
+        /// Requests still needed to drain the queue (2 per recording without callId, 1 with).
+        public var requestsNeeded = 0
+        /// When the oldest queued recording was first seen.
+        public var oldestQueuedSince: Date?
+        /// When the last recording reached `done`.
+        public var lastSuccess: Date?
+        /// The last transition that carried an error code.
+        public var lastError: Transition?
+    }
+
+    /// Reads ``QueueFacts``.
+    public func queueFacts() async throws(StoreError) -> QueueFacts {
+        try await read { db in
+            var facts = QueueFacts()
+            facts.requestsNeeded = try Int.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(CASE WHEN state = 'uploaded' THEN 0 WHEN callId IS NULL THEN 2 ELSE 1 END), 0)
+                FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')
+                """) ?? 0
+            facts.oldestQueuedSince = try Date.fetchOne(db, sql: "SELECT MIN(firstSeenAt) FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')")
+            facts.lastSuccess = try Date.fetchOne(db, sql: "SELECT MAX(at) FROM transitions WHERE toState = 'done'")
+            facts.lastError = try Transition.filter(Column("errorCode") != nil).order(Column("id").desc).fetchOne(db)
+            return facts
+        }
+    }
+}
