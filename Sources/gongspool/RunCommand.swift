@@ -17,6 +17,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Deliver what is there, then exit (0 when drained, 75 when sending was halted).")
     var once = false
 
+    @Flag(help: "Examine the spool and print what would be sent; send nothing, change nothing.")
+    var dryRun = false
+
     @Option(help: "Log format: text (one line per event, for the journal) or json (for collectors).")
     var logFormat: LogFormat = .text
 
@@ -25,6 +28,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        if dryRun {
+            try await runDry(config)
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let credentials: Credentials
         do {
@@ -57,6 +64,37 @@ struct RunCommand: AsyncParsableCommand {
             try? await http.shutdown()
             logger.critical("gongspool failed", metadata: ["error": "\(error)"])
             throw ExitCode(ExitStatus.software)
+        }
+    }
+
+    private func runDry(_ config: Configuration) async throws {
+        do {
+            try config.checkForRun()
+        } catch {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.config)
+        }
+        var logger = Logger(label: "gongspool")
+        logger.logLevel = .error
+        let report = try await DryRun.run(config: config, logger: logger)
+        print(RecordingListing.table(report.recordings))
+        var ready = report.recordings.filter { $0.state == .ready }
+        print("")
+        // Recordings the real state already knows would not be sent again.
+        if FileManager.default.fileExists(atPath: config.state.database), let real = try? StateStore.open(path: config.state.database) {
+            var fresh: [Recording] = []
+            for row in ready {
+                if let id = row.clientUniqueId, let known = try await real.find(id) {
+                    print("\(row.audioPath ?? row.stem): already known as \(id) (\(known.state.rawValue)); not sent again")
+                } else {
+                    fresh.append(row)
+                }
+            }
+            ready = fresh
+        }
+        print("dry run: \(ready.count) of \(report.recordings.count) recordings would be sent (\(ready.count * 2) requests); nothing was sent.")
+        for row in ready {
+            print("\(row.audioPath ?? row.stem): POST /v2/calls \(row.requestJSON ?? "")")
         }
     }
 }

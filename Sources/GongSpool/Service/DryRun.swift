@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+
+/// `gongspool run --dry-run`: examines the spool as the daemon would — pairing, header checks,
+/// validation, hashing, duplicate detection — against a throw-away copy of nothing: a temporary
+/// state database. Sends nothing and changes neither the real state nor any file.
+public enum DryRun {
+    /// What the dry run found: every recording with its would-be state, and the requests.
+    public struct Report: Sendable {
+        /// Rows as intake left them.
+        public var recordings: [Recording]
+    }
+
+    /// Examines `config.spool` now, treating present files as settled.
+    public static func run(config: Configuration, logger: Logger) async throws -> Report {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-dry-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try StateStore.open(path: directory + "/state.sqlite")
+        var settings = config.spool
+        settings.settleSeconds = 0
+        let intake = SpoolIntake(settings: settings, defaults: config.defaults, store: store, clock: SystemWallClock(), logger: logger)
+        try await intake.poll()
+        try await intake.poll()
+        let rows = try await store.recordings()
+        try store.close()
+        return Report(recordings: rows)
+    }
+}
