@@ -44,26 +44,38 @@ struct RunCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingBootstrap.bootstrap(format: logFormat, level: level)
         let logger = Logger(label: "gongspool")
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
-        do {
-            let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
-            if once {
-                let result = try await daemon.runOnce()
-                try await http.shutdown()
-                if case .halted(let reason) = result {
-                    printError("gongspool: sending halted: \(reason)")
-                    throw ExitCode(ExitStatus.tempFail)
+        let path = options.path
+        var current = config
+        var currentCredentials = credentials
+        while true {
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(current.gong))
+            do {
+                let daemon = try Daemon(config: current, credentials: currentCredentials, http: http, logger: logger)
+                if once {
+                    let result = try await daemon.runOnce()
+                    try await http.shutdown()
+                    if case .halted(let reason) = result {
+                        printError("gongspool: sending halted: \(reason)")
+                        throw ExitCode(ExitStatus.tempFail)
+                    }
+                    return
                 }
-            } else {
-                try await daemon.run()
+                let outcome = try await daemon.run(reload: {
+                    let next = try ConfigurationLoader.load(path: path)
+                    _ = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
+                    return next
+                })
                 try await http.shutdown()
+                guard case .reload(let next) = outcome else { return }
+                current = next
+                currentCredentials = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                try? await http.shutdown()
+                logger.critical("gongspool failed", metadata: ["error": "\(error)"])
+                throw ExitCode(ExitStatus.software)
             }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            try? await http.shutdown()
-            logger.critical("gongspool failed", metadata: ["error": "\(error)"])
-            throw ExitCode(ExitStatus.software)
         }
     }
 

@@ -40,4 +40,51 @@ import TestSupport
         #expect(!text.contains(Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "").basicAuthorization))
         #expect(!text.lowercased().contains("authorization: basic"))
     }
+
+    @Test func sighupReloadsAValidConfigurationAndRefusesABadOne() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let options = SimulatorOptions()
+        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+        let log = h.work.file("daemon.log")
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
+            let config = try h.writeConfig(sim)
+            let daemon = try Binary.start(["run", "--config", config], environment: env, log: log)
+            let store = try StateStore.open(path: h.database)
+            func waitDone(_ id: String) async throws -> Bool {
+                let deadline = Date().addingTimeInterval(20)
+                while Date() < deadline {
+                    if try await store.find(id)?.state == .done { return true }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                return false
+            }
+            try h.spool.write("one.wav", Fixtures.wav(seed: 41))
+            try h.spool.write("one.json", Fixtures.sidecarData(id: "pbx:one"))
+            #expect(try await waitDone("pbx:one"))
+            // A broken configuration is refused; the daemon keeps running on the old one.
+            try h.work.write("gongspool.yaml", text: "spool:\n  settleSeconds: soon\n")
+            kill(daemon.processIdentifier, SIGHUP)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(daemon.isRunning)
+            // A valid one is taken: its defaults apply to the next recording.
+            _ = try h.writeConfig(sim, extra: "defaults:\n  languageCode: de-DE\n")
+            kill(daemon.processIdentifier, SIGHUP)
+            try await Task.sleep(for: .milliseconds(500))
+            try h.spool.write("two.wav", Fixtures.wav(seed: 42))
+            try h.spool.write("two.json", Fixtures.sidecarData(id: "pbx:two"))
+            #expect(try await waitDone("pbx:two"))
+            kill(daemon.processIdentifier, SIGTERM)
+            daemon.waitUntilExit()
+            #expect(daemon.terminationStatus == 0)
+            return await sim.state.snapshot()
+        }
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains("configuration reload refused"))
+        #expect(text.contains("spool.settleSeconds"))
+        #expect(text.contains("configuration reloaded"))
+        let bodies = Dictionary(uniqueKeysWithValues: snapshot.calls.values.map { ($0.clientUniqueId, $0.body) })
+        #expect(bodies["pbx:one"]?.contains("languageCode") == false)
+        #expect(bodies["pbx:two"]?.contains("\"languageCode\":\"de-DE\"") == true)
+    }
 }

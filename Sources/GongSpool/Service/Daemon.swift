@@ -44,18 +44,27 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// Runs until SIGTERM/SIGINT: intake polls and delivery workers in one service group.
-    public func run() async throws {
+    /// How ``run(reload:)`` ended.
+    public enum RunOutcome: Sendable {
+        /// SIGTERM/SIGINT: the process should exit.
+        case stopped
+        /// SIGHUP with a valid new configuration: run again with it.
+        case reload(Configuration)
+    }
+
+    /// Runs until SIGTERM/SIGINT (→ `.stopped`) or a SIGHUP whose new configuration `reload`
+    /// accepts (→ `.reload`, after in-flight requests finished). A SIGHUP with an invalid
+    /// configuration is logged and ignored; the old configuration stays in force.
+    public func run(reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() }) async throws -> RunOutcome {
         try await prepare()
-        let services: [any Service] = [
-            IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger),
-            DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)),
-            NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger),
+        let reloader = ReloadService(load: reload, logger: logger)
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger)),
+            .init(service: DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger))),
+            .init(service: NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger)),
+            .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight requests get this long to finish after SIGTERM (below the unit's
         // TimeoutStopSec=90s); then they are cancelled. State is consistent either way:
         // every step was committed before its request.
@@ -64,7 +73,12 @@ public struct Daemon: Sendable {
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("gongspool started", metadata: ["spool": "\(config.spool.directory)", "state": "\(config.state.database)"])
         try await group.run()
+        if let next = await reloader.accepted {
+            logger.info("configuration reloaded")
+            return .reload(next)
+        }
         logger.info("gongspool stopped")
+        return .stopped
     }
 
     /// The outcome of ``runOnce()``.
