@@ -3,6 +3,8 @@ import AsyncHTTPClient
 import Foundation
 import GongSpool
 import Logging
+import Metrics
+import Prometheus
 
 /// `gongspool run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -43,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingBootstrap.bootstrap(format: logFormat, level: level)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "gongspool")
         let path = options.path
         var current = config
@@ -64,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
                     let next = try ConfigurationLoader.load(path: path)
                     _ = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
                     return next
-                })
+                }, metricsText: { registry.emitToString() })
                 try await http.shutdown()
                 guard case .reload(let next) = outcome else { return }
                 current = next

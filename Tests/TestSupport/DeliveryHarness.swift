@@ -34,6 +34,7 @@ public struct DeliveryHarness: Sendable {
         config.retry.initialBackoffSeconds = 0.05
         config.retry.maxBackoffSeconds = 0.2
         config.state.database = database
+        config.metrics.listen = ""
         return config
     }
 
@@ -62,7 +63,7 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    public func writeConfig(_ simulator: GongSimulator, extra: String = "") throws -> String {
+    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """
             spool:
               directory: \(spool.path)
@@ -78,6 +79,8 @@ public struct DeliveryHarness: Sendable {
               maxBackoffSeconds: 0.2
             state:
               database: \(database)
+            metrics:
+              listen: "\(metricsListen)"
             \(extra)
             """)
     }

@@ -34,6 +34,8 @@ extension Configuration {
             "  giveUpAfterHours: \(retry.giveUpAfterHours)",
             "state:",
             "  database: \(q(state.database))",
+            "metrics:",
+            "  listen: \(q(metrics.listen))",
             "defaults: \((try? defaults.canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}")",
         ]
         return lines.joined(separator: "\n")

@@ -12,6 +12,8 @@ public struct Configuration: Sendable, Equatable {
     public var retry = RetrySettings()
     /// Where the state database lives.
     public var state = StateSettings()
+    /// The metrics and health endpoint.
+    public var metrics = MetricsSettings()
     /// Gong request fields merged under every sidecar (the sidecar wins).
     public var defaults: JSONValue = .object([:])
 
@@ -95,4 +97,21 @@ public struct StateSettings: Sendable, Equatable {
 
     /// Defaults.
     public init() {}
+}
+
+/// `metrics.*` keys.
+public struct MetricsSettings: Sendable, Equatable {
+    /// `host:port` for `/metrics` and `/healthz`; empty turns the endpoint off.
+    public var listen = "127.0.0.1:9464"
+
+    /// Defaults.
+    public init() {}
+
+    /// The host and port, or `nil` when off.
+    public var address: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
 }

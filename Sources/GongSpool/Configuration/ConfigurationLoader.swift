@@ -37,7 +37,7 @@ public enum ConfigurationLoader {
         }
         var config = Configuration()
         let top = ConfigSection(root, prefix: "")
-        try top.allowOnly(["spool", "gong", "retry", "state", "defaults"])
+        try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults"])
         if let spool = try top.section("spool") {
             try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory"])
             try spool.string("directory").map { config.spool.directory = $0 }
@@ -70,6 +70,15 @@ public enum ConfigurationLoader {
         if let state = try top.section("state") {
             try state.allowOnly(["database"])
             try state.string("database").map { config.state.database = $0 }
+        }
+        if let metrics = try top.section("metrics") {
+            try metrics.allowOnly(["listen"])
+            if let listen = try metrics.string("listen") {
+                config.metrics.listen = listen
+                if !listen.isEmpty, config.metrics.address.map({ (0...65_535).contains($0.port) }) != true {
+                    throw .invalid(key: "metrics.listen", message: "expected host:port (e.g. 127.0.0.1:9464) or empty to turn it off, found \"\(listen)\"")
+                }
+            }
         }
         if let defaults = root["defaults"] {
             guard case .object = ConfigSection.json(defaults) else {

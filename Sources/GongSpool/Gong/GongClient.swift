@@ -70,12 +70,17 @@ public struct GongClient: Sendable, CustomStringConvertible {
             let body = try await response.body.collect(upTo: 64 * 1024)
             let text = String(buffer: body)
             let reply = GongReply.http(status: Int(response.status.code), body: text, retryAfter: response.headers.first(name: "Retry-After"))
+            DaemonMetrics.request(endpoint: kind, reply: reply)
             logger.debug("gong answered", metadata: ["endpoint": "\(kind.rawValue)", "status": "\(response.status.code)"])
             return reply
         } catch let error as HTTPClientError {
-            return .transport(code: Self.code(error), message: String(describing: error))
+            let reply = GongReply.transport(code: Self.code(error), message: String(describing: error))
+            DaemonMetrics.request(endpoint: kind, reply: reply)
+            return reply
         } catch {
-            return .transport(code: "transport_error", message: String(describing: error))
+            let reply = GongReply.transport(code: "transport_error", message: String(describing: error))
+            DaemonMetrics.request(endpoint: kind, reply: reply)
+            return reply
         }
     }
 

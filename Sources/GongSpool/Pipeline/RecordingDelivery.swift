@@ -141,12 +141,14 @@ public struct RecordingDelivery: Sendable {
         try await store.transition(id, to: .done, reason: config.spool.afterUpload == .keep ? nil : "files: \(config.spool.afterUpload.rawValue)", now: clock.now()) {
             $0.nextAttemptAt = nil
         }
+        DaemonMetrics.delivered(bytes: row.size ?? 0, at: clock.now())
         logger.info("recording delivered", metadata: ["state": "done"])
     }
 
     private func fail(_ row: Recording, outcome: GongOutcome, back: RecordingState, logger: Logger) async throws {
         guard let id = row.id else { return }
         let now = clock.now()
+        DaemonMetrics.failure(code: Self.failureCode(outcome))
         switch outcome {
         case .rateLimited(let seconds):
             await gate.pause(seconds: seconds)
@@ -181,6 +183,17 @@ public struct RecordingDelivery: Sendable {
             }
         default:
             try await store.transition(id, to: .held, reason: "unexpected answer from Gong: \(outcome)", errorCode: "unexpected", now: now)
+        }
+    }
+
+    static func failureCode(_ outcome: GongOutcome) -> String {
+        switch outcome {
+        case .rateLimited: "rate_limited"
+        case .credentialsRejected: "credentials_rejected"
+        case .userNotEnabled: "user_not_enabled"
+        case .permanent(let code, _), .retryable(let code, _): code
+        case .unknownCall: "unknown_call"
+        default: "unexpected"
         }
     }
 

@@ -61,6 +61,7 @@ public actor RequestGate {
     public func pause(seconds: Double) {
         let until = clock.now().addingTimeInterval(seconds)
         if until > pausedUntil {
+            DaemonMetrics.paused(seconds: until.timeIntervalSince(max(pausedUntil, clock.now())))
             pausedUntil = until
             logger.warning("rate limited by Gong; all requests paused", metadata: ["seconds": "\(seconds)"])
         }
@@ -77,6 +78,17 @@ public actor RequestGate {
     /// Resumes after a halt.
     public func resume() {
         haltReason = nil
+    }
+
+    /// The daily request limit.
+    public var limit: Int { dailyLimit }
+
+    /// Whether the daily budget is spent (sending waits for UTC midnight).
+    public var budgetExhausted: Bool {
+        get async {
+            let used = (try? await store.dailyUsage(day: Self.utcDay(clock.now()))) ?? 0
+            return used >= dailyLimit
+        }
     }
 
     /// Whether sending is halted, and why.

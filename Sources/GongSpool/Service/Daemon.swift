@@ -55,15 +55,20 @@ public struct Daemon: Sendable {
     /// Runs until SIGTERM/SIGINT (→ `.stopped`) or a SIGHUP whose new configuration `reload`
     /// accepts (→ `.reload`, after in-flight requests finished). A SIGHUP with an invalid
     /// configuration is logged and ignored; the old configuration stays in force.
-    public func run(reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() }) async throws -> RunOutcome {
+    public func run(reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() },
+                    metricsText: (@Sendable () -> String)? = nil) async throws -> RunOutcome {
         try await prepare()
         let reloader = ReloadService(load: reload, logger: logger)
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger)),
             .init(service: DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger))),
             .init(service: NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger)),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        if let address = config.metrics.address {
+            let health = HealthCheck(store: store, gate: gate)
+            services.append(.init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: health, logger: logger)))
+        }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight requests get this long to finish after SIGTERM (below the unit's
         // TimeoutStopSec=90s); then they are cancelled. State is consistent either way:

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Tells systemd how the daemon is doing: `READY=1` once started, `STATUS=` with queue counts,
-/// `WATCHDOG=1` at half the watchdog interval, `STOPPING=1` on shutdown.
+/// `WATCHDOG=1` at half the watchdog interval (at least every 5 s), `STOPPING=1` on shutdown;
+/// on the same beat it samples the state-store gauges for the metrics.
 struct NotifyService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier
     let store: StateStore
@@ -14,7 +15,7 @@ struct NotifyService: Service, CustomStringConvertible {
 
     func run() async throws {
         notifier.notify("READY=1")
-        let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(10)
+        let interval = min(notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(5), .seconds(5))
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 var message = "WATCHDOG=1"
@@ -29,6 +30,10 @@ struct NotifyService: Service, CustomStringConvertible {
 
     private func statusLine() async throws -> String {
         let counts = try await store.countsByState()
+        let facts = try await store.queueFacts()
+        let used = try await store.dailyUsage(day: RequestGate.utcDay(Date()))
+        DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: await gate.limit,
+                             oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) })
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
         var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"

@@ -1,0 +1,46 @@
+import Foundation
+import Metrics
+
+/// The daemon's metrics, through swift-metrics (exposed as Prometheus text by `gongspool run`
+/// on `metrics.listen`). Names and labels are stable; label values carry no personal data.
+public enum DaemonMetrics {
+    /// One API request answered (or failed in transport).
+    static func request(endpoint: GongEndpointKind, reply: GongReply) {
+        let status: String
+        switch reply {
+        case .http(let code, _, _): status = String(code)
+        case .transport(let code, _): status = code
+        }
+        Counter(label: "gongspool_api_requests_total", dimensions: [("endpoint", endpoint.rawValue), ("status", status)]).increment()
+        if case .http(429, _, _) = reply {
+            Counter(label: "gongspool_rate_limited_total").increment()
+        }
+    }
+
+    /// Time all sending was paused after a 429.
+    static func paused(seconds: Double) {
+        FloatingPointCounter(label: "gongspool_rate_limit_paused_seconds_total").increment(by: seconds)
+    }
+
+    /// A recording reached `done`.
+    static func delivered(bytes: Int64, at date: Date) {
+        Counter(label: "gongspool_uploads_total").increment()
+        Counter(label: "gongspool_uploaded_bytes_total").increment(by: bytes)
+        Gauge(label: "gongspool_last_success_timestamp_seconds").record(date.timeIntervalSince1970)
+    }
+
+    /// A delivery step failed with `code`.
+    static func failure(code: String) {
+        Counter(label: "gongspool_failures_total", dimensions: [("reason", code)]).increment()
+    }
+
+    /// Periodic figures from the state store and the gate.
+    static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?) {
+        for (state, count) in counts {
+            Gauge(label: "gongspool_recordings", dimensions: [("state", state.rawValue)]).record(count)
+        }
+        Gauge(label: "gongspool_daily_budget_used").record(budgetUsed)
+        Gauge(label: "gongspool_daily_budget_remaining").record(max(0, budgetLimit - budgetUsed))
+        Gauge(label: "gongspool_oldest_queued_age_seconds").record(oldestWaitingAge ?? 0)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `/healthz`: ok, or degraded with every reason a person should act on.
+public struct HealthCheck: Sendable {
+    let store: StateStore
+    let gate: RequestGate
+    /// Below this many free bytes on the state file system, health is degraded.
+    public static let minimumFreeBytes: Int64 = 200 * 1024 * 1024
+
+    /// The verdict.
+    public struct Verdict: Sendable, Equatable {
+        /// Reasons; empty means healthy.
+        public var reasons: [String]
+        /// `ok` or `degraded: reason; reason`.
+        public var text: String { reasons.isEmpty ? "ok" : "degraded: " + reasons.joined(separator: "; ") }
+    }
+
+    /// Evaluates health now.
+    public func evaluate() async -> Verdict {
+        var reasons: [String] = []
+        if let halted = await gate.halted { reasons.append(halted) }
+        if await gate.budgetExhausted { reasons.append("daily request budget exhausted; sending resumes at UTC midnight") }
+        do {
+            _ = try await store.countsByState()
+        } catch {
+            reasons.append("state store error: \(error.description)")
+        }
+        if let free = Self.freeBytes(at: (store.path as NSString).deletingLastPathComponent), free < Self.minimumFreeBytes {
+            reasons.append("disk nearly full: \(free / 1_048_576) MiB free for the state database")
+        }
+        return Verdict(reasons: reasons)
+    }
+
+    static func freeBytes(at path: String) -> Int64? {
+        var info = statvfs()
+        guard statvfs(path.isEmpty ? "." : path, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
+    }
+}

@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import GongSimulator
+import GongSpool
+import Testing
+import TestSupport
+
+/// `/metrics` and `/healthz` of the running daemon.
+@Suite struct StatusEndpointTests {
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func get(_ url: String) async throws -> (Int, String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    @Test func metricsAndHealthReflectTheDaemon() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("m.wav", Fixtures.wav(seed: 51))
+        try h.spool.write("m.json", Fixtures.sidecarData(id: "pbx:m"))
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)"
+        try await GongSimulator.withRunning { sim in
+            let config = try h.writeConfig(sim, metricsListen: "127.0.0.1:\(port)")
+            // Wrong secret: the first request is refused and health must say so.
+            let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "wrong"]
+            let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            var health = (0, "")
+            for _ in 0..<100 {
+                health = (try? await get(base + "/healthz")) ?? (0, "")
+                if health.1.contains("credentials rejected") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(health.0 == 503)
+            #expect(health.1.hasPrefix("degraded: credentials rejected (HTTP 401)"))
+            var metrics = ""
+            for _ in 0..<100 {
+                metrics = (try? await get(base + "/metrics"))?.1 ?? ""
+                if metrics.contains("gongspool_recordings{state=\"held\"} 1") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(metrics.contains(#"gongspool_api_requests_total{endpoint="create_call",status="401"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"gongspool_failures_total{reason="credentials_rejected"} 1"#))
+            #expect(metrics.contains(#"gongspool_recordings{state="held"} 1"#))
+            #expect(metrics.contains("gongspool_daily_budget_used 1"))
+            #expect(try await get(base + "/nothing").0 == 404)
+        }
+    }
+}
