@@ -46,7 +46,8 @@ import TestSupport
         ("gong:\n  dailyRequestLimit: 0\n", "gong.dailyRequestLimit"),
         ("retry:\n  initialBackoffSeconds: 60\n  maxBackoffSeconds: 10\n", "retry.maxBackoffSeconds"),
         ("defaults: [1]\n", "defaults"),
-        ("metrics: {}\n", "metrics"),
+        ("telemetry: {}\n", "telemetry"),
+        ("metrics:\n  listen: nowhere\n", "metrics.listen"),
     ])
     func badValuesNameTheKey(_ yaml: String, _ key: String) {
         do {
