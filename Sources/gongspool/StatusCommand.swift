@@ -28,11 +28,22 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only recordings in this state.")
     var state: String?
 
+    @Option(help: "Only recordings changed since this time (ISO-8601, or a date YYYY-MM-DD in UTC).")
+    var since: String?
+
     @Flag(help: "Print a JSON array.")
     var json = false
 
     func run() async throws {
         let config = try options.load()
+        var cutoff: Date?
+        if let since {
+            guard let date = ISOTimestamp.parse(since) ?? ISOTimestamp.parse(since + "T00:00:00Z") else {
+                printError("gongspool: --since: expected an ISO-8601 time or YYYY-MM-DD, found \"\(since)\"")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            cutoff = date
+        }
         var filter: Set<RecordingState>?
         if let state {
             guard let parsed = RecordingState(rawValue: state) else {
@@ -42,7 +53,7 @@ struct ListCommand: AsyncParsableCommand {
             filter = [parsed]
         }
         let store = try StoreOpener.open(config)
-        let rows = try await store.recordings(in: filter)
+        let rows = try await store.recordings(in: filter).filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }
         print(json ? RecordingListing.json(rows) : RecordingListing.table(rows))
     }
 }

@@ -13,6 +13,7 @@ extension Configuration {
             "  pollIntervalSeconds: \(spool.pollIntervalSeconds)",
             "  orphanAfterMinutes: \(spool.orphanAfterMinutes)",
             "  afterUpload: \(spool.afterUpload.rawValue)",
+            "  backfill: \(q(spool.backfill.text))",
         ]
         if let archive = spool.archiveDirectory { lines.append("  archiveDirectory: \(q(archive))") }
         lines += [

@@ -47,6 +47,8 @@ public struct SpoolSettings: Sendable, Equatable {
     public var afterUpload = AfterUpload.keep
     /// Target of `afterUpload: archive`.
     public var archiveDirectory: String?
+    /// What the first start takes of what is already in the spool.
+    public var backfill = Backfill.all
 
     /// Defaults.
     public init() {}
@@ -113,5 +115,36 @@ public struct MetricsSettings: Sendable, Equatable {
         var host = String(listen[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+}
+
+/// `spool.backfill`: on first start, take every recording already in the spool (`all`), none of
+/// them (`none`: only files modified after the first start), or those modified since a date.
+public enum Backfill: Sendable, Equatable {
+    case all
+    case none
+    case since(Date)
+
+    /// Parses `all`, `none`, `YYYY-MM-DD` (UTC midnight) or an ISO-8601 timestamp with zone.
+    public init?(_ text: String) {
+        switch text {
+        case "all": self = .all
+        case "none": self = .none
+        default:
+            if let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") {
+                self = .since(date)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// The configuration text.
+    public var text: String {
+        switch self {
+        case .all: "all"
+        case .none: "none"
+        case .since(let date): ISOTimestamp.format(date)
+        }
     }
 }

@@ -39,7 +39,7 @@ public enum ConfigurationLoader {
         let top = ConfigSection(root, prefix: "")
         try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults"])
         if let spool = try top.section("spool") {
-            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory"])
+            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill"])
             try spool.string("directory").map { config.spool.directory = $0 }
             try spool.bool("recursive").map { config.spool.recursive = $0 }
             try spool.number("settleSeconds", min: 0).map { config.spool.settleSeconds = $0 }
@@ -47,6 +47,12 @@ public enum ConfigurationLoader {
             try spool.number("orphanAfterMinutes", min: 0).map { config.spool.orphanAfterMinutes = $0 }
             try spool.choice("afterUpload", AfterUpload.self).map { config.spool.afterUpload = $0 }
             try spool.string("archiveDirectory").map { config.spool.archiveDirectory = $0 }
+            if let text = try spool.string("backfill") {
+                guard let backfill = Backfill(text) else {
+                    throw .invalid(key: "spool.backfill", message: "expected all, none or a date like 2026-11-01, found \"\(text)\"")
+                }
+                config.spool.backfill = backfill
+            }
         }
         if let gong = try top.section("gong") {
             try gong.allowOnly(["baseURL", "accessKeyFile", "accessKeySecretFile", "requestsPerSecond", "dailyRequestLimit",

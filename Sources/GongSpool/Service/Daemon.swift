@@ -38,6 +38,8 @@ public struct Daemon: Sendable {
     /// Start-up housekeeping: recordings held only because credentials were rejected go back
     /// to the queue (a restart is how new secrets arrive).
     public func prepare() async throws {
+        let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
+        await intake.setBackfillCutoff(cutoff)
         let released = try await store.releaseCredentialHolds(now: clock.now())
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "credentials_rejected"])

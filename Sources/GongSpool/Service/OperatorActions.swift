@@ -44,11 +44,11 @@ public struct OperatorActions: Sendable {
     @discardableResult
     public func retry(_ key: String) async throws -> Recording {
         let row = try await find(key)
-        let allowed: Set<RecordingState> = [.held, .waiting, .rejected, .orphaned]
+        let allowed: Set<RecordingState> = [.held, .waiting, .rejected, .orphaned, .skipped]
         guard let id = row.id, allowed.contains(row.state) else {
-            throw Refusal.wrongState(key, row.state, "only held, waiting, rejected or orphaned recordings can be retried")
+            throw Refusal.wrongState(key, row.state, "only held, waiting, rejected, orphaned or skipped recordings can be retried")
         }
-        let target: RecordingState = row.state == .rejected || row.state == .orphaned ? .pending : Self.resumeState(row)
+        let target: RecordingState = [.rejected, .orphaned, .skipped].contains(row.state) ? .pending : Self.resumeState(row)
         return try await store.transition(id, to: target, reason: "retry requested by operator", expecting: allowed, now: clock.now()) {
             $0.attempts = 0
             $0.firstAttemptAt = nil

@@ -28,6 +28,13 @@ public actor SpoolIntake {
     private var warned: Set<String> = []
     /// Stems whose media header said "not finished" in this poll (they are not merely settling).
     private var stuck: Set<String> = []
+    /// Files last modified before this are recorded as `skipped` when first seen.
+    private var backfillCutoff: Date?
+
+    /// Sets the backfill cutoff fixed on first start (see ``StateStore/backfillCutoff(_:now:)``).
+    public func setBackfillCutoff(_ cutoff: Date?) {
+        backfillCutoff = cutoff
+    }
 
     /// Creates the intake for the spool in `settings`.
     public init(settings: SpoolSettings, defaults: JSONValue, store: StateStore, clock: any WallClock, logger: Logger) {
@@ -84,11 +91,17 @@ public actor SpoolIntake {
             var fresh = Recording(stem: stem, now: now)
             fingerprint.apply(to: &fresh)
             fresh.reason = group.waitingReason(stem: stem)
+            let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
+            if let cutoff = backfillCutoff, Double(newest) / 1e9 < cutoff.timeIntervalSince1970 {
+                fresh.state = .skipped
+                fresh.reason = "older than the backfill cutoff \(ISOTimestamp.format(cutoff)) (spool.backfill); `gongspool retry` takes it"
+            }
             let inserted = try await store.insert(fresh)
             logger.debug("recording seen", metadata: ["stem": "\(stem)", "row": "\(inserted.id ?? 0)"])
-            return .pending
+            return inserted.state
         }
         if row.state.isInFlight { return nil }
+        if row.state == .skipped { return nil }
         if row.state == .done || row.state == .duplicate {
             guard Fingerprint(row) != fingerprint else { return nil }
             var fresh = Recording(stem: stem, now: now)

@@ -3,7 +3,7 @@
 /// ```
 /// pending → ready → creating → created → uploading → uploaded → done
 ///             ↘ waiting (retry later) ↗      held (needs a person)
-/// rejected (invalid input) · orphaned (half a pair) · duplicate (already known)
+/// rejected (invalid input) · orphaned (half a pair) · duplicate (already known) · skipped (backfill)
 /// ```
 public enum RecordingState: String, Sendable, Codable, CaseIterable, Comparable {
     /// Seen; waiting for the files to settle and pair up.
@@ -30,6 +30,8 @@ public enum RecordingState: String, Sendable, Codable, CaseIterable, Comparable 
     case orphaned
     /// Same clientUniqueId and content as a recording already known; not sent again.
     case duplicate
+    /// Older than the first start's backfill cutoff (`spool.backfill`); not sent unless retried.
+    case skipped
 
     /// States in which the files belong to the delivery queue rather than to intake.
     public var isInFlight: Bool {

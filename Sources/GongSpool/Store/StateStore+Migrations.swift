@@ -52,6 +52,9 @@ extension StateStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-meta") { db in
+            try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -90,3 +90,24 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// The backfill cutoff, fixed on first start: `nil` takes everything. Later calls return
+    /// what the first one stored, whatever `backfill` says now.
+    public func backfillCutoff(_ backfill: Backfill, now: Date) async throws(StoreError) -> Date? {
+        try await write { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'backfillCutoff'") {
+                return Double(stored).map { Date(timeIntervalSince1970: $0) }
+            }
+            let cutoff: Date?
+            switch backfill {
+            case .all: cutoff = nil
+            case .none: cutoff = now
+            case .since(let date): cutoff = date
+            }
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES('backfillCutoff', ?)",
+                           arguments: [cutoff.map { String($0.timeIntervalSince1970) } ?? "all"])
+            return cutoff
+        }
+    }
+}
