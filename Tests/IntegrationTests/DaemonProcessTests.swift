@@ -12,7 +12,10 @@ import TestSupport
         try h.spool.write("a.wav", Fixtures.wav(seed: 21))
         try h.spool.write("a.json", Fixtures.sidecarData(id: "pbx:sig"))
         let options = SimulatorOptions()
-        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+        let notifySocket = h.work.file("notify")
+        let notifyFD = try NotifySocket.listen(notifySocket)
+        defer { close(notifyFD) }
+        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret, "NOTIFY_SOCKET": notifySocket]
         let log = h.work.file("daemon.log")
         try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)
@@ -28,6 +31,11 @@ import TestSupport
             #expect(daemon.terminationReason == .exit)
             #expect(daemon.terminationStatus == 0)
         }
+        // systemd was told: ready, a status line, stopping.
+        let notes = NotifySocket.drain(notifyFD)
+        #expect(notes.first == "READY=1")
+        #expect(notes.contains { $0.contains("STATUS=") && $0.contains("queued") })
+        #expect(notes.contains { $0.hasPrefix("STOPPING=1") })
         let text = try String(contentsOfFile: log, encoding: .utf8)
         let lines = text.split(separator: "\n").filter { !$0.isEmpty }
         #expect(lines.count >= 3)
