@@ -1,4 +1,5 @@
 import Foundation
+import GongSpool
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -28,14 +29,7 @@ public struct GongSimulator: Sendable {
         _ body: @escaping @Sendable (GongSimulator) async throws -> T
     ) async throws -> T {
         let state = SimulatorState(options: options)
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let server = try await HTTPServerChannel.bind(host: host, port: port)
         let bound = server.channel.localAddress?.port ?? port
         let simulator = GongSimulator(state: state, port: bound, host: host)
         return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -1,4 +1,5 @@
 import Foundation
+import GongSpool
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -12,7 +13,7 @@ struct SimulatorConnection: Sendable {
     /// Largest JSON body accepted.
     static let maxJSONBody = 16 << 20
 
-    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    func serve(_ connection: HTTPServerChannel.Connection) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var parts = inbound.makeAsyncIterator()

@@ -40,11 +40,7 @@ import TestSupport
         let h = try DeliveryHarness()
         defer { h.remove() }
         let hashes = try addBacklog(h, count: 12)
-        let snapshot = try await GongSimulator.withRunning { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-            return await sim.state.snapshot()
-        }
+        let snapshot = try await h.drain()
         expectExactlyOnce(snapshot, hashes)
         let kinds = Set(snapshot.calls.values.compactMap(\.mediaContentType))
         #expect(kinds == ["audio/wav", "audio/mpeg", "audio/flac", "video/mp4"])
@@ -67,11 +63,7 @@ import TestSupport
         options.failureRate = 0.25
         options.lostResponseRate = 0.25
         options.seed = 42
-        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-            return await sim.state.snapshot()
-        }
+        let snapshot = try await h.drain(options)
         expectExactlyOnce(snapshot, hashes)
         #expect(snapshot.requests.contains { $0.status >= 500 })
         #expect(snapshot.requests.contains { $0.status == 0 })
@@ -87,11 +79,7 @@ import TestSupport
         options.requestsPerSecond = 0
         options.forced429Count = 1
         options.forcedRetryAfterSeconds = 2
-        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-            return await sim.state.snapshot()
-        }
+        let snapshot = try await h.drain(options)
         let limited = try #require(snapshot.requests.firstIndex { $0.status == 429 })
         let after = snapshot.requests[(limited + 1)...]
         #expect(!after.isEmpty)
@@ -121,11 +109,7 @@ import TestSupport
         #expect(held.first?.attempts == 0)
         #expect(try await store.countsByState()[.ready] == 3)
         // A restart with the right secret releases the hold and delivers everything.
-        let fixed = try await GongSimulator.withRunning { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-            return await sim.state.snapshot()
-        }
+        let fixed = try await h.drain()
         #expect(fixed.acceptedCreates.count == 4)
     }
 
@@ -137,11 +121,7 @@ import TestSupport
         options.requestsPerSecond = 0
         options.failureRate = 0.6
         options.seed = 7
-        let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-            return await sim.state.snapshot()
-        }
+        let snapshot = try await h.drain(options)
         expectExactlyOnce(snapshot, hashes)
         let store = try StateStore.open(path: h.database)
         let history = try await store.recordings().flatMap { row in row.id.map { [$0] } ?? [] }
@@ -161,10 +141,7 @@ import TestSupport
         try h.spool.write("no.json", Fixtures.sidecarData(id: "pbx:no", user: "111222333"))
         var options = SimulatorOptions()
         options.disabledUsers = ["111222333"]
-        _ = try await GongSimulator.withRunning(options: options) { sim in
-            let result = try await h.runOnce(sim)
-            #expect(result == .drained)
-        }
+        _ = try await h.drain(options)
         let store = try StateStore.open(path: h.database)
         let held = try #require(try await store.find("pbx:no"))
         #expect(held.state == .held)
@@ -191,10 +168,7 @@ import TestSupport
         // The PBX rewrites the file after it was taken.
         let final = Fixtures.wav(seconds: 2, seed: 9)
         try h.spool.write("c.wav", final)
-        let snapshot = try await GongSimulator.withRunning { sim in
-            _ = try await h.runOnce(sim)
-            return await sim.state.snapshot()
-        }
+        let snapshot = try await h.drain()
         let call = try #require(snapshot.calls.values.first)
         #expect(call.mediaSHA256 == Crypto.sha256Hex(final))
         let row = try #require(try await store.find("pbx:c"))
@@ -208,11 +182,10 @@ import TestSupport
         defer { h.remove() }
         try h.spool.write("2026/11/a.wav", Fixtures.wav(seed: 3))
         try h.spool.write("2026/11/a.json", Fixtures.sidecarData(id: "pbx:a"))
-        _ = try await GongSimulator.withRunning { sim in
-            try await h.runOnce(sim) {
-                $0.spool.afterUpload = .archive
-                $0.spool.archiveDirectory = h.work.file("archive")
-            }
+        let archive = h.work.file("archive")
+        _ = try await h.drain {
+            $0.spool.afterUpload = .archive
+            $0.spool.archiveDirectory = archive
         }
         #expect(FileManager.default.fileExists(atPath: h.work.file("archive/2026/11/a.wav")))
         #expect(FileManager.default.fileExists(atPath: h.work.file("archive/2026/11/a.json")))
@@ -227,9 +200,7 @@ import TestSupport
         var options = SimulatorOptions()
         options.failureRate = 1
         options.requestsPerSecond = 0
-        _ = try await GongSimulator.withRunning(options: options) { sim in
-            try await h.runOnce(sim) { $0.retry.giveUpAfterHours = 0.5 / 3600 }
-        }
+        _ = try await h.drain(options) { $0.retry.giveUpAfterHours = 0.5 / 3600 }
         let store = try StateStore.open(path: h.database)
         let row = try #require(try await store.find("pbx:g"))
         #expect(row.state == .held)
@@ -246,9 +217,7 @@ import TestSupport
         try h.spool.write("keep.json", Fixtures.sidecarData(id: "pbx:keep", user: "555"))
         var options = SimulatorOptions()
         options.disabledUsers = ["555"]
-        _ = try await GongSimulator.withRunning(options: options) { sim in
-            try await h.runOnce(sim) { $0.spool.afterUpload = .delete }
-        }
+        _ = try await h.drain(options) { $0.spool.afterUpload = .delete }
         #expect(!FileManager.default.fileExists(atPath: h.spool.file("del.wav")))
         #expect(!FileManager.default.fileExists(atPath: h.spool.file("del.json")))
         // The held recording keeps its files.

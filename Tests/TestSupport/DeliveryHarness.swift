@@ -62,6 +62,22 @@ public struct DeliveryHarness: Sendable {
         }
     }
 
+    /// Runs a simulator with `options`, drains the spool into it with ``runOnce(_:credentials:configure:)``
+    /// (which must report `.drained`), and returns the simulator's record.
+    public func drain(_ options: SimulatorOptions = SimulatorOptions(), configure: @escaping @Sendable (inout Configuration) -> Void = { _ in }) async throws -> SimulatorSnapshot {
+        try await GongSimulator.withRunning(options: options) { sim in
+            let result = try await runOnce(sim, configure: configure)
+            guard result == .drained else { throw DrainError.notDrained(result) }
+            return await sim.state.snapshot()
+        }
+    }
+
+    /// ``drain(_:configure:)`` ended otherwise than drained.
+    public enum DrainError: Error {
+        /// The run's result.
+        case notDrained(Daemon.OnceResult)
+    }
+
     /// Writes a YAML configuration for the child-process tests.
     public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """

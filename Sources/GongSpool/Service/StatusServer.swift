@@ -29,14 +29,7 @@ struct StatusServer: Service, CustomStringConvertible {
     }
 
     private func serveUntilShutdown() async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let server = try await HTTPServerChannel.bind(host: host, port: port)
         logger.info("status endpoint listening", metadata: ["address": "\(host):\(server.channel.localAddress?.port ?? port)"])
         try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
@@ -49,7 +42,7 @@ struct StatusServer: Service, CustomStringConvertible {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: HTTPServerChannel.Connection) async {
         try? await connection.executeThenClose { inbound, outbound in
             for try await part in inbound {
                 guard case .head(let head) = part else { continue }
