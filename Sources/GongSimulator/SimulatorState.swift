@@ -33,14 +33,6 @@ public actor SimulatorState {
         SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests)
     }
 
-    /// Makes the next `count` requests fail with 429 and `Retry-After: seconds`.
-    public func force429(count: Int, retryAfter seconds: Int) {
-        forced429Left = count
-        forcedRetryAfter = seconds
-    }
-
-    private var forcedRetryAfter: Int?
-
     /// Admission common to every request: auth, limits, injected faults. `nil` = go on.
     func admit(method: String, path: String, authorization: String?) -> SimulatorResponse? {
         let now = Date()
@@ -50,7 +42,7 @@ public actor SimulatorState {
         }
         if forced429Left > 0 {
             forced429Left -= 1
-            let seconds = forcedRetryAfter ?? options.forcedRetryAfterSeconds
+            let seconds = options.forcedRetryAfterSeconds
             return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "\(seconds)")]))
         }
         let today = String(ISOTimestamp.format(now).prefix(10))

@@ -58,8 +58,9 @@ public final class SpoolFile: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return pread(descriptor, base + filled, count - filled, off_t(offset) + off_t(filled))
             }
             if n < 0 {
                 if errno == EINTR { continue }

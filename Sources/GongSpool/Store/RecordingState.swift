@@ -5,7 +5,7 @@
 ///             ↘ waiting (retry later) ↗      held (needs a person)
 /// rejected (invalid input) · orphaned (half a pair) · duplicate (already known) · skipped (backfill)
 /// ```
-public enum RecordingState: String, Sendable, Codable, CaseIterable, Comparable {
+public enum RecordingState: String, Sendable, Codable, CaseIterable {
     /// Seen; waiting for the files to settle and pair up.
     case pending
     /// Settled, hashed, request built and valid; queued for sending.
@@ -41,12 +41,4 @@ public enum RecordingState: String, Sendable, Codable, CaseIterable, Comparable 
         }
     }
 
-    /// States intake may re-evaluate when the files change.
-    public var isIntake: Bool {
-        self == .pending || self == .rejected || self == .orphaned
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
 }

@@ -17,13 +17,6 @@ extension StateStore {
         }
     }
 
-    /// The earliest `nextAttemptAt` among queued rows, if any.
-    public func nextAttemptTime() async throws(StoreError) -> Date? {
-        try await read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')")
-        }
-    }
-
     /// Whether anything is ready, in flight, or waiting for a retry.
     public func hasQueuedWork() async throws(StoreError) -> Bool {
         try await read { db in
