@@ -1,0 +1,65 @@
+import Foundation
+import GongSimulator
+import GongSpool
+import Testing
+import TestSupport
+
+/// Generated malformed sidecars and odd files: the pipeline never crashes, every recording gets
+/// a state and a reason, Gong never receives an invalid request, and no file is deleted.
+@Suite struct BadInputTests {
+    /// Seeded mutations of a valid sidecar, covering every malformation class.
+    static func malformedSidecar(_ i: Int) -> Data {
+        let id = "bad:\(i)"
+        let valid = Fixtures.sidecar(id: id)
+        guard case .object(var body) = valid else { return Data() }
+        switch i % 12 {
+        case 0: return Data("{\"clientUniqueId\": \"\(id)\", ".utf8)                       // truncated JSON
+        case 1: body["actualStart"] = nil                                                  // missing required
+        case 2: body["parties"] = .string("Rep")                                           // wrong type
+        case 3: body["direction"] = .string(["inbound", "OUT", "", "Internal"][i % 4])     // bad enum
+        case 4: body["actualStart"] = .string("2026-11-20 10:00:\(10 + i % 50)")          // naive time
+        case 5: body["primaryUser"] = .integer(234_599_484_848_423)                        // id as number
+        case 6: body["primaryUser"] = .string("\(900 + i)")                                // no party for primaryUser
+        case 7: return Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D])             // not UTF-8
+        case 8: body["title"] = .string(String(repeating: "x", count: 2000 + i))           // title too long
+        case 9: body["parties"] = .array([.object(["emailAddress": .string("n/a")])])       // bad email
+        case 10: return Data("[\"\(id)\"]".utf8)                                           // not an object
+        default: body["unknownField\(i)"] = .bool(true)                                    // unknown field
+        }
+        return (try? JSONValue.object(body).canonicalData()) ?? Data()
+    }
+
+    @Test func everyMalformationIsRejectedAndNothingInvalidIsSent() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let count = 240
+        for i in 0..<count {
+            try h.spool.write("bad/\(i)/rec \(i) ü.wav", Fixtures.wav(seconds: 0.05, seed: i))
+            try h.spool.write("bad/\(i)/rec \(i) ü.json", Self.malformedSidecar(i))
+        }
+        // Odd files next to them.
+        try h.spool.write("odd/empty.wav", Data())
+        try h.spool.write("odd/empty.json", Fixtures.sidecarData(id: "odd:empty"))
+        try h.spool.write("odd/truncated.wav", Fixtures.wav(seconds: 1, seed: 1).prefix(3000))
+        try h.spool.write("odd/truncated.json", Fixtures.sidecarData(id: "odd:truncated"))
+        try FileManager.default.createDirectory(atPath: h.spool.file("odd/dir.wav"), withIntermediateDirectories: true)
+        try h.spool.write("odd/new\nline.wav", Fixtures.wav(seconds: 0.1, seed: 77))
+        try h.spool.write("odd/new\nline.json", Fixtures.sidecarData(id: "odd:newline"))
+        let unreadable = try h.spool.write("odd/locked.wav", Fixtures.wav(seconds: 0.1, seed: 78))
+        try h.spool.write("odd/locked.json", Fixtures.sidecarData(id: "odd:locked"))
+        chmod(unreadable, 0)
+        defer { chmod(unreadable, 0o644) }
+        let before = try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).count
+        let snapshot = try await h.drain { $0.spool.orphanAfterMinutes = 0.01 }
+        #expect(snapshot.invalidRequests == 0)
+        let store = try StateStore.open(path: h.database)
+        let rows = try await store.recordings()
+        let bad = rows.filter { $0.stem.hasPrefix("bad/") }
+        #expect(bad.count == count)
+        #expect(bad.allSatisfy { $0.state == .rejected && ($0.reason?.isEmpty == false) }, "\(bad.filter { $0.state != .rejected }.map { ($0.stem, $0.state) })")
+        #expect(rows.allSatisfy { $0.reason != nil || $0.state == .done })
+        #expect(try await store.find("odd:newline")?.state == .done)
+        #expect(rows.first { $0.stem == "odd/locked" }?.lastErrorCode == (getuid() == 0 ? nil : "file_permission"))
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).count == before)
+    }
+}
