@@ -26,7 +26,7 @@ if [ ! -e /etc/gongspool/gongspool.yaml ]; then
   install -m 0640 -g gongspool config/gongspool.yaml /etc/gongspool/gongspool.yaml
 fi
 "$PREFIX/bin/gongspool" --generate-completion-script bash > /usr/share/bash-completion/completions/gongspool 2>/dev/null || true
-systemctl daemon-reload
+systemctl daemon-reload 2>/dev/null || echo "note: systemd is not running here; run systemctl daemon-reload once it is"
 
 cat <<MSG
 Installed $PREFIX/bin/gongspool and gongspool.service.

@@ -24,7 +24,7 @@ final class ReloadService: Service, CustomStringConvertible, Sendable {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in signals {
                 do {
                     let next = try self.load()
