@@ -224,4 +224,29 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: h.spool.file("keep.wav")))
         #expect(FileManager.default.fileExists(atPath: h.spool.file("keep.json")))
     }
+
+    @Test func callUnknownToGongIsResolvedAgainByRePosting() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("u.wav", Fixtures.wav(seed: 61))
+        try h.spool.write("u.json", Fixtures.sidecarData(id: "pbx:u"))
+        let store = try StateStore.open(path: h.database)
+        let clock = ManualWallClock()
+        var settings = SpoolSettings()
+        settings.directory = h.spool.path
+        settings.settleSeconds = 1
+        let intake = SpoolIntake(settings: settings, defaults: .object([:]), store: store, clock: clock, logger: .init(label: "t"))
+        try await intake.poll()
+        clock.advance(2)
+        try await intake.poll()
+        let ready = try #require(try await store.find("pbx:u"))
+        // A callId this Gong never issued (e.g. state restored from another tenant).
+        try await store.transition(try #require(ready.id), to: .created, reason: nil, now: clock.now()) { $0.callId = "1111111111111111111" }
+        let snapshot = try await h.drain()
+        let row = try #require(try await store.find("pbx:u"))
+        #expect(row.state == .done)
+        #expect(row.callId == snapshot.calls.keys.first)
+        #expect(snapshot.requests.map(\.status) == [404, 200, 201])
+        #expect(try await store.history(of: try #require(row.id)).contains { $0.errorCode == "unknown_call" })
+    }
 }

@@ -60,7 +60,10 @@ public struct RecordingDelivery: Sendable {
                 return
             }
         }
-        guard let callId = row.callId, let kind = row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return }
+        guard let callId = row.callId, let kind = row.mediaKind.flatMap(MediaKind.init(rawValue:)) else {
+            try await store.transition(id, to: .held, reason: "internal: no callId or media kind recorded", errorCode: "internal", now: clock.now())
+            return
+        }
         try await gate.acquire()
         row = try await store.transition(id, to: .uploading, reason: nil, expecting: [.created, .waiting, .uploading], now: clock.now()) {
             $0.attempts += 1
@@ -78,11 +81,9 @@ public struct RecordingDelivery: Sendable {
             log.info("media uploaded", metadata: ["bytes": "\(file.size)"])
             try await finish(row, logger: log)
         case .unknownCall(let message):
-            // Gong does not know the callId: resolve it again through the create call.
-            try await store.transition(id, to: .waiting, reason: "Gong does not know call \(callId): \(message)", errorCode: "unknown_call", now: clock.now()) {
-                $0.callId = nil
-                $0.nextAttemptAt = self.retryTime(attempt: $0.attempts)
-            }
+            // Gong does not know the callId: forget it; the retry resolves it again by re-POSTing.
+            try await fail(row, outcome: .retryable(code: "unknown_call", message: "Gong does not know call \(callId): \(message)"),
+                           back: .created, forgetCallId: true, logger: log)
         default:
             try await fail(row, outcome: outcome, back: .created, logger: log)
         }
@@ -145,7 +146,7 @@ public struct RecordingDelivery: Sendable {
         logger.info("recording delivered", metadata: ["state": "done"])
     }
 
-    private func fail(_ row: Recording, outcome: GongOutcome, back: RecordingState, logger: Logger) async throws {
+    private func fail(_ row: Recording, outcome: GongOutcome, back: RecordingState, forgetCallId: Bool = false, logger: Logger) async throws {
         guard let id = row.id else { return }
         let now = clock.now()
         DaemonMetrics.failure(code: Self.failureCode(outcome))
@@ -171,13 +172,16 @@ public struct RecordingDelivery: Sendable {
         case .retryable(let code, let message):
             let started = row.firstAttemptAt ?? now
             if now.timeIntervalSince(started) >= config.retry.giveUpAfterHours * 3600 {
-                try await store.transition(id, to: .held, reason: "gave up after \(config.retry.giveUpAfterHours) h of failures; last: \(message)", errorCode: code, now: now)
+                try await store.transition(id, to: .held, reason: "gave up after \(config.retry.giveUpAfterHours) h of failures; last: \(message)", errorCode: code, now: now) {
+                    if forgetCallId { $0.callId = nil }
+                }
                 logger.error("recording held after retries", metadata: ["code": "\(code)"])
             } else {
                 let next = retryTime(attempt: row.attempts)
                 try await store.transition(id, to: .waiting, reason: message, errorCode: code, now: now) {
                     $0.nextAttemptAt = next
                     $0.lastErrorMessage = message
+                    if forgetCallId { $0.callId = nil }
                 }
                 logger.warning("request failed; will retry", metadata: ["code": "\(code)", "attempt": "\(row.attempts)", "retryAt": "\(ISOTimestamp.format(next))"])
             }
