@@ -102,7 +102,11 @@ public struct RecordingDelivery: Sendable {
 
     /// Opens the audio and checks it is the file that was taken; otherwise moves the row.
     private func openVerified(_ row: Recording, logger: Logger) async throws -> SpoolFile? {
-        guard let id = row.id, let path = row.audioPath else { return nil }
+        guard let id = row.id else { return nil }
+        guard let path = row.audioPath else {
+            try await store.transition(id, to: .held, reason: "internal: no audio path recorded", errorCode: "internal", now: clock.now())
+            return nil
+        }
         let root = config.spool.directory
         let opened: Result<SpoolFile, SpoolFileError> = await {
             do { return .success(try await BlockingIO.run { try SpoolFile(root: root, relativePath: path) }) } catch let error as SpoolFileError { return .failure(error) } catch { return .failure(.read(errno: 0)) }
