@@ -208,15 +208,18 @@ public actor SimulatorState {
     }
 }
 
-/// A small, seeded, reproducible random generator.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// A small, seeded, reproducible random generator (SplitMix64), for the simulator's fault
+/// decisions and for seeded tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// Starts the sequence at `seed`.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -13,7 +13,7 @@ import TestSupport
         let kills = long ? 25 : 8
         let seed = UInt64(ProcessInfo.processInfo.environment["GONGSPOOL_SEED"] ?? "") ?? 20_261_122
         print("crash suite: seed \(seed), \(recordings) recordings, \(kills) kills")
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let delays = (0..<kills).map { _ in 150 + Int(random.next() % 700) }
         let h = try DeliveryHarness()
         defer { h.remove() }
@@ -80,22 +80,5 @@ import TestSupport
         }
         let store = try StateStore.open(path: h.database)
         #expect(try await store.countsByState()[.done] == recordings)
-    }
-}
-
-/// SplitMix64 for seeded test decisions.
-struct SeededRandom {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

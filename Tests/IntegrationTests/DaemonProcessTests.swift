@@ -73,12 +73,12 @@ import TestSupport
             // A broken configuration is refused; the daemon keeps running on the old one.
             try h.work.write("gongspool.yaml", text: "spool:\n  settleSeconds: soon\n")
             kill(daemon.processIdentifier, SIGHUP)
-            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await logMentions(log, "configuration reload refused"))
             #expect(daemon.isRunning)
             // A valid one is taken: its defaults apply to the next recording.
             _ = try h.writeConfig(sim, extra: "defaults:\n  languageCode: de-DE\n")
             kill(daemon.processIdentifier, SIGHUP)
-            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await logMentions(log, "configuration reloaded"))
             try h.spool.write("two.wav", Fixtures.wav(seed: 42))
             try h.spool.write("two.json", Fixtures.sidecarData(id: "pbx:two"))
             #expect(try await waitDone("pbx:two"))
@@ -94,5 +94,14 @@ import TestSupport
         let bodies = Dictionary(uniqueKeysWithValues: snapshot.calls.values.map { ($0.clientUniqueId, $0.body) })
         #expect(bodies["pbx:one"]?.contains("languageCode") == false)
         #expect(bodies["pbx:two"]?.contains("\"languageCode\":\"de-DE\"") == true)
+    }
+
+    /// Waits up to 15 s for `text` to appear in the log file.
+    func logMentions(_ path: String, _ text: String) async throws -> Bool {
+        for _ in 0..<300 {
+            if (try? String(contentsOfFile: path, encoding: .utf8))?.contains(text) == true { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }

@@ -62,6 +62,21 @@ public struct DeliveryHarness: Sendable {
         }
     }
 
+    /// Takes the spool's settled pairs into the queue (`ready`) without sending anything, on a
+    /// manual clock, and returns the state store.
+    public func takeIntoQueue() async throws -> StateStore {
+        let store = try StateStore.open(path: database)
+        let clock = ManualWallClock()
+        var settings = SpoolSettings()
+        settings.directory = spool.path
+        settings.settleSeconds = 1
+        let intake = SpoolIntake(settings: settings, defaults: .object([:]), store: store, clock: clock, logger: Logger(label: "test"))
+        try await intake.poll()
+        clock.advance(2)
+        try await intake.poll()
+        return store
+    }
+
     /// Runs a simulator with `options`, drains the spool into it with ``runOnce(_:credentials:configure:)``
     /// (which must report `.drained`), and returns the simulator's record.
     public func drain(_ options: SimulatorOptions = SimulatorOptions(), configure: @escaping @Sendable (inout Configuration) -> Void = { _ in }) async throws -> SimulatorSnapshot {
