@@ -19,7 +19,7 @@ import TestSupport
         #expect(shared == NewCallValidator.schemaDocument)
     }
 
-    @Test func validateOutputPassesPythonJSONSchema() throws {
+    @Test func validateOutputPassesPythonJSONSchema() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let sidecars: [JSONValue] = [
@@ -46,7 +46,7 @@ import TestSupport
                 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(inst)
             print("ok")
             """
-        let result = try PythonRunner.run(script, arguments: [Self.sharedSchema, instances])
+        let result = try await PythonRunner.run(script, arguments: [Self.sharedSchema, instances])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("ok"))
     }

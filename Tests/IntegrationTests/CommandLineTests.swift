@@ -10,30 +10,33 @@ import TestSupport
         (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     }
 
-    @Test func checkExits78NamingTheKey() throws {
+    @Test func checkExits78NamingTheKey() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let config = try dir.write("c.yaml", text: "spool:\n  directory: \(dir.path)\n  settleSeconds: soon\n")
-        let status = try Binary.run(["check", "--config", config], log: dir.file("out"))
+        let status = try await Binary.run(["check", "--config", config], log: dir.file("out"))
         #expect(status == 78)
         #expect(output(dir.file("out")).contains("spool.settleSeconds"))
         let missing = try dir.write("m.yaml", text: "spool:\n  directory: \(dir.path)\n")
-        #expect(try Binary.run(["check", "--config", missing], log: dir.file("out2")) == 78)
+        let missingKeyExit = try await Binary.run(["check", "--config", missing], log: dir.file("out2"))
+        #expect(missingKeyExit == 78)
         #expect(output(dir.file("out2")).contains("gong.baseURL"))
     }
 
-    @Test func validatePrintsTheRequestOrTheErrors() throws {
+    @Test func validatePrintsTheRequestOrTheErrors() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("a.wav", Fixtures.wav())
         try dir.write("a.json", Fixtures.sidecarData(id: "pbx:a"))
         try dir.write("b.json", text: #"{"clientUniqueId": 5}"#)
         let config = try dir.write("c.yaml", text: "defaults:\n  languageCode: en-US\n")
-        #expect(try Binary.run(["validate", "--config", config, dir.file("a.wav")], log: dir.file("ok")) == 0)
+        let validExit = try await Binary.run(["validate", "--config", config, dir.file("a.wav")], log: dir.file("ok"))
+        #expect(validExit == 0)
         let request = try JSONValue.parse(Data(output(dir.file("ok")).utf8))
         #expect(request["clientUniqueId"] == .string("pbx:a"))
         #expect(request["languageCode"] == .string("en-US"))
-        #expect(try Binary.run(["validate", "--config", config, dir.file("b.json")], log: dir.file("bad")) == 65)
+        let invalidExit = try await Binary.run(["validate", "--config", config, dir.file("b.json")], log: dir.file("bad"))
+        #expect(invalidExit == 65)
         #expect(output(dir.file("bad")).contains("b.json: clientUniqueId: expected string"))
     }
 
@@ -47,14 +50,17 @@ import TestSupport
         try await GongSimulator.withRunning { sim in
             let config = try h.writeConfig(sim)
             let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
-            #expect(try Binary.run(["run", "--once", "--config", config], environment: env, log: h.work.file("run")) == 0)
-            #expect(try Binary.run(["status", "--json", "--config", config], log: h.work.file("status")) == 0)
+            let runExit = try await Binary.run(["run", "--once", "--config", config], environment: env, log: h.work.file("run"))
+            #expect(runExit == 0)
+            let statusExit = try await Binary.run(["status", "--json", "--config", config], log: h.work.file("status"))
+            #expect(statusExit == 0)
             let status = try JSONValue.parse(Data(output(h.work.file("status")).utf8))
             let states = try #require(status["states"]?.objectValue)
             #expect(Set(states.keys) == Set(RecordingState.allCases.map(\.rawValue)))
             #expect(states["done"] == .integer(1))
             #expect(states["rejected"] == .integer(1))
-            #expect(try Binary.run(["list", "--json", "--state", "done", "--config", config], log: h.work.file("list")) == 0)
+            let listExit = try await Binary.run(["list", "--json", "--state", "done", "--config", config], log: h.work.file("list"))
+            #expect(listExit == 0)
             let list = try #require(try JSONValue.parse(Data(output(h.work.file("list")).utf8)).arrayValue)
             #expect(list.count == 1)
             #expect(list.first?["clientUniqueId"] == .string("pbx:x"))

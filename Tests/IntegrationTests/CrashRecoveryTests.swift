@@ -32,10 +32,10 @@ import TestSupport
                 killWhen(await sim.state.snapshot(), "pbx:crash")
             }
             kill(daemon.processIdentifier, SIGKILL)
-            daemon.waitUntilExit()
+            await Binary.waitForExit(daemon)
             #expect(reached, "the moment to kill never came: \((try? String(contentsOfFile: h.work.file("run1.log"), encoding: .utf8)) ?? "")")
             #expect(daemon.terminationReason == .uncaughtSignal)
-            let status = try Binary.run(["run", "--once", "--config", config], environment: env, log: h.work.file("run2.log"))
+            let status = try await Binary.run(["run", "--once", "--config", config], environment: env, log: h.work.file("run2.log"))
             #expect(status == 0, "\((try? String(contentsOfFile: h.work.file("run2.log"), encoding: .utf8)) ?? "")")
             return await sim.state.snapshot()
         }

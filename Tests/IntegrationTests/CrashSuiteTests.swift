@@ -56,9 +56,9 @@ import TestSupport
                 let daemon = try Binary.start(["run", "--config", path], environment: env, log: h.work.file("run-\(round).log"))
                 try await Task.sleep(for: .milliseconds(delays[round]))
                 kill(daemon.processIdentifier, SIGKILL)
-                daemon.waitUntilExit()
+                await Binary.waitForExit(daemon)
             }
-            let status = try Binary.run(["run", "--once", "--config", path], environment: env, log: h.work.file("final.log"))
+            let status = try await Binary.run(["run", "--once", "--config", path], environment: env, log: h.work.file("final.log"))
             #expect(status == 0)
             return await sim.state.snapshot()
         }

@@ -27,7 +27,7 @@ import TestSupport
             }
             #expect(try await store.find("pbx:sig")?.state == .done)
             kill(daemon.processIdentifier, SIGTERM)
-            daemon.waitUntilExit()
+            await Binary.waitForExit(daemon)
             #expect(daemon.terminationReason == .exit)
             #expect(daemon.terminationStatus == 0)
         }
@@ -83,7 +83,7 @@ import TestSupport
             try h.spool.write("two.json", Fixtures.sidecarData(id: "pbx:two"))
             #expect(try await waitDone("pbx:two"))
             kill(daemon.processIdentifier, SIGTERM)
-            daemon.waitUntilExit()
+            await Binary.waitForExit(daemon)
             #expect(daemon.terminationStatus == 0)
             return await sim.state.snapshot()
         }

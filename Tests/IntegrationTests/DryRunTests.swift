@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct DryRunTests {
-    @Test func dryRunReportsAndSendsNothing() throws {
+    @Test func dryRunReportsAndSendsNothing() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
         try h.spool.write("a.wav", Fixtures.wav(seed: 31))
@@ -20,7 +20,7 @@ import TestSupport
             state:
               database: \(h.database)
             """)
-        let status = try Binary.run(["run", "--dry-run", "--config", config], log: h.work.file("out"))
+        let status = try await Binary.run(["run", "--dry-run", "--config", config], log: h.work.file("out"))
         let out = try String(contentsOfFile: h.work.file("out"), encoding: .utf8)
         #expect(status == 0, "\(out)")
         #expect(out.contains("1 of 2 recordings would be sent"))

@@ -24,10 +24,19 @@ public enum Binary {
         return process
     }
 
-    /// Runs to completion; returns the exit status.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], log: String) throws -> Int32 {
+    /// Runs to completion; returns the exit status. Waits without blocking a thread: the
+    /// simulator serving the child may run on the same (two-thread) cooperative pool.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], log: String) async throws -> Int32 {
         let process = try start(arguments, environment: environment, log: log)
-        process.waitUntilExit()
+        await waitForExit(process)
         return process.terminationStatus
+    }
+
+    /// Waits for `process` to end, polling instead of blocking (`waitUntilExit` would hold a
+    /// cooperative thread and can starve an in-process simulator into a deadlock).
+    public static func waitForExit(_ process: Process) async {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
