@@ -1,0 +1,77 @@
+import Foundation
+import GongSimulator
+import GongSpool
+import Testing
+import TestSupport
+
+/// Files written progressively while the real daemon polls: nothing is sent before the writer
+/// has finished, and what is sent is the final file.
+@Suite struct RealWriterTests {
+    /// Appends `chunks` pieces with `pause` between them, like a PBX recording in real time;
+    /// for WAV, the header sizes stay 0 until the end (as Asterisk does), then are patched.
+    func write(_ path: String, final: Data, chunks: Int, pause: Duration, patchWAVHeader: Bool) async throws {
+        let headerLength = patchWAVHeader ? 44 : 0
+        var initial = final.prefix(headerLength)
+        if patchWAVHeader {
+            initial.replaceSubrange(4..<8, with: Data(count: 4))
+            initial.replaceSubrange(40..<44, with: Data(count: 4))
+        }
+        FileManager.default.createFile(atPath: path, contents: initial)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let body = final.dropFirst(headerLength)
+        let step = (body.count + chunks - 1) / chunks
+        var offset = body.startIndex
+        while offset < body.endIndex {
+            try await Task.sleep(for: pause)
+            let end = min(offset + step, body.endIndex)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: body[offset..<end])
+            offset = end
+        }
+        if patchWAVHeader {
+            try handle.seek(toOffset: 0)
+            try handle.write(contentsOf: final.prefix(headerLength))
+        }
+        try handle.close()
+    }
+
+    /// MP3 pauses (0.3 s) are longer than a poll (0.1 s) but shorter than the settle time (1 s);
+    /// WAV pauses (1.3 s) are longer than the settle time: only the unfinished header holds it back.
+    @Test(arguments: [("wav", 1300), ("mp3", 300)])
+    func slowWriterIsNotUploadedBeforeItFinishes(_ ext: String, _ pauseMilliseconds: Int) async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let final = ext == "wav" ? Fixtures.wav(seconds: 4, seed: 71) : Fixtures.mp3(bytes: 200_000, seed: 71)
+        try h.spool.write("live.json", Fixtures.sidecarData(id: "pbx:live-\(ext)"))
+        let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
+        let (snapshot, finished) = try await GongSimulator.withRunning { sim in
+            let config = try h.work.write("c.yaml", text: """
+                spool:
+                  directory: \(h.spool.path)
+                  settleSeconds: 1
+                  pollIntervalSeconds: 0.1
+                gong:
+                  baseURL: \(sim.baseURL)
+                state:
+                  database: \(h.database)
+                metrics:
+                  listen: ""
+                """)
+            let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
+            try await write(h.spool.file("live.\(ext)"), final: final, chunks: 4, pause: .milliseconds(pauseMilliseconds), patchWAVHeader: ext == "wav")
+            let finished = Date()
+            let store = try StateStore.open(path: h.database)
+            for _ in 0..<200 where try await store.find("pbx:live-\(ext)")?.state != .done {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            return (await sim.state.snapshot(), finished)
+        }
+        let first = try #require(snapshot.requests.first)
+        #expect(first.at > finished, "a request started \(finished.timeIntervalSince(first.at)) s before the writer finished")
+        #expect(snapshot.calls.count == 1)
+        #expect(snapshot.calls.values.first?.mediaSHA256 == Crypto.sha256Hex(final))
+        #expect(snapshot.calls.values.first?.mediaSize == Int64(final.count))
+    }
+}
