@@ -79,7 +79,9 @@ import TestSupport
         options.requestsPerSecond = 0
         options.forced429Count = 1
         options.forcedRetryAfterSeconds = 2
-        let snapshot = try await h.drain(options)
+        // One worker: with two, a request already on the wire when the 429 arrives may land just
+        // after it (it cannot be recalled); every request *started* later waits, which is what this checks.
+        let snapshot = try await h.drain(options) { $0.gong.maxConcurrentUploads = 1 }
         let limited = try #require(snapshot.requests.firstIndex { $0.status == 429 })
         let after = snapshot.requests[(limited + 1)...]
         #expect(!after.isEmpty)
