@@ -40,11 +40,9 @@ import TestSupport
         // Odd files next to them.
         try h.spool.write("odd/empty.wav", Data())
         try h.spool.write("odd/empty.json", Fixtures.sidecarData(id: "odd:empty"))
-        try h.spool.write("odd/truncated.wav", Fixtures.wav(seconds: 1, seed: 1).prefix(3000))
-        try h.spool.write("odd/truncated.json", Fixtures.sidecarData(id: "odd:truncated"))
+        try h.spool.writeRecording("odd/truncated", id: "odd:truncated", audio: Fixtures.wav(seconds: 1, seed: 1).prefix(3000))
         try FileManager.default.createDirectory(atPath: h.spool.file("odd/dir.wav"), withIntermediateDirectories: true)
-        try h.spool.write("odd/new\nline.wav", Fixtures.wav(seconds: 0.1, seed: 77))
-        try h.spool.write("odd/new\nline.json", Fixtures.sidecarData(id: "odd:newline"))
+        try h.spool.writeRecording("odd/new\nline", id: "odd:newline", audio: Fixtures.wav(seconds: 0.1, seed: 77))
         let unreadable = try h.spool.write("odd/locked.wav", Fixtures.wav(seconds: 0.1, seed: 78))
         try h.spool.write("odd/locked.json", Fixtures.sidecarData(id: "odd:locked"))
         chmod(unreadable, 0)

@@ -43,8 +43,7 @@ import TestSupport
     @Test func statusAndListSpeakJSON() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("x.wav", Fixtures.wav(seed: 4))
-        try h.spool.write("x.json", Fixtures.sidecarData(id: "pbx:x"))
+        try h.spool.writeRecording("x", id: "pbx:x", audio: Fixtures.wav(seed: 4))
         try h.spool.write("y.wav", Fixtures.wav(seed: 5))
         try h.spool.write("y.json", text: "{")
         try await GongSimulator.withRunning { sim in

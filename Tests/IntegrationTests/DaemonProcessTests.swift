@@ -9,8 +9,7 @@ import TestSupport
     @Test func sigtermStopsCleanlyAndLogsNeverShowSecrets() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("a.wav", Fixtures.wav(seed: 21))
-        try h.spool.write("a.json", Fixtures.sidecarData(id: "pbx:sig"))
+        try h.spool.writeRecording("a", id: "pbx:sig", audio: Fixtures.wav(seed: 21))
         let options = SimulatorOptions()
         let notifySocket = h.work.file("notify")
         let notifyFD = try NotifySocket.listen(notifySocket)
@@ -67,8 +66,7 @@ import TestSupport
                 }
                 return false
             }
-            try h.spool.write("one.wav", Fixtures.wav(seed: 41))
-            try h.spool.write("one.json", Fixtures.sidecarData(id: "pbx:one"))
+            try h.spool.writeRecording("one", id: "pbx:one", audio: Fixtures.wav(seed: 41))
             #expect(try await waitDone("pbx:one"))
             // A broken configuration is refused; the daemon keeps running on the old one.
             try h.work.write("gongspool.yaml", text: "spool:\n  settleSeconds: soon\n")
@@ -79,8 +77,7 @@ import TestSupport
             _ = try h.writeConfig(sim, extra: "defaults:\n  languageCode: de-DE\n")
             kill(daemon.processIdentifier, SIGHUP)
             #expect(try await logMentions(log, "configuration reloaded"))
-            try h.spool.write("two.wav", Fixtures.wav(seed: 42))
-            try h.spool.write("two.json", Fixtures.sidecarData(id: "pbx:two"))
+            try h.spool.writeRecording("two", id: "pbx:two", audio: Fixtures.wav(seed: 42))
             #expect(try await waitDone("pbx:two"))
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)

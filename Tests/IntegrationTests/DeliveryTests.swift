@@ -139,10 +139,8 @@ import TestSupport
     @Test func userWithoutTelephonyImportIsHeld() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("ok.wav", Fixtures.wav(seed: 1))
-        try h.spool.write("ok.json", Fixtures.sidecarData(id: "pbx:ok"))
-        try h.spool.write("no.wav", Fixtures.wav(seed: 2))
-        try h.spool.write("no.json", Fixtures.sidecarData(id: "pbx:no", user: "111222333"))
+        try h.spool.writeRecording("ok", id: "pbx:ok", audio: Fixtures.wav(seed: 1))
+        try h.spool.writeRecording("no", id: "pbx:no", user: "111222333", audio: Fixtures.wav(seed: 2))
         var options = SimulatorOptions()
         options.disabledUsers = ["111222333"]
         _ = try await h.drain(options)
@@ -157,8 +155,7 @@ import TestSupport
     @Test func fileChangedAfterItWasTakenIsNotUploaded() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("c.wav", Fixtures.wav(seed: 1))
-        try h.spool.write("c.json", Fixtures.sidecarData(id: "pbx:c"))
+        try h.spool.writeRecording("c", id: "pbx:c", audio: Fixtures.wav(seed: 1))
         let store = try await h.takeIntoQueue()
         #expect(try await store.find("pbx:c")?.state == .ready)
         // The PBX rewrites the file after it was taken.
@@ -176,8 +173,7 @@ import TestSupport
     @Test func afterUploadArchiveMovesBothFiles() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("2026/11/a.wav", Fixtures.wav(seed: 3))
-        try h.spool.write("2026/11/a.json", Fixtures.sidecarData(id: "pbx:a"))
+        try h.spool.writeRecording("2026/11/a", id: "pbx:a", audio: Fixtures.wav(seed: 3))
         let archive = h.work.file("archive")
         _ = try await h.drain {
             $0.spool.afterUpload = .archive
@@ -191,8 +187,7 @@ import TestSupport
     @Test func persistentFailureIsHeldAfterTheGiveUpTime() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("g.wav", Fixtures.wav(seed: 8))
-        try h.spool.write("g.json", Fixtures.sidecarData(id: "pbx:g"))
+        try h.spool.writeRecording("g", id: "pbx:g", audio: Fixtures.wav(seed: 8))
         var options = SimulatorOptions()
         options.failureRate = 1
         options.requestsPerSecond = 0
@@ -207,10 +202,8 @@ import TestSupport
     @Test func afterUploadDeleteRemovesBothFilesOnlyWhenDone() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("del.wav", Fixtures.wav(seed: 12))
-        try h.spool.write("del.json", Fixtures.sidecarData(id: "pbx:del"))
-        try h.spool.write("keep.wav", Fixtures.wav(seed: 13))
-        try h.spool.write("keep.json", Fixtures.sidecarData(id: "pbx:keep", user: "555"))
+        try h.spool.writeRecording("del", id: "pbx:del", audio: Fixtures.wav(seed: 12))
+        try h.spool.writeRecording("keep", id: "pbx:keep", user: "555", audio: Fixtures.wav(seed: 13))
         var options = SimulatorOptions()
         options.disabledUsers = ["555"]
         _ = try await h.drain(options) { $0.spool.afterUpload = .delete }
@@ -224,8 +217,7 @@ import TestSupport
     @Test func callUnknownToGongIsResolvedAgainByRePosting() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("u.wav", Fixtures.wav(seed: 61))
-        try h.spool.write("u.json", Fixtures.sidecarData(id: "pbx:u"))
+        try h.spool.writeRecording("u", id: "pbx:u", audio: Fixtures.wav(seed: 61))
         let store = try await h.takeIntoQueue()
         let ready = try #require(try await store.find("pbx:u"))
         // A callId this Gong never issued (e.g. state restored from another tenant).

@@ -7,8 +7,7 @@ import TestSupport
     @Test func dryRunReportsAndSendsNothing() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("a.wav", Fixtures.wav(seed: 31))
-        try h.spool.write("a.json", Fixtures.sidecarData(id: "pbx:dry"))
+        try h.spool.writeRecording("a", id: "pbx:dry", audio: Fixtures.wav(seed: 31))
         try h.spool.write("b.wav", Fixtures.wav(seed: 32))
         try h.spool.write("b.json", text: "{")
         // Nothing listens on this port: any request would fail the run.

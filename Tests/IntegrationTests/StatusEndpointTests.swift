@@ -29,8 +29,7 @@ import TestSupport
     @Test func metricsAndHealthReflectTheDaemon() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("m.wav", Fixtures.wav(seed: 51))
-        try h.spool.write("m.json", Fixtures.sidecarData(id: "pbx:m"))
+        try h.spool.writeRecording("m", id: "pbx:m", audio: Fixtures.wav(seed: 51))
         let port = try freePort()
         let base = "http://127.0.0.1:\(port)"
         try await GongSimulator.withRunning { sim in

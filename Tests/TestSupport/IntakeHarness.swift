@@ -42,8 +42,7 @@ public struct IntakeHarness: Sendable {
 
     /// Writes an audio file and its sidecar.
     public func addPair(_ stem: String, id: String, audio: Data? = nil, ext: String = "wav") throws {
-        try spool.write("\(stem).\(ext)", audio ?? Fixtures.wav(seed: id.hashValue & 0xFF))
-        try spool.write("\(stem).json", Fixtures.sidecarData(id: id))
+        try spool.writeRecording(stem, id: id, audio: audio ?? Fixtures.wav(seed: id.hashValue & 0xFF), ext: ext)
     }
 
     /// The row of `stem`.

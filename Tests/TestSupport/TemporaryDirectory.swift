@@ -34,4 +34,10 @@ public struct TemporaryDirectory: Sendable {
     public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// Writes a recording: `stem.ext` with `audio` and `stem.json`, a valid sidecar for `id` and `user`.
+    public func writeRecording(_ stem: String, id: String, user: String = "234599484848423", audio: Data, ext: String = "wav") throws {
+        try write("\(stem).\(ext)", audio)
+        try write("\(stem).json", Fixtures.sidecarData(id: id, user: user))
+    }
 }
