@@ -1,29 +1,41 @@
 import ArgumentParser
 import GongSpool
 
-/// `gongspool validate PATH`: what would be sent for this file?
+/// `gongspool validate PATH`: what would be sent for this file, and where each field came from?
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Print the exact request GongSpool would send for an audio or sidecar file, or its errors (exit 65).",
-        discussion: "Configuration defaults are merged under the sidecar as the daemon does. Nothing is sent."
+        abstract: "Print the exact request GongSpool would send for an audio or sidecar file, and the source of every field; or its errors (exit 65).",
+        discussion: """
+            Uses the configured sources as the daemon does: sidecar, file-name pattern, CDR, media header, \
+            user mapping (Gong's user list as last fetched into the state database) and defaults. Nothing is sent.
+            """
     )
 
     @OptionGroup var options: ConfigOption
 
-    @Argument(help: "An audio file (its sidecar is found by name) or a sidecar .json file.")
+    @Flag(help: "Print only the request JSON (for scripts).")
+    var json = false
+
+    @Argument(help: "An audio file (its sidecar is found by name) or a sidecar file.")
     var path: String
 
     func run() async throws {
         let config = try options.loadOrDefaults()
-        let report = FileValidation.validate(path: path, defaults: config.defaults)
-        if let request = report.request {
-            print(request.body.prettyString())
-            return
+        let directory = await UserDirectory.load(settings: config.users, databasePath: config.state.database)
+        let report = FileValidation.validate(path: path, config: config, directory: directory)
+        guard let request = report.request else {
+            for problem in report.problems {
+                printError(problem)
+            }
+            throw ExitCode(ExitStatus.dataError)
         }
-        for problem in report.problems {
-            printError(problem)
+        print(request.body.prettyString())
+        guard !json else { return }
+        print("\nSources:")
+        let width = report.provenance.keys.map(\.count).max() ?? 0
+        for (field, source) in report.provenance.sorted(by: { $0.key < $1.key }) {
+            print("  " + field.padding(toLength: width, withPad: " ", startingAt: 0) + "  ← " + source)
         }
-        throw ExitCode(ExitStatus.dataError)
     }
 }

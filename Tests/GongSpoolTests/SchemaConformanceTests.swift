@@ -33,7 +33,7 @@ import TestSupport
         for (i, sidecar) in sidecars.enumerated() {
             try dir.write("s\(i).json", sidecar.canonicalData())
             try dir.write("s\(i).wav", Fixtures.wav(seed: i))
-            let report = FileValidation.validate(path: dir.file("s\(i).wav"), defaults: .object([:]))
+            let report = FileValidation.validate(path: dir.file("s\(i).wav"), config: Configuration(), directory: UserDirectory())
             let request = try #require(report.request, "\(report.problems)")
             outputs.append(request.body.prettyString())
         }

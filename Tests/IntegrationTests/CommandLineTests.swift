@@ -30,7 +30,7 @@ import TestSupport
         try dir.write("a.json", Fixtures.sidecarData(id: "pbx:a"))
         try dir.write("b.json", text: #"{"clientUniqueId": 5}"#)
         let config = try dir.write("c.yaml", text: "defaults:\n  languageCode: en-US\n")
-        let validExit = try await Binary.run(["validate", "--config", config, dir.file("a.wav")], log: dir.file("ok"))
+        let validExit = try await Binary.run(["validate", "--json", "--config", config, dir.file("a.wav")], log: dir.file("ok"))
         #expect(validExit == 0)
         let request = try JSONValue.parse(Data(output(dir.file("ok")).utf8))
         #expect(request["clientUniqueId"] == .string("pbx:a"))

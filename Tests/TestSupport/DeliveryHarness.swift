@@ -67,10 +67,10 @@ public struct DeliveryHarness: Sendable {
     public func takeIntoQueue() async throws -> StateStore {
         let store = try StateStore.open(path: database)
         let clock = ManualWallClock()
-        var settings = SpoolSettings()
-        settings.directory = spool.path
-        settings.settleSeconds = 1
-        let intake = SpoolIntake(settings: settings, defaults: .object([:]), store: store, clock: clock, logger: Logger(label: "test"))
+        var config = Configuration()
+        config.spool.directory = spool.path
+        config.spool.settleSeconds = 1
+        let intake = try SpoolIntake(config: config, store: store, clock: clock, logger: Logger(label: "test"))
         try await intake.poll()
         clock.advance(2)
         try await intake.poll()

@@ -17,8 +17,9 @@ public struct IntakeHarness: Sendable {
     /// The settings used.
     public let settings: SpoolSettings
 
-    /// Creates everything; `configure` adjusts the spool settings.
-    public init(defaults: JSONValue = .object([:]), configure: (inout SpoolSettings) -> Void = { _ in }) throws {
+    /// Creates everything; `configure` adjusts the spool settings, `adjust` the rest of the configuration.
+    public init(defaults: JSONValue = .object([:]), configure: (inout SpoolSettings) -> Void = { _ in },
+                adjust: (inout Configuration) -> Void = { _ in }) throws {
         spool = try TemporaryDirectory("spool")
         stateDir = try TemporaryDirectory("state")
         store = try StateStore.open(path: stateDir.file("state.sqlite"))
@@ -28,8 +29,12 @@ public struct IntakeHarness: Sendable {
         settings.settleSeconds = 5
         settings.orphanAfterMinutes = 10
         configure(&settings)
-        self.settings = settings
-        intake = SpoolIntake(settings: settings, defaults: defaults, store: store, clock: clock, logger: Logger(label: "test"))
+        var config = Configuration()
+        config.spool = settings
+        config.defaults = defaults
+        adjust(&config)
+        self.settings = config.spool
+        intake = try SpoolIntake(config: config, store: store, clock: clock, logger: Logger(label: "test"))
     }
 
     /// Polls, moves the clock past the settle time, polls again.

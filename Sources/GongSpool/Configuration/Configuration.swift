@@ -16,6 +16,10 @@ public struct Configuration: Sendable, Equatable {
     public var metrics = MetricsSettings()
     /// Gong request fields merged under every sidecar (the sidecar wins).
     public var defaults: JSONValue = .object([:])
+    /// Where call facts come from (sidecar, file name, CDR) and how they map to Gong fields.
+    public var metadata = MetadataSettings()
+    /// PBX identifiers → Gong users.
+    public var users = UserSettings()
 
     /// A configuration with every default.
     public init() {}
@@ -49,6 +53,16 @@ public struct SpoolSettings: Sendable, Equatable {
     public var archiveDirectory: String?
     /// What the first start takes of what is already in the spool.
     public var backfill = Backfill.all
+    /// IANA zone of naive timestamps in file names, sidecars and CDRs.
+    public var timeZone = "UTC"
+    /// Names this PBX in derived `clientUniqueId`s; `nil`: the host name.
+    public var systemId: String?
+
+    /// The system id in force.
+    public var effectiveSystemId: String {
+        if let systemId, !systemId.isEmpty { return systemId }
+        return ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "pbx"
+    }
 
     /// Defaults.
     public init() {}

@@ -16,6 +16,10 @@ enum ConfigurationChecks {
         if config.retry.maxBackoffSeconds < config.retry.initialBackoffSeconds {
             throw .invalid(key: "retry.maxBackoffSeconds", message: "must not be below retry.initialBackoffSeconds")
         }
+        _ = try CallMapping(config)
+        if config.metadata.isMapped && !config.users.isConfigured && config.metadata.effectiveSidecar != .gong {
+            throw .missing(key: "users", hint: "PBX metadata names extensions, not Gong users: set users.table, users.file or users.fromGong")
+        }
         if !config.gong.baseURL.isEmpty {
             _ = try GongEndpoint(baseURL: config.gong.baseURL)
         }

@@ -37,9 +37,11 @@ public enum ConfigurationLoader {
         }
         var config = Configuration()
         let top = ConfigSection(root, prefix: "")
-        try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults"])
+        try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults", "metadata", "users"])
         if let spool = try top.section("spool") {
-            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill"])
+            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId"])
+            try spool.string("timeZone").map { config.spool.timeZone = $0 }
+            try spool.string("systemId").map { config.spool.systemId = $0 }
             try spool.string("directory").map { config.spool.directory = $0 }
             try spool.bool("recursive").map { config.spool.recursive = $0 }
             try spool.number("settleSeconds", min: 0).map { config.spool.settleSeconds = $0 }
@@ -91,6 +93,12 @@ public enum ConfigurationLoader {
                 throw .invalid(key: "defaults", message: "expected a mapping of Gong request fields")
             }
             config.defaults = ConfigSection.json(defaults)
+        }
+        if let metadata = try top.section("metadata") {
+            config.metadata = try MetadataSection.parse(metadata)
+        }
+        if let users = try top.section("users") {
+            config.users = try MetadataSection.parseUsers(users)
         }
         try ConfigurationChecks.validate(config)
         return config

@@ -1,51 +1,72 @@
 import Foundation
 
-/// `gongspool validate`: builds the request for any audio or sidecar file, outside the daemon.
+/// `gongspool validate`: builds the request for any audio or sidecar file, outside the daemon,
+/// from the same sources the daemon uses, and says where each field came from.
 public enum FileValidation {
     /// The result for one file.
     public struct Report: Sendable {
         /// The request, when valid.
         public var request: BuiltRequest?
+        /// JSON path → source of the value, for a valid request.
+        public var provenance: [String: String] = [:]
         /// Every problem, `"<file>: <path>: <message>"`.
         public var problems: [String]
     }
 
-    /// Validates `path` (an audio file or a sidecar) with `defaults` merged under the sidecar.
-    public static func validate(path: String, defaults: JSONValue) -> Report {
+    /// Validates `path` (an audio file or a sidecar) with `config` and the user mapping `directory`.
+    /// Files under `spool.directory` are named relative to it, as the daemon names them.
+    public static func validate(path: String, config: Configuration, directory: UserDirectory) -> Report {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        let directory = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
-        let entry = SpoolEntry(relativePath: name, size: 0, mtimeNs: 0, inode: 0)
-        let isAudio = MediaKind(fileExtension: entry.fileExtension) != nil
-        let sidecarName = isAudio ? entry.stem + ".json" : name
-        var problems: [String] = []
-        if isAudio, let problem = probeProblem(directory: directory, name: name) {
-            problems.append(problem)
-        }
-        let evaluator = RecordingEvaluator(root: directory, builder: RequestBuilder(defaults: defaults))
-        switch evaluator.readSidecar(SpoolEntry(relativePath: sidecarName, size: 0, mtimeNs: 0, inode: 0)) {
-        case .success(let request):
-            return Report(request: problems.isEmpty ? request : nil, problems: problems)
-        case .failure(let problem):
-            problems += problem.issues.map { "\(problem.file): \($0)" }
-            return Report(request: nil, problems: problems)
-        }
-    }
-
-    private static func probeProblem(directory: String, name: String) -> String? {
+        let spool = config.spool.directory.isEmpty ? "" : URL(fileURLWithPath: config.spool.directory).standardizedFileURL.path
+        let (root, relative): (String, String) = !spool.isEmpty && url.path.hasPrefix(spool + "/")
+            ? (spool, String(url.path.dropFirst(spool.count + 1)))
+            : (url.deletingLastPathComponent().path, url.lastPathComponent)
+        let assembler: RequestAssembler
         do {
-            let file = try SpoolFile(root: directory, relativePath: name)
-            if file.size > RecordingEvaluator.maxMediaBytes {
-                return "\(name): \(file.size) bytes is over Gong's 1.5 GB media limit"
-            }
-            let header = try file.read(at: 0, count: MediaProbe.headerLength)
-            switch MediaProbe.probe(header: header, fileSize: file.size, readAt: { (try? file.read(at: $0, count: $1)) ?? [] }) {
-            case .complete: return nil
-            case .incomplete(let why): return "\(name): \(why)"
-            case .notMedia(let why): return "\(name): \(why)"
-            }
+            assembler = try RequestAssembler(config: config)
         } catch {
-            return error.description
+            return Report(problems: [error.description])
+        }
+        let entry = SpoolEntry(relativePath: relative, size: 0, mtimeNs: 0, inode: 0)
+        let sidecarExtension = config.metadata.effectiveSidecarExtension
+        var audio: String? = MediaKind(fileExtension: entry.fileExtension) != nil ? relative : nil
+        let sidecar: String? = audio == nil ? relative : sidecarExtension.map { entry.stem + "." + $0 }
+        if audio == nil {
+            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent((relative as NSString).deletingLastPathComponent))) ?? []
+            let stemName = (entry.stem as NSString).lastPathComponent
+            if let match = siblings.sorted().first(where: { ($0 as NSString).deletingPathExtension == stemName && MediaKind(fileExtension: ($0 as NSString).pathExtension) != nil }) {
+                audio = ((relative as NSString).deletingLastPathComponent as NSString).appendingPathComponent(match)
+            }
+        }
+        var problems: [String] = []
+        var media: MediaInfo?
+        let evaluator = RecordingEvaluator(root: root, assembler: assembler)
+        if let audio {
+            do {
+                let file = try SpoolFile(root: root, relativePath: audio)
+                if file.size > RecordingEvaluator.maxMediaBytes {
+                    problems.append("\(audio): \(file.size) bytes is over Gong's 1.5 GB media limit")
+                }
+                switch evaluator.probe(file, path: audio) {
+                case .media(let info): media = info
+                case .ended(.incomplete(let why)), .ended(.rejected(_, let why)): problems.append(why)
+                case .ended: break
+                }
+            } catch {
+                problems.append(error.description)
+            }
+        } else if config.metadata.isMapped {
+            return Report(problems: ["\(relative): no audio file with the same name next to it"])
+        }
+        switch evaluator.assemble(audio: audio ?? relative, sidecar: sidecar, media: media, directory: directory) {
+        case .built(let request, let provenance):
+            return problems.isEmpty ? Report(request: request, provenance: provenance, problems: []) : Report(problems: problems)
+        case .invalid(let problem):
+            return Report(problems: problems + problem.issues.map { "\(problem.file): \($0)" })
+        case .held(let code, let reason):
+            return Report(problems: problems + ["would be held (\(code)): \(reason)"])
+        case .notYet(let reason):
+            return Report(problems: problems + ["would wait: \(reason)"])
         }
     }
 }

@@ -30,7 +30,7 @@ public struct Daemon: Sendable {
         let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
         gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
-        intake = SpoolIntake(settings: config.spool, defaults: config.defaults, store: store, clock: clock, logger: logger)
+        intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger)
         queue = DeliveryQueue(store: store, clock: clock)
         delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger)
     }

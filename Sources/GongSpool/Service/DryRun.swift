@@ -16,9 +16,17 @@ public enum DryRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-dry-run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try StateStore.open(path: directory + "/state.sqlite")
-        var settings = config.spool
-        settings.settleSeconds = 0
-        let intake = SpoolIntake(settings: settings, defaults: config.defaults, store: store, clock: SystemWallClock(), logger: logger)
+        var dry = config
+        dry.spool.settleSeconds = 0
+        if config.users.fromGong, FileManager.default.fileExists(atPath: config.state.database) {
+            // Gong's user list as the daemon last fetched it.
+            let real = try StateStore.open(path: config.state.database)
+            if let fetched = try await real.gongUsersFetchedAt() {
+                try await store.replaceGongUsers(try await real.gongUsers(), fetchedAt: fetched)
+            }
+            try real.close()
+        }
+        let intake = try SpoolIntake(config: dry, store: store, clock: SystemWallClock(), logger: logger)
         try await intake.poll()
         try await intake.poll()
         let rows = try await store.recordings()

@@ -8,6 +8,8 @@ public enum Evaluation: Sendable, Equatable {
     case changed
     /// Invalid input: never sent.
     case rejected(code: String, reason: String)
+    /// A person must act first (e.g. unknown user): `held`, never sent.
+    case held(code: String, reason: String)
     /// Valid: hashed and built.
     case accepted(Accepted)
 
@@ -24,24 +26,25 @@ public enum Evaluation: Sendable, Equatable {
     }
 }
 
-/// Probes, validates and hashes one pair. Blocking: run it through ``BlockingIO``.
+/// Probes, validates and hashes one recording. Blocking: run it through ``BlockingIO``.
 public struct RecordingEvaluator: Sendable {
     /// Gong's documented media limit (1.5 GB, decimal).
     public static let maxMediaBytes: Int64 = 1_500_000_000
 
     /// The spool root.
     public let root: String
-    /// The request builder.
-    public let builder: RequestBuilder
+    /// Builds the request from the configured sources.
+    public let assembler: RequestAssembler
 
     /// Creates an evaluator for files under `root`.
-    public init(root: String, builder: RequestBuilder) {
+    public init(root: String, assembler: RequestAssembler) {
         self.root = root
-        self.builder = builder
+        self.assembler = assembler
     }
 
-    /// Looks at `audio` and `sidecar` (relative paths) as the scan saw them.
-    public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry) -> Evaluation {
+    /// Looks at `audio` and its `sidecar` (relative paths, `nil` when no sidecar is used) as the
+    /// scan saw them, mapping users through `directory` and calls through `cdr`.
+    public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false) -> Evaluation {
         if audio.size > Self.maxMediaBytes {
             return .rejected(code: "media_too_large", reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
         }
@@ -53,23 +56,16 @@ public struct RecordingEvaluator: Sendable {
         }
         guard file.size == audio.size, file.mtimeNs == audio.mtimeNs, file.inode == audio.inode else { return .changed }
         let info: MediaInfo
-        do {
-            let header = try file.read(at: 0, count: MediaProbe.headerLength)
-            let result = MediaProbe.probe(header: header, fileSize: file.size) { offset, count in
-                (try? file.read(at: offset, count: count)) ?? []
-            }
-            switch result {
-            case .incomplete(let why): return .incomplete("\(audio.relativePath): \(why)")
-            case .notMedia(let why): return .rejected(code: "not_media", reason: "\(audio.relativePath): \(why)")
-            case .complete(let found): info = found
-            }
-        } catch {
-            return .rejected(code: error.code, reason: "\(audio.relativePath): \(error.description)")
+        switch probe(file, path: audio.relativePath) {
+        case .ended(let evaluation): return evaluation
+        case .media(let found): info = found
         }
         let request: BuiltRequest
-        switch readSidecar(sidecar) {
-        case .failure(let problem): return .rejected(code: "invalid_request", reason: problem.description)
-        case .success(let built): request = built
+        switch assemble(audio: audio.relativePath, sidecar: sidecar?.relativePath, media: info, directory: directory, cdr: cdr, waitForCDR: waitForCDR) {
+        case .built(let built, _): request = built
+        case .invalid(let problem): return .rejected(code: "invalid_request", reason: problem.description)
+        case .held(let code, let reason): return .held(code: code, reason: reason)
+        case .notYet(let reason): return .incomplete(reason)
         }
         let sha: String
         do {
@@ -81,18 +77,43 @@ public struct RecordingEvaluator: Sendable {
         return .accepted(.init(request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode))
     }
 
-    /// Reads and builds the sidecar (also used by `gongspool validate`).
-    public func readSidecar(_ sidecar: SpoolEntry) -> Result<BuiltRequest, RequestProblem> {
-        let data: Data
+    /// Reads the media header: complete, or the evaluation that ends here.
+    func probe(_ file: SpoolFile, path: String) -> ProbeOutcome {
         do {
-            let file = try SpoolFile(root: root, relativePath: sidecar.relativePath)
-            guard file.size <= Int64(RequestBuilder.maxSidecarBytes) else {
-                return .failure(RequestProblem(file: sidecar.relativePath, issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(RequestBuilder.maxSidecarBytes >> 20) MiB")]))
+            let header = try file.read(at: 0, count: MediaProbe.headerLength)
+            let result = MediaProbe.probe(header: header, fileSize: file.size) { offset, count in
+                (try? file.read(at: offset, count: count)) ?? []
             }
-            data = Data(try file.read(at: 0, count: Int(file.size)))
+            switch result {
+            case .incomplete(let why): return .ended(.incomplete("\(path): \(why)"))
+            case .notMedia(let why): return .ended(.rejected(code: "not_media", reason: "\(path): \(why)"))
+            case .complete(let found): return .media(found)
+            }
         } catch {
-            return .failure(RequestProblem(file: sidecar.relativePath, issues: [ValidationIssue(path: "$", message: error.description)]))
+            return .ended(.rejected(code: error.code, reason: "\(path): \(error.description)"))
         }
-        return builder.build(sidecar: data, file: sidecar.relativePath)
     }
+
+    /// Reads the sidecar (when one is used) and assembles the request (also used by `gongspool validate`).
+    public func assemble(audio: String, sidecar: String?, media: MediaInfo?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false) -> Assembly {
+        var sidecarInput: (path: String, data: Data)?
+        if let sidecar {
+            do {
+                let file = try SpoolFile(root: root, relativePath: sidecar)
+                guard file.size <= Int64(RequestBuilder.maxSidecarBytes) else {
+                    return .invalid(RequestProblem(file: sidecar, issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(RequestBuilder.maxSidecarBytes >> 20) MiB")]))
+                }
+                sidecarInput = (sidecar, Data(try file.read(at: 0, count: Int(file.size))))
+            } catch {
+                return .invalid(RequestProblem(file: sidecar, issues: [ValidationIssue(path: "$", message: error.description)]))
+            }
+        }
+        return assembler.assemble(AssemblyInputs(audioPath: audio, sidecar: sidecarInput, media: media), directory: directory, cdr: cdr, waitForCDR: waitForCDR)
+    }
+}
+
+/// A media header read: its facts, or the evaluation that ends there.
+enum ProbeOutcome {
+    case media(MediaInfo)
+    case ended(Evaluation)
 }

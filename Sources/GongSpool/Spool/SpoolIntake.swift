@@ -30,20 +30,30 @@ public actor SpoolIntake {
     private var stuck: Set<String> = []
     /// Files last modified before this are recorded as `skipped` when first seen.
     private var backfillCutoff: Date?
+    /// The user mapping as of this poll.
+    private var directory = UserDirectory()
 
     /// Sets the backfill cutoff fixed on first start (see ``StateStore/backfillCutoff(_:now:)``).
     public func setBackfillCutoff(_ cutoff: Date?) {
         backfillCutoff = cutoff
     }
 
-    /// Creates the intake for the spool in `settings`.
-    public init(settings: SpoolSettings, defaults: JSONValue, store: StateStore, clock: any WallClock, logger: Logger) {
-        self.settings = settings
+    private let users: UserDirectoryProvider
+    private var usersGeneration = 0
+    private let sidecarExtension: String?
+    private var cdr: CDRIndex?
+
+    /// Creates the intake for the spool of `config`; `users` defaults to a provider over `config.users`.
+    public init(config: Configuration, store: StateStore, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil) throws(ConfigurationError) {
+        self.settings = config.spool
         self.store = store
         self.clock = clock
         self.logger = logger
         self.scanner = SpoolScanner(root: settings.directory, recursive: settings.recursive)
-        self.evaluator = RecordingEvaluator(root: settings.directory, builder: RequestBuilder(defaults: defaults))
+        self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config))
+        self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
+        self.sidecarExtension = config.metadata.effectiveSidecarExtension
+        self.cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
     }
 
     /// One pass: scan, then advance every stem that needs it.
@@ -57,9 +67,25 @@ public actor SpoolIntake {
         var groups: [String: PairGroup] = [:]
         for entry in scan.entries {
             if MediaKind(fileExtension: entry.fileExtension) != nil {
-                groups[entry.stem, default: PairGroup()].audio.append(entry)
-            } else if entry.fileExtension.lowercased() == "json" {
-                groups[entry.stem, default: PairGroup()].sidecar = entry
+                groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].audio.append(entry)
+            } else if let sidecarExtension, entry.fileExtension.lowercased() == sidecarExtension {
+                groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].sidecar = entry
+            }
+        }
+        directory = try await users.current()
+        let generation = await users.generation
+        if generation != usersGeneration {
+            usersGeneration = generation
+            let requeued = try await store.requeueUserHolds(now: clock.now())
+            if requeued > 0 {
+                logger.info("user mapping changed; held recordings examined again", metadata: ["count": "\(requeued)"])
+            }
+        }
+        if let current = cdr {
+            cdr = try await BlockingIO.run {
+                var index = current
+                index.refresh()
+                return index
             }
         }
         let known = try await store.latestByStem()
@@ -73,7 +99,7 @@ public actor SpoolIntake {
             case .rejected?: summary.rejected += 1
             case .pending?:
                 summary.pending += 1
-                if group.sidecar != nil, !group.audio.isEmpty, !stuck.contains(stem) { summary.settling += 1 }
+                if group.isComplete, !stuck.contains(stem) { summary.settling += 1 }
             default: break
             }
         }
@@ -122,9 +148,9 @@ public actor SpoolIntake {
         let quiet = now.timeIntervalSince(row.stableSince)
         guard quiet >= settings.settleSeconds else { return .pending }
         let orphanAfter = settings.orphanAfterMinutes * 60
-        guard let audio = group.audio.first, let sidecar = group.sidecar else {
+        guard let audio = group.audio.first, group.isComplete else {
             if quiet >= orphanAfter {
-                let reason = group.audio.isEmpty ? "sidecar \(group.sidecar?.relativePath ?? stem) has no audio file" : "audio \(group.audio[0].relativePath) has no sidecar \(stem).json"
+                let reason = group.audio.isEmpty ? "sidecar \(group.sidecar?.relativePath ?? stem) has no audio file" : "audio \(group.audio[0].relativePath) has no sidecar \(stem).\(sidecarExtension ?? "")"
                 try await store.transition(id, to: .orphaned, reason: reason, errorCode: "orphaned", now: now)
                 logger.warning("recording orphaned", metadata: ["stem": "\(stem)", "reason": "\(reason)"])
                 return .orphaned
@@ -136,7 +162,9 @@ public actor SpoolIntake {
             return try await reject(id, code: "ambiguous_audio", reason: "several audio files share one sidecar: \(names)", now: now)
         }
         let evaluator = self.evaluator
-        let evaluation = try await BlockingIO.run { evaluator.evaluate(audio: audio, sidecar: sidecar) }
+        let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
+        let waitForCDR = quiet < orphanAfter
+        let evaluation = try await BlockingIO.run { evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR) }
         switch evaluation {
         case .changed:
             try await store.observe(id, now: now) { $0.stableSince = now }
@@ -152,6 +180,10 @@ public actor SpoolIntake {
             return .pending
         case .rejected(let code, let reason):
             return try await reject(id, code: code, reason: reason, now: now)
+        case .held(let code, let reason):
+            try await store.transition(id, to: .held, reason: reason, errorCode: code, now: now)
+            logger.warning("recording held", metadata: ["stem": "\(stem)", "code": "\(code)", "reason": "\(reason)"])
+            return .held
         case .accepted(let accepted):
             let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, sha256: accepted.sha256, now: now) {
                 $0.requestJSON = accepted.request.canonicalJSON
@@ -173,8 +205,13 @@ public actor SpoolIntake {
 
 /// The files of one stem in one scan.
 struct PairGroup {
+    /// The sidecar looked for (`nil`: recordings come without one).
+    let sidecarExtension: String?
     var audio: [SpoolEntry] = []
     var sidecar: SpoolEntry?
+
+    /// Audio present, and the sidecar too when one is expected.
+    var isComplete: Bool { !audio.isEmpty && (sidecar != nil || sidecarExtension == nil) }
 
     var fingerprint: Fingerprint {
         let a = audio.sorted { $0.relativePath < $1.relativePath }.first
@@ -184,7 +221,7 @@ struct PairGroup {
 
     func waitingReason(stem: String) -> String {
         if audio.isEmpty { return "waiting for the audio file" }
-        if sidecar == nil { return "waiting for sidecar \(stem).json" }
+        if sidecar == nil, let sidecarExtension { return "waiting for sidecar \(stem).\(sidecarExtension)" }
         return "waiting for the files to settle"
     }
 }

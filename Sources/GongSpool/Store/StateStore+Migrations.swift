@@ -55,6 +55,19 @@ extension StateStore {
         migrator.registerMigration("v2-meta") { db in
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v3-gong-users") { db in
+            try db.execute(sql: """
+                CREATE TABLE gongUsers (
+                    id TEXT PRIMARY KEY,
+                    emailAddress TEXT,
+                    phoneNumber TEXT,
+                    extension TEXT,
+                    name TEXT,
+                    active INTEGER,
+                    telephonyCallsImported INTEGER
+                )
+                """)
+        }
         return migrator
     }
 }

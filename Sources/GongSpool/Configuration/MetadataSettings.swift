@@ -1,0 +1,136 @@
+import Foundation
+
+/// The kind of sidecar file that comes with each recording.
+public enum SidecarFormat: String, Sendable, Equatable, CaseIterable {
+    /// A Gong "Add New Call" request as JSON (merged over the mapped fields; it wins).
+    case gong
+    /// Any JSON document; its fields are addressed as `sidecar.<dotted.path>`.
+    case json
+    /// Any XML document; element paths as `sidecar.<root>.<child>`, attributes as `….@name`.
+    case xml
+    /// `key=value` (or `key: value`) lines; `#` and `;` start comments.
+    case keyvalue
+    /// No sidecar: everything comes from the file name, the CDR and the media.
+    case none
+
+    /// The file extension looked for when `metadata.sidecarExtension` is not set.
+    public var defaultExtension: String? {
+        switch self {
+        case .gong, .json: "json"
+        case .xml: "xml"
+        case .keyvalue: "txt"
+        case .none: nil
+        }
+    }
+}
+
+/// Which channel of a stereo recording carries the company's side of the call.
+public enum RepChannel: String, Sendable, Equatable, CaseIterable {
+    case left, right
+
+    /// Gong's `mediaChannelId` (0 left, 1 right).
+    public var mediaChannelId: Int { self == .left ? 0 : 1 }
+}
+
+/// `metadata.*`: where a recording's call facts come from and how they become a Gong request.
+/// Without a preset, pattern, CDR or non-Gong sidecar, GongSpool reads Gong-shaped sidecars only.
+public struct MetadataSettings: Sendable, Equatable {
+    /// A built-in PBX layout supplying a file-name pattern and field mapping.
+    public var preset: PBXPreset?
+    /// The sidecar kind; `none` when a preset is set and nothing else is said.
+    public var sidecar: SidecarFormat?
+    /// The sidecar's file extension (without dot).
+    public var sidecarExtension: String?
+    /// A regular expression with named captures over the path relative to the spool.
+    public var fileNamePattern: String?
+    /// Call fields (`pbxCallId`, `start`, `direction`, `from`, `to`, …) ← templates, tried in order.
+    public var fields: [String: [String]] = [:]
+    /// PBX direction values → Gong `direction`.
+    public var direction: [String: String] = [:]
+    /// The rep's channel in stereo files.
+    public var repChannel: RepChannel?
+    /// Template of `clientUniqueId` when the sidecar does not carry one.
+    public var clientUniqueId = "{systemId}:{pbxCallId}"
+    /// Templates of the call title, first one that resolves wins.
+    public var title: [String] = ["Call with {other}"]
+    /// Further Gong request fields (dotted paths, string values) ← templates.
+    public var request: [String: [String]] = [:]
+    /// The Asterisk CDR CSV to look calls up in.
+    public var cdr: CDRSettings?
+
+    /// Defaults: Gong-shaped sidecars only.
+    public init() {}
+
+    /// Whether any PBX mapping is in force (otherwise the sidecar is the whole request).
+    public var isMapped: Bool {
+        preset != nil || fileNamePattern != nil || effectiveSidecar != .gong || cdr != nil
+    }
+
+    /// The sidecar kind in force.
+    public var effectiveSidecar: SidecarFormat {
+        sidecar ?? (preset == nil && fileNamePattern == nil && cdr == nil ? .gong : .none)
+    }
+
+    /// The sidecar extension in force (`nil`: no sidecar).
+    public var effectiveSidecarExtension: String? {
+        guard let fallback = effectiveSidecar.defaultExtension else { return nil }
+        return (sidecarExtension ?? fallback).lowercased()
+    }
+
+    /// The file-name pattern in force.
+    public var effectivePattern: String? { fileNamePattern ?? preset?.pattern }
+
+    /// Call-field templates in force: the preset's, overridden key by key.
+    public var effectiveFields: [String: [String]] {
+        (preset?.fields ?? PBXPreset.genericFields).merging(fields) { $1 }
+    }
+
+    /// Direction mapping in force.
+    public var effectiveDirection: [String: String] {
+        PBXPreset.directionValues.merging(direction) { $1 }
+    }
+
+    /// Stereo channel in force.
+    public var effectiveRepChannel: RepChannel { repChannel ?? preset?.repChannel ?? .left }
+}
+
+/// `metadata.cdr.*`: an Asterisk CDR CSV (`Master.csv`) to look calls up in.
+public struct CDRSettings: Sendable, Equatable {
+    /// Asterisk's default `Master.csv` columns (cdr_csv, no header line).
+    public static let asteriskColumns = [
+        "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
+        "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
+    ]
+
+    /// Path of the CSV file.
+    public var file: String
+    /// Column names, in file order.
+    public var columns = CDRSettings.asteriskColumns
+    /// The column matched.
+    public var match = "uniqueid"
+    /// Template of the value looked for (over file-name and sidecar fields).
+    public var value = "{uniqueid}"
+
+    /// A CDR source reading `file`.
+    public init(file: String) {
+        self.file = file
+    }
+}
+
+/// `users.*`: how a PBX extension, e-mail address or phone number becomes a Gong user id.
+public struct UserSettings: Sendable, Equatable {
+    /// Identifier → Gong user id, from the configuration.
+    public var table: [String: String] = [:]
+    /// A CSV file of `identifier,userId` lines (header optional).
+    public var file: String?
+    /// Whether Gong's own user list (`GET /v2/users`) is used, cached in the state database.
+    public var fromGong = false
+    /// How often Gong's user list is fetched again.
+    public var refreshHours = 24.0
+
+    /// Defaults: no mapping.
+    public init() {}
+
+    /// Whether any user mapping is configured.
+    public var isConfigured: Bool { !table.isEmpty || file != nil || fromGong }
+}
