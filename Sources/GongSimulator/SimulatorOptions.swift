@@ -1,3 +1,5 @@
+import GongSpool
+
 /// How the simulated Gong behaves. Defaults follow Gong's documented behaviour.
 public struct SimulatorOptions: Sendable {
     /// The one accepted access key.
@@ -10,6 +12,11 @@ public struct SimulatorOptions: Sendable {
     public var dailyLimit = 10_000
     /// Users whose telephony call import is disabled (create → 409).
     public var disabledUsers: Set<String> = []
+    /// The company's users, served by `GET /v2/users`. When not empty, a `primaryUser` outside
+    /// it is refused (400) and one whose `telephonyCallsImported` is false gets 409.
+    public var users: [DirectoryUser] = []
+    /// Users per page of `GET /v2/users` (Gong: 100).
+    public var usersPageSize = 100
     /// Share of requests answered 500/503 before any processing.
     public var failureRate = 0.0
     /// Share of successful creates and media uploads whose response is lost after the commit.

@@ -91,7 +91,10 @@ public actor SimulatorState {
         guard let clientId = parsed["clientUniqueId"]?.stringValue, let user = parsed["primaryUser"]?.stringValue else {
             return invalid("POST", path, failure(400, "Json parse error"))
         }
-        if options.disabledUsers.contains(user) {
+        if !options.users.isEmpty, !options.users.contains(where: { $0.id == user }) {
+            return invalid("POST", path, failure(400, "primaryUser \(user) is not a user of this company"))
+        }
+        if options.disabledUsers.contains(user) || options.users.contains(where: { $0.id == user && $0.telephonyCallsImported == false }) {
             return record("POST", path, failure(409, "Recording or telephony call import is not enabled for primaryUser \(user)"))
         }
         if let existing = byClientId[clientId] {
@@ -160,6 +163,46 @@ public actor SimulatorState {
         let requestId = newRequestId()
         let body = "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compactString)}}"
         return record("GET", "/v2/calls/\(callId)", .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
+    }
+
+    /// `GET /v2/users[?cursor=…]`: one page of the company's users, cursor-paginated.
+    func listUsers(query: String?) -> SimulatorResponse {
+        let path = "/v2/users"
+        var offset = 0
+        for pair in (query ?? "").split(separator: "&") where pair.hasPrefix("cursor=") {
+            let cursor = String(pair.dropFirst("cursor=".count)).removingPercentEncoding ?? ""
+            guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
+                  text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value > 0, value < options.users.count else {
+                return invalid("GET", path, failure(400, "Invalid cursor"))
+            }
+            offset = value
+        }
+        let pageSize = max(1, options.usersPageSize)
+        let page = options.users.dropFirst(offset).prefix(pageSize)
+        let next = offset + page.count
+        var records: [String: JSONValue] = [
+            "totalRecords": .integer(Int64(options.users.count)), "currentPageSize": .integer(Int64(page.count)),
+            "currentPageNumber": .integer(Int64(offset / pageSize)),
+        ]
+        if next < options.users.count {
+            records["cursor"] = .string(Data("offset:\(next)".utf8).base64EncodedString())
+        }
+        let users: [JSONValue] = page.map { user in
+            let names = (user.name ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+            var fields: [String: JSONValue] = [
+                "id": .string(user.id), "active": .bool(user.active ?? true),
+                "settings": .object(["telephonyCallsImported": .bool(user.telephonyCallsImported ?? true), "webConferencesRecorded": .bool(true)]),
+            ]
+            if let email = user.emailAddress { fields["emailAddress"] = .string(email) }
+            if let phone = user.phoneNumber { fields["phoneNumber"] = .string(phone) }
+            if let ext = user.phoneExtension { fields["extension"] = .string(ext) }
+            if let first = names.first { fields["firstName"] = .string(first) }
+            if names.count > 1 { fields["lastName"] = .string(names[1]) }
+            return .object(fields)
+        }
+        let requestId = newRequestId()
+        let body = JSONValue.object(["requestId": .string(requestId), "records": .object(records), "users": .array(users)]).compactString
+        return record("GET", path, .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
     }
 
     /// Anything else.

@@ -64,10 +64,23 @@ public struct GongClient: Sendable, CustomStringConvertible {
         return await send(request, timeoutSeconds: deadline, kind: .uploadMedia)
     }
 
-    private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind) async -> GongReply {
+    /// `GET /v2/users`, one page (`cursor` from the previous page).
+    public func listUsers(cursor: String?) async -> GongReply {
+        var url = endpoint.baseURL + "/v2/users"
+        if let cursor {
+            url += "?cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        return await send(request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listUsers, bodyLimit: 16 << 20)
+    }
+
+    private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind, bodyLimit: Int = 64 * 1024) async -> GongReply {
         do {
             let response = try await http.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
-            let body = try await response.body.collect(upTo: 64 * 1024)
+            let body = try await response.body.collect(upTo: bodyLimit)
             let text = String(buffer: body)
             let reply = GongReply.http(status: Int(response.status.code), body: text, retryAfter: response.headers.first(name: "Retry-After"))
             DaemonMetrics.request(endpoint: kind, reply: reply)

@@ -12,4 +12,6 @@ public enum GongEndpointKind: String, Sendable {
     case createCall = "create_call"
     /// `PUT /v2/calls/{id}/media`.
     case uploadMedia = "upload_media"
+    /// `GET /v2/users`.
+    case listUsers = "list_users"
 }

@@ -17,6 +17,7 @@ public struct Daemon: Sendable {
     let queue: DeliveryQueue
     let gate: RequestGate
     let delivery: RecordingDelivery
+    let userList: UserListRefresher?
     let clock: any WallClock
     let logger: Logger
 
@@ -32,6 +33,8 @@ public struct Daemon: Sendable {
         gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
         intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger)
         queue = DeliveryQueue(store: store, clock: clock)
+        userList = config.users.fromGong
+            ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger) : nil
         delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger)
     }
 
@@ -67,6 +70,9 @@ public struct Daemon: Sendable {
             .init(service: NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger)),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        if let userList {
+            services.append(.init(service: UserListService(refresher: userList)))
+        }
         if let address = config.metrics.address {
             let health = HealthCheck(store: store, gate: gate)
             services.append(.init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: health, logger: logger)))
@@ -100,6 +106,13 @@ public struct Daemon: Sendable {
     public func runOnce() async throws -> OnceResult {
         try await prepare()
         let workers = DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)
+        if let userList, try await userList.isDue() {
+            do {
+                try await userList.refresh()
+            } catch {
+                logger.error("Gong user list not fetched; recordings needing it wait", metadata: ["error": "\(error)"])
+            }
+        }
         try await intake.poll()
         while true {
             try Task.checkCancellation()
