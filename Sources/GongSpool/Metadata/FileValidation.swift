@@ -58,7 +58,9 @@ public enum FileValidation {
         } else if config.metadata.isMapped {
             return Report(problems: ["\(relative): no audio file with the same name next to it"])
         }
-        switch evaluator.assemble(audio: audio ?? relative, sidecar: sidecar, media: media, directory: directory) {
+        var cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
+        cdr?.refresh()
+        switch evaluator.assemble(audio: audio ?? relative, sidecar: sidecar, media: media, directory: directory, cdr: cdr, waitForCDR: cdr != nil) {
         case .built(let request, let provenance):
             return problems.isEmpty ? Report(request: request, provenance: provenance, problems: []) : Report(problems: problems)
         case .invalid(let problem):
