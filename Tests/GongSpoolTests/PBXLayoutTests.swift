@@ -152,7 +152,7 @@ import TestSupport
         try spool.write("x1.xml", text: """
             <?xml version="1.0"?>
             <recording id="A-77"><call direction="outgoing"><start>2026-11-22 10:15:00</start>
-            <agent>alice@acme.test</agent><customer name="Bo">+14155550123</customer></call></recording>
+            <agent>alice@example.com</agent><customer name="Bo">+14155550123</customer></call></recording>
             """)
         try spool.write("k1.wav", Fixtures.wav(seed: 10))
         try spool.write("k1.txt", text: "# exported\ncallid = K-1\nstart=2026-11-22T10:15:00+01:00\nagent: 204\nremote=5551234567\ndir=in\n")
@@ -167,7 +167,7 @@ import TestSupport
                 "to": ["{sidecar.recording.call.customer}"], "toName": ["{sidecar.recording.call.customer.@name}"],
             ]
             config.metadata.request = ["purpose": ["PBX export {pbxCallId}"]]
-            config.users.table = ["alice@acme.test": "7000000000000000301"]
+            config.users.table = ["alice@example.com": "7000000000000000301"]
         }
         xml.spool.timeZone = "Europe/Berlin"
         let (a, aSources) = try Self.build(xml, spool.file("x1.wav"))
