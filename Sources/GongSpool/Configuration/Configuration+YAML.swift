@@ -14,6 +14,8 @@ extension Configuration {
             "  orphanAfterMinutes: \(spool.orphanAfterMinutes)",
             "  afterUpload: \(spool.afterUpload.rawValue)",
             "  backfill: \(q(spool.backfill.text))",
+            "  timeZone: \(q(spool.timeZone))",
+            "  systemId: \(q(spool.effectiveSystemId))",
         ]
         if let archive = spool.archiveDirectory { lines.append("  archiveDirectory: \(q(archive))") }
         lines += [
@@ -39,6 +41,32 @@ extension Configuration {
             "  listen: \(q(metrics.listen))",
             "defaults: \((try? defaults.canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}")",
         ]
+        lines += metadataLines(q)
         return lines.joined(separator: "\n")
+    }
+
+    private func metadataLines(_ q: (String) -> String) -> [String] {
+        func list(_ values: [String]) -> String { "[" + values.map(q).joined(separator: ", ") + "]" }
+        var lines = ["metadata:"]
+        if let preset = metadata.preset { lines.append("  preset: \(preset.rawValue)") }
+        lines.append("  sidecar: \(metadata.effectiveSidecar.rawValue)")
+        if let ext = metadata.effectiveSidecarExtension { lines.append("  sidecarExtension: \(q(ext))") }
+        if metadata.isMapped {
+            if let pattern = metadata.effectivePattern { lines.append("  fileNamePattern: \(q(pattern))") }
+            lines.append("  fields:")
+            for (name, templates) in metadata.effectiveFields.sorted(by: { $0.key < $1.key }) { lines.append("    \(name): \(list(templates))") }
+            lines.append("  repChannel: \(metadata.effectiveRepChannel.rawValue)")
+            lines.append("  clientUniqueId: \(q(metadata.clientUniqueId))")
+            lines.append("  title: \(list(metadata.title))")
+            if let cdr = metadata.cdr {
+                lines += ["  cdr:", "    file: \(q(cdr.file))", "    match: \(q(cdr.match))", "    value: \(q(cdr.value))", "    columns: \(list(cdr.columns))"]
+            }
+        }
+        lines.append("users:")
+        lines.append("  table: {" + users.table.sorted(by: { $0.key < $1.key }).map { "\(q($0.key)): \(q($0.value))" }.joined(separator: ", ") + "}")
+        if let file = users.file { lines.append("  file: \(q(file))") }
+        lines.append("  fromGong: \(users.fromGong)")
+        lines.append("  refreshHours: \(users.refreshHours)")
+        return lines
     }
 }

@@ -43,6 +43,11 @@ public struct Daemon: Sendable {
     public func prepare() async throws {
         let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
+        // The user mapping may have changed since the last start or reload.
+        let requeued = try await store.requeueUserHolds(now: clock.now())
+        if requeued > 0 {
+            logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
+        }
         let released = try await store.releaseCredentialHolds(now: clock.now())
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "credentials_rejected"])
