@@ -23,8 +23,9 @@ struct SimulatorConnection: Sendable {
                         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
                     }
                     let response = try await handle(head, parts: &parts)
-                    if options.latencyMilliseconds > 0 {
-                        try await Task.sleep(for: .milliseconds(options.latencyMilliseconds))
+                    let delay = await state.latency()
+                    if delay > 0 {
+                        try await Task.sleep(for: .milliseconds(delay))
                     }
                     switch response {
                     case .drop:
@@ -65,6 +66,11 @@ struct SimulatorConnection: Sendable {
             if let refusal = await state.checkMedia(callId: callId, contentType: contentType) {
                 try await drain(&parts)
                 return refusal
+            }
+            if await state.resetUpload() {
+                // Take the first bytes of the body, then drop the connection.
+                _ = try await parts.next()
+                return await state.uploadReset(callId: callId)
             }
             let part = try await receiveMultipart(contentType: contentType ?? "", &parts)
             return await state.finishMedia(callId: callId, part: part)

@@ -21,8 +21,13 @@ public struct SimulatorOptions: Sendable {
     public var failureRate = 0.0
     /// Share of successful creates and media uploads whose response is lost after the commit.
     public var lostResponseRate = 0.0
-    /// Delay before each answer, in milliseconds.
+    /// Delay before each answer, in milliseconds (after the request was processed and committed).
     public var latencyMilliseconds = 0
+    /// Only the first this many requests are delayed; `nil`: all of them.
+    public var latencyRequestCount: Int?
+    /// Share of media uploads whose connection is closed after the first body bytes arrived
+    /// (nothing stored), like a reset in the middle of an upload.
+    public var resetMidUploadRate = 0.0
     /// The next this many requests are answered 429 with `Retry-After: forcedRetryAfterSeconds`.
     public var forced429Count = 0
     /// `Retry-After` of forced 429s.

@@ -40,6 +40,8 @@ public struct SimulatorSnapshot: Sendable {
     public var requests: [SimulatedRequest]
     /// Requests rejected as invalid (400 other than duplicates); must stay 0 for a correct client.
     public var invalidRequests: Int
+    /// Requests that arrived while a `Retry-After` given earlier had not yet elapsed.
+    public var earlyRequests = 0
 
     /// Calls that have no media.
     public var callsWithoutMedia: [SimulatedCall] { calls.values.filter { $0.mediaSHA256 == nil && !$0.usesDownloadURL } }

@@ -18,6 +18,9 @@ public actor SimulatorState {
     private var day = ""
     private var dayCount = 0
     private var forced429Left: Int
+    private var retryAfterUntil = Date.distantPast
+    private var earlyRequests = 0
+    private var answered = 0
     private let validator = NewCallValidator()
 
     /// Creates an empty Gong.
@@ -30,13 +33,14 @@ public actor SimulatorState {
 
     /// A copy of the record.
     public func snapshot() -> SimulatorSnapshot {
-        SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests)
+        SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests, earlyRequests: earlyRequests)
     }
 
     /// Admission common to every request: auth, limits, injected faults. `nil` = go on.
     func admit(method: String, path: String, authorization: String?) -> SimulatorResponse? {
         let now = Date()
         let expected = "Basic " + Data("\(options.accessKey):\(options.accessKeySecret)".utf8).base64EncodedString()
+        if now < retryAfterUntil { earlyRequests += 1 }
         if authorization != expected {
             return record(method, path, failure(401, "Unauthorized: the access key or secret is invalid or expired"))
         }
@@ -70,6 +74,23 @@ public actor SimulatorState {
             return record(method, path, failure(status, "Unexpected error"))
         }
         return nil
+    }
+
+    /// The delay before answering the next request.
+    func latency() -> Int {
+        answered += 1
+        if let count = options.latencyRequestCount, answered > count { return 0 }
+        return options.latencyMilliseconds
+    }
+
+    /// Whether this media upload's connection is to be reset midway.
+    func resetUpload() -> Bool {
+        options.resetMidUploadRate > 0 && rng.unit() < options.resetMidUploadRate
+    }
+
+    /// Records a media upload cut off midway (no response).
+    func uploadReset(callId: String) -> SimulatorResponse {
+        record("PUT", "/v2/calls/\(callId)/media", .drop)
     }
 
     /// `POST /v2/calls`.
@@ -230,7 +251,10 @@ public actor SimulatorState {
     }
 
     private func failure(_ status: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorResponse {
-        errors(status, [message], headers: headers)
+        if status == 429, let value = headers.first(where: { $0.0 == "Retry-After" }).flatMap({ Double($0.1) }) {
+            retryAfterUntil = max(retryAfterUntil, Date().addingTimeInterval(value))
+        }
+        return errors(status, [message], headers: headers)
     }
 
     private func errors(_ status: Int, _ messages: [String], headers: [(String, String)] = []) -> SimulatorResponse {
