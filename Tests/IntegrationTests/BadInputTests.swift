@@ -7,12 +7,15 @@ import TestSupport
 /// Generated malformed sidecars and odd files: the pipeline never crashes, every recording gets
 /// a state and a reason, Gong never receives an invalid request, and no file is deleted.
 @Suite struct BadInputTests {
+    /// Malformation classes.
+    static let classes = 20
+
     /// Seeded mutations of a valid sidecar, covering every malformation class.
     static func malformedSidecar(_ i: Int) -> Data {
         let id = "bad:\(i)"
         let valid = Fixtures.sidecar(id: id)
         guard case .object(var body) = valid else { return Data() }
-        switch i % 12 {
+        switch i % Self.classes {
         case 0: return Data("{\"clientUniqueId\": \"\(id)\", ".utf8)                       // truncated JSON
         case 1: body["actualStart"] = nil                                                  // missing required
         case 2: body["parties"] = .string("Rep")                                           // wrong type
@@ -24,7 +27,15 @@ import TestSupport
         case 8: body["title"] = .string(String(repeating: "x", count: 2000 + i))           // title too long
         case 9: body["parties"] = .array([.object(["emailAddress": .string("n/a")])])       // bad email
         case 10: return Data("[\"\(id)\"]".utf8)                                           // not an object
-        default: body["unknownField\(i)"] = .bool(true)                                    // unknown field
+        case 11: body["unknownField\(i)"] = .bool(true)                                    // unknown field
+        case 12: return Data((String(repeating: "[", count: 5_000 + i) + "1").utf8)        // absurd nesting
+        case 13: return Data("{\"clientUniqueId\": \"a\u{0}b\"}".utf8)                      // raw control character
+        case 14: body["duration"] = .number(-1 - Double(i))                                // negative duration
+        case 15: return Data()                                                             // empty sidecar
+        case 16: body["actualStart"] = .string("2026-02-\(29 + i % 2)T10:00:00Z")           // no such day
+        case 17: body["parties"] = .array([])                                              // no party at all
+        case 18: return Data("{\"clientUniqueId\": 1e400}".utf8)                            // number out of range
+        default: body["clientUniqueId"] = .string("")                                      // empty id
         }
         return (try? JSONValue.object(body).canonicalData()) ?? Data()
     }
@@ -32,7 +43,7 @@ import TestSupport
     @Test func everyMalformationIsRejectedAndNothingInvalidIsSent() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        let count = 240
+        let count = 1_000
         for i in 0..<count {
             try h.spool.write("bad/\(i)/rec \(i) ü.wav", Fixtures.wav(seconds: 0.05, seed: i))
             try h.spool.write("bad/\(i)/rec \(i) ü.json", Self.malformedSidecar(i))
@@ -47,14 +58,25 @@ import TestSupport
         try h.spool.write("odd/locked.json", Fixtures.sidecarData(id: "odd:locked"))
         chmod(unreadable, 0)
         defer { chmod(unreadable, 0o644) }
+        // Symlinks out of the spool are never followed: neither audio nor sidecar.
+        let outside = try TemporaryDirectory("outside")
+        defer { outside.remove() }
+        try outside.writeRecording("secret", id: "odd:escaped", audio: Fixtures.wav(seconds: 0.1, seed: 79))
+        try FileManager.default.createSymbolicLink(atPath: h.spool.file("odd/escape.wav"), withDestinationPath: outside.file("secret.wav"))
+        try FileManager.default.createSymbolicLink(atPath: h.spool.file("odd/escape.json"), withDestinationPath: outside.file("secret.json"))
+        try FileManager.default.createSymbolicLink(atPath: h.spool.file("linkdir"), withDestinationPath: outside.path)
         let before = try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).count
         let snapshot = try await h.drain { $0.spool.orphanAfterMinutes = 0.01 }
         #expect(snapshot.invalidRequests == 0)
+        #expect(!snapshot.acceptedCreates.keys.contains("odd:escaped"), "a symlink out of the spool was followed")
         let store = try StateStore.open(path: h.database)
         let rows = try await store.recordings()
         let bad = rows.filter { $0.stem.hasPrefix("bad/") }
         #expect(bad.count == count)
         #expect(bad.allSatisfy { $0.state == .rejected && ($0.reason?.isEmpty == false) }, "\(bad.filter { $0.state != .rejected }.map { ($0.stem, $0.state) })")
+        // Every class gave its own kind of reason.
+        let reasons = Dictionary(grouping: bad) { Int($0.stem.split(separator: "/")[1]).map { $0 % Self.classes } ?? -1 }
+        #expect(reasons.count == Self.classes)
         #expect(rows.allSatisfy { $0.reason != nil || $0.state == .done })
         #expect(try await store.find("odd:newline")?.state == .done)
         #expect(rows.first { $0.stem == "odd/locked" }?.lastErrorCode == (getuid() == 0 ? nil : "file_permission"))
