@@ -29,6 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        // A file-size limit (ulimit -f) must fail the write (EFBIG → a logged store error),
+        // not kill the daemon with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         let config = try options.load()
         if dryRun {
             try await runDry(config)

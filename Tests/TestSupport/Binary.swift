@@ -9,11 +9,17 @@ public enum Binary {
         return candidates.map { root.appendingPathComponent($0).path }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Starts `gongspool arguments…` with `environment` added; output goes to `log`.
-    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String) throws -> Process {
+    /// Starts `gongspool arguments…` with `environment` added; output goes to `log`. With
+    /// `fileSizeLimitKiB` the process runs under `ulimit -f` (no file may grow beyond it).
+    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String, fileSizeLimitKiB: Int? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if let limit = fileSizeLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash") // ulimit -f in KiB
+            process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

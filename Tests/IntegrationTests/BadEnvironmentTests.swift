@@ -1,0 +1,136 @@
+import Foundation
+import GongSimulator
+import GongSpool
+import Testing
+import TestSupport
+
+/// The machine misbehaving: an archive that cannot be written, the state database locked by
+/// another process, no room to grow the state. Each gives a clear error, loses nothing, and
+/// recovers when the condition clears.
+@Suite struct BadEnvironmentTests {
+    static let options = SimulatorOptions()
+    static let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+
+    /// Waits until `condition` holds or `seconds` pass; returns whether it held.
+    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    static func delivered(_ sim: GongSimulator, _ count: Int) async -> Bool {
+        await sim.state.snapshot().calls.values.filter { $0.mediaSHA256 != nil }.count >= count
+    }
+
+    @Test func anArchiveThatCannotBeWrittenKeepsFilesAndRecovers() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let hashes = try h.addBacklog(count: 3, prefix: "arch")
+        let archive = h.work.file("archive")
+        // Read-only for an ordinary user; as root (who ignores modes) a file sits in the way.
+        if getuid() == 0 {
+            try h.work.write("archive", text: "not a directory")
+        } else {
+            try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+            chmod(archive, 0o555)
+        }
+        let log = h.work.file("daemon.log")
+        let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
+            _ = try h.writeConfig(sim)
+            let yaml = try String(contentsOfFile: h.work.file("gongspool.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "  recursive: true\n", with: "  recursive: true\n  afterUpload: archive\n  archiveDirectory: \(archive)\n")
+            try h.work.write("gongspool.yaml", text: yaml)
+            let daemon = try Binary.start(["run", "--config", h.work.file("gongspool.yaml")], environment: Self.env, log: log)
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            let store = try StateStore.open(path: h.database)
+            #expect(try await Self.eventually(20) { try await store.recordings(in: [.uploaded]).count == 3 }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            let parked = try await store.recordings(in: [.uploaded])
+            #expect(parked.allSatisfy { $0.lastErrorCode == "after_upload_failed" && ($0.reason ?? "").contains("archive") }, "\(parked.map(\.reason))")
+            #expect(try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).filter { $0.hasSuffix(".json") }.count == 3, "nothing lost")
+            #expect(daemon.isRunning)
+            // The admin fixes the archive: everything ends done, in the archive, uploaded once.
+            if getuid() == 0 { try FileManager.default.removeItem(atPath: archive) } else { chmod(archive, 0o755) }
+            #expect(try await Self.eventually(30) { try await store.recordings(in: [.done]).count == 3 })
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
+        #expect(snapshot.requests.filter { $0.method == "PUT" && $0.status != 429 }.count == 3, "media never sent twice: \(snapshot.requests.map { "\($0.method) \($0.status)" })")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: archive).filter { $0.hasSuffix(".json") }.count == 3)
+    }
+
+    @Test func aStateDatabaseLockedByAnotherProcessIsWaitedOut() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let log = h.work.file("daemon.log")
+        let marker = h.work.file("locked")
+        let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
+            let config = try h.writeConfig(sim)
+            let daemon = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log)
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            let store = try StateStore.open(path: h.database)
+            #expect(try await Self.eventually(20) { try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database) })
+            // Another process takes the write lock for 8 s — longer than the 5 s busy timeout.
+            async let locker = PythonRunner.run("""
+                import sqlite3, sys, time
+                db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+                db.execute("BEGIN EXCLUSIVE")
+                open(sys.argv[2], "w").write("locked")
+                time.sleep(8)
+                db.execute("COMMIT")
+                """, arguments: [h.database, marker])
+            #expect(try await Self.eventually(10) { FileManager.default.fileExists(atPath: marker) })
+            let hashes = try h.addBacklog(count: 3, prefix: "lock")
+            try await Task.sleep(for: .seconds(6))
+            #expect(await sim.state.snapshot().calls.isEmpty, "nothing can be sent without recording it first")
+            #expect(daemon.isRunning, "the daemon waits the lock out")
+            #expect(try await locker.status == 0)
+            #expect(try await Self.eventually(30) { await Self.delivered(sim, 3) })
+            #expect(try await Self.eventually(10) { try await store.recordings(in: [.done]).count == 3 })
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            let snapshot = await sim.state.snapshot()
+            #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
+            return snapshot
+        }
+        #expect(snapshot.invalidRequests == 0)
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("database is locked"), "the error says what is wrong")
+    }
+
+    @Test func noRoomForTheStateLosesNothingAndRecoversAfterwards() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let log = h.work.file("daemon.log")
+        // Create the database first, then let it grow by no more than a few pages.
+        let store = try StateStore.open(path: h.database)
+        let hashes = try h.addBacklog(count: 12, prefix: "full")
+        let size = [h.database, h.database + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.max() ?? 0
+        let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
+            let config = try h.writeConfig(sim)
+            let limited = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log,
+                                           fileSizeLimitKiB: size / 1024 + 160)
+            try await Task.sleep(for: .seconds(4))
+            let stillRunning = limited.isRunning
+            kill(limited.processIdentifier, SIGKILL)
+            await Binary.waitForExit(limited)
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(output.contains("disk I/O error") || output.contains("database or disk is full"), "a clear error: \(output.suffix(600))")
+            #expect(stillRunning, "the daemon keeps running and logs why: \(output.suffix(600))")
+            #expect(await sim.state.snapshot().acceptedCreates.count < hashes.count, "the limit did stop progress")
+            // Room again: a restart delivers everything exactly once.
+            let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            #expect(try await Self.eventually(40) { try await store.recordings(in: [.done]).count == hashes.count })
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
+        #expect(snapshot.callsWithoutMedia.isEmpty)
+    }
+}
