@@ -74,4 +74,65 @@ import TestSupport
         #expect(snapshot.calls.values.first?.mediaSHA256 == Crypto.sha256Hex(final))
         #expect(snapshot.calls.values.first?.mediaSize == Int64(final.count))
     }
+
+    /// The ffmpeg binary: on PATH, or the one `pip install imageio-ffmpeg` ships (`.ci/run` installs it).
+    static func ffmpeg() async throws -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/ffmpeg"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        let found = try await PythonRunner.run("import imageio_ffmpeg; print(imageio_ffmpeg.get_ffmpeg_exe())", arguments: [])
+        let path = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return found.status == 0 && FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// A real program writing in real time: `ffmpeg -re` copies a 6 s recording into the spool
+    /// at its natural pace (buffered writes, header patched at the end).
+    @Test func ffmpegWritingInRealTimeIsTakenOnlyWhenFinished() async throws {
+        guard let ffmpeg = try await Self.ffmpeg() else {
+            Issue.record("ffmpeg not found: install it, or `pip install imageio-ffmpeg` (.ci/run does)")
+            return
+        }
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        // 48 kHz stereo: ffmpeg flushes every ~170 ms with 0xFFFFFFFF placeholder sizes in the header.
+        let source = try h.work.write("source.wav", Fixtures.wav(seconds: 6, channels: 2, sampleRate: 48_000, seed: 72))
+        try h.spool.write("ff.json", Fixtures.sidecarData(id: "pbx:ffmpeg"))
+        let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
+        let (snapshot, finished) = try await GongSimulator.withRunning { sim in
+            let config = try h.work.write("c.yaml", text: """
+                spool:
+                  directory: \(h.spool.path)
+                  settleSeconds: 1
+                  pollIntervalSeconds: 0.1
+                gong:
+                  baseURL: \(sim.baseURL)
+                state:
+                  database: \(h.database)
+                metrics:
+                  listen: ""
+                """)
+            let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
+            let writer = Process()
+            writer.executableURL = URL(fileURLWithPath: ffmpeg)
+            writer.arguments = ["-nostdin", "-loglevel", "error", "-re", "-i", source, "-c:a", "pcm_s16le", h.spool.file("ff.wav")]
+            try writer.run()
+            await Binary.waitForExit(writer)
+            let finished = Date()
+            #expect(writer.terminationStatus == 0)
+            let store = try StateStore.open(path: h.database)
+            for _ in 0..<200 where try await store.find("pbx:ffmpeg")?.state != .done {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            return (await sim.state.snapshot(), finished)
+        }
+        let final = try Data(contentsOf: URL(fileURLWithPath: h.spool.file("ff.wav")))
+        let first = try #require(snapshot.requests.first)
+        #expect(first.at > finished, "a request started \(finished.timeIntervalSince(first.at)) s before ffmpeg finished")
+        #expect(snapshot.calls.count == 1)
+        #expect(snapshot.calls.values.first?.mediaSHA256 == Crypto.sha256Hex(final))
+        #expect(snapshot.calls.values.first?.mediaSize == Int64(final.count))
+    }
 }
