@@ -70,6 +70,15 @@ let package = Package(
             ],
             path: "Benchmarks/UploadBench"
         ),
+        .executableTarget(
+            name: "pipeline-bench",
+            dependencies: [
+                "GongSpool", "GongSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PipelineBench"
+        ),
         .target(
             name: "TestSupport",
             dependencies: [

@@ -45,7 +45,7 @@ public actor RequestGate {
             nextSlot = now.addingTimeInterval(interval)
             let day = Self.utcDay(now)
             if let used = try await store.reserveDailyRequest(day: day, limit: dailyLimit) {
-                if used * 5 >= dailyLimit * 4, warnedDay != day {
+                if Double(used) >= Double(dailyLimit) * 0.8, warnedDay != day { // no overflow for huge limits
                     warnedDay = day
                     logger.warning("daily request budget 80% used", metadata: ["used": "\(used)", "limit": "\(dailyLimit)"])
                 }

@@ -1,0 +1,239 @@
+import AsyncHTTPClient
+import Foundation
+import GongSimulator
+import GongSpool
+import Logging
+
+/// Pipeline benchmarks, each printing a ratio against a reference measured in the same run:
+///
+/// - `poll FILES`: one scan of a spool of FILES files vs `find -printf` on the same tree, and the
+///   CPU of a steady-state intake poll when every file is already known to the state store;
+/// - `e2e RECORDINGS`: recordings per second from spool to `done` against an unthrottled
+///   simulator vs a bare client sending the same two requests per recording with no state;
+/// - `ratelimit SECONDS`: achieved requests per second against a simulator enforcing 3/s.
+///
+/// Run through `Benchmarks/pipeline.sh` (release build).
+@main
+enum PipelineBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count == 3, let count = Int(arguments[2]) else {
+            FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|ratelimit N\n".utf8))
+            exit(64)
+        }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        switch arguments[1] {
+        case "poll": try await poll(files: count, logger: logger)
+        case "e2e": try await endToEnd(recordings: count, logger: logger)
+        case "ratelimit": try await rateLimit(seconds: count, logger: logger)
+        default: exit(64)
+        }
+    }
+
+    // MARK: poll
+
+    static func poll(files: Int, logger: Logger) async throws {
+        let root = try temporaryDirectory("poll")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folders = max(1, files / 1000)
+        let audio = Data(repeating: 0x52, count: 64)
+        for i in 0..<files {
+            let folder = "\(root)/2026/\(String(format: "%03d", i % folders))"
+            if i < folders { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            FileManager.default.createFile(atPath: "\(folder)/rec-\(i).\(i % 2 == 0 ? "wav" : "json")", contents: audio)
+        }
+        let scanner = SpoolScanner(root: root, recursive: true)
+        _ = scanner.scan()
+        var scanWall: [Double] = [], scanCPU: [Double] = [], findWall: [Double] = []
+        for _ in 0..<5 {
+            let cpu = cpuSeconds(), start = Date()
+            let result = scanner.scan()
+            scanWall.append(Date().timeIntervalSince(start))
+            scanCPU.append(cpuSeconds() - cpu)
+            precondition(result.entries.count == files)
+            findWall.append(try run("/usr/bin/find", [root, "-type", "f", "-printf", "%s %T@ %p\\n"]))
+        }
+        let scan = median(scanWall), find = median(findWall)
+        print(String(format: "poll files=%d scan %.1f ms (cpu %.1f ms)  find %.1f ms  ratio scan/find %.2f (target <= 1.5)",
+                     files, scan * 1000, median(scanCPU) * 1000, find * 1000, scan / find))
+
+        // Steady state: every file already recorded (backfill none marks them skipped once).
+        let state = try temporaryDirectory("poll-state")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        var config = Configuration()
+        config.spool.directory = root
+        config.spool.recursive = true
+        config.spool.backfill = .none
+        let store = try StateStore.open(path: state + "/state.sqlite")
+        let intake = try SpoolIntake(config: config, store: store, clock: SystemWallClock(), logger: logger)
+        let cutoff = try await store.backfillCutoff(.none, now: Date().addingTimeInterval(60))
+        await intake.setBackfillCutoff(cutoff)
+        try await intake.poll()
+        var pollWall: [Double] = [], pollCPU: [Double] = []
+        for _ in 0..<5 {
+            let cpu = cpuSeconds(), start = Date()
+            try await intake.poll()
+            pollWall.append(Date().timeIntervalSince(start))
+            pollCPU.append(cpuSeconds() - cpu)
+        }
+        print(String(format: "poll files=%d steady-state intake poll %.1f ms wall, %.1f ms CPU (%.2f x find); peak RSS %.0f MiB",
+                     files, median(pollWall) * 1000, median(pollCPU) * 1000, median(pollWall) / find, peakRSSMiB()))
+        try store.close()
+    }
+
+    // MARK: end to end
+
+    static func endToEnd(recordings: Int, logger: Logger) async throws {
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 0
+        options.dailyLimit = 1_000_000_000
+        let spool = try temporaryDirectory("e2e")
+        let state = try temporaryDirectory("e2e-state")
+        defer {
+            try? FileManager.default.removeItem(atPath: spool)
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        for i in 0..<recordings {
+            try write(spool, "a/r\(i)", id: "bench:\(i)", seed: i)
+        }
+        let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
+        try await GongSimulator.withRunning(options: options) { sim in
+            var config = Configuration()
+            config.spool.directory = spool
+            config.spool.recursive = true
+            config.spool.settleSeconds = 0
+            config.spool.pollIntervalSeconds = 0.05
+            config.gong.baseURL = sim.baseURL
+            config.gong.requestsPerSecond = 1_000_000
+            config.gong.dailyRequestLimit = 1_000_000_000
+            config.gong.maxConcurrentUploads = 4
+            config.state.database = state + "/state.sqlite"
+            config.metrics.listen = ""
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
+            let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
+            let cpu = cpuSeconds(), start = Date()
+            let result = try await daemon.runOnce()
+            let wall = Date().timeIntervalSince(start), used = cpuSeconds() - cpu
+            let done = try await daemon.store.recordings(in: [.done]).count
+            precondition(result == .drained && done == recordings, "not drained: \(result), \(done) done")
+
+            // Reference: the same two requests per recording from a bare client, no state, no intake.
+            let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: sim.baseURL), credentials: credentials, settings: config.gong, logger: logger)
+            let refSpool = try temporaryDirectory("e2e-ref")
+            defer { try? FileManager.default.removeItem(atPath: refSpool) }
+            for i in 0..<recordings { try write(refSpool, "r\(i)", id: "ref:\(i)", seed: recordings + i) }
+            let refStart = Date()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        for i in stride(from: worker, to: recordings, by: 4) {
+                            let body = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(refSpool)/r\(i).json")), as: UTF8.self)
+                            guard case .http(200, let answer, _) = await client.createCall(body: body),
+                                  let callId = try? JSONValue.parse(Data(answer.utf8))["callId"]?.stringValue else { fatalError("create failed") }
+                            let file = try SpoolFile(root: refSpool, relativePath: "r\(i).wav")
+                            guard case .http(201, _, _) = await client.uploadMedia(callId: callId, file: file, filename: "r\(i).wav", kind: .wav) else { fatalError("upload failed") }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let refWall = Date().timeIntervalSince(refStart)
+            print(String(format: "e2e recordings=%d GongSpool %.0f rec/s (%.1f ms CPU per recording, simulator included)  bare client %.0f rec/s  ratio %.2f  vs target 200/s: %.2f",
+                         recordings, Double(recordings) / wall, used / Double(recordings) * 1000, Double(recordings) / refWall,
+                         refWall / wall, Double(recordings) / wall / 200))
+            try await http.shutdown()
+        }
+    }
+
+    // MARK: rate limit
+
+    static func rateLimit(seconds: Int, logger: Logger) async throws {
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 3
+        let spool = try temporaryDirectory("rate")
+        let state = try temporaryDirectory("rate-state")
+        defer {
+            try? FileManager.default.removeItem(atPath: spool)
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        let recordings = seconds * 2 + 20 // more than the limit can take in the window
+        for i in 0..<recordings { try write(spool, "r\(i)", id: "rate:\(i)", seed: i) }
+        let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
+        try await GongSimulator.withRunning(options: options) { sim in
+            var config = Configuration()
+            config.spool.directory = spool
+            config.spool.settleSeconds = 0
+            config.spool.pollIntervalSeconds = 0.1
+            config.gong.baseURL = sim.baseURL
+            config.gong.requestsPerSecond = 3
+            config.gong.maxConcurrentUploads = 2
+            config.state.database = state + "/state.sqlite"
+            config.metrics.listen = ""
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
+            let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
+            let run = Task { try await daemon.runOnce() }
+            // Measure from the first request to the end of the window.
+            while await sim.state.snapshot().requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            let start = Date()
+            try await Task.sleep(for: .seconds(seconds))
+            let snapshot = await sim.state.snapshot()
+            run.cancel()
+            _ = try? await run.value
+            let window = snapshot.requests.filter { $0.at >= start && $0.at < start.addingTimeInterval(Double(seconds)) }
+            let accepted = window.filter { $0.status != 429 }.count
+            let limited = snapshot.requests.filter { $0.status == 429 }.count
+            let rate = Double(accepted) / Double(seconds)
+            print(String(format: "ratelimit %d s: %.2f requests/s accepted (limit 3/s) ratio %.3f (target >= 0.95); 429s %d; requests before Retry-After %d",
+                         seconds, rate, rate / 3, limited, snapshot.earlyRequests))
+            try await http.shutdown()
+        }
+    }
+
+    // MARK: helpers
+
+    static func write(_ root: String, _ stem: String, id: String, seed: Int) throws {
+        let path = "\(root)/\(stem)"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path + ".wav", contents: SampleMedia.wav(seconds: 0.05, seed: seed))
+        let sidecar: JSONValue = .object([
+            "clientUniqueId": .string(id), "actualStart": .string("2026-11-22T10:00:00Z"), "direction": .string("Inbound"),
+            "primaryUser": .string("234599484848423"), "parties": .array([.object(["userId": .string("234599484848423")])]),
+        ])
+        FileManager.default.createFile(atPath: path + ".json", contents: try sidecar.canonicalData())
+    }
+
+    static func temporaryDirectory(_ label: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-bench-\(label)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        values.sorted()[values.count / 2]
+    }
+
+    /// Runs a program to completion with its output discarded; returns the wall time.
+    static func run(_ path: String, _ arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let start = Date()
+        try process.run()
+        process.waitUntilExit()
+        return Date().timeIntervalSince(start)
+    }
+}

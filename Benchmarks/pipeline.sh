@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Pipeline benchmarks (release build), each with a ratio against a reference from the same run:
+# poll cost vs `find`, end-to-end recordings/s vs a bare client, rate-limit saturation at 3/s.
+# Usage: Benchmarks/pipeline.sh [poll|e2e|ratelimit|all] ; RATE_SECONDS=60 by default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+swift build -c release --product pipeline-bench >/dev/null
+bin=$(swift build -c release --show-bin-path)/pipeline-bench
+if [ "$what" = poll ] || [ "$what" = all ]; then
+  "$bin" poll 10000
+  "$bin" poll 100000
+fi
+if [ "$what" = e2e ] || [ "$what" = all ]; then
+  "$bin" e2e 2000
+fi
+if [ "$what" = ratelimit ] || [ "$what" = all ]; then
+  "$bin" ratelimit "${RATE_SECONDS:-60}"
+fi
