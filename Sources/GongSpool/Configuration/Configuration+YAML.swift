@@ -14,6 +14,9 @@ extension Configuration {
             "  orphanAfterMinutes: \(spool.orphanAfterMinutes)",
             "  afterUpload: \(spool.afterUpload.rawValue)",
             "  backfill: \(q(spool.backfill.text))",
+            "  order: \(spool.order.rawValue)",
+            "  watch: \(spool.watch.rawValue)",
+            "  fullRescanMinutes: \(spool.fullRescanMinutes)",
             "  timeZone: \(q(spool.timeZone))",
             "  systemId: \(q(spool.effectiveSystemId))",
         ]

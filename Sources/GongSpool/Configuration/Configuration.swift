@@ -35,6 +35,17 @@ public enum AfterUpload: String, Sendable, Equatable, CaseIterable {
     case delete
 }
 
+/// Which recordings the queue sends first when it cannot send everything at once.
+public enum QueueOrder: String, Sendable, Equatable, CaseIterable {
+    /// Most recent recordings first (what users look for in Gong today).
+    case newestFirst = "newest-first"
+    /// Oldest first (a strict backfill).
+    case oldestFirst = "oldest-first"
+
+    /// The other end.
+    public var reversed: QueueOrder { self == .newestFirst ? .oldestFirst : .newestFirst }
+}
+
 /// `spool.*` keys.
 public struct SpoolSettings: Sendable, Equatable {
     /// The spool directory (required by `run`).
@@ -53,6 +64,14 @@ public struct SpoolSettings: Sendable, Equatable {
     public var archiveDirectory: String?
     /// What the first start takes of what is already in the spool.
     public var backfill = Backfill.all
+    /// Which recordings go first under a backlog.
+    public var order = QueueOrder.newestFirst
+    /// How intake notices new files: `auto` (inotify on local file systems, polling always),
+    /// `poll` (polling only), `inotify` (insist on inotify; polling still runs).
+    public var watch = WatchMode.auto
+    /// Every this many minutes a poll lists every directory, changed or not (the correctness net
+    /// under the mtime-based incremental polls).
+    public var fullRescanMinutes = 60.0
     /// IANA zone of naive timestamps in file names, sidecars and CDRs.
     public var timeZone = "UTC"
     /// Names this PBX in derived `clientUniqueId`s; `nil`: the host name.
@@ -130,6 +149,16 @@ public struct MetricsSettings: Sendable, Equatable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
+}
+
+/// `spool.watch`.
+public enum WatchMode: String, Sendable, Equatable, CaseIterable {
+    /// inotify when the spool is on a local file system, else polling only.
+    case auto
+    /// Polling only.
+    case poll
+    /// inotify (an error if the kernel refuses); polling still runs as the baseline.
+    case inotify
 }
 
 /// `spool.backfill`: on first start, take every recording already in the spool (`all`), none of

@@ -39,7 +39,10 @@ public enum ConfigurationLoader {
         let top = ConfigSection(root, prefix: "")
         try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults", "metadata", "users"])
         if let spool = try top.section("spool") {
-            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId"])
+            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId", "fullRescanMinutes", "order", "watch"])
+            try spool.choice("order", QueueOrder.self).map { config.spool.order = $0 }
+            try spool.choice("watch", WatchMode.self).map { config.spool.watch = $0 }
+            try spool.number("fullRescanMinutes", min: 0).map { config.spool.fullRescanMinutes = $0 }
             try spool.string("timeZone").map { config.spool.timeZone = $0 }
             try spool.string("systemId").map { config.spool.systemId = $0 }
             try spool.string("directory").map { config.spool.directory = $0 }

@@ -3,20 +3,32 @@ import Logging
 
 /// Hands due recordings to workers, one worker per recording at a time. The queue itself
 /// lives in SQLite; this actor only tracks which rows are being worked on in this process.
+///
+/// Order: recordings whose call already exists in Gong first (a request was spent on them), then
+/// `spool.order`; one pick in ``fairnessPeriod`` takes the other end of the queue, so neither a
+/// backfill nor a stream of new calls can starve the other.
 public actor DeliveryQueue {
+    /// Every this many picks, one comes from the other end of the queue.
+    public static let fairnessPeriod = 4
+
     private let store: StateStore
     private let clock: any WallClock
+    private let order: QueueOrder
     private var busy: Set<Int64> = []
+    private var picks = 0
 
     /// Creates the queue over `store`.
-    public init(store: StateStore, clock: any WallClock) {
+    public init(store: StateStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
         self.store = store
         self.clock = clock
+        self.order = order
     }
 
     /// Claims the next due recording, if any.
     public func claim() async throws -> Recording? {
-        guard let row = try await store.nextDue(now: clock.now(), excluding: busy), let id = row.id else { return nil }
+        picks += 1
+        let order = picks % Self.fairnessPeriod == 0 ? self.order.reversed : self.order
+        guard let row = try await store.nextDue(now: clock.now(), excluding: busy, order: order), let id = row.id else { return nil }
         guard busy.insert(id).inserted else { return nil }
         return row
     }

@@ -32,7 +32,7 @@ public struct Daemon: Sendable {
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
         gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
         intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger)
-        queue = DeliveryQueue(store: store, clock: clock)
+        queue = DeliveryQueue(store: store, clock: clock, order: config.spool.order)
         userList = config.users.fromGong
             ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger) : nil
         delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger)
@@ -54,6 +54,33 @@ public struct Daemon: Sendable {
         }
     }
 
+    /// The intake service, with inotify when `spool.watch` and the file system allow it.
+    func makeIntakeService() -> IntakeService {
+        #if canImport(Glibc)
+        var watcher: SpoolWatcher?
+        let spool = config.spool
+        let network = SpoolWatcher.isNetworkFileSystem(spool.directory)
+        switch spool.watch {
+        case .poll:
+            logger.info("watching the spool by polling only", metadata: ["reason": "spool.watch: poll"])
+        case .auto where network:
+            logger.info("watching the spool by polling only", metadata: ["reason": "network file system (\(SpoolWatcher.fileSystemType(spool.directory) ?? "unknown"))"])
+        case .auto, .inotify:
+            do {
+                let started = try SpoolWatcher(root: spool.directory, recursive: spool.recursive, logger: logger)
+                watcher = started
+                logger.info("watching the spool with inotify and polling", metadata: ["directories": "\(started.watchCount)"])
+            } catch {
+                let level: Logger.Level = spool.watch == .inotify ? .error : .warning
+                logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])
+            }
+        }
+        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, logger: logger)
+        #else
+        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, logger: logger)
+        #endif
+    }
+
     /// How ``run(reload:)`` ended.
     public enum RunOutcome: Sendable {
         /// SIGTERM/SIGINT: the process should exit.
@@ -70,7 +97,7 @@ public struct Daemon: Sendable {
         try await prepare()
         let reloader = ReloadService(load: reload, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, logger: logger)),
+            .init(service: makeIntakeService()),
             .init(service: DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger))),
             .init(service: NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger)),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),

@@ -13,6 +13,8 @@ public struct IntakeSummary: Sendable, Equatable {
     public var pending = 0
     /// Pending pairs still settling: they will be examined on a later poll.
     public var settling = 0
+    /// Whether this poll listed every directory.
+    public var fullRescan = false
 }
 
 /// Turns directory listings into recording rows: pairs audio with sidecar by stem, waits for
@@ -23,7 +25,13 @@ public actor SpoolIntake {
     private let store: StateStore
     private let clock: any WallClock
     private let logger: Logger
-    private let scanner: SpoolScanner
+    private let walk: SpoolWalk
+    /// Directory mtimes as of the last poll (`nil` until the first poll loads them).
+    private var knownDirectories: [String: DirectoryState]?
+    private var lastFullRescan: Date?
+    private var fullRescanRequested = false
+    /// Stems still `pending`, with their files: re-stated every poll until taken.
+    private var active: [String: PairGroup] = [:]
     private let evaluator: RecordingEvaluator
     private var warned: Set<String> = []
     /// Stems whose media header said "not finished" in this poll (they are not merely settling).
@@ -49,29 +57,19 @@ public actor SpoolIntake {
         self.store = store
         self.clock = clock
         self.logger = logger
-        self.scanner = SpoolScanner(root: settings.directory, recursive: settings.recursive)
+        self.walk = SpoolWalk(root: settings.directory, recursive: settings.recursive)
         self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config))
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
         self.cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
     }
 
-    /// One pass: scan, then advance every stem that needs it.
+    /// One pass: walk what changed, then advance every stem that needs it. Directories whose
+    /// mtime is unchanged are not listed; the files intake still waits for are re-stated; every
+    /// `spool.fullRescanMinutes` (and on request, e.g. after an inotify overflow) everything is
+    /// listed again as the correctness net. Rows are looked up per directory, never all at once.
     @discardableResult
     public func poll() async throws -> IntakeSummary {
-        let scanner = self.scanner
-        let scan = try await BlockingIO.run { scanner.scan() }
-        for skipped in scan.skipped where warned.insert(skipped.relativePath).inserted {
-            logger.warning("spool entry skipped", metadata: ["path": "\(skipped.relativePath)", "reason": "\(skipped.reason)"])
-        }
-        var groups: [String: PairGroup] = [:]
-        for entry in scan.entries {
-            if MediaKind(fileExtension: entry.fileExtension) != nil {
-                groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].audio.append(entry)
-            } else if let sidecarExtension, entry.fileExtension.lowercased() == sidecarExtension {
-                groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].sidecar = entry
-            }
-        }
         directory = try await users.current()
         let generation = await users.generation
         if generation != usersGeneration {
@@ -88,12 +86,113 @@ public actor SpoolIntake {
                 return index
             }
         }
-        let known = try await store.latestByStem()
-        var summary = IntakeSummary(filesSeen: scan.entries.count)
+        let now = clock.now()
+        if knownDirectories == nil {
+            knownDirectories = try await store.directories()
+            lastFullRescan = try await store.lastFullRescan()
+        }
+        // Rows sent back to `pending` by others (a file changed before upload, `retry`, a user
+        // mapping change) join the working set: their files are looked at again this poll.
+        for row in try await store.pendingRows() where active[row.stem] == nil {
+            var group = PairGroup(sidecarExtension: sidecarExtension)
+            if let audio = row.audioPath { group.audio = [SpoolEntry(relativePath: audio, size: 0, mtimeNs: 0, inode: 0)] }
+            if let sidecar = row.sidecarPath { group.sidecar = SpoolEntry(relativePath: sidecar, size: 0, mtimeNs: 0, inode: 0) }
+            active[row.stem] = group
+        }
+        let known = knownDirectories ?? [:]
+        let full = fullRescanRequested || lastFullRescan.map { now.timeIntervalSince($0) >= settings.fullRescanMinutes * 60 } ?? true
+        fullRescanRequested = false
+        var index: [String: [String]] = [:]
+        for path in known.keys where !path.isEmpty {
+            index[Self.parent(of: path), default: []].append(path)
+        }
+        let children = index
+        var summary = IntakeSummary()
+        summary.fullRescan = full
         stuck = []
+        var listed: Set<String> = []
+        var seen: Set<String> = []
+        var changed: [String: DirectoryState] = [:]
+        var gone: [String] = []
+        var queue = [""]
+        let walk = self.walk
+        let nowNs = Int64(now.timeIntervalSince1970 * 1e9)
+        repeat {
+            let pending = queue
+            let step = try await BlockingIO.run {
+                walk.step(queue: pending, known: known, children: children, full: full, nowNs: nowNs, entryBudget: 20_000)
+            }
+            queue = step.remaining
+            gone += step.gone
+            for listing in step.listings {
+                listed.insert(listing.path)
+                if known[listing.path] != listing.state { changed[listing.path] = listing.state }
+                for skipped in listing.skipped where warned.insert(skipped.relativePath).inserted {
+                    logger.warning("spool entry skipped", metadata: ["path": "\(skipped.relativePath)", "reason": "\(skipped.reason)"])
+                }
+                summary.filesSeen += listing.entries.count
+                var groups: [String: PairGroup] = [:]
+                for entry in listing.entries {
+                    if MediaKind(fileExtension: entry.fileExtension) != nil {
+                        groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].audio.append(entry)
+                    } else if let sidecarExtension, entry.fileExtension.lowercased() == sidecarExtension {
+                        groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].sidecar = entry
+                    }
+                }
+                if full { seen.formUnion(groups.keys) }
+                // Stems intake was waiting for whose files left this directory.
+                let vanished = active.keys.filter { Self.parent(of: $0) == listing.path && groups[$0] == nil }
+                try await forget(vanished)
+                try await advance(groups, summary: &summary)
+            }
+        } while !queue.isEmpty
+        if gone.contains("") {
+            logger.error("spool directory missing or not a directory", metadata: ["spool": "\(settings.directory)"])
+        }
+        // Files intake is still waiting for, in directories that did not change: look again.
+        let waiting = active.filter { !listed.contains(Self.parent(of: $0.key)) }
+        if !waiting.isEmpty {
+            let restated = try await BlockingIO.run {
+                waiting.mapValues { group -> PairGroup in
+                    var fresh = PairGroup(sidecarExtension: group.sidecarExtension)
+                    fresh.audio = group.audio.compactMap { walk.restat($0.relativePath) }
+                    fresh.sidecar = group.sidecar.flatMap { walk.restat($0.relativePath) }
+                    return fresh
+                }
+            }
+            summary.filesSeen += restated.values.reduce(0) { $0 + $1.audio.count + ($1.sidecar == nil ? 0 : 1) }
+            try await forget(restated.filter { $0.value.audio.isEmpty && $0.value.sidecar == nil }.map(\.key))
+            try await advance(restated.filter { !$0.value.audio.isEmpty || $0.value.sidecar != nil }, summary: &summary)
+        }
+        // Remember what changed; forget vanished directories and everything below them.
+        let removed = known.keys.filter { path in gone.contains { path == $0 || path.hasPrefix($0 + "/") } && !path.isEmpty }
+        try await store.saveDirectories(changed: changed, removed: removed)
+        var updated = known.merging(changed) { $1 }
+        for path in removed { updated.removeValue(forKey: path) }
+        knownDirectories = updated
+        if full {
+            for row in try await store.pendingRows() where !seen.contains(row.stem) {
+                if let id = row.id { try await store.deletePending(id) }
+                active.removeValue(forKey: row.stem)
+            }
+            lastFullRescan = now
+            try await store.setLastFullRescan(now)
+        }
+        return summary
+    }
+
+    /// Asks the next poll to list everything (e.g. after an inotify queue overflow).
+    public func requestFullRescan() {
+        fullRescanRequested = true
+    }
+
+    /// Advances `groups` (stems of one directory, or re-stated ones), rows fetched together.
+    private func advance(_ groups: [String: PairGroup], summary: inout IntakeSummary) async throws {
+        guard !groups.isEmpty else { return }
+        let rows = try await store.latestRows(stems: Array(groups.keys))
         for stem in groups.keys.sorted() {
             guard let group = groups[stem] else { continue }
-            let state = try await advance(stem: stem, group: group, row: known[stem])
+            let state = try await advance(stem: stem, group: group, row: rows[stem])
             switch state {
             case .ready?: summary.becameReady += 1
             case .rejected?: summary.rejected += 1
@@ -102,11 +201,23 @@ public actor SpoolIntake {
                 if group.isComplete, !stuck.contains(stem) { summary.settling += 1 }
             default: break
             }
+            if state == .pending { active[stem] = group } else { active.removeValue(forKey: stem) }
         }
-        for (stem, row) in known where groups[stem] == nil && row.state == .pending {
-            if let id = row.id { try await store.deletePending(id) }
+    }
+
+    /// Drops stems whose files are gone: their `pending` rows go too (nothing was taken).
+    private func forget(_ stems: [String]) async throws {
+        guard !stems.isEmpty else { return }
+        let rows = try await store.latestRows(stems: stems)
+        for stem in stems {
+            active.removeValue(forKey: stem)
+            if let row = rows[stem], row.state == .pending, let id = row.id { try await store.deletePending(id) }
         }
-        return summary
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
     }
 
     /// Advances one stem; returns the row's state afterwards when intake touched it.

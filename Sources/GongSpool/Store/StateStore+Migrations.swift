@@ -68,6 +68,16 @@ extension StateStore {
                 )
                 """)
         }
+        migrator.registerMigration("v4-directories") { db in
+            try db.execute(sql: """
+                CREATE TABLE directories (
+                    path TEXT PRIMARY KEY,
+                    mtimeNs INTEGER NOT NULL,
+                    entryCount INTEGER NOT NULL
+                );
+                CREATE INDEX recordings_stem_id ON recordings(stem, id);
+                """)
+        }
         return migrator
     }
 }

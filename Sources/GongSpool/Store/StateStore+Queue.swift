@@ -5,15 +5,19 @@ extension StateStore {
     /// States the delivery queue works on.
     public static let deliveryStates: [RecordingState] = [.ready, .creating, .created, .uploading, .uploaded, .waiting]
 
-    /// The oldest recording the queue may work on now, skipping `busy` row ids.
-    public func nextDue(now: Date, excluding busy: Set<Int64>) async throws(StoreError) -> Recording? {
+    /// The recording the queue should work on now, skipping `busy` row ids: one whose call
+    /// already exists in Gong first, then by recording time (`order`).
+    public func nextDue(now: Date, excluding busy: Set<Int64>, order: QueueOrder = .newestFirst) async throws(StoreError) -> Recording? {
         try await read { db in
-            try Recording
-                .filter(Self.deliveryStates.map(\.rawValue).contains(Column("state")))
-                .filter(Column("nextAttemptAt") == nil || Column("nextAttemptAt") <= now)
-                .filter(!busy.contains(Column("id")))
-                .order(Column("id"))
-                .fetchOne(db)
+            let direction = order == .newestFirst ? "DESC" : "ASC"
+            let marks = busy.isEmpty ? "" : "AND id NOT IN (" + busy.map(String.init).joined(separator: ",") + ")"
+            return try Recording.fetchOne(db, sql: """
+                SELECT * FROM recordings
+                WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')
+                AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) \(marks)
+                ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction)
+                LIMIT 1
+                """, arguments: [now])
         }
     }
 

@@ -43,9 +43,9 @@ extension StateStore {
                 """)
             for id in ids {
                 try db.execute(sql: "UPDATE recordings SET state = 'pending', reason = 'user mapping changed; examining again', updatedAt = ? WHERE id = ?",
-                               arguments: [now.timeIntervalSince1970, id])
+                               arguments: [now, id])
                 try db.execute(sql: "INSERT INTO transitions(recordingId, at, fromState, toState, reason) VALUES (?, ?, 'held', 'pending', 'user mapping changed')",
-                               arguments: [id, now.timeIntervalSince1970])
+                               arguments: [id, now])
             }
             return ids.count
         }

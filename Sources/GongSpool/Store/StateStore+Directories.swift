@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// What intake remembers of one spool directory between polls.
+public struct DirectoryState: Sendable, Equatable {
+    /// Directory mtime (ns): unchanged means no entry was added, removed or renamed.
+    public var mtimeNs: Int64
+    /// Entries seen at the last listing.
+    public var entryCount: Int
+
+    /// A remembered directory.
+    public init(mtimeNs: Int64, entryCount: Int) {
+        self.mtimeNs = mtimeNs
+        self.entryCount = entryCount
+    }
+}
+
+extension StateStore {
+    /// The remembered spool directories (relative path, `""` for the root).
+    public func directories() async throws(StoreError) -> [String: DirectoryState] {
+        try await read { db in
+            var out: [String: DirectoryState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, mtimeNs, entryCount FROM directories") {
+                out[row["path"]] = DirectoryState(mtimeNs: row["mtimeNs"], entryCount: row["entryCount"])
+            }
+            return out
+        }
+    }
+
+    /// Records changed directories and forgets vanished ones, in one transaction.
+    public func saveDirectories(changed: [String: DirectoryState], removed: [String]) async throws(StoreError) {
+        guard !changed.isEmpty || !removed.isEmpty else { return }
+        try await write { db in
+            for (path, state) in changed {
+                try db.execute(sql: "INSERT OR REPLACE INTO directories(path, mtimeNs, entryCount) VALUES (?, ?, ?)",
+                               arguments: [path, state.mtimeNs, state.entryCount])
+            }
+            for path in removed {
+                try db.execute(sql: "DELETE FROM directories WHERE path = ?", arguments: [path])
+            }
+        }
+    }
+
+    /// The newest row of each of `stems` (one indexed query per 500 stems; memory bounded by the batch).
+    public func latestRows(stems: [String]) async throws(StoreError) -> [String: Recording] {
+        var out: [String: Recording] = [:]
+        var start = 0
+        while start < stems.count {
+            let batch = Array(stems[start..<min(start + 500, stems.count)])
+            start += batch.count
+            let rows = try await read { db in
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                return try Recording.fetchAll(db, sql: """
+                    SELECT * FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
+                    """, arguments: StatementArguments(batch))
+            }
+            for row in rows { out[row.stem] = row }
+        }
+        return out
+    }
+
+    /// Every `pending` row (intake's working set; small in steady state).
+    public func pendingRows() async throws(StoreError) -> [Recording] {
+        try await read { db in
+            try Recording.filter(Column("state") == RecordingState.pending.rawValue).fetchAll(db)
+        }
+    }
+
+    /// When the last full rescan of the spool finished.
+    public func lastFullRescan() async throws(StoreError) -> Date? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lastFullRescan'").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Records the end of a full rescan.
+    public func setLastFullRescan(_ date: Date) async throws(StoreError) {
+        try await write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastFullRescan', ?)", arguments: [String(date.timeIntervalSince1970)])
+        }
+    }
+}
