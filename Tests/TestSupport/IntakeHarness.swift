@@ -18,12 +18,12 @@ public struct IntakeHarness: Sendable {
     public let settings: SpoolSettings
 
     /// Creates everything; `configure` adjusts the spool settings, `adjust` the rest of the configuration.
-    public init(defaults: JSONValue = .object([:]), configure: (inout SpoolSettings) -> Void = { _ in },
+    public init(defaults: JSONValue = .object([:]), clockStart: Date? = nil, configure: (inout SpoolSettings) -> Void = { _ in },
                 adjust: (inout Configuration) -> Void = { _ in }) throws {
         spool = try TemporaryDirectory("spool")
         stateDir = try TemporaryDirectory("state")
         store = try StateStore.open(path: stateDir.file("state.sqlite"))
-        clock = ManualWallClock()
+        clock = clockStart.map(ManualWallClock.init) ?? ManualWallClock()
         var settings = SpoolSettings()
         settings.directory = spool.path
         settings.settleSeconds = 5

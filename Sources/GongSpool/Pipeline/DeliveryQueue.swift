@@ -26,9 +26,10 @@ public actor DeliveryQueue {
 
     /// Claims the next due recording, if any.
     public func claim() async throws -> Recording? {
-        picks += 1
-        let order = picks % Self.fairnessPeriod == 0 ? self.order.reversed : self.order
+        let order = (picks + 1) % Self.fairnessPeriod == 0 ? self.order.reversed : self.order
         guard let row = try await store.nextDue(now: clock.now(), excluding: busy, order: order), let id = row.id else { return nil }
+        // Only new work counts towards the fairness rhythm (resumed calls always go first).
+        if row.callId == nil && row.state == .ready { picks += 1 }
         guard busy.insert(id).inserted else { return nil }
         return row
     }

@@ -2,8 +2,8 @@ import Logging
 import ServiceLifecycle
 
 /// Polls the spool every `interval` seconds until shutdown. With a ``SpoolWatcher`` it also
-/// polls as soon as inotify reports a change, and once more when that file should have
-/// settled, so a finished recording is taken after the settle time rather than the next poll.
+/// polls as soon as inotify reports a change, and keeps looking at settling pairs every half
+/// settle time, so a finished recording is taken after the settle time rather than the next poll.
 struct IntakeService: Service, CustomStringConvertible {
     var description: String { "IntakeService" }
 
@@ -31,25 +31,21 @@ struct IntakeService: Service, CustomStringConvertible {
                 }
             }
             #endif
-            var settleCheck: ContinuousClock.Instant?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                var settling = 0
                 do {
-                    try await intake.poll()
+                    settling = try await intake.poll().settling
                 } catch {
                     logger.error("spool poll failed", metadata: ["error": "\(error)"])
                 }
+                // With inotify, pairs that are settling are looked at again as soon as they may
+                // have settled (a cheap re-stat of the waiting files), not at the next poll.
                 var wait = interval
-                if let due = settleCheck {
-                    wait = min(wait, max(0, Double((due - .now).components.seconds) + Double((due - .now).components.attoseconds) / 1e18))
-                }
+                #if canImport(Glibc)
+                if watcher != nil, settling > 0 { wait = min(interval, max(0.05, settle / 2)) }
+                #endif
                 let seconds = wait
-                let woken = await cancelWhenGracefulShutdownOrNil { await wakeup.wait(seconds: seconds) }
-                if woken == true {
-                    // Look again once what changed should have settled.
-                    settleCheck = .now + .milliseconds(Int64((settle + 0.05) * 1000))
-                } else if let due = settleCheck, due <= .now {
-                    settleCheck = nil
-                }
+                _ = await cancelWhenGracefulShutdownOrNil { await wakeup.wait(seconds: seconds) }
             }
             #if canImport(Glibc)
             watcher?.stop()

@@ -48,7 +48,7 @@ public struct StateStore: Sendable {
     }
 
     /// Passes ``StoreError`` through and wraps everything else (SQLite's errors) as `.sqlite`.
-    private static func mapErrors<T>(_ operation: () async throws -> T) async throws(StoreError) -> T {
+    static func mapErrors<T>(_ operation: () async throws -> T) async throws(StoreError) -> T {
         do {
             return try await operation()
         } catch let error as StoreError {
