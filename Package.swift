@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "GongSpool", "GongSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/PipelineBench"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pipeline benchmarks (release build), each with a ratio against a reference from the same run:
 # poll cost vs `find`, end-to-end recordings/s vs a bare client, rate-limit saturation at 3/s.
-# Usage: Benchmarks/pipeline.sh [poll|e2e|ratelimit|all] ; RATE_SECONDS=60 by default.
+# Usage: Benchmarks/pipeline.sh [poll|e2e|scale|ratelimit|all] ; RATE_SECONDS=60 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -13,6 +13,9 @@ if [ "$what" = poll ] || [ "$what" = all ]; then
 fi
 if [ "$what" = e2e ] || [ "$what" = all ]; then
   "$bin" e2e 2000
+fi
+if [ "$what" = scale ] || [ "$what" = all ]; then
+  "$bin" scale 365            # 365 folders x 1,000 files, 1M rows
 fi
 if [ "$what" = ratelimit ] || [ "$what" = all ]; then
   "$bin" ratelimit "${RATE_SECONDS:-60}"

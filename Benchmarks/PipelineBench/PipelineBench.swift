@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
+import GRDB
 import GongSpool
 import Logging
 
@@ -17,6 +18,12 @@ import Logging
 enum PipelineBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 5, arguments[1] == "scale-measure" {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .critical
+            try await scaleMeasure(root: arguments[2], empty: arguments[3], database: arguments[4], logger: logger)
+            return
+        }
         guard arguments.count == 3, let count = Int(arguments[2]) else {
             FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|ratelimit N\n".utf8))
             exit(64)
@@ -27,6 +34,7 @@ enum PipelineBench {
         case "poll": try await poll(files: count, logger: logger)
         case "e2e": try await endToEnd(recordings: count, logger: logger)
         case "ratelimit": try await rateLimit(seconds: count, logger: logger)
+        case "scale": try await scale(folders: count, logger: logger)
         default: exit(64)
         }
     }
@@ -61,7 +69,7 @@ enum PipelineBench {
         // Steady state: every file already recorded (backfill none marks them skipped once).
         let state = try temporaryDirectory("poll-state")
         defer { try? FileManager.default.removeItem(atPath: state) }
-        var config = Configuration()
+        var config = GongSpool.Configuration()
         config.spool.directory = root
         config.spool.recursive = true
         config.spool.backfill = .none
@@ -82,6 +90,110 @@ enum PipelineBench {
         try store.close()
     }
 
+    // MARK: scale
+
+    /// `folders` dated folders × 1,000 kept recordings (500 audio + 500 sidecars each), every one
+    /// already delivered, and 1,000,000 rows in the state store.
+    static func scale(folders: Int, logger: Logger) async throws {
+        let root = try temporaryDirectory("scale")
+        let empty = try temporaryDirectory("scale-empty")
+        let state = try temporaryDirectory("scale-state")
+        defer {
+            for path in [root, empty, state] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let body = Data(repeating: 0x52, count: 64)
+        for folder in 0..<folders {
+            let path = "\(root)/\(2026 - folder / 365)/\(String(format: "%03d", folder % 365))"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for call in 0..<500 {
+                FileManager.default.createFile(atPath: "\(path)/c\(call).wav", contents: body)
+                FileManager.default.createFile(atPath: "\(path)/c\(call).json", contents: body)
+            }
+        }
+        // The state: every stem of the tree delivered (fingerprints as on disk), padded to 1M rows.
+        let database = state + "/state.sqlite"
+        try StateStore.open(path: database).close()
+        let queue = try DatabaseQueue(path: database)
+        let stamp = "2026-01-01 00:00:00.000"
+        let entries = SpoolScanner(root: root, recursive: true).scan().entries
+        try await queue.write { db in
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO recordings(stem, clientUniqueId, state, audioPath, sidecarPath, size, mtimeNs, inode, sidecarSize, sidecarMtimeNs,
+                                       attempts, firstSeenAt, stableSince, createdAt, updatedAt)
+                VALUES (?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                """)
+            let sidecars = Dictionary(entries.filter { $0.fileExtension == "json" }.map { ($0.stem, $0) }, uniquingKeysWith: { a, _ in a })
+            var rows = 0
+            for audio in entries where audio.fileExtension == "wav" {
+                let sidecar = sidecars[audio.stem]
+                try insert.execute(arguments: [audio.stem, "bench:\(audio.stem)", audio.relativePath, sidecar?.relativePath, audio.size, audio.mtimeNs, audio.inode,
+                                               sidecar?.size, sidecar?.mtimeNs, stamp, stamp, stamp, stamp])
+                rows += 1
+            }
+            while rows < 1_000_000 {
+                try insert.execute(arguments: ["history/\(rows)", "old:\(rows)", "history/\(rows).wav", "history/\(rows).json", 1000, 0, rows, 100, 0, stamp, stamp, stamp, stamp])
+                rows += 1
+            }
+        }
+        try queue.close()
+        // Measured in a fresh process, so memory shows the daemon's intake, not this set-up.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["scale-measure", root, empty, database]
+        try child.run()
+        child.waitUntilExit()
+    }
+
+    static func scaleMeasure(root: String, empty: String, database: String, logger: Logger) async throws {
+        let findSeconds = try run("/usr/bin/find", [root, "-type", "f", "-printf", "%s %T@ %p\\n"])
+        func intake(_ directory: String) throws -> (SpoolIntake, StateStore) {
+            var config = GongSpool.Configuration()
+            config.spool.directory = directory
+            config.spool.recursive = true
+            let store = try StateStore.open(path: database)
+            return (try SpoolIntake(config: config, store: store, clock: SystemWallClock(), logger: logger), store)
+        }
+        func steady(_ intake: SpoolIntake) async throws -> (cpu: Double, wall: Double) {
+            var cpu: [Double] = [], wall: [Double] = []
+            for _ in 0..<10 {
+                try await Task.sleep(for: .milliseconds(100))
+                let c = cpuSeconds(), start = Date()
+                try await intake.poll()
+                cpu.append(cpuSeconds() - c)
+                wall.append(Date().timeIntervalSince(start))
+            }
+            return (median(cpu), median(wall))
+        }
+        let (reference, referenceStore) = try intake(empty)
+        try await reference.poll()
+        let idle = try await steady(reference)
+        try referenceStore.close()
+
+        let (scaled, store) = try intake(root)
+        await scaled.requestFullRescan() // the reference intake shares the database (and its rescan stamp)
+        let cpu = cpuSeconds(), start = Date()
+        let first = try await scaled.poll()
+        let fullWall = Date().timeIntervalSince(start), fullCPU = cpuSeconds() - cpu
+        if !first.fullRescan || first.becameReady != 0 || first.pending != 0 {
+            print("scale: unexpected first poll: full \(first.fullRescan), ready \(first.becameReady), pending \(first.pending)")
+        }
+        try await Task.sleep(for: .seconds(3)) // let folder mtimes age past the "just modified" window
+        let busy = try await steady(scaled)
+        print(String(format: "scale files=%d rows=1000000: full rescan %.2f s wall (%.2f s CPU) vs find %.2f s: ratio %.2f (target <= 1.5)",
+                     first.filesSeen, fullWall, fullCPU, findSeconds, fullWall / findSeconds))
+        print(String(format: "scale steady-state poll %.2f ms CPU (%.2f ms wall) vs empty spool %.2f ms CPU: ratio %.2f (targets <= 5 ms, <= 2x)",
+                     busy.cpu * 1000, busy.wall * 1000, idle.cpu * 1000, busy.cpu / max(idle.cpu, 1e-6)))
+        print(String(format: "scale RSS after the polls %.0f MiB, peak %.0f MiB (target <= 50 MiB)", residentMiB("VmRSS"), residentMiB("VmHWM")))
+        try store.close()
+    }
+
+    static func residentMiB(_ field: String) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib / 1024
+    }
+
     // MARK: end to end
 
     static func endToEnd(recordings: Int, logger: Logger) async throws {
@@ -99,7 +211,7 @@ enum PipelineBench {
         }
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
         try await GongSimulator.withRunning(options: options) { sim in
-            var config = Configuration()
+            var config = GongSpool.Configuration()
             config.spool.directory = spool
             config.spool.recursive = true
             config.spool.settleSeconds = 0
@@ -161,7 +273,7 @@ enum PipelineBench {
         for i in 0..<recordings { try write(spool, "r\(i)", id: "rate:\(i)", seed: i) }
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
         try await GongSimulator.withRunning(options: options) { sim in
-            var config = Configuration()
+            var config = GongSpool.Configuration()
             config.spool.directory = spool
             config.spool.settleSeconds = 0
             config.spool.pollIntervalSeconds = 0.1

@@ -55,9 +55,9 @@ struct IntakeService: Service, CustomStringConvertible {
     }
 }
 
-/// Runs `operation`, returning `nil` if graceful shutdown begins first.
-func cancelWhenGracefulShutdownOrNil<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> T? {
-    try? await cancelWhenGracefulShutdown { await operation() }
+/// Runs `operation`, cancelling it when graceful shutdown begins.
+func cancelWhenGracefulShutdownOrNil<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> T {
+    await cancelWhenGracefulShutdown { await operation() }
 }
 
 /// Runs the delivery workers until shutdown: no new recording is started once shutdown

@@ -189,8 +189,21 @@ public actor SpoolIntake {
     /// Advances `groups` (stems of one directory, or re-stated ones), rows fetched together.
     private func advance(_ groups: [String: PairGroup], summary: inout IntakeSummary) async throws {
         guard !groups.isEmpty else { return }
-        let rows = try await store.latestRows(stems: Array(groups.keys))
-        for stem in groups.keys.sorted() {
+        // Most stems of a listed folder are long finished with unchanged files: settle those on
+        // a light query, and read whole rows only for the rest.
+        let light = try await store.latestFingerprints(stems: Array(groups.keys))
+        var needed: [String] = []
+        for (stem, group) in groups {
+            if let stored = light[stem], stored.state.isInFlight || stored.state == .skipped
+                || (stored.state != .pending && stored.fingerprint == group.fingerprint) {
+                active.removeValue(forKey: stem)
+            } else {
+                needed.append(stem)
+            }
+        }
+        guard !needed.isEmpty else { return }
+        let rows = try await store.latestRows(stems: needed)
+        for stem in needed.sorted() {
             guard let group = groups[stem] else { continue }
             let state = try await advance(stem: stem, group: group, row: rows[stem])
             switch state {

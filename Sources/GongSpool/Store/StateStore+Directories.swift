@@ -80,3 +80,39 @@ extension StateStore {
         }
     }
 }
+
+/// The part of a row intake compares with the files: enough to skip unchanged recordings
+/// without decoding whole rows.
+struct StoredFingerprint: Sendable {
+    var state: RecordingState
+    var fingerprint: Fingerprint
+}
+
+extension StateStore {
+    /// State and file fingerprint of the newest row of each of `stems` (500 per query).
+    func latestFingerprints(stems: [String]) async throws(StoreError) -> [String: StoredFingerprint] {
+        var out: [String: StoredFingerprint] = [:]
+        var start = 0
+        while start < stems.count {
+            let batch = Array(stems[start..<min(start + 500, stems.count)])
+            start += batch.count
+            let found = try await read { db in
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT stem, state, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs FROM recordings
+                    WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
+                    """, arguments: StatementArguments(batch))
+                var found: [String: StoredFingerprint] = [:]
+                for row in rows {
+                    guard let state = RecordingState(rawValue: row["state"]) else { continue }
+                    found[row["stem"]] = StoredFingerprint(state: state, fingerprint: Fingerprint(
+                        audioPath: row["audioPath"], size: row["size"], mtimeNs: row["mtimeNs"], inode: row["inode"],
+                        sidecarPath: row["sidecarPath"], sidecarSize: row["sidecarSize"], sidecarMtimeNs: row["sidecarMtimeNs"]))
+                }
+                return found
+            }
+            out.merge(found) { $1 }
+        }
+        return out
+    }
+}
