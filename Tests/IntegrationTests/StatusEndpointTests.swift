@@ -56,6 +56,8 @@ import TestSupport
             #expect(metrics.contains(#"gongspool_failures_total{reason="credentials_rejected"} 1"#))
             #expect(metrics.contains(#"gongspool_recordings{state="held"} 1"#))
             #expect(metrics.contains("gongspool_daily_budget_used 1"))
+            #expect(metrics.contains("gongspool_drain_estimate_seconds"), "the drain estimate is exported")
+            #expect(metrics.contains("gongspool_requests_needed"))
             #expect(try await get(base + "/nothing").0 == 404)
         }
     }

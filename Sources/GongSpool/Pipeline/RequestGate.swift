@@ -83,6 +83,9 @@ public actor RequestGate {
     /// The daily request limit.
     public var limit: Int { dailyLimit }
 
+    /// The configured request rate.
+    public var requestsPerSecond: Double { 1 / interval }
+
     /// Whether the daily budget is spent (sending waits for UTC midnight).
     public var budgetExhausted: Bool {
         get async {

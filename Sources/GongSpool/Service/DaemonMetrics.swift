@@ -35,7 +35,10 @@ public enum DaemonMetrics {
     }
 
     /// Periodic figures from the state store and the gate.
-    static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?) {
+    static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
+                       requestsNeeded: Int, drainSeconds: Double) {
+        Gauge(label: "gongspool_requests_needed").record(requestsNeeded)
+        Gauge(label: "gongspool_drain_estimate_seconds").record(drainSeconds)
         for (state, count) in counts {
             Gauge(label: "gongspool_recordings", dimensions: [("state", state.rawValue)]).record(count)
         }

@@ -32,8 +32,12 @@ struct NotifyService: Service, CustomStringConvertible {
         let counts = try await store.countsByState()
         let facts = try await store.queueFacts()
         let used = try await store.dailyUsage(day: RequestGate.utcDay(Date()))
-        DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: await gate.limit,
-                             oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) })
+        let limit = await gate.limit
+        let drain = StatusReport.drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
+                                               requestsPerSecond: await gate.requestsPerSecond, now: Date())
+        DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
+                             oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
+                             requestsNeeded: facts.requestsNeeded, drainSeconds: drain)
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
         var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"
