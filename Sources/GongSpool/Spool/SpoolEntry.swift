@@ -11,7 +11,9 @@ public struct SpoolEntry: Sendable, Equatable {
 
     /// The extension after the last dot of the file name, without the dot ("" if none).
     public var fileExtension: String {
-        let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+        // The last path component, without splitting the path (this runs for every listed file).
+        let start = relativePath.lastIndex(of: "/").map { relativePath.index(after: $0) } ?? relativePath.startIndex
+        let name = relativePath[start...]
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return String(name[name.index(after: dot)...])
     }
