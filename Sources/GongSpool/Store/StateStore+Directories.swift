@@ -43,18 +43,26 @@ extension StateStore {
 
     /// The newest row of each of `stems` (one indexed query per 500 stems; memory bounded by the batch).
     public func latestRows(stems: [String]) async throws(StoreError) -> [String: Recording] {
-        var out: [String: Recording] = [:]
+        try await newestPerStem(stems, columns: "*") { row in (row["stem"], try Recording(row: row)) }
+    }
+
+    /// Runs `SELECT columns` on the newest row of each of `stems`, 500 stems per query, and
+    /// collects `decode`'s pairs.
+    func newestPerStem<T: Sendable>(_ stems: [String], columns: String,
+                                    decode: @escaping @Sendable (Row) throws -> (String, T)?) async throws(StoreError) -> [String: T] {
+        var out: [String: T] = [:]
         var start = 0
         while start < stems.count {
             let batch = Array(stems[start..<min(start + 500, stems.count)])
             start += batch.count
-            let rows = try await read { db in
+            let found = try await read { db in
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                return try Recording.fetchAll(db, sql: """
-                    SELECT * FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(columns) FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
                     """, arguments: StatementArguments(batch))
+                return try rows.compactMap(decode)
             }
-            for row in rows { out[row.stem] = row }
+            for (stem, value) in found { out[stem] = value }
         }
         return out
     }
@@ -91,28 +99,11 @@ struct StoredFingerprint: Sendable {
 extension StateStore {
     /// State and file fingerprint of the newest row of each of `stems` (500 per query).
     func latestFingerprints(stems: [String]) async throws(StoreError) -> [String: StoredFingerprint] {
-        var out: [String: StoredFingerprint] = [:]
-        var start = 0
-        while start < stems.count {
-            let batch = Array(stems[start..<min(start + 500, stems.count)])
-            start += batch.count
-            let found = try await read { db in
-                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT stem, state, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs FROM recordings
-                    WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
-                    """, arguments: StatementArguments(batch))
-                var found: [String: StoredFingerprint] = [:]
-                for row in rows {
-                    guard let state = RecordingState(rawValue: row["state"]) else { continue }
-                    found[row["stem"]] = StoredFingerprint(state: state, fingerprint: Fingerprint(
-                        audioPath: row["audioPath"], size: row["size"], mtimeNs: row["mtimeNs"], inode: row["inode"],
-                        sidecarPath: row["sidecarPath"], sidecarSize: row["sidecarSize"], sidecarMtimeNs: row["sidecarMtimeNs"]))
-                }
-                return found
-            }
-            out.merge(found) { $1 }
+        try await newestPerStem(stems, columns: "stem, state, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs") { row in
+            guard let state = RecordingState(rawValue: row["state"]) else { return nil }
+            return (row["stem"], StoredFingerprint(state: state, fingerprint: Fingerprint(
+                audioPath: row["audioPath"], size: row["size"], mtimeNs: row["mtimeNs"], inode: row["inode"],
+                sidecarPath: row["sidecarPath"], sidecarSize: row["sidecarSize"], sidecarMtimeNs: row["sidecarMtimeNs"])))
         }
-        return out
     }
 }
