@@ -27,17 +27,6 @@ public enum Assembly: Sendable, Equatable {
     case held(code: String, reason: String)
     /// Cannot be decided yet: stays `pending` with this reason.
     case notYet(String)
-
-    /// Compares by case and request only (tuples inside are not `Equatable`).
-    public static func == (lhs: Assembly, rhs: Assembly) -> Bool {
-        switch (lhs, rhs) {
-        case (.built(let a, let p), .built(let b, let q)): a == b && p == q
-        case (.invalid(let a), .invalid(let b)): a == b
-        case (.held(let a, let r), .held(let b, let s)): a == b && r == s
-        case (.notYet(let a), .notYet(let b)): a == b
-        default: false
-        }
-    }
 }
 
 /// Builds the request for one recording from every configured source: the Gong-shaped sidecar

@@ -45,7 +45,7 @@ struct IntakeService: Service, CustomStringConvertible {
                 if watcher != nil, settling > 0 { wait = min(interval, max(0.05, settle / 2)) }
                 #endif
                 let seconds = wait
-                _ = await cancelWhenGracefulShutdownOrNil { await wakeup.wait(seconds: seconds) }
+                _ = await cancelWhenGracefulShutdown { await wakeup.wait(seconds: seconds) }
             }
             #if canImport(Glibc)
             watcher?.stop()
@@ -53,11 +53,6 @@ struct IntakeService: Service, CustomStringConvertible {
             group.cancelAll()
         }
     }
-}
-
-/// Runs `operation`, cancelling it when graceful shutdown begins.
-func cancelWhenGracefulShutdownOrNil<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> T {
-    await cancelWhenGracefulShutdown { await operation() }
 }
 
 /// Runs the delivery workers until shutdown: no new recording is started once shutdown
