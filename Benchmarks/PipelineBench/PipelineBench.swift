@@ -211,17 +211,12 @@ enum PipelineBench {
         }
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
         try await GongSimulator.withRunning(options: options) { sim in
-            var config = GongSpool.Configuration()
-            config.spool.directory = spool
+            var config = daemonConfiguration(spool: spool, state: state, baseURL: sim.baseURL)
             config.spool.recursive = true
-            config.spool.settleSeconds = 0
             config.spool.pollIntervalSeconds = 0.05
-            config.gong.baseURL = sim.baseURL
             config.gong.requestsPerSecond = 1_000_000
             config.gong.dailyRequestLimit = 1_000_000_000
             config.gong.maxConcurrentUploads = 4
-            config.state.database = state + "/state.sqlite"
-            config.metrics.listen = ""
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
             let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
             let cpu = cpuSeconds(), start = Date()
@@ -273,15 +268,9 @@ enum PipelineBench {
         for i in 0..<recordings { try write(spool, "r\(i)", id: "rate:\(i)", seed: i) }
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
         try await GongSimulator.withRunning(options: options) { sim in
-            var config = GongSpool.Configuration()
-            config.spool.directory = spool
-            config.spool.settleSeconds = 0
-            config.spool.pollIntervalSeconds = 0.1
-            config.gong.baseURL = sim.baseURL
+            var config = daemonConfiguration(spool: spool, state: state, baseURL: sim.baseURL)
             config.gong.requestsPerSecond = 3
             config.gong.maxConcurrentUploads = 2
-            config.state.database = state + "/state.sqlite"
-            config.metrics.listen = ""
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
             let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
             let run = Task { try await daemon.runOnce() }
@@ -303,6 +292,18 @@ enum PipelineBench {
     }
 
     // MARK: helpers
+
+    /// A daemon configuration over `spool` with its database in `state`: settle 0, poll 0.1 s, no metrics endpoint.
+    static func daemonConfiguration(spool: String, state: String, baseURL: String) -> GongSpool.Configuration {
+        var config = GongSpool.Configuration()
+        config.spool.directory = spool
+        config.spool.settleSeconds = 0
+        config.spool.pollIntervalSeconds = 0.1
+        config.gong.baseURL = baseURL
+        config.state.database = state + "/state.sqlite"
+        config.metrics.listen = ""
+        return config
+    }
 
     static func write(_ root: String, _ stem: String, id: String, seed: Int) throws {
         let path = "\(root)/\(stem)"

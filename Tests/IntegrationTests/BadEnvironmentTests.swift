@@ -9,7 +9,7 @@ import TestSupport
 /// recovers when the condition clears.
 @Suite struct BadEnvironmentTests {
     static let options = SimulatorOptions()
-    static let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+    static let env = DeliveryHarness.environment(options)
 
     /// Waits until `condition` holds or `seconds` pass; returns whether it held.
     static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {

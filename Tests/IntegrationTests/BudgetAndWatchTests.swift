@@ -7,7 +7,7 @@ import TestSupport
 /// The daily budget is never exceeded and the drain time is estimated; a backlog goes newest
 /// first with fairness; inotify takes a new file at the settle time, `watch: poll` never does.
 @Suite struct BudgetAndWatchTests {
-    static let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
+    static let env = DeliveryHarness.environment()
 
     /// Writes `count` recordings whose audio mtimes go back one hour each (index 0 is newest).
     func backlog(_ h: DeliveryHarness, count: Int) throws {

@@ -24,7 +24,7 @@ import TestSupport
         try h.spool.write("crash.json", Fixtures.sidecarData(id: "pbx:crash"))
         var options = SimulatorOptions()
         options.latencyMilliseconds = 1500
-        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+        let env = DeliveryHarness.environment(options)
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)
             let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("run1.log"))

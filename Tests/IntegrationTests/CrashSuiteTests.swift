@@ -30,7 +30,7 @@ import TestSupport
         options.lostResponseRate = 0.1
         options.latencyMilliseconds = 20
         options.seed = seed
-        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+        let env = DeliveryHarness.environment(options)
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let path = try h.work.write("crash.yaml", text: """
                 spool:

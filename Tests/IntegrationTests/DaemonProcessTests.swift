@@ -14,7 +14,7 @@ import TestSupport
         let notifySocket = h.work.file("notify")
         let notifyFD = try NotifySocket.listen(notifySocket)
         defer { close(notifyFD) }
-        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret, "NOTIFY_SOCKET": notifySocket]
+        let env = DeliveryHarness.environment(options).merging(["NOTIFY_SOCKET": notifySocket]) { $1 }
         let log = h.work.file("daemon.log")
         try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)
@@ -52,7 +52,7 @@ import TestSupport
         let h = try DeliveryHarness()
         defer { h.remove() }
         let options = SimulatorOptions()
-        let env = ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+        let env = DeliveryHarness.environment(options)
         let log = h.work.file("daemon.log")
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)

@@ -35,6 +35,23 @@ import TestSupport
         try handle.close()
     }
 
+    /// Starts the real daemon polling every 0.1 s with a 1 s settle time.
+    func startDaemon(_ h: DeliveryHarness, _ sim: GongSimulator) throws -> Process {
+        let config = try h.work.write("c.yaml", text: """
+            spool:
+              directory: \(h.spool.path)
+              settleSeconds: 1
+              pollIntervalSeconds: 0.1
+            gong:
+              baseURL: \(sim.baseURL)
+            state:
+              database: \(h.database)
+            metrics:
+              listen: ""
+            """)
+        return try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
+    }
+
     /// MP3 pauses (0.3 s) are longer than a poll (0.1 s) but shorter than the settle time (1 s);
     /// WAV pauses (1.3 s) are longer than the settle time: only the unfinished header holds it back.
     @Test(arguments: [("wav", 1300), ("mp3", 300)])
@@ -43,21 +60,8 @@ import TestSupport
         defer { h.remove() }
         let final = ext == "wav" ? Fixtures.wav(seconds: 4, seed: 71) : Fixtures.mp3(bytes: 200_000, seed: 71)
         try h.spool.write("live.json", Fixtures.sidecarData(id: "pbx:live-\(ext)"))
-        let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
         let (snapshot, finished) = try await GongSimulator.withRunning { sim in
-            let config = try h.work.write("c.yaml", text: """
-                spool:
-                  directory: \(h.spool.path)
-                  settleSeconds: 1
-                  pollIntervalSeconds: 0.1
-                gong:
-                  baseURL: \(sim.baseURL)
-                state:
-                  database: \(h.database)
-                metrics:
-                  listen: ""
-                """)
-            let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
+            let daemon = try startDaemon(h, sim)
             try await write(h.spool.file("live.\(ext)"), final: final, chunks: 4, pause: .milliseconds(pauseMilliseconds), patchWAVHeader: ext == "wav")
             let finished = Date()
             let store = try StateStore.open(path: h.database)
@@ -98,21 +102,8 @@ import TestSupport
         // 48 kHz stereo: ffmpeg flushes every ~170 ms with 0xFFFFFFFF placeholder sizes in the header.
         let source = try h.work.write("source.wav", Fixtures.wav(seconds: 6, channels: 2, sampleRate: 48_000, seed: 72))
         try h.spool.write("ff.json", Fixtures.sidecarData(id: "pbx:ffmpeg"))
-        let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "simulator-secret"]
         let (snapshot, finished) = try await GongSimulator.withRunning { sim in
-            let config = try h.work.write("c.yaml", text: """
-                spool:
-                  directory: \(h.spool.path)
-                  settleSeconds: 1
-                  pollIntervalSeconds: 0.1
-                gong:
-                  baseURL: \(sim.baseURL)
-                state:
-                  database: \(h.database)
-                metrics:
-                  listen: ""
-                """)
-            let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
+            let daemon = try startDaemon(h, sim)
             let writer = Process()
             writer.executableURL = URL(fileURLWithPath: ffmpeg)
             writer.arguments = ["-nostdin", "-loglevel", "error", "-re", "-i", source, "-c:a", "pcm_s16le", h.spool.file("ff.wav")]

@@ -43,6 +43,11 @@ public struct DeliveryHarness: Sendable {
         Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "test")
     }
 
+    /// The environment that gives a child `gongspool` the simulator's credentials.
+    public static func environment(_ options: SimulatorOptions = SimulatorOptions()) -> [String: String] {
+        ["GONG_ACCESS_KEY": options.accessKey, "GONG_ACCESS_KEY_SECRET": options.accessKeySecret]
+    }
+
     /// Runs `gongspool run --once` in-process against `simulator`.
     public func runOnce(_ simulator: GongSimulator, credentials: Credentials = credentials(),
                         configure: (inout Configuration) -> Void = { _ in }) async throws -> Daemon.OnceResult {
