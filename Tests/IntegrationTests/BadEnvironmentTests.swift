@@ -39,11 +39,8 @@ import TestSupport
         }
         let log = h.work.file("daemon.log")
         let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
-            _ = try h.writeConfig(sim)
-            let yaml = try String(contentsOfFile: h.work.file("gongspool.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "  recursive: true\n", with: "  recursive: true\n  afterUpload: archive\n  archiveDirectory: \(archive)\n")
-            try h.work.write("gongspool.yaml", text: yaml)
-            let daemon = try Binary.start(["run", "--config", h.work.file("gongspool.yaml")], environment: Self.env, log: log)
+            let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"])
+            let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let store = try StateStore.open(path: h.database)
             // Uploaded, and the archive step tried and failed (not merely about to be tried).

@@ -99,13 +99,15 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", extra: String = "") throws -> String {
+    /// `spool` adds keys to the `spool:` section (one `key: value` per line); `extra` adds sections.
+    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """
             spool:
               directory: \(spool.path)
               recursive: true
               settleSeconds: 0.1
               pollIntervalSeconds: 0.1
+            \(spoolKeys.map { "  " + $0 }.joined(separator: "\n"))
             gong:
               baseURL: \(simulator.baseURL)
               requestsPerSecond: 50
