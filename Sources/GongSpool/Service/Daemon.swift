@@ -67,9 +67,8 @@ public struct Daemon: Sendable {
             logger.info("watching the spool by polling only", metadata: ["reason": "network file system (\(SpoolWatcher.fileSystemType(spool.directory) ?? "unknown"))"])
         case .auto, .inotify:
             do {
-                let started = try SpoolWatcher(root: spool.directory, recursive: spool.recursive, logger: logger)
-                watcher = started
-                logger.info("watching the spool with inotify and polling", metadata: ["directories": "\(started.watchCount)"])
+                watcher = try SpoolWatcher(root: spool.directory, recursive: spool.recursive, logger: logger)
+                logger.info("watching the spool with inotify and polling")
             } catch {
                 let level: Logger.Level = spool.watch == .inotify ? .error : .warning
                 logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])

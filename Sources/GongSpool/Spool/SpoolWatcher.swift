@@ -48,8 +48,13 @@ public final class SpoolWatcher: Sendable {
         self.recursive = recursive
         self.logger = logger
         (events, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .bufferingNewest(1024))
-        addTree("")
-        let thread = Thread { [self] in self.readLoop() }
+        // Walking the tree to add watches is blocking I/O: it runs on the reader thread, never on
+        // the caller's (cooperative) thread; until it is done, polling covers the spool.
+        let thread = Thread { [self] in
+            self.addTree("")
+            self.logger.info("inotify watches in place", metadata: ["directories": "\(self.watchCount)"])
+            self.readLoop()
+        }
         thread.name = "gongspool-inotify"
         thread.start()
     }
