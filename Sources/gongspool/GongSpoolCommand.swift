@@ -9,7 +9,7 @@ struct GongSpoolCommand: AsyncParsableCommand {
         abstract: "Uploads PBX call recordings from a spool directory to Gong, exactly once.",
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self, RetryCommand.self, HoldCommand.self,
-            ReleaseCommand.self, ForgetCommand.self, PruneCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
+            ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )

@@ -21,7 +21,9 @@ struct ShowCommand: AsyncParsableCommand {
 
 /// `gongspool retry`.
 struct RetryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Try a held, waiting, rejected or orphaned recording again now.")
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Try a held, waiting, rejected, orphaned, skipped or duplicate recording again now.",
+        discussion: "Held and waiting recordings resume where they stopped; the others are examined again by intake. A recording that owns a Gong call keeps its clientUniqueId and call.")
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
@@ -78,6 +80,24 @@ struct ReleaseCommand: AsyncParsableCommand {
             let row = try await OperatorCommand.perform { try await actions.release(key) }
             print("\(key): \(row.state.rawValue)")
         }
+    }
+}
+
+/// `gongspool accept ID`.
+struct AcceptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accept",
+        abstract: "Mark a recording held for foreign_media or media_on_other_call as delivered, after checking the call in Gong.",
+        discussion: "Gong answered that the call already has media, or holds the same audio on another call, and GongSpool cannot prove it is this recording's. Check the call named in the reason in Gong first. The files are kept."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String
+
+    func run() async throws {
+        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
+        let row = try await OperatorCommand.perform { try await actions.accept(id) }
+        print("\(id): \(row.state.rawValue)")
     }
 }
 

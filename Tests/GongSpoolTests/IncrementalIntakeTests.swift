@@ -98,7 +98,7 @@ import TestSupport
         try await h.settle()
         let row = try #require(try await h.row("old"))
         let id = try #require(row.id)
-        try await h.store.transition(id, to: .done, reason: nil, now: h.clock.now())
+        try await h.store.deliverAsIfGongAnswered(id, callId: "7000000000000000001", now: h.clock.now())
         let kept = try await h.store.prune(finishedBefore: h.clock.now().addingTimeInterval(1), all: false)
         #expect(kept.transitions >= 3)
         #expect(kept.recordings == 0)

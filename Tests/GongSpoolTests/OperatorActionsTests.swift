@@ -46,7 +46,7 @@ import TestSupport
         let (h, actions) = try await readyRecording()
         defer { h.remove() }
         let row = try #require(try await h.store.find("pbx:op"))
-        try await h.store.transition(try #require(row.id), to: .creating, reason: nil, now: h.clock.now())
+        try await h.store.apply(try #require(row.id), .createSending, context: EventContext(now: h.clock.now()))
         await #expect(throws: OperatorActions.Refusal.self) { try await actions.hold("pbx:op") }
         await #expect(throws: OperatorActions.Refusal.self) { try await actions.forget("pbx:op") }
     }

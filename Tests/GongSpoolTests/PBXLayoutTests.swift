@@ -218,7 +218,7 @@ import TestSupport
         let held = try #require(try await h.row("in-299-5551234567-20261122-101500-1763824500.12"))
         #expect(held.state == .held)
         #expect(held.reason?.contains("no Gong user for extension 299") == true, "\(held.reason ?? "")")
-        #expect(held.lastErrorCode == "unknown_user")
+        #expect(held.lastErrorCode == .unknownUser)
         #expect(held.clientUniqueId == nil, "nothing claimed, nothing sent")
         let ready = try #require(try await h.row("in-204-5551234567-20261122-101600-1763824560.13"))
         #expect(ready.state == .ready)

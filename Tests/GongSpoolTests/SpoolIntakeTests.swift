@@ -141,7 +141,7 @@ import TestSupport
         try await h.settle()
         let row = try #require(try await h.row("text"))
         #expect(row.state == .rejected)
-        #expect(row.lastErrorCode == "not_media")
+        #expect(row.lastErrorCode == .notMedia)
     }
 
     @Test func sameIdSameContentIsDuplicateDifferentContentIsHeld() async throws {

@@ -43,12 +43,12 @@ import TestSupport
             let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let store = try StateStore.open(path: h.database)
-            // Uploaded, and the archive step tried and failed (not merely about to be tried).
+            // Uploaded, and the archive step tried and failed (not merely about to be tried): it waits to be tried again.
             #expect(try await Self.eventually(20) {
-                try await store.recordings(in: [.uploaded]).filter { $0.lastErrorCode == "after_upload_failed" }.count == 3
+                try await store.recordings(in: [.waiting]).filter { $0.lastErrorCode == .afterUploadFailed && $0.phase == .finish }.count == 3
             }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            let parked = try await store.recordings(in: [.uploaded])
-            #expect(parked.allSatisfy { $0.lastErrorCode == "after_upload_failed" && ($0.reason ?? "").contains("archive") }, "\(parked.map(\.reason))")
+            let parked = try await store.recordings(in: [.waiting])
+            #expect(parked.allSatisfy { $0.lastErrorCode == .afterUploadFailed && ($0.reason ?? "").contains("archive") }, "\(parked.map(\.reason))")
             #expect(try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).filter { $0.hasSuffix(".json") }.count == 3, "nothing lost")
             #expect(daemon.isRunning)
             // The admin fixes the archive: everything ends done, in the archive, uploaded once.

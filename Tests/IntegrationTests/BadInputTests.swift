@@ -81,7 +81,7 @@ import TestSupport
         #expect(try await store.find("odd:newline")?.state == .done)
         // Root reads anything: then the "locked" file is simply delivered.
         let locked = rows.first { $0.stem == "odd/locked" }
-        if getuid() == 0 { #expect(locked?.state == .done) } else { #expect(locked?.lastErrorCode == "file_permission") }
+        if getuid() == 0 { #expect(locked?.state == .done) } else { #expect(locked?.lastErrorCode == .filePermission) }
         #expect(try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).count == before)
     }
 }

@@ -88,7 +88,7 @@ import TestSupport
         let store = try StateStore.open(path: h.database)
         let held = try await store.recordings(in: [.held])
         #expect(held.count == 1)
-        #expect(held.first?.lastErrorCode == "credentials_rejected")
+        #expect(held.first?.lastErrorCode == .credentialsRejected)
         #expect(held.first?.attempts == 0)
         // The others were not sent: queued, or still settling when sending stopped.
         let counts = try await store.countsByState()
@@ -129,7 +129,7 @@ import TestSupport
         let held = try #require(try await store.find("pbx:no"))
         #expect(held.state == .held)
         #expect(held.reason?.contains("111222333") == true)
-        #expect(held.lastErrorCode == "user_not_enabled")
+        #expect(held.lastErrorCode == .userNotEnabled)
         #expect(try await store.find("pbx:ok")?.state == .done)
     }
 
@@ -147,7 +147,7 @@ import TestSupport
         #expect(call.mediaSHA256 == Crypto.sha256Hex(final))
         let row = try #require(try await store.find("pbx:c"))
         let history = try await store.history(of: try #require(row.id))
-        #expect(history.contains { $0.errorCode == "file_changed" })
+        #expect(history.contains { $0.errorCode == .fileChanged })
         #expect(row.state == .done)
     }
 
@@ -202,12 +202,14 @@ import TestSupport
         let store = try await h.takeIntoQueue()
         let ready = try #require(try await store.find("pbx:u"))
         // A callId this Gong never issued (e.g. state restored from another tenant).
-        try await store.transition(try #require(ready.id), to: .created, reason: nil, now: Date()) { $0.callId = "1111111111111111111" }
+        let id = try #require(ready.id)
+        try await store.apply(id, .createSending, context: EventContext(now: Date()))
+        try await store.apply(id, .createAnswered(.created(callId: "1111111111111111111")), context: EventContext(now: Date()))
         let snapshot = try await h.drain()
         let row = try #require(try await store.find("pbx:u"))
         #expect(row.state == .done)
         #expect(row.callId == snapshot.calls.keys.first)
         #expect(snapshot.requests.map(\.status) == [404, 200, 201])
-        #expect(try await store.history(of: try #require(row.id)).contains { $0.errorCode == "unknown_call" })
+        #expect(try await store.history(of: try #require(row.id)).contains { $0.errorCode == .unknownCall })
     }
 }

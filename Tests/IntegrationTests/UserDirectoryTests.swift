@@ -58,7 +58,7 @@ import TestSupport
         let rows = try await store.recordings()
         let disabled = try #require(rows.first { $0.stem.contains("-207-") })
         #expect(disabled.state == .held)
-        #expect(disabled.lastErrorCode == "user_import_disabled")
+        #expect(disabled.lastErrorCode == .userImportDisabled)
         #expect(disabled.reason?.contains("telephony call import") == true)
         let unknown = try #require(rows.first { $0.stem.contains("-299-") })
         #expect(unknown.state == .held)

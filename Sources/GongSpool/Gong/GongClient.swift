@@ -91,18 +91,18 @@ public struct GongClient: Sendable, CustomStringConvertible {
             DaemonMetrics.request(endpoint: kind, reply: reply)
             return reply
         } catch {
-            let reply = GongReply.transport(code: "transport_error", message: String(describing: error))
+            let reply = GongReply.transport(code: .transportError, message: String(describing: error))
             DaemonMetrics.request(endpoint: kind, reply: reply)
             return reply
         }
     }
 
-    static func code(_ error: HTTPClientError) -> String {
+    static func code(_ error: HTTPClientError) -> ErrorCode {
         switch error {
-        case .deadlineExceeded, .readTimeout, .writeTimeout: "timeout"
-        case .connectTimeout: "connect_timeout"
-        case .remoteConnectionClosed: "connection_closed"
-        default: "transport_error"
+        case .deadlineExceeded, .readTimeout, .writeTimeout: .timeout
+        case .connectTimeout: .connectTimeout
+        case .remoteConnectionClosed: .connectionClosed
+        default: .transportError
         }
     }
 }

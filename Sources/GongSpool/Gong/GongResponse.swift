@@ -3,7 +3,7 @@ public enum GongReply: Sendable, Equatable {
     /// An HTTP response (body truncated to 64 KiB).
     case http(status: Int, body: String, retryAfter: String?)
     /// No usable response: connect failure, reset, timeout, TLS error…
-    case transport(code: String, message: String)
+    case transport(code: ErrorCode, message: String)
 }
 
 /// Which request a reply belongs to (classification differs).

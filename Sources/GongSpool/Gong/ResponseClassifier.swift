@@ -8,11 +8,12 @@ public enum GongOutcome: Sendable, Equatable {
     case alreadyCreated(callId: String)
     /// PUT accepted.
     case mediaAccepted
-    /// PUT answered "…has already been handled" or "…same content has been uploaded in the past…".
-    /// `otherCallId` is set when Gong names a different call holding the same bytes.
+    /// PUT answered "…has already been handled" (`otherCallId` nil: the call has media) or "…same
+    /// content has been uploaded in the past… callID with the same content: M" (`otherCallId` M, the
+    /// call holding these bytes — maybe ours, maybe not). Neither stored anything.
     case mediaAlreadyThere(otherCallId: String?)
     /// Try again later with backoff (5xx, timeouts, resets, edge errors).
-    case retryable(code: String, message: String)
+    case retryable(code: ErrorCode, message: String)
     /// 429: wait `retryAfterSeconds` before any request.
     case rateLimited(retryAfterSeconds: Double)
     /// 401/403: stop all sending until a person acts.
@@ -22,7 +23,7 @@ public enum GongOutcome: Sendable, Equatable {
     /// PUT on a callId Gong does not know: resolve the callId again with the create body.
     case unknownCall(message: String)
     /// Gong will never accept this request as it is.
-    case permanent(code: String, message: String)
+    case permanent(code: ErrorCode, message: String)
 }
 
 /// Maps a ``GongReply`` to a ``GongOutcome``. Matches message substrings only, never whole messages.
@@ -38,18 +39,18 @@ public enum ResponseClassifier {
             case 200...299:
                 if kind == .uploadMedia { return .mediaAccepted }
                 if let id = jsonString(body, key: "callId") { return .created(callId: id) }
-                return .retryable(code: "malformed_success", message: "HTTP \(status) without callId: \(message)")
+                return .retryable(code: .malformedSuccess, message: "HTTP \(status) without callId: \(message)")
             case 400:
-                if kind == .createCall, let id = capture(body, after: "has already been posted for the call") {
+                if kind == .createCall, let id = digits(in: body, after: "has already been posted for the call") {
                     return .alreadyCreated(callId: id)
                 }
-                if kind == .uploadMedia, body.contains("has already been handled") {
+                if kind == .uploadMedia, contains(body, "same content has been uploaded in the past") {
+                    return .mediaAlreadyThere(otherCallId: digits(in: body, after: "callid with the same content"))
+                }
+                if kind == .uploadMedia, contains(body, "has already been handled") {
                     return .mediaAlreadyThere(otherCallId: nil)
                 }
-                if kind == .uploadMedia, body.contains("same content has been uploaded in the past") {
-                    return .mediaAlreadyThere(otherCallId: capture(body, after: "callID with the same content:"))
-                }
-                return .permanent(code: "http_400", message: message)
+                return .permanent(code: .http(400), message: message)
             case 401, 403:
                 return .credentialsRejected(status: status, message: message)
             case 404 where kind == .uploadMedia:
@@ -59,9 +60,9 @@ public enum ResponseClassifier {
             case 429:
                 return .rateLimited(retryAfterSeconds: retryAfter.flatMap(parseRetryAfter) ?? 10)
             case 408, 500...599:
-                return .retryable(code: "http_\(status)", message: message)
+                return .retryable(code: .http(status), message: message)
             default:
-                return .permanent(code: "http_\(status)", message: message)
+                return .permanent(code: .http(status), message: message)
             }
         }
     }
@@ -95,10 +96,23 @@ public enum ResponseClassifier {
         }
     }
 
-    /// The digits following `marker` (spaces allowed in between).
-    static func capture(_ body: String, after marker: String) -> String? {
-        guard let range = body.range(of: marker) else { return nil }
-        let digits = body[range.upperBound...].drop { $0 == " " }.prefix { $0.isASCII && $0.isNumber }
+    /// Whether `body` contains `phrase`, ignoring case and runs of white space.
+    static func contains(_ body: String, _ phrase: String) -> Bool {
+        normalized(body).contains(normalized(phrase))
+    }
+
+    /// The number following `phrase` in `body` (case and white space ignored; a `:`, `#`, `=`,
+    /// quote or space may stand between), e.g. "…posted for the call: 123" → "123".
+    static func digits(in body: String, after phrase: String) -> String? {
+        let text = normalized(body)
+        guard let range = text.range(of: normalized(phrase)) else { return nil }
+        let rest = text[range.upperBound...].drop { " :#=\"'".contains($0) }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
         return digits.isEmpty ? nil : String(digits)
+    }
+
+    /// Lower case, every run of white space one space.
+    static func normalized(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

@@ -1,10 +1,53 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Performs `spool.afterUpload` for a delivered recording. Idempotent: after a crash half-way
-/// (audio moved, sidecar not yet), running it again completes the job.
+/// A file as it was taken and uploaded. The after-upload step touches the file at that path
+/// only while it is still this one.
+public struct TakenFile: Sendable, Equatable {
+    /// Path relative to the spool.
+    public var relativePath: String
+    /// Size, mtime (ns) and inode when taken; `nil` is not compared.
+    public var size: Int64?, mtimeNs: Int64?, inode: Int64?
+
+    /// A taken file.
+    public init(relativePath: String, size: Int64?, mtimeNs: Int64?, inode: Int64?) {
+        self.relativePath = relativePath
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.inode = inode
+    }
+
+    func matches(_ info: stat) -> Bool {
+        info.st_mode & S_IFMT == S_IFREG
+            && (size == nil || size == Int64(info.st_size))
+            && (mtimeNs == nil || mtimeNs == info.mtimeNs)
+            && (inode == nil || inode == Int64(info.st_ino))
+    }
+}
+
+/// What the after-upload step did.
+public struct AfterUploadReport: Sendable, Equatable {
+    /// Files deleted or archived (or found already gone after a crash).
+    public var handled: [String] = []
+    /// Files left where they are, with why (replaced since the upload, a link on the path).
+    public var leftInPlace: [String] = []
+
+    /// For the recording's reason.
+    public func note(_ mode: AfterUpload) -> String? {
+        var parts: [String] = []
+        if !handled.isEmpty, mode != .keep { parts.append("files: \(mode.rawValue)") }
+        if !leftInPlace.isEmpty { parts.append("left in place: " + leftInPlace.joined(separator: "; ")) }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
+
+/// Performs `spool.afterUpload` for a delivered recording, on the files uploaded and nothing
+/// else: each file is reached through directory descriptors opened with `O_NOFOLLOW` (a
+/// symlinked directory in the spool cannot redirect it), checked with `fstatat(AT_SYMLINK_NOFOLLOW)`
+/// against the size, mtime and inode taken (a file replaced at that path is left for intake), and
+/// archived with `link` + `unlink` (never over an existing file). Idempotent: after a crash
+/// half-way, running it again completes the job. Blocking: run via ``BlockingIO``.
 public struct AfterUploadAction: Sendable {
     /// The spool settings (mode, directories).
     public let settings: SpoolSettings
@@ -14,60 +57,165 @@ public struct AfterUploadAction: Sendable {
         self.settings = settings
     }
 
-    /// Applies the action to `relativePaths` (audio, sidecar). Blocking: run via ``BlockingIO``.
-    public func apply(to relativePaths: [String]) throws(AfterUploadError) {
+    /// Applies the action to `files` (audio, sidecar).
+    public func apply(to files: [TakenFile]) throws(AfterUploadError) -> AfterUploadReport {
+        var report = AfterUploadReport()
+        guard settings.afterUpload != .keep else { return report }
+        for file in files {
+            switch try locate(file) {
+            case .left(let why):
+                report.leftInPlace.append("\(file.relativePath) \(why)")
+            case .gone:
+                try confirmGone(file)
+                report.handled.append(file.relativePath)
+            case .found(let directory, let name, let info):
+                try perform(file, directory: directory, name: name, info: info)
+                report.handled.append(file.relativePath)
+            }
+        }
+        return report
+    }
+
+    private enum Located {
+        case found(DirectoryHandle, String, stat)
+        case gone
+        case left(String)
+    }
+
+    private func locate(_ file: TakenFile) throws(AfterUploadError) -> Located {
+        let components = file.relativePath.split(separator: "/").map(String.init)
+        guard let name = components.last else { throw .failed(path: file.relativePath, operation: "find", message: "empty path") }
+        let directory: DirectoryHandle
+        do {
+            directory = try DirectoryHandle.open(root: settings.directory, components: Array(components.dropLast()))
+        } catch {
+            switch error.errno {
+            case ENOENT: return .gone
+            case ELOOP, ENOTDIR: return .left("(a directory on its path is a symbolic link or not a directory; never followed)")
+            default: throw .failed(path: file.relativePath, operation: "find", message: error.description)
+            }
+        }
+        switch directory.status(of: name) {
+        case .failure(let error) where error.errno == ENOENT:
+            return .gone
+        case .failure(let error):
+            throw .failed(path: file.relativePath, operation: "find", message: error.description)
+        case .success(let info):
+            guard file.matches(info) else { return .left("(replaced since it was uploaded; intake examines it as a new file)") }
+            return .found(directory, name, info)
+        }
+    }
+
+    /// A file already gone is fine for `delete`; for `archive` it must be in the archive (moved before a crash).
+    private func confirmGone(_ file: TakenFile) throws(AfterUploadError) {
+        guard settings.afterUpload == .archive else { return }
+        let archived = (try? archiveDirectory(for: file.relativePath, create: false))
+            .map { directory, name in (try? directory.status(of: name).get()) != nil } ?? false
+        if !archived {
+            throw .failed(path: file.relativePath, operation: "archive", message: "file is gone from the spool and not in the archive")
+        }
+    }
+
+    private func perform(_ file: TakenFile, directory: DirectoryHandle, name: String, info: stat) throws(AfterUploadError) {
         switch settings.afterUpload {
         case .keep:
             return
         case .delete:
-            for path in relativePaths {
-                let full = settings.directory + "/" + path
-                if unlink(full) != 0 && errno != ENOENT {
-                    throw .failed(path: path, operation: "delete", message: String(cString: strerror(errno)))
-                }
+            if unlinkat(directory.descriptor, name, 0) != 0 && errno != ENOENT {
+                throw .failed(path: file.relativePath, operation: "delete", message: String(cString: strerror(errno)))
             }
         case .archive:
-            guard let archive = settings.archiveDirectory else { throw .failed(path: "", operation: "archive", message: "no archiveDirectory") }
-            for path in relativePaths {
-                try move(path, to: archive)
-            }
+            let (target, targetName) = try archiveDirectory(for: file.relativePath, create: true)
+            try archive(file, from: directory, name, info: info, to: target, targetName)
         }
     }
 
-    private func move(_ relative: String, to archive: String) throws(AfterUploadError) {
-        let source = settings.directory + "/" + relative
-        let target = archive + "/" + relative
-        let fm = FileManager.default
-        var info = stat()
-        guard lstat(source, &info) == 0 else {
-            if fm.fileExists(atPath: target) { return } // moved before a crash
-            throw .failed(path: relative, operation: "archive", message: "file is gone from the spool and not in the archive")
-        }
+    private func archiveDirectory(for relative: String, create: Bool) throws(AfterUploadError) -> (DirectoryHandle, String) {
+        guard let archive = settings.archiveDirectory else { throw .failed(path: relative, operation: "archive", message: "no archiveDirectory") }
+        let components = relative.split(separator: "/").map(String.init)
         do {
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            return (try DirectoryHandle.open(root: archive, components: Array(components.dropLast()), create: create), components.last ?? relative)
         } catch {
-            throw .failed(path: relative, operation: "archive", message: "cannot create directory: \((error as NSError).localizedDescription)")
+            throw .failed(path: relative, operation: "archive", message: "cannot open the archive directory: \(error.description)")
         }
-        if rename(source, target) == 0 { return }
-        guard errno == EXDEV else {
-            throw .failed(path: relative, operation: "archive", message: String(cString: strerror(errno)))
+    }
+
+    /// Hard link into the archive (fails rather than overwrite), then unlink from the spool.
+    private func archive(_ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
+                         to target: DirectoryHandle, _ targetName: String) throws(AfterUploadError) {
+        if linkat(source.descriptor, name, target.descriptor, targetName, 0) == 0 {
+            return try unlinkSource(file, source, name)
         }
-        // Another file system: copy to a temporary name, flush, rename into place, then unlink.
-        let temporary = target + ".gongspool-partial"
-        do {
-            try? fm.removeItem(atPath: temporary)
-            try fm.copyItem(atPath: source, toPath: temporary)
-            let fd = open(temporary, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
-            guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            unlink(source)
-        } catch {
-            throw .failed(path: relative, operation: "archive", message: "copy across file systems failed: \(error)")
+        switch errno {
+        case EEXIST:
+            // Linked before a crash (same inode): finish. Anything else stays where it is.
+            if case .success(let existing) = target.status(of: targetName), existing.st_ino == info.st_ino, existing.st_dev == info.st_dev {
+                return try unlinkSource(file, source, name)
+            }
+            throw .failed(path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
+        case EXDEV, EPERM, ENOTSUP, EMLINK:
+            try copyIntoArchive(file, from: source, name, info: info, to: target, targetName)
+            return try unlinkSource(file, source, name)
+        default:
+            throw .failed(path: file.relativePath, operation: "archive", message: String(cString: strerror(errno)))
         }
+    }
+
+    private func unlinkSource(_ file: TakenFile, _ source: DirectoryHandle, _ name: String) throws(AfterUploadError) {
+        if unlinkat(source.descriptor, name, 0) != 0 && errno != ENOENT {
+            throw .failed(path: file.relativePath, operation: "archive", message: "archived, but not removed from the spool: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Another file system (or one without hard links): copy to a temporary name, flush, keep the
+    /// mtime, then put it in place without overwriting.
+    private func copyIntoArchive(_ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
+                                 to target: DirectoryHandle, _ targetName: String) throws(AfterUploadError) {
+        func fail(_ what: String) -> AfterUploadError {
+            .failed(path: file.relativePath, operation: "archive", message: "copy across file systems: \(what): \(String(cString: strerror(errno)))")
+        }
+        if case .success(let existing) = target.status(of: targetName) {
+            // Copied before a crash: the same size and mtime as the source.
+            guard existing.st_size == info.st_size, existing.mtimeNs == info.mtimeNs else {
+                throw .failed(path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
+            }
+            return
+        }
+        let input = openat(source.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard input >= 0 else { throw fail("open") }
+        defer { close(input) }
+        let temporary = "." + targetName + ".gongspool-partial"
+        let output = openat(target.descriptor, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        guard output >= 0 else { throw fail("create") }
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { close(output); throw fail("read") }
+            if n == 0 { break }
+            var written = 0
+            while written < n {
+                let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, n - written) }
+                if w < 0 && errno == EINTR { continue }
+                guard w > 0 else { close(output); throw fail("write") }
+                written += w
+            }
+        }
+        var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2), info.st_mtim] // UTIME_OMIT: atime untouched
+        _ = futimens(output, &times)
+        guard fsync(output) == 0 else { close(output); throw fail("fsync") }
+        close(output)
+        if linkat(target.descriptor, temporary, target.descriptor, targetName, 0) == 0 {
+            unlinkat(target.descriptor, temporary, 0)
+            return
+        }
+        guard errno == EPERM || errno == ENOTSUP, case .failure = target.status(of: targetName) else { throw fail("put in place") }
+        // No hard links on the archive's file system: rename, having just checked nothing is there.
+        guard renameat(target.descriptor, temporary, target.descriptor, targetName) == 0 else { throw fail("rename") }
     }
 }
 
-/// Why the after-upload action failed (the recording stays `uploaded` and is retried).
+/// Why the after-upload action failed (the recording waits and is retried, then held).
 public enum AfterUploadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An operation on one file failed.
     case failed(path: String, operation: String, message: String)

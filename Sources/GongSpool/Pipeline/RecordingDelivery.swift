@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 
-/// Delivers one recording through `creating → created → uploading → uploaded → done`,
-/// committing each state before the step it announces, so a crash between any two lines
-/// resumes safely: a `creating` row re-POSTs the identical body (Gong answers with the
-/// existing callId), an `uploading` row re-PUTs (Gong answers "already handled").
+/// Drives one recording through `creating → created → uploading → uploaded → done` by reporting
+/// events to its ``RecordingLifecycle`` through the store, and doing what the lifecycle answers.
+/// Each step is committed before the request it announces, so a crash between any two lines
+/// resumes safely: a `creating` row re-POSTs the identical body, an `uploading` row re-PUTs, and
+/// the lifecycle decides which of Gong's duplicate answers prove delivery.
 public struct RecordingDelivery: Sendable {
     let store: StateStore
     let client: GongClient
@@ -26,66 +27,100 @@ public struct RecordingDelivery: Sendable {
         self.logger = logger
     }
 
+    /// The context of an event happening now.
+    func context() -> EventContext {
+        EventContext(now: clock.now(), jitter: random(), policy: config.retry.policy)
+    }
+
     /// Moves `row` as far as it can go now. Throws ``RequestGate/Refusal`` while sending is halted
     /// (the row is left as it was).
     public func deliver(_ row: Recording) async throws {
         guard let id = row.id else { return }
-        var row = row
         var log = logger
         log[metadataKey: "clientUniqueId"] = "\(row.clientUniqueId ?? "")"
-        if row.state == .uploaded {
-            try await finish(row, logger: log)
-            return
-        }
-        guard let file = try await openVerified(row, logger: log) else { return }
-        if row.callId == nil {
-            guard let body = row.requestJSON else {
-                try await store.transition(id, to: .held, reason: "no stored request body", errorCode: "internal", now: clock.now())
-                return
-            }
-            try await gate.acquire()
-            row = try await store.transition(id, to: .creating, reason: nil, expecting: [.ready, .waiting, .creating], now: clock.now()) {
-                $0.attempts += 1
-                if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
-                $0.nextAttemptAt = nil
-            }
-            let outcome = ResponseClassifier.classify(await client.createCall(body: body), kind: .createCall)
-            switch outcome {
-            case .created(let callId), .alreadyCreated(let callId):
-                row = try await store.transition(id, to: .created, reason: nil, now: clock.now()) { $0.callId = callId }
-                log[metadataKey: "callId"] = "\(callId)"
-                log.info("call created", metadata: ["existing": "\(outcome != .created(callId: callId))"])
-            default:
-                try await fail(row, outcome: outcome, back: .ready, logger: log)
+        var row = row
+        var first = true
+        // One step after another while the lifecycle says the next one is due now.
+        while let step = row.lifecycle.deliveryStep {
+            if !first, case .waiting = row.lifecycle.state { return }
+            first = false
+            switch step {
+            case .finish:
+                row = try await finish(row, logger: log)
+            case .create, .upload:
+                guard let file = try await openVerified(row, logger: log) else { return }
+                guard let next = try await send(step, row: row, file: file, logger: &log) else { return }
+                row = next
+            case .intake:
                 return
             }
         }
-        guard let callId = row.callId, let kind = row.mediaKind.flatMap(MediaKind.init(rawValue:)) else {
-            try await store.transition(id, to: .held, reason: "internal: no callId or media kind recorded", errorCode: "internal", now: clock.now())
-            return
+    }
+
+    /// One request: gate, commit "sending", send, report Gong's answer. `nil` when the row
+    /// left delivery (held, rejected, waiting) or is inconsistent.
+    private func send(_ step: Phase, row: Recording, file: SpoolFile, logger log: inout Logger) async throws -> Recording? {
+        guard let id = row.id else { return nil }
+        if step == .create, row.requestJSON == nil {
+            try await store.apply(id, .rowInconsistent(reason: "no stored request body"), context: context())
+            return nil
+        }
+        if step == .upload, row.mediaKind.flatMap(MediaKind.init(rawValue:)) == nil {
+            try await store.apply(id, .rowInconsistent(reason: "no media kind recorded"), context: context())
+            return nil
         }
         try await gate.acquire()
-        row = try await store.transition(id, to: .uploading, reason: nil, expecting: [.created, .waiting, .uploading], now: clock.now()) {
-            $0.attempts += 1
-            if $0.firstAttemptAt == nil { $0.firstAttemptAt = self.clock.now() }
-            $0.nextAttemptAt = nil
+        let sending = try await store.apply(id, step == .create ? .createSending : .uploadSending, context: context())
+        let reply: GongReply
+        let answered: LifecycleEvent
+        if step == .create {
+            reply = await client.createCall(body: sending.row.requestJSON ?? "")
+            answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall), row: sending.row))
+        } else {
+            guard let callId = sending.row.callId, let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
+            let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
+            reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
+            answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia), row: sending.row))
         }
-        let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
-        let outcome = ResponseClassifier.classify(await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind), kind: .uploadMedia)
-        switch outcome {
-        case .mediaAccepted, .mediaAlreadyThere:
-            if case .mediaAlreadyThere(let other?) = outcome, other != callId {
-                log.warning("gong holds the same audio on another call", metadata: ["otherCallId": "\(other)"])
+        let applied = try await store.apply(id, answered, context: context())
+        await perform(applied, logger: log)
+        let next = applied.row
+        if let callId = next.callId { log[metadataKey: "callId"] = "\(callId)" }
+        report(next, after: step, bytes: file.size, logger: log)
+        return next
+    }
+
+    /// Adds the request's primary user to a 409 (Gong's message may not name it).
+    private func enriched(_ outcome: GongOutcome, row: Recording) -> GongOutcome {
+        guard case .userNotEnabled(let message) = outcome else { return outcome }
+        let user = row.requestJSON.flatMap { try? JSONValue.parse(Data($0.utf8)) }?["primaryUser"]?.stringValue ?? "?"
+        return .userNotEnabled(message: "primaryUser \(user): \(message)")
+    }
+
+    /// The gate actions the lifecycle asked for.
+    private func perform(_ applied: Applied, logger: Logger) async {
+        for action in applied.actions {
+            switch action {
+            case .pauseSending(let seconds): await gate.pause(seconds: seconds)
+            case .haltSending(let reason): await gate.halt(reason)
+            default: break
             }
-            row = try await store.transition(id, to: .uploaded, reason: nil, now: clock.now()) { $0.nextAttemptAt = nil }
-            log.info("media uploaded", metadata: ["bytes": "\(file.size)"])
-            try await finish(row, logger: log)
-        case .unknownCall(let message):
-            // Gong does not know the callId: forget it; the retry resolves it again by re-POSTing.
-            try await fail(row, outcome: .retryable(code: "unknown_call", message: "Gong does not know call \(callId): \(message)"),
-                           back: .created, forgetCallId: true, logger: log)
-        default:
-            try await fail(row, outcome: outcome, back: .created, logger: log)
+        }
+        if let code = applied.row.lastErrorCode {
+            DaemonMetrics.failure(code: code.rawValue)
+        }
+    }
+
+    private func report(_ row: Recording, after step: Phase, bytes: Int64, logger: Logger) {
+        let reason = row.reason ?? ""
+        switch row.state {
+        case .created: logger.info("call created", metadata: ["note": "\(reason)"])
+        case .uploaded: logger.info("media uploaded", metadata: ["bytes": "\(bytes)", "note": "\(reason)"])
+        case .waiting: logger.warning("request failed; will retry", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "attempt": "\(row.attempts)",
+                                                                            "retryAt": "\(row.nextAttemptAt.map(ISOTimestamp.format) ?? "")"])
+        case .held: logger.error("recording held", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])
+        case .rejected: logger.error("recording rejected by Gong", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])
+        default: break
         }
     }
 
@@ -93,18 +128,17 @@ public struct RecordingDelivery: Sendable {
     /// (an operator released them after fixing the secret).
     public func resumeIfReleased() async throws {
         guard await gate.halted != nil else { return }
-        let stillHeld = try await store.recordings(in: [.held]).contains { $0.lastErrorCode == "credentials_rejected" }
-        if !stillHeld {
+        if try await !store.hasCredentialHolds() {
             await gate.resume()
             logger.info("sending resumed: credential holds were released")
         }
     }
 
-    /// Opens the audio and checks it is the file that was taken; otherwise moves the row.
+    /// Opens the audio and checks it is the file that was taken; otherwise reports why.
     private func openVerified(_ row: Recording, logger: Logger) async throws -> SpoolFile? {
         guard let id = row.id else { return nil }
         guard let path = row.audioPath else {
-            try await store.transition(id, to: .held, reason: "internal: no audio path recorded", errorCode: "internal", now: clock.now())
+            try await store.apply(id, .rowInconsistent(reason: "no audio path recorded"), context: context())
             return nil
         }
         let root = config.spool.directory
@@ -113,100 +147,54 @@ public struct RecordingDelivery: Sendable {
         }()
         switch opened {
         case .failure(let error):
-            try await store.transition(id, to: .held, reason: "audio file can no longer be read: \(error.description)", errorCode: error.code, now: clock.now())
-            logger.error("audio file unreadable", metadata: ["reason": "\(error.description)"])
+            let applied = try await store.apply(id, .fileUnreadable(error.code, reason: error.description), context: context())
+            logger.error("audio file unreadable", metadata: ["reason": "\(error.description)", "state": "\(applied.row.state.rawValue)"])
             return nil
         case .success(let file):
             guard file.size == row.size, file.mtimeNs == row.mtimeNs, file.inode == row.inode else {
-                try await store.transition(id, to: .pending, reason: "audio changed after it was taken; examining it again", errorCode: "file_changed", now: clock.now()) {
-                    $0.stableSince = self.clock.now()
-                    $0.nextAttemptAt = nil
-                }
-                logger.warning("audio changed after it was taken; not uploaded")
+                let why = "size \(row.size ?? -1) → \(file.size), inode \(row.inode ?? -1) → \(file.inode)"
+                let applied = try await store.apply(id, .fileNotAsTaken(reason: why), context: context(), evidence: Evidence(stableSince: clock.now()))
+                logger.warning("audio changed after it was taken; not uploaded", metadata: ["state": "\(applied.row.state.rawValue)"])
                 return nil
             }
             return file
         }
     }
 
-    private func finish(_ row: Recording, logger: Logger) async throws {
-        guard let id = row.id else { return }
+    /// The after-upload step on the files uploaded, and only while they are still those files.
+    private func finish(_ row: Recording, logger: Logger) async throws -> Recording {
+        guard let id = row.id else { return row }
         let action = AfterUploadAction(settings: config.spool)
-        let paths = [row.audioPath, row.sidecarPath].compactMap { $0 }
+        let files = [
+            row.audioPath.map { TakenFile(relativePath: $0, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode) },
+            row.sidecarPath.map { TakenFile(relativePath: $0, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil) },
+        ].compactMap { $0 }
+        let event: LifecycleEvent
         do {
-            try await BlockingIO.run { try action.apply(to: paths) }
+            let done = try await BlockingIO.run { try action.apply(to: files) }
+            event = .afterUploadDone(note: done.note(config.spool.afterUpload))
+            if !done.leftInPlace.isEmpty {
+                logger.warning("files left in place after upload", metadata: ["files": "\(done.leftInPlace.joined(separator: "; "))"])
+            }
         } catch {
             let message = (error as? AfterUploadError)?.description ?? String(describing: error)
-            try await store.transition(id, to: .uploaded, reason: "after-upload action failed: \(message)", errorCode: "after_upload_failed", now: clock.now()) {
-                $0.nextAttemptAt = self.retryTime(attempt: 3)
-            }
+            event = .afterUploadFailed(reason: message)
             logger.error("after-upload action failed", metadata: ["reason": "\(message)"])
-            return
         }
-        try await store.transition(id, to: .done, reason: config.spool.afterUpload == .keep ? nil : "files: \(config.spool.afterUpload.rawValue)", now: clock.now()) {
-            $0.nextAttemptAt = nil
+        let applied = try await store.apply(id, event, context: context())
+        if applied.row.state == .done {
+            DaemonMetrics.delivered(bytes: row.size ?? 0, at: clock.now())
+            logger.info("recording delivered", metadata: ["state": "done"])
+        } else {
+            DaemonMetrics.failure(code: ErrorCode.afterUploadFailed.rawValue)
         }
-        DaemonMetrics.delivered(bytes: row.size ?? 0, at: clock.now())
-        logger.info("recording delivered", metadata: ["state": "done"])
+        return applied.row
     }
+}
 
-    private func fail(_ row: Recording, outcome: GongOutcome, back: RecordingState, forgetCallId: Bool = false, logger: Logger) async throws {
-        guard let id = row.id else { return }
-        let now = clock.now()
-        DaemonMetrics.failure(code: Self.failureCode(outcome))
-        switch outcome {
-        case .rateLimited(let seconds):
-            await gate.pause(seconds: seconds)
-            try await store.transition(id, to: back, reason: "rate limited by Gong; retrying after \(Int(seconds.rounded(.up))) s", errorCode: "rate_limited", now: now) {
-                $0.attempts = max(0, $0.attempts - 1)
-            }
-        case .credentialsRejected(let status, let message):
-            let reason = "credentials rejected (HTTP \(status)): \(message)"
-            await gate.halt(reason)
-            try await store.transition(id, to: .held, reason: reason, errorCode: "credentials_rejected", now: now) {
-                $0.attempts = max(0, $0.attempts - 1)
-            }
-        case .userNotEnabled(let message):
-            let user = row.requestJSON.flatMap { try? JSONValue.parse(Data($0.utf8)) }?["primaryUser"]?.stringValue ?? "?"
-            try await store.transition(id, to: .held, reason: "Gong user \(user) cannot import telephony calls (HTTP 409): \(message)", errorCode: "user_not_enabled", now: now)
-            logger.warning("recording held: user not enabled", metadata: ["primaryUser": "\(user)"])
-        case .permanent(let code, let message):
-            try await store.transition(id, to: .rejected, reason: "Gong refused the request (\(code)): \(message)", errorCode: code, now: now)
-            logger.error("recording rejected by Gong", metadata: ["code": "\(code)", "reason": "\(message)"])
-        case .retryable(let code, let message):
-            let started = row.firstAttemptAt ?? now
-            if now.timeIntervalSince(started) >= config.retry.giveUpAfterHours * 3600 {
-                try await store.transition(id, to: .held, reason: "gave up after \(config.retry.giveUpAfterHours) h of failures; last: \(message)", errorCode: code, now: now) {
-                    if forgetCallId { $0.callId = nil }
-                }
-                logger.error("recording held after retries", metadata: ["code": "\(code)"])
-            } else {
-                let next = retryTime(attempt: row.attempts)
-                try await store.transition(id, to: .waiting, reason: message, errorCode: code, now: now) {
-                    $0.nextAttemptAt = next
-                    $0.lastErrorMessage = message
-                    if forgetCallId { $0.callId = nil }
-                }
-                logger.warning("request failed; will retry", metadata: ["code": "\(code)", "attempt": "\(row.attempts)", "retryAt": "\(ISOTimestamp.format(next))"])
-            }
-        default:
-            try await store.transition(id, to: .held, reason: "unexpected answer from Gong: \(outcome)", errorCode: "unexpected", now: now)
-        }
-    }
-
-    static func failureCode(_ outcome: GongOutcome) -> String {
-        switch outcome {
-        case .rateLimited: "rate_limited"
-        case .credentialsRejected: "credentials_rejected"
-        case .userNotEnabled: "user_not_enabled"
-        case .permanent(let code, _), .retryable(let code, _): code
-        case .unknownCall: "unknown_call"
-        default: "unexpected"
-        }
-    }
-
-    private func retryTime(attempt: Int) -> Date {
-        let delay = Backoff.delay(attempt: attempt, initial: config.retry.initialBackoffSeconds, maximum: config.retry.maxBackoffSeconds, unit: random())
-        return clock.now().addingTimeInterval(delay)
+extension RetrySettings {
+    /// The lifecycle's retry timing.
+    public var policy: RetryPolicy {
+        RetryPolicy(initialBackoffSeconds: initialBackoffSeconds, maxBackoffSeconds: maxBackoffSeconds, giveUpAfterSeconds: giveUpAfterHours * 3600)
     }
 }

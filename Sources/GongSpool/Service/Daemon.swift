@@ -44,11 +44,13 @@ public struct Daemon: Sendable {
         let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
         // The user mapping may have changed since the last start or reload.
-        let requeued = try await store.requeueUserHolds(now: clock.now())
+        let requeued = try await store.applyToAll(in: .held, causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
+                                                  context: EventContext(now: clock.now()))
         if requeued > 0 {
             logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
         }
-        let released = try await store.releaseCredentialHolds(now: clock.now())
+        let released = try await store.applyToAll(in: .held, causes: [.credentialsRejected], .credentialsReleased,
+                                                  context: EventContext(now: clock.now()))
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "credentials_rejected"])
         }

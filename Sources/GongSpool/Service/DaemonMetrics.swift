@@ -9,7 +9,7 @@ public enum DaemonMetrics {
         let status: String
         switch reply {
         case .http(let code, _, _): status = String(code)
-        case .transport(let code, _): status = code
+        case .transport(let code, _): status = code.rawValue
         }
         Counter(label: "gongspool_api_requests_total", dimensions: [("endpoint", endpoint.rawValue), ("status", status)]).increment()
         if case .http(429, _, _) = reply {

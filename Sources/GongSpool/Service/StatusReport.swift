@@ -45,7 +45,7 @@ public struct StatusReport: Sendable {
         func date(_ d: Date?) -> JSONValue { d.map { .string(ISOTimestamp.format($0)) } ?? .null }
         var lastError: JSONValue = .null
         if let e = facts.lastError {
-            lastError = .object(["at": .string(ISOTimestamp.format(e.at)), "code": e.errorCode.map(JSONValue.string) ?? .null,
+            lastError = .object(["at": .string(ISOTimestamp.format(e.at)), "code": e.errorCode.map { .string($0.rawValue) } ?? .null,
                                  "reason": e.reason.map(JSONValue.string) ?? .null, "recording": .integer(e.recordingId)])
         }
         let body = JSONValue.object([
@@ -75,7 +75,7 @@ public struct StatusReport: Sendable {
         }
         lines.append("last success:         \(facts.lastSuccess.map(ISOTimestamp.format) ?? "never")")
         if let e = facts.lastError {
-            lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
+            lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
         }
         return lines.joined(separator: "\n")
     }
@@ -104,7 +104,8 @@ public enum RecordingListing {
                 "reason": text(row.reason),
                 "audioPath": text(row.audioPath),
                 "attempts": .integer(Int64(row.attempts)),
-                "lastErrorCode": text(row.lastErrorCode),
+                "lastErrorCode": text(row.lastErrorCode?.rawValue),
+                "phase": text(row.phase?.rawValue),
                 "updatedAt": .string(ISOTimestamp.format(row.updatedAt)),
             ])
         }).prettyString()
@@ -137,9 +138,12 @@ extension RecordingListing {
             "  sidecar:        \(row.sidecarPath ?? "-")",
             "  sha256:         \(row.sha256 ?? "-")",
             "  attempts:       \(row.attempts)\(row.nextAttemptAt.map { ", next at \(ISOTimestamp.format($0))" } ?? "")",
-            "  last error:     \(row.lastErrorCode ?? "-")",
-            "history:",
+            "  cause:          \(row.lastErrorCode?.rawValue ?? "-")\(row.phase.map { " (resumes at \($0.rawValue))" } ?? "")",
         ]
+        if let code = row.lastErrorCode {
+            lines.append("  what to do:     \(code.remedy)")
+        }
+        lines.append("history:")
         for t in history {
             let code = t.errorCode.map { " [\($0)]" } ?? ""
             lines.append("  \(ISOTimestamp.format(t.at))  \(t.fromState?.rawValue ?? "new") → \(t.toState.rawValue)  attempt \(t.attempt)\(code)\(t.reason.map { "  \($0)" } ?? "")")
@@ -155,7 +159,7 @@ extension RecordingListing {
         object["sidecarPath"] = text(row.sidecarPath)
         object["history"] = .array(history.map {
             .object(["at": .string(ISOTimestamp.format($0.at)), "from": text($0.fromState?.rawValue), "to": .string($0.toState.rawValue),
-                     "reason": text($0.reason), "errorCode": text($0.errorCode), "attempt": .integer(Int64($0.attempt))])
+                     "reason": text($0.reason), "errorCode": text($0.errorCode?.rawValue), "attempt": .integer(Int64($0.attempt))])
         })
         return JSONValue.object(object).prettyString()
     }

@@ -92,15 +92,15 @@ public enum SpoolFileError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A read failed.
     case read(errno: Int32)
 
-    /// A stable, value-free code.
-    public var code: String {
+    /// The lifecycle's code for it.
+    public var code: ErrorCode {
         switch self {
-        case .open(_, let e) where e == ELOOP: "file_symlink"
-        case .open(_, let e) where e == EACCES: "file_permission"
-        case .open: "file_open"
-        case .outsideSpool: "file_outside_spool"
-        case .notRegular: "file_not_regular"
-        case .read: "file_read"
+        case .open(_, let e) where e == ELOOP: .fileSymlink
+        case .open(_, let e) where e == EACCES: .filePermission
+        case .open: .fileOpen
+        case .outsideSpool: .fileOutsideSpool
+        case .notRegular: .fileNotRegular
+        case .read: .fileRead
         }
     }
 

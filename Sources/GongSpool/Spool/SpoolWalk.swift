@@ -16,6 +16,9 @@ public struct DirectoryListing: Sendable {
     public var subdirectories: [String]
     /// Things not taken, with reasons.
     public var skipped: [SkippedEntry]
+    /// The directory exists but could not be listed (permissions, I/O): what it holds is unknown,
+    /// not gone.
+    public var unreadable = false
 }
 
 /// The result of walking part of the spool.
@@ -88,15 +91,23 @@ public struct SpoolWalk: Sendable {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (relative.isEmpty ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
             listing.skipped.append(SkippedEntry(relativePath: relative.isEmpty ? "." : relative, reason: "cannot open directory: \(String(cString: strerror(errno)))"))
+            listing.unreadable = true
             return listing
         }
         guard let dir = fdopendir(fd) else {
             close(fd)
+            listing.unreadable = true
             return listing
         }
         defer { closedir(dir) }
         var count = 0
-        while let entry = readdir(dir) {
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else {
+                // NULL with errno set: the listing broke off (I/O error); what is missing is unknown.
+                if errno != 0 { listing.unreadable = true }
+                break
+            }
             let raw = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
                 Array(buffer.prefix { $0 != 0 })
             }
@@ -109,7 +120,10 @@ public struct SpoolWalk: Sendable {
             }
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
-            guard fstatat(fd, raw.map { CChar(bitPattern: $0) } + [0], &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            guard fstatat(fd, raw.map { CChar(bitPattern: $0) } + [0], &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                if errno != ENOENT { listing.unreadable = true } // removed meanwhile is fine; anything else is unknown
+                continue
+            }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
                 listing.entries.append(SpoolEntry(info: info, relativePath: childRelative))
@@ -129,12 +143,22 @@ public struct SpoolWalk: Sendable {
         return listing
     }
 
-    /// The file at `relative` as `lstat` sees it now; `nil` when gone or not a regular file.
-    public func restat(_ relative: String) -> SpoolEntry? {
+    /// The file at `relative` as `lstat` sees it now.
+    public func restat(_ relative: String) -> Restat {
         var info = stat()
-        guard lstat(root + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return SpoolEntry(info: info, relativePath: relative)
+        guard lstat(root + "/" + relative, &info) == 0 else { return errno == ENOENT || errno == ENOTDIR ? .gone : .unknown }
+        return info.st_mode & S_IFMT == S_IFREG ? .found(SpoolEntry(info: info, relativePath: relative)) : .gone
     }
+}
+
+/// A file looked at again.
+public enum Restat: Sendable {
+    /// There, a regular file.
+    case found(SpoolEntry)
+    /// Gone (or no longer a regular file).
+    case gone
+    /// Cannot tell (permissions, I/O): nothing is concluded.
+    case unknown
 }
 
 extension SpoolEntry {

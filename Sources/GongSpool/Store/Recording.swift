@@ -39,20 +39,26 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
     public var requestJSON: String?
     /// Gong's callId once known.
     public var callId: String?
-    /// Requests attempted for this recording.
+    /// Creates sent whose outcome no answer proved (see ``Identity``).
+    public var createsInDoubt: Int = 0
+    /// Media uploads sent whose outcome no answer proved.
+    public var uploadsInDoubt: Int = 0
+    /// Requests attempted in the current step's streak.
     public var attempts: Int
     /// When a `waiting` recording may be tried again.
     public var nextAttemptAt: Date?
-    /// Stable code of the last error.
-    public var lastErrorCode: String?
-    /// Message of the last error.
-    public var lastErrorMessage: String?
+    /// The step a `waiting` or `held` recording resumes in.
+    public var phase: Phase?
+    /// The row a `duplicate` copies.
+    public var duplicateOf: Int64?
+    /// Why the recording is in its state (its cause), when the cause has a code.
+    public var lastErrorCode: ErrorCode?
+    /// Since when the current step keeps failing, for `retry.giveUpAfterHours`.
+    public var failingSince: Date?
     /// When intake first saw the files.
     public var firstSeenAt: Date
     /// Since when the files' size and mtime are unchanged.
     public var stableSince: Date
-    /// First delivery attempt, for `retry.giveUpAfterHours`.
-    public var firstAttemptAt: Date?
     /// Row creation.
     public var createdAt: Date
     /// Last change.
@@ -90,8 +96,8 @@ public struct Transition: Sendable, Equatable, Codable, FetchableRecord, Mutable
     public var toState: RecordingState
     /// Why.
     public var reason: String?
-    /// Stable error code, if an error caused it.
-    public var errorCode: String?
+    /// Stable code of the cause, if an error caused it.
+    public var errorCode: ErrorCode?
     /// Attempt number at the time.
     public var attempt: Int
 

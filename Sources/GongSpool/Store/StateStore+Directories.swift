@@ -93,15 +93,28 @@ extension StateStore {
 /// without decoding whole rows.
 struct StoredFingerprint: Sendable {
     var state: RecordingState
+    var phase: Phase?
     var fingerprint: Fingerprint
+
+    /// Whether intake has something to do with the row now that its files look like `current`:
+    /// a `pending` row always; a finished, rejected, orphaned or intake-held row when its files
+    /// changed; never a row delivery or an operator owns.
+    func concernsIntake(_ current: Fingerprint) -> Bool {
+        switch state {
+        case .pending: true
+        case .done, .duplicate, .rejected, .orphaned: current != fingerprint
+        case .held: phase == .intake && current != fingerprint
+        default: false
+        }
+    }
 }
 
 extension StateStore {
     /// State and file fingerprint of the newest row of each of `stems` (500 per query).
     func latestFingerprints(stems: [String]) async throws(StoreError) -> [String: StoredFingerprint] {
-        try await newestPerStem(stems, columns: "stem, state, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs") { row in
+        try await newestPerStem(stems, columns: "stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs") { row in
             guard let state = RecordingState(rawValue: row["state"]) else { return nil }
-            return (row["stem"], StoredFingerprint(state: state, fingerprint: Fingerprint(
+            return (row["stem"], StoredFingerprint(state: state, phase: (row["phase"] as String?).flatMap(Phase.init(rawValue:)), fingerprint: Fingerprint(
                 audioPath: row["audioPath"], size: row["size"], mtimeNs: row["mtimeNs"], inode: row["inode"],
                 sidecarPath: row["sidecarPath"], sidecarSize: row["sidecarSize"], sidecarMtimeNs: row["sidecarMtimeNs"])))
         }

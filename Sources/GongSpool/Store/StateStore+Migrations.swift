@@ -78,6 +78,28 @@ extension StateStore {
                 CREATE INDEX recordings_stem_id ON recordings(stem, id);
                 """)
         }
+        migrator.registerMigration("v5-lifecycle") { db in
+            // Rows keep their state; the new columns say where waiting/held rows resume and which
+            // requests may have reached Gong (an in-flight row counts one, as the old code assumed).
+            try db.execute(sql: """
+                ALTER TABLE recordings ADD COLUMN phase TEXT;
+                ALTER TABLE recordings ADD COLUMN createsInDoubt INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE recordings ADD COLUMN uploadsInDoubt INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE recordings ADD COLUMN duplicateOf INTEGER;
+                ALTER TABLE recordings ADD COLUMN failingSince DOUBLE;
+                UPDATE recordings SET phase = CASE
+                    WHEN clientUniqueId IS NULL THEN 'intake'
+                    WHEN lastErrorCode = 'after_upload_failed' THEN 'finish'
+                    WHEN callId IS NULL THEN 'create'
+                    ELSE 'upload' END
+                WHERE state IN ('waiting', 'held');
+                UPDATE recordings SET failingSince = firstAttemptAt WHERE state = 'waiting';
+                UPDATE recordings SET createsInDoubt = 1 WHERE state = 'creating';
+                UPDATE recordings SET uploadsInDoubt = 1 WHERE state = 'uploading';
+                UPDATE recordings SET state = 'waiting', phase = 'finish' WHERE state = 'uploaded' AND nextAttemptAt IS NOT NULL;
+                CREATE INDEX recordings_duplicateOf ON recordings(duplicateOf) WHERE duplicateOf IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

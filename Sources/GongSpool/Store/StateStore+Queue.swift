@@ -45,16 +45,33 @@ extension StateStore {
         }
     }
 
-    /// Puts rows held for rejected credentials back in the queue (after new secrets or `release`).
+    /// Applies `event` to every row in `state` whose cause is one of `codes`, in one transaction;
+    /// rows whose lifecycle refuses it are left as they are. Returns how many changed.
     @discardableResult
-    public func releaseCredentialHolds(now: Date) async throws(StoreError) -> Int {
-        let held = try await recordings(in: [.held]).filter { $0.lastErrorCode == "credentials_rejected" }
-        for row in held {
-            guard let id = row.id else { continue }
-            try await transition(id, to: row.callId == nil ? .ready : .created, reason: "released: credentials may have changed",
-                                 expecting: [.held], now: now) { $0.nextAttemptAt = nil }
+    public func applyToAll(in state: RecordingState, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int {
+        try await write { db in
+            let marks = Array(repeating: "?", count: codes.count).joined(separator: ",")
+            var arguments: StatementArguments = [state.rawValue]
+            arguments += StatementArguments(codes.map(\.rawValue))
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM recordings WHERE state = ? AND lastErrorCode IN (\(marks))", arguments: arguments)
+            var changed = 0
+            for id in ids {
+                do {
+                    try Self.apply(db, id, event, context, nil)
+                    changed += 1
+                } catch StoreError.refused {
+                    continue
+                }
+            }
+            return changed
         }
-        return held.count
+    }
+
+    /// Whether any recording is held for rejected credentials.
+    public func hasCredentialHolds() async throws(StoreError) -> Bool {
+        try await read { db in
+            try Recording.filter(Column("state") == RecordingState.held.rawValue && Column("lastErrorCode") == ErrorCode.credentialsRejected.rawValue).fetchCount(db) > 0
+        }
     }
 }
 

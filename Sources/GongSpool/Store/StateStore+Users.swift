@@ -32,22 +32,4 @@ extension StateStore {
             }
         }
     }
-
-    /// Recordings held at intake for a user reason go back to `pending` (the mapping changed).
-    /// Returns how many.
-    public func requeueUserHolds(now: Date) async throws(StoreError) -> Int {
-        try await write { db in
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM recordings WHERE state = 'held' AND clientUniqueId IS NULL
-                AND lastErrorCode IN ('unknown_user', 'user_import_disabled')
-                """)
-            for id in ids {
-                try db.execute(sql: "UPDATE recordings SET state = 'pending', reason = 'user mapping changed; examining again', updatedAt = ? WHERE id = ?",
-                               arguments: [now, id])
-                try db.execute(sql: "INSERT INTO transitions(recordingId, at, fromState, toState, reason) VALUES (?, ?, 'held', 'pending', 'user mapping changed')",
-                               arguments: [id, now])
-            }
-            return ids.count
-        }
-    }
 }

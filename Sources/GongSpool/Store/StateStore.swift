@@ -70,8 +70,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case open(path: String, underlying: String)
     /// A statement failed (disk full, locked past the busy timeout, I/O error…).
     case sqlite(String)
-    /// The recording is not in the state the caller expected (another actor moved it).
-    case unexpectedState(id: Int64, found: RecordingState)
+    /// The recording's lifecycle refused the change (its state does not allow it; another
+    /// actor — an operator, a second worker — may have moved it).
+    case refused(id: Int64, LifecycleRefusal)
     /// No such recording.
     case notFound(String)
 
@@ -80,7 +81,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .open: "store_open"
         case .sqlite: "store_sqlite"
-        case .unexpectedState: "store_unexpected_state"
+        case .refused: "store_refused"
         case .notFound: "store_not_found"
         }
     }
@@ -89,7 +90,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .open(let path, let underlying): "cannot open state database \(path): \(underlying)"
         case .sqlite(let message): "state database error: \(message)"
-        case .unexpectedState(let id, let found): "recording \(id) is \(found.rawValue), not in the expected state"
+        case .refused(let id, let refusal): "recording #\(id) \(refusal.event) refused: \(refusal.description)"
         case .notFound(let what): "no recording \(what)"
         }
     }

@@ -24,9 +24,11 @@ public enum Assembly: Sendable, Equatable {
     /// Invalid input: `rejected`, never sent.
     case invalid(RequestProblem)
     /// A person must act first: `held`.
-    case held(code: String, reason: String)
-    /// Cannot be decided yet: stays `pending` with this reason.
+    case held(code: ErrorCode, reason: String)
+    /// Cannot be decided yet (a CDR row not written): stays `pending` with this reason.
     case notYet(String)
+    /// The user mapping cannot be consulted yet: waits, however long, with this reason.
+    case awaitingUsers(String)
 }
 
 /// Builds the request for one recording from every configured source: the Gong-shaped sidecar
@@ -104,12 +106,12 @@ public struct RequestAssembler: Sendable {
             case .success(let call): mapped = call
             case .failure(.invalid(let reason)): return problem(reason)
             case .failure(.held(let code, let reason)): return .held(code: code, reason: reason)
-            case .failure(.notYet(let reason)): return .notYet(reason)
+            case .failure(.awaitingUsers(let reason)): return .awaitingUsers(reason)
             }
         }
         let fields = gongSidecar.merged(over: mapped.fields)
         if let user = fields["primaryUser"]?.stringValue, let known = directory.gongUser(id: user), let refusal = known.importRefusal {
-            return .held(code: "user_import_disabled", reason: refusal)
+            return .held(code: .userImportDisabled, reason: refusal)
         }
         switch builder.build(fields: fields, file: file) {
         case .failure(let problem):

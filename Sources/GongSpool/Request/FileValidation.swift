@@ -67,7 +67,7 @@ public enum FileValidation {
             return Report(problems: problems + problem.issues.map { "\(problem.file): \($0)" })
         case .held(let code, let reason):
             return Report(problems: problems + ["would be held (\(code)): \(reason)"])
-        case .notYet(let reason):
+        case .notYet(let reason), .awaitingUsers(let reason):
             return Report(problems: problems + ["would wait: \(reason)"])
         }
     }

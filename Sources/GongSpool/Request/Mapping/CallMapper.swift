@@ -13,9 +13,9 @@ public enum MappingProblem: Error, Sendable, Equatable {
     /// The input cannot make a valid call (never sent).
     case invalid(String)
     /// A person must act (unknown user, import disabled): `held` with this code and reason.
-    case held(code: String, reason: String)
-    /// Not decidable yet (user list not fetched, CDR row not written): look again later.
-    case notYet(String)
+    case held(code: ErrorCode, reason: String)
+    /// The user mapping cannot be consulted yet (Gong's list not fetched, users file unreadable).
+    case awaitingUsers(String)
 }
 
 extension CallMapping {
@@ -73,15 +73,15 @@ extension CallMapping {
             case .unknown(let reason):
                 reasons.append(reason)
             case .notYet(let reason):
-                return .failure(.notYet(reason))
+                return .failure(.awaitingUsers(reason))
             }
             if rep != nil { break }
         }
         guard let rep else {
-            return .failure(.held(code: "unknown_user", reason: reasons.joined(separator: "; ")))
+            return .failure(.held(code: .unknownUser, reason: reasons.joined(separator: "; ")))
         }
         if let refusal = rep.user.importRefusal {
-            return .failure(.held(code: "user_import_disabled", reason: refusal))
+            return .failure(.held(code: .userImportDisabled, reason: refusal))
         }
         if direction == "Unknown" {
             if rep.value == from?.value, from?.value != to?.value {

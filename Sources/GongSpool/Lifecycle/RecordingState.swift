@@ -1,4 +1,5 @@
-/// Where a recording is in its life. Persisted by name in the `state` column.
+/// The name of a recording's state, persisted in the `state` column; ``LifecycleState`` carries
+/// what each state needs.
 ///
 /// ```
 /// pending → ready → creating → created → uploading → uploaded → done
@@ -20,9 +21,9 @@ public enum RecordingState: String, Sendable, Codable, CaseIterable {
     case uploaded
     /// Finished.
     case done
-    /// A retryable failure; `nextAttemptAt` says when to try again.
+    /// A retryable failure; `nextAttemptAt` says when, `phase` which step.
     case waiting
-    /// Needs a person (credentials, user not enabled, content conflict, gave up).
+    /// Needs a person (credentials, user not enabled, content conflict, gave up); `phase` says where it resumes.
     case held
     /// Invalid input; never sent.
     case rejected
@@ -32,13 +33,4 @@ public enum RecordingState: String, Sendable, Codable, CaseIterable {
     case duplicate
     /// Older than the first start's backfill cutoff (`spool.backfill`); not sent unless retried.
     case skipped
-
-    /// States in which the files belong to the delivery queue rather than to intake.
-    public var isInFlight: Bool {
-        switch self {
-        case .ready, .creating, .created, .uploading, .uploaded, .waiting, .held: true
-        default: false
-        }
-    }
-
 }

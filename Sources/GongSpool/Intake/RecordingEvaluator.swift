@@ -7,9 +7,11 @@ public enum Evaluation: Sendable, Equatable {
     /// The files changed while being read; start settling again.
     case changed
     /// Invalid input: never sent.
-    case rejected(code: String, reason: String)
+    case rejected(code: ErrorCode, reason: String)
     /// A person must act first (e.g. unknown user): `held`, never sent.
-    case held(code: String, reason: String)
+    case held(code: ErrorCode, reason: String)
+    /// The user mapping cannot be consulted yet: wait for it, however long.
+    case awaitingUsers(String)
     /// Valid: hashed and built.
     case accepted(Accepted)
 
@@ -46,7 +48,7 @@ public struct RecordingEvaluator: Sendable {
     /// scan saw them, mapping users through `directory` and calls through `cdr`.
     public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false) -> Evaluation {
         if audio.size > Self.maxMediaBytes {
-            return .rejected(code: "media_too_large", reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
+            return .rejected(code: .mediaTooLarge, reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
         }
         let file: SpoolFile
         do {
@@ -63,9 +65,10 @@ public struct RecordingEvaluator: Sendable {
         let request: BuiltRequest
         switch assemble(audio: audio.relativePath, sidecar: sidecar?.relativePath, media: info, directory: directory, cdr: cdr, waitForCDR: waitForCDR) {
         case .built(let built, _): request = built
-        case .invalid(let problem): return .rejected(code: "invalid_request", reason: problem.description)
+        case .invalid(let problem): return .rejected(code: .invalidRequest, reason: problem.description)
         case .held(let code, let reason): return .held(code: code, reason: reason)
         case .notYet(let reason): return .incomplete(reason)
+        case .awaitingUsers(let reason): return .awaitingUsers(reason)
         }
         let sha: String
         do {
@@ -86,7 +89,7 @@ public struct RecordingEvaluator: Sendable {
             }
             switch result {
             case .incomplete(let why): return .ended(.incomplete("\(path): \(why)"))
-            case .notMedia(let why): return .ended(.rejected(code: "not_media", reason: "\(path): \(why)"))
+            case .notMedia(let why): return .ended(.rejected(code: .notMedia, reason: "\(path): \(why)"))
             case .complete(let found): return .media(found)
             }
         } catch {

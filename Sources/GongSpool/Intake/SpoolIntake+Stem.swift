@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+
+extension SpoolIntake {
+    /// Advances `groups` (stems of one directory, or re-stated ones), rows fetched together.
+    func advance(_ groups: [String: PairGroup], summary: inout IntakeSummary) async throws {
+        guard !groups.isEmpty else { return }
+        // Most stems of a listed folder are long finished with unchanged files: settle those on
+        // a light query, and read whole rows only for the rest.
+        let light = try await store.latestFingerprints(stems: Array(groups.keys))
+        var needed: [String] = []
+        for (stem, group) in groups {
+            if let stored = light[stem], !stored.concernsIntake(group.fingerprint) {
+                track(stem, group, pending: false)
+            } else {
+                needed.append(stem)
+            }
+        }
+        guard !needed.isEmpty else { return }
+        let rows = try await store.latestRows(stems: needed)
+        for stem in needed.sorted() {
+            guard let group = groups[stem] else { continue }
+            let state = try await advance(stem: stem, group: group, row: rows[stem])
+            switch state {
+            case .ready?, .created?: summary.becameReady += 1
+            case .rejected?: summary.rejected += 1
+            case .pending?:
+                summary.pending += 1
+                if group.isComplete, !stuck.contains(stem), !awaitingUsers.contains(stem) { summary.settling += 1 }
+            default: break
+            }
+            track(stem, group, pending: state == .pending)
+        }
+    }
+
+    /// Advances one stem; returns the row's state afterwards when intake has to do with it.
+    private func advance(stem: String, group: PairGroup, row: Recording?) async throws -> RecordingState? {
+        let now = clock.now()
+        let fingerprint = group.fingerprint
+        guard let row, let id = row.id else {
+            return try await record(stem: stem, group: group, now: now)
+        }
+        let changed = Fingerprint(row) != fingerprint
+        switch row.lifecycle.state {
+        case .done, .duplicate:
+            guard changed else { return nil }
+            // New files under a name already delivered: a recording of its own.
+            _ = try await store.insert(stem: stem, .seen(reason: "new files under a name already delivered"),
+                                       evidence: Evidence(fingerprint: fingerprint), now: now)
+            return .pending
+        case .rejected, .orphaned, .held(.intake):
+            guard changed else { return nil }
+            return try await apply(id, .filesChanged, evidence: Evidence(fingerprint: fingerprint, stableSince: now)).state
+        case .pending:
+            if changed {
+                try await store.observe(id, Evidence(fingerprint: fingerprint, stableSince: now), now: now)
+                awaitingUsers.remove(stem)
+                return .pending
+            }
+            return try await examine(row, id: id, stem: stem, group: group, now: now)
+        default:
+            return nil
+        }
+    }
+
+    /// A stem seen for the first time.
+    private func record(stem: String, group: PairGroup, now: Date) async throws -> RecordingState {
+        var lifecycle = RecordingLifecycle.seen(reason: group.waitingReason(stem: stem))
+        let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
+        if let cutoff = backfillCutoff, Double(newest) / 1e9 < cutoff.timeIntervalSince1970 {
+            lifecycle = .skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format(cutoff)) (spool.backfill); `gongspool retry` takes it")
+        }
+        let inserted = try await store.insert(stem: stem, lifecycle, evidence: Evidence(fingerprint: group.fingerprint), now: now)
+        logger.debug("recording seen", metadata: ["stem": "\(stem)", "row": "\(inserted.id ?? 0)"])
+        return inserted.state
+    }
+
+    /// A `pending` stem with unchanged files: settled? complete? then probe, build, hash, claim.
+    private func examine(_ row: Recording, id: Int64, stem: String, group: PairGroup, now: Date) async throws -> RecordingState {
+        let quiet = now.timeIntervalSince(row.stableSince)
+        guard quiet >= settings.settleSeconds else { return .pending }
+        // Waiting for the user mapping: nothing to learn until it changes.
+        if awaitingUsers.contains(stem) && row.lastErrorCode == .awaitingUsers { return .pending }
+        let orphanAfter = settings.orphanAfterMinutes * 60
+        guard let audio = group.audio.first, group.isComplete else {
+            if quiet >= orphanAfter {
+                return try await apply(id, .timedOut(.orphaned, reason: group.orphanReason(stem: stem)), stem: stem).state
+            }
+            let why = group.waitingReason(stem: stem)
+            if row.reason != why { try await apply(id, .stillIncomplete(reason: why)) }
+            return .pending
+        }
+        if group.audio.count > 1 {
+            let names = group.audio.map(\.relativePath).joined(separator: ", ")
+            return try await apply(id, .inputRejected(.ambiguousAudio, reason: "several audio files share one sidecar: \(names)"), stem: stem).state
+        }
+        let evaluator = self.evaluator
+        let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
+        let waitForCDR = quiet < orphanAfter
+        let evaluation = try await BlockingIO.run { evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR) }
+        switch evaluation {
+        case .changed:
+            try await store.observe(id, Evidence(stableSince: now), now: now)
+            return .pending
+        case .incomplete(let why):
+            stuck.insert(stem)
+            if quiet >= orphanAfter {
+                let reason = "\(why), unchanged for \(Int(quiet / 60)) minutes (truncated?)"
+                return try await apply(id, .timedOut(.mediaIncomplete, reason: reason), stem: stem).state
+            }
+            if row.reason != why { try await apply(id, .stillIncomplete(reason: why)) }
+            return .pending
+        case .awaitingUsers(let why):
+            awaitingUsers.insert(stem)
+            if row.reason != why || row.lastErrorCode != .awaitingUsers {
+                try await apply(id, .awaitingUsers(reason: why))
+                logger.info("recording waits for the user mapping", metadata: ["stem": "\(stem)", "reason": "\(why)"])
+            }
+            return .pending
+        case .rejected(let code, let reason):
+            return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
+        case .held(let code, let reason):
+            return try await apply(id, .inputHeld(code, reason: reason), stem: stem).state
+        case .accepted(let accepted):
+            let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue)
+            let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
+                                                context: EventContext(now: now))
+            logger.info("recording taken", metadata: [
+                "stem": "\(stem)", "clientUniqueId": "\(accepted.request.clientUniqueId)", "state": "\(claimed.row.state.rawValue)",
+            ])
+            if claimed.row.state == .held {
+                logger.warning("recording held", metadata: ["stem": "\(stem)", "code": "\(claimed.row.lastErrorCode?.rawValue ?? "")",
+                                                            "reason": "\(claimed.row.reason ?? "")"])
+            }
+            return claimed.row.state
+        }
+    }
+
+    /// Reports `event` for row `id` now; logs what intake parked.
+    @discardableResult
+    private func apply(_ id: Int64, _ event: LifecycleEvent, evidence: Evidence? = nil, stem: String? = nil) async throws -> Recording {
+        let row = try await store.apply(id, event, context: EventContext(now: clock.now()), evidence: evidence).row
+        if let stem, [.rejected, .held, .orphaned].contains(row.state) {
+            logger.warning("recording parked", metadata: [
+                "stem": "\(stem)", "state": "\(row.state.rawValue)", "code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(row.reason ?? "")",
+            ])
+        }
+        return row
+    }
+}

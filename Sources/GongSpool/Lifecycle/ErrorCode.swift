@@ -1,0 +1,216 @@
+/// Why a recording is where it is: one stable, value-free code per cause, stored in the
+/// `lastErrorCode` column and the history, used as a metrics label, listed with what an
+/// operator does about it in `docs/operations.md` (a test keeps that list complete).
+public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
+    // Files in the spool.
+    /// A path component is a symbolic link (never followed).
+    case fileSymlink
+    /// Permission denied.
+    case filePermission
+    /// The file could not be opened.
+    case fileOpen
+    /// The path leaves the spool.
+    case fileOutsideSpool
+    /// Not a regular file.
+    case fileNotRegular
+    /// A read failed.
+    case fileRead
+    /// The files of a recording that owns a Gong call are gone.
+    case filesMissing
+    /// The audio changed after it was taken.
+    case fileChanged
+
+    // What intake found.
+    /// Over Gong's 1.5 GB media limit.
+    case mediaTooLarge
+    /// Not audio or video GongSpool recognises.
+    case notMedia
+    /// The media header never became complete.
+    case mediaIncomplete
+    /// The request built from the sidecar and mappings is invalid.
+    case invalidRequest
+    /// Several audio files share one sidecar.
+    case ambiguousAudio
+    /// Half a pair past `spool.orphanAfterMinutes`.
+    case orphaned
+    /// No Gong user for the rep's extension, e-mail or number.
+    case unknownUser
+    /// The Gong user may not import telephony calls (known before sending).
+    case userImportDisabled
+    /// The user mapping cannot be consulted yet (Gong's list not fetched, users file unreadable).
+    case awaitingUsers
+    /// The clientUniqueId belongs to another recording with different audio.
+    case contentConflict
+    /// A recording that owns a Gong call now evaluates to another clientUniqueId.
+    case identityChanged
+    /// Older than the first start's backfill cutoff.
+    case backfill
+
+    // Gong's answers.
+    /// 429: Gong asked to wait.
+    case rateLimited
+    /// 401/403: the access key was refused.
+    case credentialsRejected
+    /// 409: the primary user may not import telephony calls.
+    case userNotEnabled
+    /// 404 on the media upload: Gong does not know the call.
+    case unknownCall
+    /// A 2xx without the expected callId.
+    case malformedSuccess
+    /// Any other HTTP status.
+    case http(Int)
+    /// The request timed out.
+    case timeout
+    /// The connection could not be made in time.
+    case connectTimeout
+    /// The connection closed before an answer.
+    case connectionClosed
+    /// Any other transport failure (refused, reset, TLS…).
+    case transportError
+    /// The call Gong named already has media that this recording did not send.
+    case foreignMedia
+    /// Gong holds the same audio on another call.
+    case mediaOnOtherCall
+    /// An answer that makes no sense for the request.
+    case unexpectedAnswer
+
+    // The rest.
+    /// `spool.afterUpload` (archive/delete) failed.
+    case afterUploadFailed
+    /// Held by an operator.
+    case operatorHold
+    /// A row the daemon cannot work with (missing request body, media kind…).
+    case `internal`
+
+    /// Every code without a parameter, and one HTTP status as the example of `http`.
+    public static let catalogue: [ErrorCode] = [
+        .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
+        .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
+        .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill,
+        .rateLimited, .credentialsRejected, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
+        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer,
+        .afterUploadFailed, .operatorHold, .internal,
+    ]
+
+    /// The stored form (`file_open`, `http_400`).
+    public var rawValue: String {
+        switch self {
+        case .fileSymlink: "file_symlink"
+        case .filePermission: "file_permission"
+        case .fileOpen: "file_open"
+        case .fileOutsideSpool: "file_outside_spool"
+        case .fileNotRegular: "file_not_regular"
+        case .fileRead: "file_read"
+        case .filesMissing: "files_missing"
+        case .fileChanged: "file_changed"
+        case .mediaTooLarge: "media_too_large"
+        case .notMedia: "not_media"
+        case .mediaIncomplete: "media_incomplete"
+        case .invalidRequest: "invalid_request"
+        case .ambiguousAudio: "ambiguous_audio"
+        case .orphaned: "orphaned"
+        case .unknownUser: "unknown_user"
+        case .userImportDisabled: "user_import_disabled"
+        case .awaitingUsers: "awaiting_users"
+        case .contentConflict: "content_conflict"
+        case .identityChanged: "identity_changed"
+        case .backfill: "backfill"
+        case .rateLimited: "rate_limited"
+        case .credentialsRejected: "credentials_rejected"
+        case .userNotEnabled: "user_not_enabled"
+        case .unknownCall: "unknown_call"
+        case .malformedSuccess: "malformed_success"
+        case .http(let status): "http_\(status)"
+        case .timeout: "timeout"
+        case .connectTimeout: "connect_timeout"
+        case .connectionClosed: "connection_closed"
+        case .transportError: "transport_error"
+        case .foreignMedia: "foreign_media"
+        case .mediaOnOtherCall: "media_on_other_call"
+        case .unexpectedAnswer: "unexpected_answer"
+        case .afterUploadFailed: "after_upload_failed"
+        case .operatorHold: "operator_hold"
+        case .internal: "internal"
+        }
+    }
+
+    /// The code stored as `rawValue`; unknown text (a newer version's code) is `nil`.
+    public init?(rawValue: String) {
+        if rawValue.hasPrefix("http_"), let status = Int(rawValue.dropFirst(5)), (100...599).contains(status) {
+            self = .http(status)
+            return
+        }
+        guard let code = Self.byName[rawValue] else { return nil }
+        self = code
+    }
+
+    private static let byName: [String: ErrorCode] = Dictionary(
+        uniqueKeysWithValues: catalogue.filter { if case .http = $0 { false } else { true } }.map { ($0.rawValue, $0) })
+
+    public var description: String { rawValue }
+
+    /// Whether the same step may succeed later without anyone acting (backoff and retry).
+    public var isRetryable: Bool {
+        switch self {
+        case .rateLimited, .unknownCall, .malformedSuccess, .timeout, .connectTimeout, .connectionClosed,
+             .transportError, .afterUploadFailed, .awaitingUsers, .fileRead:
+            true
+        case .http(let status):
+            status == 408 || (500...599).contains(status)
+        default:
+            false
+        }
+    }
+
+    /// What an operator does about it (the table in `docs/operations.md`).
+    public var remedy: String {
+        switch self {
+        case .fileSymlink, .fileOutsideSpool, .fileNotRegular:
+            "The PBX must write regular files inside the spool; fix the layout, then `gongspool retry ID`."
+        case .filePermission, .fileOpen, .fileRead:
+            "Make the file readable by the service user (or find why the disk fails), then `gongspool retry ID`."
+        case .filesMissing:
+            "The files of a recording that already owns a Gong call are gone: restore them and `retry`, or `forget` it."
+        case .fileChanged:
+            "The audio changed after it was taken. Check it; `gongspool retry ID` uploads the files as they are now to the same call."
+        case .mediaTooLarge:
+            "Gong takes at most 1.5 GB per call: split or re-encode the recording."
+        case .notMedia, .mediaIncomplete:
+            "The audio is not a complete recording (truncated?): fix or re-export it; a changed file is examined again."
+        case .invalidRequest, .ambiguousAudio:
+            "Fix the sidecar or the mapping (`gongspool validate PATH` shows the request); a changed file is examined again, or `retry`."
+        case .orphaned:
+            "Put the missing audio or sidecar next to the other file (it is examined again), or remove the stray file."
+        case .unknownUser:
+            "Map the extension (users.table, users.file) or add the user in Gong; held recordings are examined again automatically."
+        case .userImportDisabled, .userNotEnabled:
+            "Enable telephony call import for the user in Gong (or map another user), then `gongspool retry ID`."
+        case .awaitingUsers:
+            "Nothing, or fix the users file / Gong's user list access: the recording goes on once the mapping can be read."
+        case .contentConflict:
+            "Two recordings claim one clientUniqueId with different audio: give one its own id (sidecar), then `retry`."
+        case .identityChanged:
+            "The recording owns a Gong call but now maps to another clientUniqueId: restore the old sidecar/mapping, then `retry`."
+        case .backfill:
+            "Older than the first start (spool.backfill): `gongspool retry ID` sends it anyway."
+        case .rateLimited, .timeout, .connectTimeout, .connectionClosed, .transportError, .malformedSuccess, .unknownCall:
+            "Nothing: retried with backoff; held after retry.giveUpAfterHours — then check the network or Gong's status and `retry`."
+        case .http(let status) where status == 408 || (500...599).contains(status):
+            "Nothing: retried with backoff; held after retry.giveUpAfterHours — then check Gong's status and `retry`."
+        case .http:
+            "Gong refused the request: read the reason, fix the sidecar, mapping or gong.baseURL, then `retry`."
+        case .credentialsRejected:
+            "Put a valid access key and secret in place, then `gongspool release --all` or restart the service."
+        case .foreignMedia:
+            "Gong's call already had media this recording did not send: check the call in Gong; `gongspool accept ID` if it is this recording."
+        case .mediaOnOtherCall:
+            "Gong holds this audio on another call (named in the reason): check it; `gongspool accept ID` if that call is this recording."
+        case .unexpectedAnswer, .internal:
+            "Report it with `gongspool show ID`; `retry` after a fix."
+        case .afterUploadFailed:
+            "Gong has the recording; make spool.archiveDirectory (or the spool) writable, then `retry` to finish."
+        case .operatorHold:
+            "`gongspool release ID` when it may go."
+        }
+    }
+}

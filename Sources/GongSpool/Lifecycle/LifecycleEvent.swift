@@ -1,0 +1,163 @@
+import Foundation
+
+/// What happens to a recording. Intake, delivery and operator commands report events; the
+/// lifecycle decides what they mean.
+public enum LifecycleEvent: Sendable, Equatable {
+    // Intake.
+    /// The files differ from those recorded (a `pending` row only records them).
+    case filesChanged
+    /// The files of a `pending` row are gone.
+    case filesVanished
+    /// Not finished (header not final, sidecar missing, CDR row not written): the reason.
+    case stillIncomplete(reason: String)
+    /// The user mapping cannot be consulted yet.
+    case awaitingUsers(reason: String)
+    /// Half a pair, or never complete, past `spool.orphanAfterMinutes`.
+    case timedOut(ErrorCode, reason: String)
+    /// Intake found invalid input.
+    case inputRejected(ErrorCode, reason: String)
+    /// Intake found something a person must settle first (unknown user…).
+    case inputHeld(ErrorCode, reason: String)
+    /// The evaluation is done: the claim of its clientUniqueId, as the store found it.
+    case claimed(Claim)
+    /// This row gives its clientUniqueId to row `to` (it failed before anything was sent).
+    case identityPassed(to: Int64)
+    /// The users file or Gong's user list changed.
+    case userMappingChanged
+    /// The original of a `duplicate` failed or was forgotten.
+    case originalFailed
+
+    // Delivery.
+    /// The audio can no longer be read.
+    case fileUnreadable(ErrorCode, reason: String)
+    /// The audio is not the file that was taken (size, mtime or inode differ).
+    case fileNotAsTaken(reason: String)
+    /// The create is about to be sent.
+    case createSending
+    /// Gong answered the create.
+    case createAnswered(GongOutcome)
+    /// The media upload is about to be sent.
+    case uploadSending
+    /// Gong answered the media upload.
+    case uploadAnswered(GongOutcome)
+    /// The after-upload step finished; `note` says what happened to the files.
+    case afterUploadDone(note: String?)
+    /// The after-upload step failed.
+    case afterUploadFailed(reason: String)
+    /// Sending may resume: credentials may have changed (restart, `release`).
+    case credentialsReleased
+    /// The row cannot be worked on as stored (no request body, no media kind…).
+    case rowInconsistent(reason: String)
+
+    // Operator.
+    /// `gongspool retry`: try again now, attempts reset.
+    case retry
+    /// `gongspool hold`.
+    case hold
+    /// `gongspool release`.
+    case release
+    /// `gongspool accept`: the operator checked the call in Gong.
+    case accept
+    /// `gongspool forget`: drop the row.
+    case forget
+
+    /// The event's name in the lifecycle table.
+    public var name: String {
+        switch self {
+        case .filesChanged: "filesChanged"
+        case .filesVanished: "filesVanished"
+        case .stillIncomplete: "stillIncomplete"
+        case .awaitingUsers: "awaitingUsers"
+        case .timedOut: "timedOut"
+        case .inputRejected: "inputRejected"
+        case .inputHeld: "inputHeld"
+        case .claimed: "claimed"
+        case .identityPassed: "identityPassed"
+        case .userMappingChanged: "userMappingChanged"
+        case .originalFailed: "originalFailed"
+        case .fileUnreadable: "fileUnreadable"
+        case .fileNotAsTaken: "fileNotAsTaken"
+        case .createSending: "createSending"
+        case .createAnswered: "createAnswered"
+        case .uploadSending: "uploadSending"
+        case .uploadAnswered: "uploadAnswered"
+        case .afterUploadDone: "afterUploadDone"
+        case .afterUploadFailed: "afterUploadFailed"
+        case .credentialsReleased: "credentialsReleased"
+        case .rowInconsistent: "rowInconsistent"
+        case .retry: "retry"
+        case .hold: "hold"
+        case .release: "release"
+        case .accept: "accept"
+        case .forget: "forget"
+        }
+    }
+
+    /// Who reports the event.
+    public var driver: LifecycleDriver {
+        switch self {
+        case .filesChanged, .filesVanished, .stillIncomplete, .awaitingUsers, .timedOut, .inputRejected, .inputHeld,
+             .claimed, .identityPassed, .userMappingChanged, .originalFailed:
+            .intake
+        case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,
+             .afterUploadDone, .afterUploadFailed, .credentialsReleased, .rowInconsistent:
+            .delivery
+        case .retry, .hold, .release, .accept, .forget:
+            .operator
+        }
+    }
+}
+
+/// Who drives an event.
+public enum LifecycleDriver: String, Sendable {
+    /// `SpoolIntake` (and the store, for claims and duplicates).
+    case intake
+    /// `RecordingDelivery` and the daemon's start-up.
+    case delivery
+    /// `gongspool retry|hold|release|accept|forget`.
+    case `operator`
+}
+
+/// How the claim of a clientUniqueId came out, as the store found it in the same transaction.
+public enum Claim: Sendable, Equatable {
+    /// The row owns `clientUniqueId` (no other row did, or it passed it on).
+    case owner(clientUniqueId: String)
+    /// Row `of` owns it with the same audio; `description` names that row for operators.
+    case duplicate(of: Int64, clientUniqueId: String, description: String)
+    /// Row `of` owns it with different audio.
+    case conflict(of: Int64, clientUniqueId: String, description: String)
+}
+
+/// What the lifecycle asks its driver (or the store, in the same transaction) to do.
+public enum LifecycleAction: Sendable, Hashable {
+    /// Write a history line for this change.
+    case recordTransition
+    /// Send the stored create body.
+    case post
+    /// Upload the media to `callId`.
+    case put(callId: String)
+    /// No request to Gong for `seconds` (a 429).
+    case pauseSending(seconds: Double)
+    /// No request to Gong until a person acts (401/403).
+    case haltSending(reason: String)
+    /// Try again at this time.
+    case retryAt(Date)
+    /// Keep, archive or delete the files — only those that are still the ones uploaded.
+    case afterUpload
+    /// Delete the row and its history.
+    case deleteRow
+    /// Rows that are duplicates of this one are examined again (they may carry on in its place).
+    case reexamineDuplicates
+}
+
+/// An event the recording's state does not allow.
+public struct LifecycleRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The state the recording was in.
+    public var state: RecordingState
+    /// The event refused.
+    public var event: String
+    /// Why, for operators.
+    public var hint: String
+
+    public var description: String { "recording is \(state.rawValue): \(hint)" }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+extension RecordingLifecycle {
+    /// Events from `gongspool retry|hold|release|accept|forget`.
+    mutating func handleOperator(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> [LifecycleAction] {
+        switch (event, state) {
+        case (.retry, .held(let phase)), (.retry, .waiting(let phase, _)):
+            attempts = 0
+            failingSince = nil
+            if resumed(phase) == .pending { return backToIntake(reason: "retry requested by operator") }
+            return move(to: resumed(phase), reason: "retry requested by operator")
+        case (.retry, .rejected), (.retry, .orphaned), (.retry, .skipped), (.retry, .duplicate):
+            attempts = 0
+            failingSince = nil
+            return backToIntake(reason: "retry requested by operator")
+        case (.retry, _):
+            throw refuse(event, "only held, waiting, rejected, orphaned, skipped or duplicate recordings can be retried")
+
+        case (.hold, .pending), (.hold, .ready), (.hold, .created), (.hold, .uploaded), (.hold, .waiting):
+            return move(to: .held(state.phase ?? .intake), code: .operatorHold, reason: "held by operator")
+        case (.hold, .creating), (.hold, .uploading):
+            throw refuse(event, "a request is on the wire; try again in a moment")
+        case (.hold, _):
+            throw refuse(event, "nothing to hold")
+
+        case (.release, .held(let phase)):
+            failingSince = nil
+            if resumed(phase) == .pending { return backToIntake(reason: "released by operator") }
+            return move(to: resumed(phase), reason: "released by operator")
+        case (.release, _):
+            throw refuse(event, "only held recordings can be released")
+
+        case (.accept, .held) where code == .foreignMedia || code == .mediaOnOtherCall:
+            let checked = reason ?? ""
+            return move(to: .done, reason: "accepted by operator (files kept): \(checked)")
+        case (.accept, _):
+            throw refuse(event, "only recordings held for foreign_media or media_on_other_call can be accepted")
+
+        case (.forget, .creating), (.forget, .uploading):
+            throw refuse(event, "a request is on the wire; hold it first")
+        case (.forget, _):
+            return [.deleteRow, .reexamineDuplicates]
+
+        default:
+            throw refuse(event, "not an operator action")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// What identifies "the same files" between two looks: paths, sizes, mtimes and the audio's inode.
+public struct Fingerprint: Equatable, Sendable {
+    /// The audio file, relative to the spool.
+    public var audioPath: String?
+    /// Audio size, mtime (ns) and inode.
+    public var size: Int64?, mtimeNs: Int64?, inode: Int64?
+    /// The sidecar, relative to the spool.
+    public var sidecarPath: String?
+    /// Sidecar size and mtime (ns).
+    public var sidecarSize: Int64?, sidecarMtimeNs: Int64?
+
+    /// A fingerprint.
+    public init(audioPath: String?, size: Int64?, mtimeNs: Int64?, inode: Int64?,
+                sidecarPath: String?, sidecarSize: Int64?, sidecarMtimeNs: Int64?) {
+        self.audioPath = audioPath
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.inode = inode
+        self.sidecarPath = sidecarPath
+        self.sidecarSize = sidecarSize
+        self.sidecarMtimeNs = sidecarMtimeNs
+    }
+
+    /// The fingerprint recorded in `row`.
+    public init(_ row: Recording) {
+        self.init(audioPath: row.audioPath, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode,
+                  sidecarPath: row.sidecarPath, sidecarSize: row.sidecarSize, sidecarMtimeNs: row.sidecarMtimeNs)
+    }
+
+    /// Records it in `row`.
+    func apply(to row: inout Recording) {
+        row.audioPath = audioPath
+        row.size = size
+        row.mtimeNs = mtimeNs
+        row.inode = inode
+        row.sidecarPath = sidecarPath
+        row.sidecarSize = sidecarSize
+        row.sidecarMtimeNs = sidecarMtimeNs
+    }
+}
+
+/// What intake learned about a recording's files, written with a lifecycle change (or alone):
+/// never a state.
+public struct Evidence: Sendable, Equatable {
+    /// The files as seen.
+    public var fingerprint: Fingerprint?
+    /// Since when they are unchanged.
+    public var stableSince: Date?
+    /// SHA-256 of the audio.
+    public var sha256: String?
+    /// The request body to send.
+    public var requestJSON: String?
+    /// The media format.
+    public var mediaKind: String?
+
+    /// Evidence; `nil` fields are left as they are.
+    public init(fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
+                requestJSON: String? = nil, mediaKind: String? = nil) {
+        self.fingerprint = fingerprint
+        self.stableSince = stableSince
+        self.sha256 = sha256
+        self.requestJSON = requestJSON
+        self.mediaKind = mediaKind
+    }
+
+    func apply(to row: inout Recording) {
+        fingerprint?.apply(to: &row)
+        if let stableSince { row.stableSince = stableSince }
+        if let sha256 { row.sha256 = sha256 }
+        if let requestJSON { row.requestJSON = requestJSON }
+        if let mediaKind { row.mediaKind = mediaKind }
+    }
+}
