@@ -28,6 +28,8 @@ public struct SimulatorOptions: Sendable {
     /// Share of media uploads whose connection is closed after the first body bytes arrived
     /// (nothing stored), like a reset in the middle of an upload.
     public var resetMidUploadRate = 0.0
+    /// The first this many media uploads are answered 503 before their body is read.
+    public var failedMediaUploads = 0
     /// The next this many requests are answered 429 with `Retry-After: forcedRetryAfterSeconds`.
     public var forced429Count = 0
     /// `Retry-After` of forced 429s.

@@ -18,6 +18,7 @@ public actor SimulatorState {
     private var day = ""
     private var dayCount = 0
     private var forced429Left: Int
+    private var mediaFailuresLeft: Int
     private var retryAfterUntil = Date.distantPast
     private var earlyRequests = 0
     private var answered = 0
@@ -29,6 +30,24 @@ public actor SimulatorState {
         self.rng = SplitMix64(seed: options.seed)
         self.bucket = options.requestsPerSecond
         self.forced429Left = options.forced429Count
+        self.mediaFailuresLeft = options.failedMediaUploads
+    }
+
+    /// Puts a call into this Gong as another system would have: `clientUniqueId` posted by
+    /// someone else, with `media` attached (or none yet). Returns its callId.
+    @discardableResult
+    public func seedCall(clientUniqueId: String, media: Data?) -> String {
+        let callId = newCallId()
+        byClientId[clientUniqueId] = callId
+        var call = SimulatedCall(callId: callId, clientUniqueId: clientUniqueId, body: "{}", usesDownloadURL: false)
+        if let media {
+            let sha = SHA256.hash(data: media).map { String(format: "%02x", $0) }.joined()
+            call.mediaSize = Int64(media.count)
+            call.mediaSHA256 = sha
+            mediaOwners[sha] = callId
+        }
+        calls[callId] = call
+        return callId
     }
 
     /// A copy of the record.
@@ -139,6 +158,10 @@ public actor SimulatorState {
         }
         guard let call = calls[callId] else {
             return record("PUT", path, failure(404, "Call ID was not found"))
+        }
+        if mediaFailuresLeft > 0 {
+            mediaFailuresLeft -= 1
+            return record("PUT", path, failure(503, "Service unavailable"))
         }
         if call.usesDownloadURL {
             return invalid("PUT", path, failure(400, "Media for call \(callId) is downloaded from downloadMediaUrl"))

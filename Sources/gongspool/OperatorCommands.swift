@@ -92,12 +92,22 @@ struct AcceptCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
-    @Argument(help: "Row id, clientUniqueId, or path.") var id: String
+    @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
+    @Flag(help: "Accept every recording held for foreign_media or media_on_other_call (after a lost state database).") var all = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func validate() throws {
+        guard (id == nil) != (!all) else { throw ValidationError("give either an ID or --all") }
+    }
 
     func run() async throws {
-        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
-        let row = try await OperatorCommand.perform { try await actions.accept(id) }
-        print("\(id): \(row.state.rawValue)")
+        let store = try StoreOpener.open(try options.load())
+        let actions = OperatorActions(store: store)
+        let keys = all ? try await OperatorCommand.keys(store, [.held], causes: [.foreignMedia, .mediaOnOtherCall], confirm: "accept", yes: yes) : [id ?? ""]
+        for key in keys {
+            let row = try await OperatorCommand.perform { try await actions.accept(key) }
+            print("\(key): \(row.state.rawValue)")
+        }
     }
 }
 
@@ -137,9 +147,9 @@ enum OperatorCommand {
         }
     }
 
-    /// The row ids in `states`, after confirmation.
-    static func keys(_ store: StateStore, _ states: Set<RecordingState>, confirm verb: String, yes: Bool) async throws -> [String] {
-        let rows = try await store.recordings(in: states)
+    /// The row ids in `states` (with one of `causes`, when given), after confirmation.
+    static func keys(_ store: StateStore, _ states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, confirm verb: String, yes: Bool) async throws -> [String] {
+        let rows = try await store.recordings(in: states).filter { row in causes.map { row.lastErrorCode.map($0.contains) ?? false } ?? true }
         if rows.isEmpty { return [] }
         try confirm("\(verb) \(rows.count) recording\(rows.count == 1 ? "" : "s")", yes: yes)
         return rows.compactMap { $0.id.map(String.init) }

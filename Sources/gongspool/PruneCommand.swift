@@ -17,15 +17,29 @@ struct PruneCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @Option(help: "Age in days of the finished recordings to prune.") var olderThan: Int
     @Flag(help: "Delete the recording rows too (ends the dedup horizon at the cutoff).") var all = false
+    @Flag(help: "Do not ask for confirmation (with --all).") var yes = false
 
     func validate() throws {
         guard olderThan >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
     }
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
+        let config = try options.load()
+        let store = try StoreOpener.open(config)
         let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
-        let result = try await store.prune(finishedBefore: cutoff, all: all)
-        print("pruned \(result.transitions) history lines" + (all ? " and \(result.recordings) recordings" : "") + "; \(result.pagesFreed) pages freed")
+        if all {
+            try OperatorCommand.confirm("delete the rows of recordings finished more than \(olderThan) days ago", yes: yes)
+        }
+        let walk = SpoolWalk(root: config.spool.directory, recursive: config.spool.recursive)
+        let result = try await store.prune(finishedBefore: cutoff, all: all) { row in
+            // A file that is there, or cannot be looked at, keeps its row.
+            [row.audioPath, row.sidecarPath].compactMap { $0 }.contains { path in
+                if case .gone = walk.restat(path) { return false }
+                return true
+            }
+        }
+        var line = "pruned \(result.transitions) history lines"
+        if all { line += " and \(result.recordings) recordings (\(result.keptInSpool) kept: their files are still in the spool)" }
+        print(line + "; \(result.pagesFreed) pages freed")
     }
 }

@@ -99,8 +99,10 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    /// `spool` adds keys to the `spool:` section (one `key: value` per line); `extra` adds sections.
-    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], extra: String = "") throws -> String {
+    /// `spool` adds keys to the `spool:` section (one `key: value` per line), `retry` replaces the
+    /// fast test retry timing; `extra` adds sections.
+    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [],
+                            retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """
             spool:
               directory: \(spool.path)
@@ -113,8 +115,7 @@ public struct DeliveryHarness: Sendable {
               requestsPerSecond: 50
               readTimeoutSeconds: 10
             retry:
-              initialBackoffSeconds: 0.05
-              maxBackoffSeconds: 0.2
+            \(retry.map { "  " + $0 }.joined(separator: "\n"))
             state:
               database: \(database)
             metrics:

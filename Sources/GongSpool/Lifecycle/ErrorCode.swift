@@ -153,7 +153,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .rateLimited, .unknownCall, .malformedSuccess, .timeout, .connectTimeout, .connectionClosed,
-             .transportError, .afterUploadFailed, .awaitingUsers, .fileRead:
+             .transportError, .afterUploadFailed, .awaitingUsers:
             true
         case .http(let status):
             status == 408 || (500...599).contains(status)

@@ -6,9 +6,7 @@ extension RecordingLifecycle {
         switch event {
         case .fileUnreadable(let code, let why):
             guard let phase = state.phase, phase != .finish, deliveryStep != nil else { throw refuse(event, "no upload is due") }
-            var actions = move(to: .held(phase), code: code, reason: "audio file can no longer be read: \(why)")
-            if identity?.isLocked != true { actions.append(.reexamineDuplicates) }
-            return actions
+            return move(to: .held(phase), code: code, reason: "audio file can no longer be read: \(why)")
 
         case .fileNotAsTaken(let why):
             guard let phase = state.phase, phase != .finish, deliveryStep != nil else { throw refuse(event, "no upload is due") }
@@ -111,7 +109,8 @@ extension RecordingLifecycle {
             return move(to: resumed(phase), reason: "released: credentials may have changed")
 
         case .rowInconsistent(let why):
-            return move(to: .held(state.phase ?? .intake), code: .internal, reason: "internal: \(why)")
+            guard let phase = deliveryStep else { throw refuse(event, "not in delivery") }
+            return move(to: .held(phase), code: .internal, reason: "internal: \(why)")
 
         default:
             throw refuse(event, "not a delivery event")

@@ -6,6 +6,9 @@ extension RecordingLifecycle {
         switch (event, state) {
         case (.filesChanged, .pending):
             return []
+        case (.filesChanged, .held(.intake)) where code == .fileChanged || code == .filesMissing:
+            // The change is why it is held: a person decides (`retry`); the files are only recorded.
+            return []
         case (.filesChanged, .rejected), (.filesChanged, .orphaned), (.filesChanged, .held(.intake)):
             return move(to: .pending, reason: "files changed; examining them again")
 
@@ -35,9 +38,9 @@ extension RecordingLifecycle {
         case (.claimed(let claim), .pending):
             return claimed(claim)
 
-        case (.identityPassed(let row), _):
-            guard let identity, !identity.isLocked else {
-                throw refuse(event, "a recording whose create may have reached Gong keeps its clientUniqueId")
+        case (.identityPassed(let row), .rejected), (.identityPassed(let row), .held):
+            guard let identity, !identity.isLocked, code != .operatorHold else {
+                throw refuse(event, "a recording whose create may have reached Gong, or held by an operator, keeps its clientUniqueId")
             }
             self.identity = nil
             reason = (reason.map { $0 + "; " } ?? "") + "clientUniqueId \(identity.clientUniqueId) passed to recording #\(row)"

@@ -80,12 +80,18 @@ public struct RecordingLifecycle: Sendable, Equatable {
 
     // MARK: - Shared moves
 
-    /// Moves to `next` with a cause; a history line is written.
+    /// Moves to `next` with a cause; a history line is written. When a recording that owns an
+    /// id fails (rejected, or held other than by an operator), its duplicates are examined again:
+    /// one of them may carry the id on.
     mutating func move(to next: LifecycleState, code: ErrorCode? = nil, reason: String?) -> [LifecycleAction] {
         state = next
         self.code = code
         self.reason = reason
-        return [.recordTransition]
+        let failed: Bool = switch next {
+        case .rejected, .held: identity != nil && code != .operatorHold
+        default: false
+        }
+        return failed ? [.recordTransition, .reexamineDuplicates] : [.recordTransition]
     }
 
     /// The state a held or waiting row resumes in.

@@ -57,14 +57,29 @@ public struct AfterUploadAction: Sendable {
         self.settings = settings
     }
 
-    /// Applies the action to `files` (audio, sidecar).
+    /// Applies the action to `files` (audio, sidecar). The files of a recording go together: if
+    /// one of them is not the file taken any more, all stay where they are (a replaced audio keeps
+    /// its sidecar, and intake examines the pair as new).
     public func apply(to files: [TakenFile]) throws(AfterUploadError) -> AfterUploadReport {
         var report = AfterUploadReport()
         guard settings.afterUpload != .keep else { return report }
+        var located: [(TakenFile, Located)] = []
         for file in files {
-            switch try locate(file) {
-            case .left(let why):
-                report.leftInPlace.append("\(file.relativePath) \(why)")
+            located.append((file, try locate(file)))
+        }
+        let left = located.compactMap { file, where_ -> String? in
+            if case .left(let why) = where_ { return "\(file.relativePath) \(why)" }
+            return nil
+        }
+        if !left.isEmpty {
+            report.leftInPlace = left + located.filter { if case .found = $0.1 { true } else { false } }
+                .map { "\($0.0.relativePath) (kept with the rest of the recording)" }
+            return report
+        }
+        for (file, where_) in located {
+            switch where_ {
+            case .left:
+                break
             case .gone:
                 try confirmGone(file)
                 report.handled.append(file.relativePath)

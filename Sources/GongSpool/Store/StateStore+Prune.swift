@@ -7,6 +7,8 @@ public struct PruneResult: Sendable, Equatable {
     public var transitions = 0
     /// Recording rows deleted (`--all` only).
     public var recordings = 0
+    /// Rows `--all` kept because their files are still in the spool (their ids still guard them).
+    public var keptInSpool = 0
     /// Database pages given back to the file system.
     public var pagesFreed = 0
 }
@@ -15,22 +17,31 @@ extension StateStore {
     /// States whose history may be pruned: finished, nothing left to do.
     public static let prunableStates: [RecordingState] = [.done, .duplicate, .skipped]
 
-    /// Removes the history of recordings finished before `cutoff`; with `all`, their rows too
-    /// (then a re-export of the same recording is no longer recognised as a duplicate — the
-    /// dedup horizon ends at `cutoff`). Then gives free pages back (incremental vacuum).
-    public func prune(finishedBefore cutoff: Date, all: Bool) async throws(StoreError) -> PruneResult {
+    /// Removes the history of recordings finished before `cutoff`; with `all`, their rows too —
+    /// except rows whose files `stillInSpool` finds: forgetting their id would have the files
+    /// taken again. (Without their row, a re-export of the same recording is no longer
+    /// recognised: the dedup horizon ends at `cutoff`.) Then gives free pages back.
+    public func prune(finishedBefore cutoff: Date, all: Bool,
+                      stillInSpool: @escaping @Sendable (Recording) -> Bool = { _ in false }) async throws(StoreError) -> PruneResult {
         let states = Self.prunableStates.map(\.rawValue)
+        let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
+        let arguments = StatementArguments(states) + [cutoff]
+        let finished = "SELECT id FROM recordings WHERE state IN (\(marks)) AND updatedAt < ?"
+        var kept: [Int64] = []
+        if all {
+            let candidates = try await read { db in try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: arguments) }
+            kept = try await Self.mapErrors { try await BlockingIO.run { candidates.filter(stillInSpool).compactMap(\.id) } }
+        }
+        let keep = kept
         var result = try await write { db in
             var result = PruneResult()
-            let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
-            var arguments = StatementArguments(states)
-            arguments += [cutoff]
-            let finished = "SELECT id FROM recordings WHERE state IN (\(marks)) AND updatedAt < ?"
             try db.execute(sql: "DELETE FROM transitions WHERE recordingId IN (\(finished))", arguments: arguments)
             result.transitions = db.changesCount
             if all {
-                try db.execute(sql: "DELETE FROM recordings WHERE id IN (\(finished))", arguments: arguments)
+                let spared = keep.isEmpty ? "" : " AND id NOT IN (" + keep.map(String.init).joined(separator: ",") + ")"
+                try db.execute(sql: "DELETE FROM recordings WHERE id IN (\(finished))\(spared)", arguments: arguments)
                 result.recordings = db.changesCount
+                result.keptInSpool = keep.count
             }
             return result
         }

@@ -1,0 +1,157 @@
+import Foundation
+import GongSpool
+import Testing
+
+/// The exactly-once rules of ``RecordingLifecycle``, event by event, without I/O or a clock.
+@Suite struct RecordingLifecycleTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    var context: EventContext { EventContext(now: t0, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600)) }
+
+    func ready(_ id: String = "pbx:1") -> RecordingLifecycle {
+        RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: id))
+    }
+
+    /// Applies `events` in order at `context`; fails the test on a refusal.
+    func run(_ lifecycle: inout RecordingLifecycle, _ events: LifecycleEvent..., at context: EventContext? = nil) throws -> [LifecycleAction] {
+        var last: [LifecycleAction] = []
+        for event in events { last = try lifecycle.handle(event, context ?? self.context) }
+        return last
+    }
+
+    @Test func aDuplicateCreateAnswerProvesOurCallOnlyAfterAnEarlierCreateOfOurs() throws {
+        var first = ready()
+        _ = try run(&first, .createSending, .createAnswered(.alreadyCreated(callId: "77")))
+        #expect(first.state == .created && first.identity?.callId == "77")
+        #expect(first.reason?.hasPrefix("adopted call 77") == true, "a foreign call is only adopted; the upload decides")
+        var resumed = ready()
+        _ = try run(&resumed, .createSending, .createAnswered(.retryable(code: .timeout, message: "lost")),
+                    .createSending, .createAnswered(.alreadyCreated(callId: "77")))
+        #expect(resumed.state == .created && resumed.reason?.contains("earlier create of this recording") == true)
+        #expect(resumed.identity?.createsInDoubt == 0)
+    }
+
+    @Test func alreadyHandledIsDeliveryOnlyAfterAnEarlierUploadOfOurs() throws {
+        var foreign = ready()
+        _ = try run(&foreign, .createSending, .createAnswered(.alreadyCreated(callId: "77")), .uploadSending)
+        let actions = try foreign.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        #expect(foreign.state == .held(.upload) && foreign.code == .foreignMedia)
+        #expect(!actions.contains(.afterUpload), "files are not touched")
+        #expect(foreign.reason?.contains("77") == true)
+        // Released and sent again, the same answer is still not proof (the first PUT stored nothing).
+        _ = try run(&foreign, .release, .uploadSending, .uploadAnswered(.mediaAlreadyThere(otherCallId: nil)))
+        #expect(foreign.state == .held(.upload) && foreign.code == .foreignMedia)
+        // An operator who checked accepts it; nothing touches the files.
+        let accepted = try foreign.handle(.accept, context)
+        #expect(foreign.state == .done && !accepted.contains(.afterUpload))
+
+        var ours = ready()
+        _ = try run(&ours, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                    .uploadAnswered(.retryable(code: .connectionClosed, message: "reset")), .uploadSending)
+        let delivered = try ours.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        #expect(ours.state == .uploaded && delivered.contains(.afterUpload))
+    }
+
+    @Test func theSameContentProvesDeliveryOnlyOnOurCall() throws {
+        var mine = ready()
+        _ = try run(&mine, .createSending, .createAnswered(.created(callId: "5")), .uploadSending)
+        #expect(try mine.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: "5")), context).contains(.afterUpload))
+        var other = ready()
+        _ = try run(&other, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                    .uploadAnswered(.mediaAlreadyThere(otherCallId: "9")))
+        #expect(other.state == .held(.upload) && other.code == .mediaOnOtherCall)
+        #expect(other.reason?.contains("call 9") == true && other.reason?.contains("5") == true)
+    }
+
+    @Test func aLockedIdentityNeverChangesAndIsNeverDropped() throws {
+        var owner = ready()
+        _ = try run(&owner, .createSending, .createAnswered(.created(callId: "5")))
+        // The audio changes before the upload: held, the call kept.
+        _ = try run(&owner, .fileNotAsTaken(reason: "size"))
+        #expect(owner.state == .held(.intake) && owner.code == .fileChanged && owner.identity?.callId == "5")
+        // Intake only records further changes; a person retries, intake takes the files again for the same call.
+        #expect(try owner.handle(.filesChanged, context) == [])
+        #expect(owner.state == .held(.intake))
+        _ = try run(&owner, .retry)
+        #expect(owner.state == .pending && owner.identity?.clientUniqueId == "pbx:1")
+        var renamed = owner
+        _ = try run(&renamed, .claimed(.owner(clientUniqueId: "pbx:other")))
+        #expect(renamed.state == .held(.intake) && renamed.code == .identityChanged && renamed.identity?.clientUniqueId == "pbx:1")
+        _ = try run(&owner, .claimed(.owner(clientUniqueId: "pbx:1")))
+        #expect(owner.state == .created && owner.identity?.callId == "5")
+        // Vanished files of a locked row hold it; an unlocked pending row is simply dropped.
+        var gone = RecordingLifecycle(state: .pending, identity: Identity(clientUniqueId: "a", createsInDoubt: 1))
+        _ = try run(&gone, .filesVanished)
+        #expect(gone.state == .held(.intake) && gone.code == .filesMissing)
+        var fresh = RecordingLifecycle.seen(reason: "new")
+        #expect(try fresh.handle(.filesVanished, context) == [.deleteRow])
+        // An unlocked identity goes back to intake and is given up (its duplicates may carry it).
+        var free = ready()
+        #expect(try free.handle(.fileNotAsTaken(reason: "size"), context).contains(.reexamineDuplicates))
+        #expect(free.state == .pending && free.identity == nil)
+    }
+
+    @Test func failuresBackOffThenHoldAndAnswersThatProveNothingWasDoneSettleTheDoubt() throws {
+        var row = ready()
+        let actions = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")))
+        guard case .waiting(.create, let until) = row.state else { Issue.record("\(row.state)"); return }
+        #expect(until == t0.addingTimeInterval(30), "attempt 1: the floor")
+        #expect(actions.contains(.retryAt(until)))
+        #expect(row.identity?.createsInDoubt == 1, "a 503 does not prove nothing was created")
+        let later = EventContext(now: t0.addingTimeInterval(3600), jitter: 0.5, policy: context.policy)
+        _ = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")), at: later)
+        #expect(row.state == .held(.create) && row.reason?.hasPrefix("gave up after 1.0 h") == true)
+
+        var limited = ready()
+        let paused = try run(&limited, .createSending, .createAnswered(.rateLimited(retryAfterSeconds: 7)))
+        #expect(limited.state == .ready && limited.attempts == 0 && limited.identity?.createsInDoubt == 0)
+        #expect(paused.contains(.pauseSending(seconds: 7)))
+
+        var refused = ready()
+        let halted = try run(&refused, .createSending, .createAnswered(.credentialsRejected(status: 401, message: "no")))
+        #expect(refused.state == .held(.create) && halted.contains(.haltSending(reason: "credentials rejected (HTTP 401): no")))
+        _ = try run(&refused, .credentialsReleased)
+        #expect(refused.state == .ready)
+
+        var invalid = ready()
+        _ = try run(&invalid, .createSending, .createAnswered(.permanent(code: .http(400), message: "bad")))
+        #expect(invalid.state == .rejected && invalid.identity?.isLocked == false, "a 400 created nothing")
+    }
+
+    @Test func aFailingAfterUploadStepWaitsThenIsHeld() throws {
+        var row = ready()
+        _ = try run(&row, .createSending, .createAnswered(.created(callId: "5")), .uploadSending, .uploadAnswered(.mediaAccepted))
+        _ = try run(&row, .afterUploadFailed(reason: "read-only"))
+        guard case .waiting(.finish, _) = row.state else { Issue.record("\(row.state)"); return }
+        #expect(row.deliveryStep == .finish)
+        let later = EventContext(now: t0.addingTimeInterval(7200), jitter: 0.5, policy: context.policy)
+        _ = try run(&row, .afterUploadFailed(reason: "read-only"), at: later)
+        #expect(row.state == .held(.finish) && row.code == .afterUploadFailed)
+        _ = try run(&row, .retry)
+        #expect(row.state == .uploaded)
+        _ = try run(&row, .afterUploadDone(note: "files: archive"))
+        #expect(row.state == .done && row.reason == "files: archive")
+    }
+
+    @Test func operatorActionsRespectRequestsOnTheWire() throws {
+        var sending = ready()
+        _ = try run(&sending, .createSending)
+        #expect(throws: LifecycleRefusal.self) { try sending.handle(.hold, context) }
+        #expect(throws: LifecycleRefusal.self) { try sending.handle(.forget, context) }
+        var idle = ready()
+        #expect(try idle.handle(.forget, context) == [.deleteRow, .reexamineDuplicates])
+        var held = ready()
+        _ = try run(&held, .hold)
+        #expect(held.state == .held(.create) && held.code == .operatorHold)
+        #expect(throws: LifecycleRefusal.self) { try held.handle(.accept, context) }
+        var copy = RecordingLifecycle(state: .duplicate(of: 3))
+        _ = try run(&copy, .retry)
+        #expect(copy.state == .pending)
+    }
+
+    @Test func waitingForTheUserMappingIsRecordedOnceAndNeverTimesOut() throws {
+        var row = RecordingLifecycle.seen(reason: "new")
+        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == [.recordTransition])
+        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == [])
+        #expect(row.state == .pending && row.code == .awaitingUsers)
+    }
+}
