@@ -92,7 +92,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GongSpoolTests",
-            dependencies: ["GongSpool", "TestSupport"]
+            dependencies: [
+                "GongSpool", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Real PBX layouts without Gong-shaped sidecars: FreePBX, Asterisk MixMonitor (+ CDR), 3CX,
 /// other sidecar shapes; identity, time zones, users, stereo channel. Every request built is
-/// also checked against the shared JSON Schema by python-jsonschema.
+/// also checked against Gong's request schema by python-jsonschema.
 @Suite struct PBXLayoutTests {
     static let users = ["204": "7000000000000000204", "205": "7000000000000000205", "206": "7000000000000000206", "201": "7000000000000000201"]
 

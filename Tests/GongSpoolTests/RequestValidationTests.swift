@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test func schemaExamplesAreValid() throws {
-        let examples = try #require(NewCallValidator.schemaDocument["examples"]?.arrayValue)
+        let examples = try #require(NewCallValidator.schemaDocument.get()["examples"]?.arrayValue)
         #expect(examples.count == 2)
         for example in examples {
             #expect(NewCallValidator().validate(example).isEmpty)

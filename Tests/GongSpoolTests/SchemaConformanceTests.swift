@@ -3,20 +3,27 @@ import GongSpool
 import Testing
 import TestSupport
 
-/// Checks the embedded schema against the shared one and our output against an independent
+/// Checks the embedded schema against Gong's request schema as published with the reference
+/// (a copy in `Tests/Fixtures/new-call.schema.json`), and our output against an independent
 /// JSON Schema implementation (python-jsonschema).
 @Suite struct SchemaConformanceTests {
-    static let sharedSchema = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/gong/new-call.schema.json").path
+    static let referenceSchema = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/new-call.schema.json").path
 
-    @Test func embeddedSchemaMatchesTheSharedOne() throws {
-        guard FileManager.default.fileExists(atPath: Self.sharedSchema) else {
-            Issue.record("shared schema not found at \(Self.sharedSchema)")
-            return
-        }
-        let shared = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: Self.sharedSchema)))
-        #expect(shared == NewCallValidator.schemaDocument)
+    @Test func embeddedSchemaMatchesTheReferenceCopy() throws {
+        let reference = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: Self.referenceSchema)))
+        #expect(reference == (try NewCallValidator.schemaDocument.get()))
+    }
+
+    @Test func theEmbeddedSchemaUsesOnlyKeywordsTheValidatorExecutes() throws {
+        #expect(try SchemaValidator.unknownKeywords(in: NewCallValidator.schemaDocument.get()).isEmpty)
+        try NewCallValidator.checkEmbeddedSchema()
+        // A schema the validator cannot execute in full is refused, not half-applied.
+        let partial = NewCallValidator.load(#"{"type":"object","properties":{"a":{"type":"string","contentEncoding":"base64"}},"unevaluatedProperties":false}"#)
+        guard case .failure(let refusal) = partial else { Issue.record("a schema with unknown keywords was accepted"); return }
+        #expect(refusal.reason == "keywords the validator does not execute: contentEncoding, unevaluatedProperties")
+        #expect(throws: SchemaError.self) { try NewCallValidator.load("{ not json").get() }
     }
 
     @Test func validateOutputPassesPythonJSONSchema() async throws {

@@ -41,13 +41,14 @@ public enum ResponseClassifier {
                 if let id = jsonString(body, key: "callId") { return .created(callId: id) }
                 return .retryable(code: .malformedSuccess, message: "HTTP \(status) without callId: \(message)")
             case 400:
-                if kind == .createCall, let id = digits(in: body, after: "has already been posted for the call") {
+                let text = errorText(body)
+                if kind == .createCall, let id = digits(in: text, after: "has already been posted for the call") {
                     return .alreadyCreated(callId: id)
                 }
-                if kind == .uploadMedia, contains(body, "same content has been uploaded in the past") {
-                    return .mediaAlreadyThere(otherCallId: digits(in: body, after: "callid with the same content"))
+                if kind == .uploadMedia, contains(text, "same content has been uploaded in the past") {
+                    return .mediaAlreadyThere(otherCallId: digits(in: text, after: "callid with the same content"))
                 }
-                if kind == .uploadMedia, contains(body, "has already been handled") {
+                if kind == .uploadMedia, contains(text, "has already been handled") {
                     return .mediaAlreadyThere(otherCallId: nil)
                 }
                 return .permanent(code: .http(400), message: message)
@@ -75,6 +76,15 @@ public enum ResponseClassifier {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: trimmed).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    /// Gong's `errors` (decoded) joined, or the whole body when it has none.
+    static func errorText(_ body: String) -> String {
+        if let data = body.data(using: .utf8), let value = try? JSONValue.parse(data),
+           let errors = value["errors"]?.arrayValue?.compactMap(\.stringValue), !errors.isEmpty {
+            return errors.joined(separator: " ")
+        }
+        return body
     }
 
     /// Gong's `errors` joined, or the start of the body (HTML from the edge, say).

@@ -39,7 +39,7 @@ public actor RequestGate {
             let now = clock.now()
             let ready = max(nextSlot, pausedUntil)
             if ready > now {
-                try await Task.sleep(for: .milliseconds(Int64(ready.timeIntervalSince(now) * 1000) + 1))
+                try await clock.sleep(until: ready)
                 continue
             }
             nextSlot = now.addingTimeInterval(interval)

@@ -27,6 +27,7 @@ public struct Daemon: Sendable {
         self.config = config
         self.clock = clock
         self.logger = logger
+        try NewCallValidator.checkEmbeddedSchema()
         store = try StateStore.open(path: config.state.database)
         let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)

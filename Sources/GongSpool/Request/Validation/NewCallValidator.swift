@@ -2,7 +2,8 @@ import Foundation
 
 /// Validates a Gong "Add New Call" request body: the JSON Schema in
 /// ``NewCallSchemaText`` plus the cross-field rules of the Gong reference (§4.5)
-/// and the limits GongSpool sets on top (see `docs/request.md`).
+/// and the limits GongSpool sets on top (see "Validation" in `docs/design.md`). If the embedded
+/// schema cannot be used, every request is invalid (fail closed) and the daemon refuses to start.
 public struct NewCallValidator: Sendable {
     /// Longest `title` accepted, in UTF-16 units (an integrator-proven safe bound; Gong documents none).
     public static let maxTitleLength = 1024
@@ -11,16 +12,33 @@ public struct NewCallValidator: Sendable {
     /// Longest `purpose` / `disposition`, counted in UTF-16 units like Gong's Java back end.
     public static let maxShortTextLength = 255
 
-    private let schema: SchemaValidator
+    private let schema: SchemaValidator?
 
-    /// The request schema, parsed once.
-    public static let schemaDocument: JSONValue = {
-        (try? JSONValue.parse(Data(NewCallSchemaText.json.utf8))) ?? .object([:])
-    }()
+    /// The request schema, parsed and checked once.
+    public static let schemaDocument: Result<JSONValue, SchemaError> = load(NewCallSchemaText.json)
+
+    /// Parses `text` as a schema this validator can execute: JSON, and only known keywords.
+    public static func load(_ text: String) -> Result<JSONValue, SchemaError> {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(Data(text.utf8))
+        } catch {
+            return .failure(SchemaError(reason: "not JSON: \(error.description)"))
+        }
+        let unknown = SchemaValidator.unknownKeywords(in: document)
+        guard unknown.isEmpty else { return .failure(SchemaError(reason: "keywords the validator does not execute: \(unknown.joined(separator: ", "))")) }
+        return .success(document)
+    }
+
+    /// Throws when the embedded schema cannot be used (checked at start: the daemon must not
+    /// run with a validator that would let anything through).
+    public static func checkEmbeddedSchema() throws(SchemaError) {
+        _ = try schemaDocument.get()
+    }
 
     /// Creates a validator using the embedded Gong schema.
     public init() {
-        schema = SchemaValidator(schema: Self.schemaDocument)
+        schema = (try? Self.schemaDocument.get()).map(SchemaValidator.init(schema:))
     }
 
     /// Every issue in `request`; empty when it may be sent.
@@ -28,6 +46,10 @@ public struct NewCallValidator: Sendable {
     /// - Parameter mediaUpload: `true` when GongSpool will PUT the media itself,
     ///   which rules out `downloadMediaUrl` (reference §4.5 rule 3).
     public func validate(_ request: JSONValue, mediaUpload: Bool = true) -> [ValidationIssue] {
+        guard let schema else {
+            let why = (try? Self.schemaDocument.get()).map { _ in "" } ?? "\(Self.schemaDocument)"
+            return [ValidationIssue(path: "$", message: "the embedded request schema is unusable, nothing can be validated: \(why)")]
+        }
         var issues = schema.validate(request)
         guard case .object(let body) = request else { return issues }
         issues += crossFieldIssues(body, mediaUpload: mediaUpload)
@@ -78,4 +100,12 @@ public struct NewCallValidator: Sendable {
         }
         return issues
     }
+}
+
+/// The embedded request schema cannot be used.
+public struct SchemaError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Why.
+    public var reason: String
+
+    public var description: String { "embedded Gong request schema unusable: \(reason)" }
 }

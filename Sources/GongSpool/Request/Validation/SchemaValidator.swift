@@ -6,7 +6,8 @@ import Foundation
 /// `type`, `required`, `properties`, `additionalProperties: false`, `enum`, `minLength`,
 /// `maxLength`, `pattern`, `format` (`date-time`, `email`, `uri`), `minimum`, `maximum`,
 /// `minItems`, `maxItems`, `items`, `anyOf` and `dependentSchemas`. Annotations are ignored.
-/// An unknown assertion keyword is a programming error caught by the tests.
+/// A schema with any other keyword is refused when loaded (``unknownKeywords(in:)``): an
+/// assertion silently skipped would let invalid requests through.
 public struct SchemaValidator: Sendable {
     /// The keywords this validator understands (assertions and annotations).
     static let knownKeywords: Set<String> = [
@@ -17,6 +18,29 @@ public struct SchemaValidator: Sendable {
     ]
 
     private let root: JSONValue
+
+    /// Keywords in `schema` (and every sub-schema) that this validator does not know.
+    public static func unknownKeywords(in schema: JSONValue) -> [String] {
+        var unknown: Set<String> = []
+        func visit(_ node: JSONValue) {
+            guard case .object(let members) = node else { return }
+            for (key, value) in members {
+                if !knownKeywords.contains(key) { unknown.insert(key) }
+                switch key {
+                case "properties", "$defs", "dependentSchemas":
+                    if case .object(let children) = value { children.values.forEach(visit) }
+                case "items", "additionalProperties":
+                    visit(value)
+                case "anyOf":
+                    value.arrayValue?.forEach(visit)
+                default:
+                    break
+                }
+            }
+        }
+        visit(schema)
+        return unknown.sorted()
+    }
 
     /// Creates a validator for the schema `root`.
     public init(schema root: JSONValue) {
