@@ -35,13 +35,7 @@ struct RetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
-        let actions = OperatorActions(store: store)
-        let keys = allHeld ? try await OperatorCommand.keys(store, [.held], confirm: "retry", yes: yes) : [id ?? ""]
-        for key in keys {
-            let row = try await OperatorCommand.perform { try await actions.retry(key) }
-            print("\(key): \(row.state.rawValue)")
-        }
+        try await OperatorCommand.apply(id: id, all: allHeld, in: [.held], verb: "retry", yes: yes, options: options) { try await $0.retry($1) }
     }
 }
 
@@ -53,9 +47,7 @@ struct HoldCommand: AsyncParsableCommand {
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String
 
     func run() async throws {
-        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
-        let row = try await OperatorCommand.perform { try await actions.hold(id) }
-        print("\(id): \(row.state.rawValue)")
+        try await OperatorCommand.apply(id: id, all: false, in: [], verb: "hold", yes: true, options: options) { try await $0.hold($1) }
     }
 }
 
@@ -73,13 +65,7 @@ struct ReleaseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
-        let actions = OperatorActions(store: store)
-        let keys = all ? try await OperatorCommand.keys(store, [.held], confirm: "release", yes: yes) : [id ?? ""]
-        for key in keys {
-            let row = try await OperatorCommand.perform { try await actions.release(key) }
-            print("\(key): \(row.state.rawValue)")
-        }
+        try await OperatorCommand.apply(id: id, all: all, in: [.held], verb: "release", yes: yes, options: options) { try await $0.release($1) }
     }
 }
 
@@ -101,13 +87,8 @@ struct AcceptCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
-        let actions = OperatorActions(store: store)
-        let keys = all ? try await OperatorCommand.keys(store, [.held], causes: [.foreignMedia, .mediaOnOtherCall], confirm: "accept", yes: yes) : [id ?? ""]
-        for key in keys {
-            let row = try await OperatorCommand.perform { try await actions.accept(key) }
-            print("\(key): \(row.state.rawValue)")
-        }
+        try await OperatorCommand.apply(id: id, all: all, in: [.held], causes: [.foreignMedia, .mediaOnOtherCall], verb: "accept", yes: yes,
+                                        options: options) { try await $0.accept($1) }
     }
 }
 
@@ -144,6 +125,19 @@ enum OperatorCommand {
         } catch let error as StoreError {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.tempFail)
+        }
+    }
+
+    /// Applies `action` to `id`, or with `all` to every recording in `states` (with one of
+    /// `causes`, when given) after confirmation, printing where each ended.
+    static func apply(id: String?, all: Bool, in states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, verb: String, yes: Bool,
+                      options: ConfigOption, _ action: (OperatorActions, String) async throws -> Recording) async throws {
+        let store = try StoreOpener.open(try options.load())
+        let actions = OperatorActions(store: store)
+        let keys = all ? try await keys(store, states, causes: causes, confirm: verb, yes: yes) : [id ?? ""]
+        for key in keys {
+            let row = try await perform { try await action(actions, key) }
+            print("\(key): \(row.state.rawValue)")
         }
     }
 

@@ -50,4 +50,37 @@ import TestSupport
         await #expect(throws: OperatorActions.Refusal.self) { try await actions.hold("pbx:op") }
         await #expect(throws: OperatorActions.Refusal.self) { try await actions.forget("pbx:op") }
     }
+
+    @Test func forgettingAnOriginalLetsItsDuplicateCarryOn() async throws {
+        let h = try IntakeHarness()
+        defer { h.remove() }
+        try h.addPair("a", id: "pbx:same")
+        try await h.settle()
+        try h.spool.write("b.wav", try #require(FileManager.default.contents(atPath: h.spool.file("a.wav"))))
+        try h.spool.write("b.json", try #require(FileManager.default.contents(atPath: h.spool.file("a.json"))))
+        try await h.settle()
+        #expect(try await h.row("b")?.state == .duplicate)
+        let actions = OperatorActions(store: h.store, clock: h.clock)
+        _ = try await actions.forget("a")
+        #expect(try await h.row("b")?.state == .pending, "examined again")
+        try await h.settle()
+        #expect(try await h.row("b")?.state == .ready)
+        #expect(try await h.store.find("pbx:same")?.stem == "b")
+    }
+
+    @Test func acceptIsOnlyForCallsGongHoldsWithoutProof() async throws {
+        let (h, actions) = try await readyRecording()
+        defer { h.remove() }
+        await #expect(throws: OperatorActions.Refusal.self) { try await actions.accept("pbx:op") }
+        let id = try #require(try await h.store.find("pbx:op")?.id)
+        let context = EventContext(now: h.clock.now())
+        try await h.store.apply(id, .createSending, context: context)
+        try await h.store.apply(id, .createAnswered(.alreadyCreated(callId: "42")), context: context)
+        try await h.store.apply(id, .uploadSending, context: context)
+        try await h.store.apply(id, .uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context: context)
+        #expect(try await h.store.find("pbx:op")?.lastErrorCode == .foreignMedia)
+        let accepted = try await actions.accept("pbx:op")
+        #expect(accepted.state == .done && accepted.callId == "42")
+        #expect(try await h.store.history(of: id).last?.reason?.hasPrefix("accepted by operator") == true)
+    }
 }

@@ -90,6 +90,9 @@ public struct DeliveryWorkers: Sendable {
                         } catch is CancellationError {
                             await queue.release(id)
                             return
+                        } catch StoreError.refused(_, let refusal) {
+                            // Someone else (an operator) moved the row meanwhile: it is theirs now.
+                            logger.info("recording moved by someone else; left alone", metadata: ["row": "\(id)", "refused": "\(refusal)"])
                         } catch {
                             logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
                         }
