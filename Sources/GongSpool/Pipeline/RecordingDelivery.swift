@@ -35,7 +35,7 @@ public struct RecordingDelivery: Sendable {
     /// Moves `row` as far as it can go now. Throws ``RequestGate/Refusal`` while sending is halted
     /// (the row is left as it was).
     public func deliver(_ row: Recording) async throws {
-        guard let id = row.id else { return }
+        guard row.id != nil else { return }
         var log = logger
         log[metadataKey: "clientUniqueId"] = "\(row.clientUniqueId ?? "")"
         var row = row
@@ -71,22 +71,25 @@ public struct RecordingDelivery: Sendable {
         }
         try await gate.acquire()
         let sending = try await store.apply(id, step == .create ? .createSending : .uploadSending, context: context())
-        let reply: GongReply
+        // The lifecycle committed "sending" and says which request goes out.
         let answered: LifecycleEvent
-        if step == .create {
-            reply = await client.createCall(body: sending.row.requestJSON ?? "")
+        switch sending.actions.first(where: { if case .post = $0 { true } else if case .put = $0 { true } else { false } }) {
+        case .post?:
+            let reply = await client.createCall(body: sending.row.requestJSON ?? "")
             answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall), row: sending.row))
-        } else {
-            guard let callId = sending.row.callId, let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
+        case .put(let callId)?:
+            guard let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
             let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
-            reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
+            let reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
             answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia), row: sending.row))
+        default:
+            return nil
         }
         let applied = try await store.apply(id, answered, context: context())
         await perform(applied, logger: log)
         let next = applied.row
         if let callId = next.callId { log[metadataKey: "callId"] = "\(callId)" }
-        report(next, after: step, bytes: file.size, logger: log)
+        report(next, bytes: file.size, logger: log)
         return next
     }
 
@@ -111,7 +114,7 @@ public struct RecordingDelivery: Sendable {
         }
     }
 
-    private func report(_ row: Recording, after step: Phase, bytes: Int64, logger: Logger) {
+    private func report(_ row: Recording, bytes: Int64, logger: Logger) {
         let reason = row.reason ?? ""
         switch row.state {
         case .created: logger.info("call created", metadata: ["note": "\(reason)"])
