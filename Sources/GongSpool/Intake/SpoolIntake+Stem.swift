@@ -48,16 +48,13 @@ extension SpoolIntake {
             _ = try await store.insert(stem: stem, .seen(reason: "new files under a name already delivered"),
                                        evidence: Evidence(fingerprint: fingerprint), now: now)
             return .pending
-        case .rejected, .orphaned, .held(.intake):
-            guard changed else { return nil }
-            return try await apply(id, .filesChanged, evidence: Evidence(fingerprint: fingerprint, stableSince: now)).state
-        case .pending:
+        case .pending, .rejected, .orphaned, .held(.intake):
             if changed {
-                try await store.observe(id, Evidence(fingerprint: fingerprint, stableSince: now), now: now)
+                // A pending row only records the files (settling starts again); the others are examined again.
                 awaitingUsers.remove(stem)
-                return .pending
+                return try await apply(id, .filesChanged, evidence: Evidence(fingerprint: fingerprint, stableSince: now)).state
             }
-            return try await examine(row, id: id, stem: stem, group: group, now: now)
+            return row.state == .pending ? try await examine(row, id: id, stem: stem, group: group, now: now) : nil
         default:
             return nil
         }

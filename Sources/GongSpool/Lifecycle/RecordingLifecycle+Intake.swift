@@ -10,7 +10,7 @@ extension RecordingLifecycle {
             // The change is why it is held: a person decides (`retry`); the files are only recorded.
             return []
         case (.filesChanged, .rejected), (.filesChanged, .orphaned), (.filesChanged, .held(.intake)):
-            return move(to: .pending, reason: "files changed; examining them again")
+            return backToIntake(reason: "files changed; examining them again")
 
         case (.filesVanished, .pending):
             guard let identity, identity.isLocked else { return [.deleteRow] }

@@ -66,6 +66,15 @@ public struct SpoolWalk: Sendable {
             var info = stat()
             // The root is the operator's choice and may be a symlink; nothing below it is followed.
             let found = path.isEmpty ? stat(absolute, &info) : lstat(absolute, &info)
+            if found != 0 && errno != ENOENT && errno != ENOTDIR {
+                // Cannot look (permissions, I/O): unknown, not gone.
+                var listing = DirectoryListing(path: path, state: DirectoryState(mtimeNs: 0, entryCount: 0), entries: [], subdirectories: [], skipped: [
+                    SkippedEntry(relativePath: path.isEmpty ? "." : path, reason: "cannot look at directory: \(String(cString: strerror(errno)))"),
+                ])
+                listing.unreadable = true
+                step.listings.append(listing)
+                continue
+            }
             guard found == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 step.gone.append(path)
                 continue
