@@ -93,7 +93,8 @@ let package = Package(
         .testTarget(
             name: "GongSpoolTests",
             dependencies: [
-                "GongSpool", "TestSupport",
+                "GongSpool", "GongSimulator", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

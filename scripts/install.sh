@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Installs GongSpool on a Debian/Ubuntu PBX server: builds a release binary, installs it with the
-# systemd unit, the service user (sysusers.d), /etc/gongspool (tmpfiles.d) and an example
-# configuration (never overwriting an existing one). Run as root from the repository.
-#   scripts/install.sh            build and install
-#   PREFIX=/usr scripts/install.sh
+# Installs GongSpool from source on a Debian/Ubuntu server: builds a release binary as an
+# unprivileged user (the build runs Package.swift and fetches packages: never as root), then,
+# as root, installs it with the systemd unit, the service user (sysusers.d), /etc/gongspool
+# (tmpfiles.d) and an example configuration (never overwriting an existing one).
+#   sudo scripts/install.sh                 from your own checkout: builds as you ($SUDO_USER)
+#   sudo BUILD_USER=builder scripts/install.sh
+#   sudo PREFIX=/usr scripts/install.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
 
-[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "run as root (sudo scripts/install.sh): installing needs it; the build runs as you" >&2; exit 1; }
+BUILD_USER=${BUILD_USER:-${SUDO_USER:-}}
+if [ -z "$BUILD_USER" ] || [ "$BUILD_USER" = root ]; then
+  echo "the build must not run as root: run 'sudo scripts/install.sh' from your own account, or set BUILD_USER=<user>" >&2
+  exit 1
+fi
+as_builder() { runuser -u "$BUILD_USER" -- env PATH="$PATH" HOME="$(getent passwd "$BUILD_USER" | cut -d: -f6)" "$@"; }
+if ! as_builder sh -c 'command -v swift' >/dev/null 2>&1; then
+  echo "swift is not installed for $BUILD_USER: get the Swift 6 toolchain from https://www.swift.org/install/linux/" >&2
+  echo "(or install the gongspool .deb package, which needs no Swift: scripts/package.sh)" >&2
+  exit 1
+fi
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || { apt-get update -qq; apt-get install -y -qq libsqlite3-dev; }
 
-swift build -c release --product gongspool
-bin=$(swift build -c release --show-bin-path)
+as_builder swift build -c release --product gongspool
+bin=$(as_builder swift build -c release --show-bin-path)
 
 install -D -m 0755 "$bin/gongspool" "$PREFIX/bin/gongspool"
 install -D -m 0644 systemd/gongspool.sysusers /usr/lib/sysusers.d/gongspool.conf
@@ -35,6 +48,8 @@ Next:
      (systemctl edit gongspool) if your spool is not /var/spool/asterisk/monitor;
   2. put the access key and secret in /etc/gongspool/credentials/gong-access-key and
      gong-access-key-secret (mode 0600, root);
-  3. gongspool check --config /etc/gongspool/gongspool.yaml
-  4. systemctl enable --now gongspool && gongspool status --config /etc/gongspool/gongspool.yaml
+  3. CREDENTIALS_DIRECTORY=/etc/gongspool/credentials gongspool check --config /etc/gongspool/gongspool.yaml
+     sudo -u gongspool gongspool check --offline --config /etc/gongspool/gongspool.yaml
+     (the first asks Gong with the root-only credentials; the second checks the directories as the service user)
+  4. systemctl enable --now gongspool && sudo -u gongspool gongspool status --config /etc/gongspool/gongspool.yaml
 MSG

@@ -49,7 +49,7 @@ enum PipelineBench {
         for i in 0..<files {
             let folder = "\(root)/2026/\(String(format: "%03d", i % folders))"
             if i < folders { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            FileManager.default.createFile(atPath: "\(folder)/rec-\(i).\(i % 2 == 0 ? "wav" : "json")", contents: audio)
+            _ = FileManager.default.createFile(atPath: "\(folder)/rec-\(i).\(i % 2 == 0 ? "wav" : "json")", contents: audio)
         }
         let scanner = SpoolScanner(root: root, recursive: true)
         _ = scanner.scan()
@@ -106,8 +106,8 @@ enum PipelineBench {
             let path = "\(root)/\(2026 - folder / 365)/\(String(format: "%03d", folder % 365))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             for call in 0..<500 {
-                FileManager.default.createFile(atPath: "\(path)/c\(call).wav", contents: body)
-                FileManager.default.createFile(atPath: "\(path)/c\(call).json", contents: body)
+                _ = FileManager.default.createFile(atPath: "\(path)/c\(call).wav", contents: body)
+                _ = FileManager.default.createFile(atPath: "\(path)/c\(call).json", contents: body)
             }
         }
         // The state: every stem of the tree delivered (fingerprints as on disk), padded to 1M rows.
@@ -308,12 +308,12 @@ enum PipelineBench {
     static func write(_ root: String, _ stem: String, id: String, seed: Int) throws {
         let path = "\(root)/\(stem)"
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path + ".wav", contents: SampleMedia.wav(seconds: 0.05, seed: seed))
+        _ = FileManager.default.createFile(atPath: path + ".wav", contents: SampleMedia.wav(seconds: 0.05, seed: seed))
         let sidecar: JSONValue = .object([
             "clientUniqueId": .string(id), "actualStart": .string("2026-11-22T10:00:00Z"), "direction": .string("Inbound"),
             "primaryUser": .string("234599484848423"), "parties": .array([.object(["userId": .string("234599484848423")])]),
         ])
-        FileManager.default.createFile(atPath: path + ".json", contents: try sidecar.canonicalData())
+        _ = FileManager.default.createFile(atPath: path + ".json", contents: try sidecar.canonicalData())
     }
 
     static func temporaryDirectory(_ label: String) throws -> String {

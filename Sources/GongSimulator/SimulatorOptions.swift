@@ -15,6 +15,8 @@ public struct SimulatorOptions: Sendable {
     /// The company's users, served by `GET /v2/users`. When not empty, a `primaryUser` outside
     /// it is refused (400) and one whose `telephonyCallsImported` is false gets 409.
     public var users: [DirectoryUser] = []
+    /// `GET /v2/users` answers 403 (an access key without the `api:users:read` scope).
+    public var usersForbidden = false
     /// Users per page of `GET /v2/users` (Gong: 100).
     public var usersPageSize = 100
     /// Share of requests answered 500/503 before any processing.

@@ -212,6 +212,9 @@ public actor SimulatorState {
     /// `GET /v2/users[?cursor=…]`: one page of the company's users, cursor-paginated.
     func listUsers(query: String?) -> SimulatorResponse {
         let path = "/v2/users"
+        if options.usersForbidden {
+            return record("GET", path, failure(403, "Insufficient permissions: api:users:read"))
+        }
         var offset = 0
         for pair in (query ?? "").split(separator: "&") where pair.hasPrefix("cursor=") {
             let cursor = String(pair.dropFirst("cursor=".count)).removingPercentEncoding ?? ""

@@ -1,29 +1,68 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import GongSpool
+import Logging
 
-/// `gongspool check`: is the configuration usable by `run`?
+/// `gongspool check`: is the set-up usable by `run`?
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the configuration and credentials; exit 78 naming the key at fault."
+        abstract: "Check the configuration, the directories and the credentials; exit 78 naming what is wrong.",
+        discussion: """
+            Run it as the service user (sudo -u gongspool …) with the service's credentials \
+            (CREDENTIALS_DIRECTORY=/etc/gongspool/credentials as root, or the environment). It lists \
+            the spool, checks the directories afterUpload and the state need are writable, and asks \
+            Gong once (GET /v2/users, one request of the day's budget) whether it accepts the \
+            credentials. Exit 0: ready; 78: something to fix; 69 or 75: Gong could not be asked now.
+            """
     )
 
     @OptionGroup var options: ConfigOption
+    @Flag(help: "Do not ask Gong (checks the configuration and directories only).") var offline = false
 
     func run() async throws {
         let config = try options.load()
+        let credentials: Credentials
         do {
             try config.checkForRun()
-            let credentials = try Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment)
-            print("configuration \(options.path): ok")
-            print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
-            print("  gong:        \(config.gong.baseURL) (credentials from \(credentials.source))")
-            print("  state:       \(config.state.database)")
-            print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+            credentials = try Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment)
         } catch {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.config)
         }
+        print("configuration \(options.path): ok")
+        print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
+        print("  gong:        \(config.gong.baseURL) (credentials from \(credentials.source))")
+        print("  state:       \(config.state.database)")
+        print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+        var findings = SetupCheck.files(config)
+        if !offline {
+            findings.append(try await askGong(config, credentials))
+        }
+        for finding in findings {
+            let mark = switch finding.severity {
+            case .ok: "ok     "
+            case .note: "note   "
+            case .wrong: "WRONG  "
+            case .unknown: "UNKNOWN"
+            }
+            print("\(mark) \(finding.subject): \(finding.detail)")
+        }
+        if findings.contains(where: { $0.severity == .wrong }) { throw ExitCode(ExitStatus.config) }
+        if let unknown = findings.first(where: { $0.severity == .unknown }) {
+            throw ExitCode(unknown.detail.contains("429") ? ExitStatus.tempFail : ExitStatus.unavailable)
+        }
+    }
+
+    private func askGong(_ config: Configuration, _ credentials: Credentials) async throws -> SetupCheck.Finding {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
+        var logger = Logger(label: "gongspool")
+        logger.logLevel = .error
+        let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
+                                settings: config.gong, logger: logger)
+        let finding = await SetupCheck.credentials(client, needUsers: config.users.fromGong)
+        try await http.shutdown()
+        return finding
     }
 }

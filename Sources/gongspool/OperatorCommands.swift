@@ -15,9 +15,12 @@ struct ShowCommand: AsyncParsableCommand {
         let actions = OperatorActions(store: store)
         let row = try await OperatorCommand.perform { try await actions.find(id) }
         let history = try await store.history(of: row.id ?? 0)
-        print(json ? RecordingListing.detailJSON(row, history: history) : RecordingListing.detail(row, history: history))
+        let halted = try await store.meta(.sendingHalted)
+        print(json ? RecordingListing.detailJSON(row, history: history, halted: halted) : RecordingListing.detail(row, history: history, halted: halted))
     }
 }
+
+extension RecordingState: ExpressibleByArgument {}
 
 /// `gongspool retry`.
 struct RetryCommand: AsyncParsableCommand {
@@ -28,14 +31,27 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
     @Flag(help: "Retry every held recording.") var allHeld = false
+    @Flag(help: "Retry every rejected recording (after fixing a cause that rejected many).") var allRejected = false
+    @Option(help: "Retry every recording in this state (held, waiting, rejected, orphaned, skipped, duplicate).") var state: RecordingState?
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
+    /// The states chosen by the bulk flags.
+    var states: Set<RecordingState> {
+        var out: Set<RecordingState> = []
+        if allHeld { out.insert(.held) }
+        if allRejected { out.insert(.rejected) }
+        if let state { out.insert(state) }
+        return out
+    }
+
     func validate() throws {
-        guard (id == nil) != (!allHeld) else { throw ValidationError("give either an ID or --all-held") }
+        guard (id == nil) != states.isEmpty, [allHeld, allRejected, state != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("give either an ID, --all-held, --all-rejected or --state")
+        }
     }
 
     func run() async throws {
-        try await OperatorCommand.apply(id: id, all: allHeld, in: [.held], verb: "retry", yes: yes, options: options) { try await $0.retry($1) }
+        try await OperatorCommand.apply(id: id, all: !states.isEmpty, in: states, verb: "retry", yes: yes, options: options) { try await $0.retry($1) }
     }
 }
 

@@ -46,6 +46,15 @@ struct RunCommand: AsyncParsableCommand {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.config)
         }
+        var lock: StateLock
+        do {
+            lock = try StateLock.acquire(database: config.state.database)
+        } catch {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.tempFail)
+        }
+        // Held until `run` returns (and replaced if a reload moves the state database).
+        defer { withExtendedLifetime(lock) {} }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingBootstrap.bootstrap(format: logFormat, level: level)
         let registry = PrometheusCollectorRegistry()
@@ -74,6 +83,9 @@ struct RunCommand: AsyncParsableCommand {
                 }, metricsText: { registry.emitToString() })
                 try await http.shutdown()
                 guard case .reload(let next) = outcome else { return }
+                if next.state.database != current.state.database {
+                    lock = try StateLock.acquire(database: next.state.database)
+                }
                 current = next
                 currentCredentials = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
             } catch let exit as ExitCode {
@@ -104,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             var fresh: [Recording] = []
             for row in ready {
                 if let id = row.clientUniqueId, let known = try await real.find(id) {
-                    print("\(row.audioPath ?? row.stem): already known as \(id) (\(known.state.rawValue)); not sent again")
+                    print("\(row.audioPath ?? row.stem): already known as \(id) (\(known.state.rawValue)); not sent again".escapingControlCharacters)
                 } else {
                     fresh.append(row)
                 }
@@ -113,7 +125,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         print("dry run: \(ready.count) of \(report.recordings.count) recordings would be sent (\(ready.count * 2) requests); nothing was sent.")
         for row in ready {
-            print("\(row.audioPath ?? row.stem): POST /v2/calls \(row.requestJSON ?? "")")
+            print("\(row.audioPath ?? row.stem): POST /v2/calls \(row.requestJSON ?? "")".escapingControlCharacters)
         }
     }
 }

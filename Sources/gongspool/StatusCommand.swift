@@ -54,7 +54,8 @@ struct ListCommand: AsyncParsableCommand {
         }
         let store = try StoreOpener.open(config)
         let rows = try await store.recordings(in: filter).filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }
-        print(json ? RecordingListing.json(rows) : RecordingListing.table(rows))
+        let halted = try await store.meta(.sendingHalted)
+        print(json ? RecordingListing.json(rows, halted: halted) : RecordingListing.table(rows, halted: halted))
     }
 }
 

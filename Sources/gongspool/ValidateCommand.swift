@@ -26,7 +26,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let report = FileValidation.validate(path: path, config: config, directory: directory)
         guard let request = report.request else {
             for problem in report.problems {
-                printError(problem)
+                printError(problem.escapingControlCharacters)
             }
             throw ExitCode(ExitStatus.dataError)
         }
@@ -35,7 +35,7 @@ struct ValidateCommand: AsyncParsableCommand {
         print("\nSources:")
         let width = report.provenance.keys.map(\.count).max() ?? 0
         for (field, source) in report.provenance.sorted(by: { $0.key < $1.key }) {
-            print("  " + field.padding(toLength: width, withPad: " ", startingAt: 0) + "  ← " + source)
+            print(("  " + field.padding(toLength: width, withPad: " ", startingAt: 0) + "  ← " + source).escapingControlCharacters)
         }
     }
 }

@@ -61,6 +61,14 @@ import TestSupport
     @Test func plainHTTPIsAllowedForLoopbackOnly() throws {
         #expect(try GongEndpoint(baseURL: "http://127.0.0.1:8080/").baseURL == "http://127.0.0.1:8080")
         #expect(throws: ConfigurationError.self) { try GongEndpoint(baseURL: "http://10.0.0.1") }
+        for loopback in ["http://localhost:1", "http://127.3.4.5", "http://[::1]:8080"] {
+            #expect(try GongEndpoint(baseURL: loopback).isLoopback, "\(loopback)")
+        }
+        // Names that only look like loopback addresses would send the credentials in clear text.
+        for name in ["http://127.attacker.example", "http://127.0.0.1.nip.io", "http://localhost.example", "http://[::2]"] {
+            #expect(throws: ConfigurationError.self, "\(name)") { try GongEndpoint(baseURL: name) }
+        }
+        #expect(try GongEndpoint(baseURL: "https://127.attacker.example").isLoopback == false)
     }
 
     @Test func credentialsPreferSystemdThenFilesThenEnvironment() throws {

@@ -61,7 +61,7 @@ import TestSupport
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed,
             .fileUnreadable(.fileOpen, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
-            .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .credentialsReleased, .rowInconsistent(reason: "r"),
+            .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
             .retry, .hold, .release, .accept, .forget,
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)
     }()

@@ -1,4 +1,5 @@
 import Foundation
+import GongSimulator
 import GongSpool
 import Testing
 import TestSupport
@@ -73,5 +74,34 @@ import TestSupport
 
     @Test func emptyFileIsIncomplete() {
         #expect(probe(Data()) == .incomplete("file is empty"))
+    }
+
+    func info(_ data: Data) -> MediaInfo? {
+        guard case .complete(let info) = probe(data) else { return nil }
+        return info
+    }
+
+    @Test func mp3FramesGiveChannelsAndDuration() throws {
+        let stereo = try #require(info(SampleMedia.mp3(seconds: 30, channels: 2)))
+        #expect(stereo.kind == .mp3 && stereo.channels == 2)
+        #expect(abs((stereo.durationSeconds ?? 0) - 30) < 0.3, "constant bit rate: \(stereo.durationSeconds ?? -1)")
+        let mono = try #require(info(SampleMedia.mp3(seconds: 12, channels: 1, xing: true)))
+        #expect(mono.channels == 1)
+        #expect(abs((mono.durationSeconds ?? 0) - 12) < 0.03, "frame count of the Info header: \(mono.durationSeconds ?? -1)")
+    }
+
+    @Test func mp4MoovGivesChannelsAndDuration() throws {
+        let media = try #require(info(SampleMedia.mp4(seconds: 42.5, channels: 2)))
+        #expect(media == MediaInfo(kind: .mp4, channels: 2, durationSeconds: 42.5))
+        #expect(info(SampleMedia.mp4(seconds: 3, channels: 1))?.channels == 1)
+        #expect(info(Fixtures.mp4())?.channels == nil, "a moov without a sound track says nothing")
+    }
+
+    @Test func matroskaInfoAndTracksGiveChannelsAndDuration() throws {
+        let media = try #require(info(SampleMedia.mkv(seconds: 61.25, channels: 2)))
+        #expect(media == MediaInfo(kind: .mkv, channels: 2, durationSeconds: 61.25))
+        // Cut inside the Segment (still being written): what is there is read, nothing breaks.
+        let cut = SampleMedia.mkv(seconds: 5, channels: 1).prefix(60)
+        #expect(info(Data(cut))?.kind == .mkv)
     }
 }

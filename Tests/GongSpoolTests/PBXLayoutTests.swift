@@ -1,4 +1,5 @@
 import Foundation
+import GongSimulator
 import GongSpool
 import Testing
 import TestSupport
@@ -30,6 +31,25 @@ import TestSupport
     }
 
     static func party(_ body: JSONValue, _ index: Int) -> JSONValue? { body["parties"]?.arrayValue?[safe: index] }
+
+    @Test func stereoMP3MP4AndMKVGiveTheRepsChannelLikeWAV() async throws {
+        let spool = try TemporaryDirectory("spool")
+        defer { spool.remove() }
+        let config = try Self.config(spool, preset: .freepbx)
+        let files: [(String, Data)] = [
+            ("mp3", SampleMedia.mp3(seconds: 3, channels: 2)), ("m4a", SampleMedia.mp4(seconds: 3, channels: 2)),
+            ("mka", SampleMedia.mkv(seconds: 3, channels: 2)),
+        ]
+        for (index, (ext, audio)) in files.enumerated() {
+            let path = try spool.write("2026/11/22/out-5559876543-205-20261122-10300\(index)-1763825400.2\(index).\(ext)", audio)
+            let (body, sources) = try Self.build(config, path)
+            #expect(Self.party(body, 0)?["mediaChannelId"] == .integer(0), "\(ext): stereo header → the rep's channel")
+            #expect(sources["parties[0].mediaChannelId"]?.contains("stereo") == true)
+            #expect(body["duration"] == .number(3) || abs((body["duration"]?.doubleValue ?? 0) - 3) < 0.1, "\(ext): duration from the header")
+        }
+        let mono = try spool.write("2026/11/22/out-5559876543-205-20261122-104000-1763825401.3.mp3", SampleMedia.mp3(seconds: 3, channels: 1))
+        #expect(Self.party(try Self.build(config, mono).0, 0)?["mediaChannelId"] == nil)
+    }
 
     @Test func freePBXFileNamesMakeCompleteRequests() async throws {
         let spool = try TemporaryDirectory("spool")

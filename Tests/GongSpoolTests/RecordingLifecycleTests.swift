@@ -109,7 +109,7 @@ import Testing
         var refused = ready()
         let halted = try run(&refused, .createSending, .createAnswered(.credentialsRejected(status: 401, message: "no")))
         #expect(refused.state == .held(.create) && halted.contains(.haltSending(reason: "credentials rejected (HTTP 401): no")))
-        _ = try run(&refused, .credentialsReleased)
+        _ = try run(&refused, .sendingReleased)
         #expect(refused.state == .ready)
 
         var invalid = ready()

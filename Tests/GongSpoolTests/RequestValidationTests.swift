@@ -134,6 +134,23 @@ import TestSupport
         #expect(found.map(\.path) == ["downloadMediaUrl"])
     }
 
+    @Test func onlyTheCRMContextsGongSupportsPass() {
+        func context(_ system: String) -> JSONValue {
+            .array([.object(["system": .string(system), "objects": .array([.object(["objectType": .string("Account"), "objectId": .string("0013600000x")])])])])
+        }
+        #expect(issues(mutated { $0["context"] = context("Generic") }).isEmpty)
+        #expect(issues(mutated { $0["context"] = context("Salesforce") }).isEmpty)
+        let found = issues(mutated { $0["context"] = context("HubSpot") })
+        #expect(found.map(\.path) == ["context[0].system"], "\(found)")
+    }
+
+    @Test func audioOnlyContainersAreDeclaredAsAudio() {
+        #expect(MediaKind.mp4.contentType(forFileName: "call.m4a") == "audio/mp4")
+        #expect(MediaKind.mp4.contentType(forFileName: "call.MP4") == "video/mp4")
+        #expect(MediaKind.mkv.contentType(forFileName: "call.mka") == "audio/x-matroska")
+        #expect(MediaKind.wav.contentType(forFileName: "call.wav") == "audio/wav")
+    }
+
     @Test func defaultsMergeUnderTheSidecar() throws {
         let withDefaults = RequestBuilder(defaults: .object(["workspaceId": .string("623457276584334"), "title": .string("default")]))
         let request = try withDefaults.build(sidecar: Fixtures.sidecarData(id: "pbx:2"), file: "x.json").get()

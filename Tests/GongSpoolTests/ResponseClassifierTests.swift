@@ -52,7 +52,12 @@ import Testing
         #expect(ResponseClassifier.classify(http(401, errors("Unauthorized")), kind: .createCall) == .credentialsRejected(status: 401, message: "Unauthorized"))
         #expect(ResponseClassifier.classify(http(403), kind: .uploadMedia) == .credentialsRejected(status: 403, message: "{}"))
         #expect(ResponseClassifier.classify(http(404, errors("Call ID was not found")), kind: .uploadMedia) == .unknownCall(message: "Call ID was not found"))
-        #expect(ResponseClassifier.classify(http(404), kind: .createCall) == .permanent(code: .http(404), message: "{}"))
+        // Answers that show gong.baseURL (or a proxy) is not Gong's API halt sending.
+        #expect(ResponseClassifier.classify(http(404), kind: .createCall) == .misconfigured(status: 404, message: "{}"))
+        #expect(ResponseClassifier.classify(http(405), kind: .uploadMedia) == .misconfigured(status: 405, message: "{}"))
+        #expect(ResponseClassifier.classify(http(301), kind: .createCall) == .misconfigured(status: 301, message: "{}"))
+        #expect(ResponseClassifier.classify(http(409, errors("conflict")), kind: .uploadMedia)
+                == .permanent(code: .http(409), message: "conflict on the media upload (409, not documented for it): conflict"))
         #expect(ResponseClassifier.classify(http(409, errors("not enabled")), kind: .createCall) == .userNotEnabled(message: "not enabled"))
         #expect(ResponseClassifier.classify(http(429, retryAfter: "7"), kind: .createCall) == .rateLimited(retryAfterSeconds: 7))
         #expect(ResponseClassifier.classify(http(429), kind: .createCall) == .rateLimited(retryAfterSeconds: 10), "no Retry-After: 10 s")
@@ -64,6 +69,7 @@ import Testing
             #expect(ResponseClassifier.classify(http(status, "<html>edge</html>"), kind: .createCall) == .retryable(code: .http(status), message: "<html>edge</html>"))
         }
         #expect(ResponseClassifier.classify(.transport(code: .timeout, message: "t"), kind: .uploadMedia) == .retryable(code: .timeout, message: "t"))
-        #expect(ResponseClassifier.classify(http(415), kind: .createCall) == .permanent(code: .http(415), message: "{}"))
+        #expect(ResponseClassifier.classify(http(415), kind: .createCall) == .misconfigured(status: 415, message: "{}"))
+        #expect(ResponseClassifier.classify(http(422), kind: .createCall) == .permanent(code: .http(422), message: "{}"))
     }
 }

@@ -27,6 +27,11 @@ import TestSupport
         #expect(kinds == ["audio/wav", "audio/mpeg", "audio/flac", "video/mp4"])
         let store = try StateStore.open(path: h.database)
         #expect(try await store.countsByState()[.done] == 12)
+        // Gong's references are kept per recording (its requestId is what Gong support asks for).
+        for row in try await store.recordings() {
+            #expect(row.createRequestId?.count == 19 && row.mediaRequestId?.count == 19, "\(row)")
+            #expect(row.mediaURL == "https://us-00000.app.gong.io/call?id=\(row.callId ?? "")")
+        }
         // A second run finds nothing to do and sends nothing.
         let again = try await GongSimulator.withRunning { sim in
             _ = try await h.runOnce(sim)

@@ -10,74 +10,6 @@ import TestSupport
 @Suite struct ExactlyOnceHoleTests {
     static let user = "234599484848423"
 
-    /// The binary as an operator runs it, with the simulator's credentials.
-    struct Operator {
-        let h: DeliveryHarness
-        let config: String
-
-        /// Runs `gongspool arguments…`; `nil` when it had not ended after `timeout` seconds (then killed).
-        /// `dropFilePermissionOverride` runs it as a root without CAP_DAC_OVERRIDE (modes apply).
-        @discardableResult
-        func run(_ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false) async throws -> (status: Int32?, output: String) {
-            let log = h.work.file("cli-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            let process = Process()
-            if dropFilePermissionOverride {
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-                process.arguments = ["--bounding-set", "-dac_override,-dac_read_search", "--", Binary.path] + arguments
-            } else {
-                process.executableURL = URL(fileURLWithPath: Binary.path)
-                process.arguments = arguments
-            }
-            process.environment = ProcessInfo.processInfo.environment.merging(DeliveryHarness.environment()) { $1 }
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let ended = !process.isRunning
-            if !ended {
-                kill(process.processIdentifier, SIGKILL)
-                await Binary.waitForExit(process)
-            }
-            try handle.close()
-            return (ended ? process.terminationStatus : nil, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
-        }
-
-        func once(timeout: Double = 30) async throws -> (status: Int32?, output: String) {
-            try await run(["run", "--once", "--config", config], timeout: timeout)
-        }
-
-        /// `gongspool show KEY --json`, parsed.
-        func show(_ key: String) async throws -> JSONValue {
-            let (status, output) = try await run(["show", "--config", config, key, "--json"])
-            guard status == 0, let value = try? JSONValue.parse(Data(output.utf8)) else {
-                Issue.record("show \(key) failed: \(output)")
-                return .null
-            }
-            return value
-        }
-
-        /// Waits up to `seconds` for `key` to reach `state`.
-        func waitFor(_ key: String, _ state: String, seconds: Double = 20) async throws -> JSONValue {
-            let deadline = Date().addingTimeInterval(seconds)
-            var last = JSONValue.null
-            while Date() < deadline {
-                let (status, output) = try await run(["show", "--config", config, key, "--json"])
-                if status == 0, let value = try? JSONValue.parse(Data(output.utf8)) {
-                    last = value
-                    if value["state"]?.stringValue == state { return value }
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            Issue.record("\(key) did not reach \(state): \(last)")
-            return last
-        }
-    }
-
     func exists(_ h: DeliveryHarness, _ relative: String) -> Bool {
         FileManager.default.fileExists(atPath: h.spool.file(relative))
     }
@@ -98,7 +30,7 @@ import TestSupport
             // Another PBX (same systemId) or a lost state database: Gong already has pbx:h1 with other audio.
             let theirs = await sim.state.seedCall(clientUniqueId: "pbx:h1", media: foreign)
             let empty = await sim.state.seedCall(clientUniqueId: "pbx:h1b", media: nil)
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             #expect(try await cli.once().status == 0)
             let held = try await cli.show("pbx:h1")
             #expect(held["state"] == .string("held"), "\(held)")
@@ -128,7 +60,7 @@ import TestSupport
         try h.spool.writeRecording("h2", id: "pbx:h2", audio: audio)
         try await GongSimulator.withRunning { sim in
             let other = await sim.state.seedCall(clientUniqueId: "elsewhere:1", media: audio)
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             #expect(try await cli.once().status == 0)
             let row = try await cli.show("pbx:h2")
             #expect(row["state"] == .string("held"), "\(row)")
@@ -153,7 +85,7 @@ import TestSupport
         options.requestsPerSecond = 0
         options.latencyMilliseconds = 2000 // every answer comes 2 s after Gong stored the request
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             async let run = cli.once(timeout: 60)
             // Once Gong holds each upload (its answer still on the way), the PBX acts.
             var replaced = false, swapped = false
@@ -199,7 +131,7 @@ import TestSupport
         options.failedMediaUploads = 1
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
-            let cli = Operator(h: h, config: config)
+            let cli = OperatorCLI(h, config: config)
             let daemon = try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let waiting = try await cli.waitFor("pbx:h4", "waiting")
@@ -229,7 +161,7 @@ import TestSupport
         let audio = Fixtures.wav(seed: 411)
         try h.spool.write("x/h4b.wav", audio) // its sidecar is not written yet: pending
         try await GongSimulator.withRunning { sim in
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 0"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 0"]))
             #expect(try await cli.once().status == 0)
             #expect(try await cli.show("x/h4b")["state"] == .string("pending"))
             // The folder cannot be opened for a while (permissions, a flaky mount): a full rescan sees nothing in it.
@@ -256,7 +188,7 @@ import TestSupport
         try await GongSimulator.withRunning { sim in
             let config = try h.writeConfig(sim, spool: ["orphanAfterMinutes: 0.02", "systemId: pbx-a", "timeZone: America/Chicago"],
                                            extra: "metadata:\n  preset: freepbx\nusers:\n  file: \(users)\n")
-            let cli = Operator(h: h, config: config)
+            let cli = OperatorCLI(h, config: config)
             #expect(try await cli.once().status == 0)
             try await Task.sleep(for: .seconds(2)) // past spool.orphanAfterMinutes
             #expect(try await cli.once().status == 0)
@@ -286,7 +218,7 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning { sim in
             let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"],
                                            retry: ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2", "giveUpAfterHours: 0.0005"])
-            let cli = Operator(h: h, config: config)
+            let cli = OperatorCLI(h, config: config)
             let run = try await cli.once(timeout: 30)
             #expect(run.status == 0, "run --once ends: \(run.output.suffix(2000))")
             let row = try await cli.show("pbx:h6")
@@ -306,7 +238,7 @@ import TestSupport
         defer { h.remove() }
         try h.spool.writeRecording("h7", id: "pbx:h7", audio: Fixtures.wav(seed: 701))
         try await GongSimulator.withRunning { sim in
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 0"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 0"]))
             #expect(try await cli.once().status == 0)
             #expect(try await cli.show("pbx:h7")["state"] == .string("done"))
             let requests = await sim.state.snapshot().requests.count
@@ -332,7 +264,7 @@ import TestSupport
         options.users = [DirectoryUser(id: Self.user, emailAddress: "rep@example.com", phoneNumber: nil, phoneExtension: "204",
                                        name: "Rep", active: true, telephonyCallsImported: true)]
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let cli = Operator(h: h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             #expect(try await cli.once().status == 0)
             #expect(try await cli.show("a/x")["state"] == .string("rejected"))
             let copy = try await cli.show("b/x")

@@ -16,7 +16,7 @@ import TestSupport
             initial.replaceSubrange(4..<8, with: Data(count: 4))
             initial.replaceSubrange(40..<44, with: Data(count: 4))
         }
-        FileManager.default.createFile(atPath: path, contents: initial)
+        _ = FileManager.default.createFile(atPath: path, contents: initial)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let body = final.dropFirst(headerLength)
         let step = (body.count + chunks - 1) / chunks

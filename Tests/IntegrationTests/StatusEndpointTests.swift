@@ -45,7 +45,7 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(health.0 == 503)
-            #expect(health.1.hasPrefix("degraded: credentials rejected (HTTP 401)"))
+            #expect(health.1.hasPrefix("degraded: sending halted: credentials rejected (HTTP 401)"))
             var metrics = ""
             for _ in 0..<100 {
                 metrics = (try? await get(base + "/metrics"))?.1 ?? ""
@@ -58,6 +58,7 @@ import TestSupport
             #expect(metrics.contains("gongspool_daily_budget_used 1"))
             #expect(metrics.contains("gongspool_drain_estimate_seconds"), "the drain estimate is exported")
             #expect(metrics.contains("gongspool_requests_needed"))
+            #expect(metrics.contains("gongspool_sending_halted 1"), "the halt is a metric")
             #expect(try await get(base + "/nothing").0 == 404)
         }
     }

@@ -99,9 +99,9 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    /// `spool` adds keys to the `spool:` section (one `key: value` per line), `retry` replaces the
+    /// `spool` and `gong` add keys to those sections (one `key: value` per line), `retry` replaces the
     /// fast test retry timing; `extra` adds sections.
-    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [],
+    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
                             retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """
             spool:
@@ -114,6 +114,7 @@ public struct DeliveryHarness: Sendable {
               baseURL: \(simulator.baseURL)
               requestsPerSecond: 50
               readTimeoutSeconds: 10
+            \(gongKeys.map { "  " + $0 }.joined(separator: "\n"))
             retry:
             \(retry.map { "  " + $0 }.joined(separator: "\n"))
             state:

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A checked Gong base URL: HTTPS, or plain HTTP only towards a loopback host.
 public struct GongEndpoint: Sendable, Equatable {
@@ -14,7 +17,7 @@ public struct GongEndpoint: Sendable, Equatable {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw .invalid(key: "gong.baseURL", message: "not an absolute URL: \"\(raw)\"")
         }
-        let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        let loopback = Self.isLoopback(host)
         switch scheme {
         case "https": break
         case "http" where loopback: break
@@ -26,5 +29,22 @@ public struct GongEndpoint: Sendable, Equatable {
         }
         self.baseURL = text
         self.isLoopback = loopback
+    }
+
+    /// `localhost`, an IPv4 address in 127.0.0.0/8, or `::1` — parsed as addresses, so that a
+    /// name like `127.attacker.example` is not taken for loopback.
+    static func isLoopback(_ rawHost: String) -> Bool {
+        var host = rawHost.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
     }
 }

@@ -43,13 +43,21 @@ public struct GongClient: Sendable, CustomStringConvertible {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let deadline = settings.connectTimeoutSeconds + settings.readTimeoutSeconds
-        return await send(request, timeoutSeconds: deadline, kind: .createCall)
+        return await send(request, timeoutSeconds: createDeadlineSeconds, kind: .createCall)
+    }
+
+    /// The whole-request deadline of a create.
+    public var createDeadlineSeconds: Double { settings.connectTimeoutSeconds + settings.readTimeoutSeconds }
+
+    /// The whole-request deadline of a media upload of `bytes`: the body at the slowest tolerated
+    /// rate, plus time to connect and to answer.
+    public func uploadDeadlineSeconds(bytes: Int64) -> Double {
+        settings.connectTimeoutSeconds + max(Double(bytes) / settings.minUploadBytesPerSecond, 30) + settings.readTimeoutSeconds
     }
 
     /// `PUT /v2/calls/{callId}/media`, streaming `file` as multipart part `mediaFile`.
     public func uploadMedia(callId: String, file: SpoolFile, filename: String, kind: MediaKind) async -> GongReply {
-        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType,
+        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType(forFileName: filename),
                                       boundary: "gongspool-" + UUID().uuidString.replacingOccurrences(of: "-", with: ""))
         let escapedId = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
         var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/calls/\(escapedId)/media")
@@ -58,10 +66,7 @@ public struct GongClient: Sendable, CustomStringConvertible {
         request.headers.add(name: "Content-Type", value: body.contentType)
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .stream(body, length: .known(body.length))
-        // Whole-request deadline: the body at the slowest tolerated rate, plus time to answer.
-        let transfer = Double(body.length) / settings.minUploadBytesPerSecond
-        let deadline = settings.connectTimeoutSeconds + max(transfer, 30) + settings.readTimeoutSeconds
-        return await send(request, timeoutSeconds: deadline, kind: .uploadMedia)
+        return await send(request, timeoutSeconds: uploadDeadlineSeconds(bytes: body.length), kind: .uploadMedia)
     }
 
     /// `GET /v2/users`, one page (`cursor` from the previous page).

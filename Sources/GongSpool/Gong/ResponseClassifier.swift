@@ -18,6 +18,9 @@ public enum GongOutcome: Sendable, Equatable {
     case rateLimited(retryAfterSeconds: Double)
     /// 401/403: stop all sending until a person acts.
     case credentialsRejected(status: Int, message: String)
+    /// A 3xx, 404 (create), 405 or 415: not Gong's API as GongSpool speaks to it (a `gong.baseURL`
+    /// with `/v2` at the end, a proxy): stop all sending until a person acts.
+    case misconfigured(status: Int, message: String)
     /// 409: the primary user may not import telephony calls.
     case userNotEnabled(message: String)
     /// PUT on a callId Gong does not know: resolve the callId again with the create body.
@@ -54,10 +57,14 @@ public enum ResponseClassifier {
                 return .permanent(code: .http(400), message: message)
             case 401, 403:
                 return .credentialsRejected(status: status, message: message)
+            case 300...399, 405, 415, 404 where kind == .createCall:
+                return .misconfigured(status: status, message: message)
             case 404 where kind == .uploadMedia:
                 return .unknownCall(message: message)
-            case 409:
+            case 409 where kind == .createCall:
                 return .userNotEnabled(message: message)
+            case 409:
+                return .permanent(code: .http(409), message: "conflict on \(kind == .uploadMedia ? "the media upload" : "the request") (409, not documented for it): \(message)")
             case 429:
                 return .rateLimited(retryAfterSeconds: retryAfter.flatMap(parseRetryAfter) ?? 10)
             case 408, 500...599:
@@ -66,6 +73,12 @@ public enum ResponseClassifier {
                 return .permanent(code: .http(status), message: message)
             }
         }
+    }
+
+    /// Gong's `requestId` (and, for a media upload, the call's `url`) in an answer's body.
+    public static func references(_ reply: GongReply) -> (requestId: String?, url: String?) {
+        guard case .http(_, let body, _) = reply else { return (nil, nil) }
+        return (jsonString(body, key: "requestId"), jsonString(body, key: "url"))
     }
 
     /// `Retry-After` as seconds: an integer, or an HTTP date.

@@ -31,14 +31,17 @@ public actor SpoolIntake {
     private var usersGeneration = 0
     let sidecarExtension: String?
     var cdr: CDRIndex?
+    private let health: DaemonHealth?
 
     /// Sets the backfill cutoff fixed on first start (see ``StateStore/backfillCutoff(_:now:)``).
     public func setBackfillCutoff(_ cutoff: Date?) {
         backfillCutoff = cutoff
     }
 
-    /// Creates the intake for the spool of `config`; `users` defaults to a provider over `config.users`.
-    public init(config: Configuration, store: StateStore, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil) throws(ConfigurationError) {
+    /// Creates the intake for the spool of `config`; `users` defaults to a provider over
+    /// `config.users`; every step of a poll is reported to `health` (the watchdog).
+    public init(config: Configuration, store: StateStore, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil,
+                health: DaemonHealth? = nil) throws(ConfigurationError) {
         self.settings = config.spool
         self.store = store
         self.clock = clock
@@ -48,7 +51,11 @@ public actor SpoolIntake {
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
         self.cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
+        self.health = health
     }
+
+    /// The name of intake's loop for the watchdog.
+    public static let loopName = "intake"
 
     /// Asks the next poll to list everything (e.g. after an inotify queue overflow).
     public func requestFullRescan() {
@@ -91,6 +98,7 @@ public actor SpoolIntake {
             }
             queue = step.remaining
             pass.gone += step.gone
+            await health?.beat(Self.loopName)
             for listing in step.listings {
                 try await take(listing, known: known, full: full, pass: &pass, summary: &summary)
             }

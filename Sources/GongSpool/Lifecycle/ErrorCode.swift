@@ -51,6 +51,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case rateLimited
     /// 401/403: the access key was refused.
     case credentialsRejected
+    /// A 3xx, 404 on the create, 405 or 415: `gong.baseURL` (or a proxy) does not lead to Gong's API.
+    case endpointMisconfigured
     /// 409: the primary user may not import telephony calls.
     case userNotEnabled
     /// 404 on the media upload: Gong does not know the call.
@@ -87,7 +89,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
         .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill,
-        .rateLimited, .credentialsRejected, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
+        .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
         .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer,
         .afterUploadFailed, .operatorHold, .internal,
     ]
@@ -117,6 +119,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .backfill: "backfill"
         case .rateLimited: "rate_limited"
         case .credentialsRejected: "credentials_rejected"
+        case .endpointMisconfigured: "endpoint_misconfigured"
         case .userNotEnabled: "user_not_enabled"
         case .unknownCall: "unknown_call"
         case .malformedSuccess: "malformed_success"
@@ -201,6 +204,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "Gong refused the request: read the reason, fix the sidecar, mapping or gong.baseURL, then `retry`."
         case .credentialsRejected:
             "Put a valid access key and secret in place, then `gongspool release --all` or restart the service."
+        case .endpointMisconfigured:
+            "Gong's API is not where gong.baseURL points (no /v2 at its end; a proxy?): fix it, then restart or `gongspool release --all`."
         case .foreignMedia:
             "Gong's call already had media this recording did not send: check the call in Gong; `gongspool accept ID` if it is this recording."
         case .mediaOnOtherCall:

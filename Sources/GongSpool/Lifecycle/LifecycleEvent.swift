@@ -44,8 +44,8 @@ public enum LifecycleEvent: Sendable, Equatable {
     case afterUploadDone(note: String?)
     /// The after-upload step failed.
     case afterUploadFailed(reason: String)
-    /// Sending may resume: credentials may have changed (restart, `release`).
-    case credentialsReleased
+    /// Sending may resume: the credentials or `gong.baseURL` may have been fixed (a start, a reload).
+    case sendingReleased
     /// The row cannot be worked on as stored (no request body, no media kind…).
     case rowInconsistent(reason: String)
 
@@ -83,7 +83,7 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .uploadAnswered: "uploadAnswered"
         case .afterUploadDone: "afterUploadDone"
         case .afterUploadFailed: "afterUploadFailed"
-        case .credentialsReleased: "credentialsReleased"
+        case .sendingReleased: "sendingReleased"
         case .rowInconsistent: "rowInconsistent"
         case .retry: "retry"
         case .hold: "hold"
@@ -100,7 +100,7 @@ public enum LifecycleEvent: Sendable, Equatable {
              .claimed, .identityPassed, .userMappingChanged, .originalFailed:
             .intake
         case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,
-             .afterUploadDone, .afterUploadFailed, .credentialsReleased, .rowInconsistent:
+             .afterUploadDone, .afterUploadFailed, .sendingReleased, .rowInconsistent:
             .delivery
         case .retry, .hold, .release, .accept, .forget:
             .operator

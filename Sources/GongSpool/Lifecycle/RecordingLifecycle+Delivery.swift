@@ -103,10 +103,12 @@ extension RecordingLifecycle {
             attempts += 1
             return retryLater(.finish, code: .afterUploadFailed, message: "after-upload action failed: \(why)", context)
 
-        case .credentialsReleased:
-            guard case .held(let phase) = state, code == .credentialsRejected else { throw refuse(event, "not held for credentials") }
+        case .sendingReleased:
+            guard case .held(let phase) = state, code == .credentialsRejected || code == .endpointMisconfigured else {
+                throw refuse(event, "not held because sending was halted")
+            }
             failingSince = nil
-            return move(to: resumed(phase), reason: "released: credentials may have changed")
+            return move(to: resumed(phase), reason: "released: the credentials or gong.baseURL may have been fixed")
 
         case .rowInconsistent(let why):
             guard let phase = deliveryStep else { throw refuse(event, "not in delivery") }
@@ -131,6 +133,11 @@ extension RecordingLifecycle {
             attempts = max(0, attempts - 1)
             let why = "credentials rejected (HTTP \(status)): \(message)"
             return move(to: .held(phase), code: .credentialsRejected, reason: why) + [.haltSending(reason: why)]
+        case .misconfigured(let status, let message):
+            settled(phase)
+            attempts = max(0, attempts - 1)
+            let why = "HTTP \(status) from \(phase == .create ? "POST /v2/calls" : "PUT /v2/calls/{id}/media"): not Gong's API as configured — check gong.baseURL (no /v2 at its end) and any proxy (\(message))"
+            return move(to: .held(phase), code: .endpointMisconfigured, reason: why) + [.haltSending(reason: why)]
         case .userNotEnabled(let message):
             settled(phase)
             return move(to: .held(phase), code: .userNotEnabled, reason: "Gong refused the primary user (HTTP 409): \(message)")

@@ -44,62 +44,93 @@ public actor DeliveryQueue {
 }
 
 /// Runs `workers` delivery loops until cancelled, or — with `untilIdle` — until nothing is due.
+/// Each loop reports its turns to the watchdog (``DaemonHealth``); a state store that keeps
+/// failing is retried with backoff (0.5 s doubling to 30 s), not in a tight loop, and reported.
 public struct DeliveryWorkers: Sendable {
     let queue: DeliveryQueue
     let delivery: RecordingDelivery
     let workers: Int
+    let clock: any WallClock
+    let health: DaemonHealth?
     let logger: Logger
 
+    /// Longest wait after repeated state store errors.
+    static let maxStoreBackoffSeconds = 30.0
+
     /// Creates the worker pool.
-    public init(queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, logger: Logger) {
+    public init(queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, clock: any WallClock = SystemWallClock(),
+                health: DaemonHealth? = nil, logger: Logger) {
         self.queue = queue
         self.delivery = delivery
         self.workers = workers
+        self.clock = clock
+        self.health = health
         self.logger = logger
     }
+
+    /// The watchdog's name for worker `index`.
+    static func loopName(_ index: Int) -> String { "delivery-\(index)" }
 
     /// Works until cancelled (idle workers look again every `idleSeconds`), or until nothing is due when `untilIdle`.
     public func run(untilIdle: Bool, idleSeconds: Double = 0.5, shouldStop: @escaping @Sendable () -> Bool = { false }) async {
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, workers) {
+            for index in 0..<max(1, workers) {
                 group.addTask {
-                    while !Task.isCancelled && !shouldStop() {
-                        let job: Recording?
-                        do {
-                            job = try await queue.claim()
-                        } catch {
-                            logger.error("state store error while claiming work", metadata: ["error": "\(error)"])
-                            job = nil
-                        }
-                        guard let job, let id = job.id else {
-                            if untilIdle {
-                                let inFlight = await queue.inFlight
-                                if inFlight == 0 { return }
-                            }
-                            try? await Task.sleep(for: .milliseconds(Int64(idleSeconds * 1000)))
-                            continue
-                        }
-                        do {
-                            try await delivery.deliver(job)
-                        } catch is RequestGate.Refusal {
-                            await queue.release(id)
-                            if untilIdle { return }
-                            try? await Task.sleep(for: .seconds(2))
-                            try? await delivery.resumeIfReleased()
-                            continue
-                        } catch is CancellationError {
-                            await queue.release(id)
-                            return
-                        } catch StoreError.refused(_, let refusal) {
-                            // Someone else (an operator) moved the row meanwhile: it is theirs now.
-                            logger.info("recording moved by someone else; left alone", metadata: ["row": "\(id)", "refused": "\(refusal)"])
-                        } catch {
-                            logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
-                        }
-                        await queue.release(id)
-                    }
+                    let name = Self.loopName(index)
+                    await work(as: name, untilIdle: untilIdle, idleSeconds: idleSeconds, shouldStop: shouldStop)
+                    await health?.retire(name)
                 }
             }
+        }
+    }
+
+    private func work(as name: String, untilIdle: Bool, idleSeconds: Double, shouldStop: @Sendable () -> Bool) async {
+        var storeBackoff = 0.0
+        while !Task.isCancelled && !shouldStop() {
+            await health?.beat(name)
+            let job: Recording?
+            do {
+                job = try await queue.claim()
+                if storeBackoff > 0 {
+                    storeBackoff = 0
+                    await health?.storeRecovered()
+                    logger.info("state store works again")
+                }
+            } catch {
+                storeBackoff = storeBackoff == 0 ? idleSeconds : min(storeBackoff * 2, Self.maxStoreBackoffSeconds)
+                await health?.storeFailed("\(error)")
+                logger.error("state store error while claiming work; waiting before the next try",
+                             metadata: ["error": "\(error)", "retryInSeconds": "\(storeBackoff)"])
+                if untilIdle, await queue.inFlight == 0 { return }
+                await health?.rest(name, seconds: storeBackoff + 1)
+                try? await clock.sleep(until: clock.now().addingTimeInterval(storeBackoff))
+                continue
+            }
+            guard let job, let id = job.id else {
+                if untilIdle, await queue.inFlight == 0 { return }
+                await health?.rest(name, seconds: idleSeconds + 1)
+                try? await clock.sleep(until: clock.now().addingTimeInterval(idleSeconds))
+                continue
+            }
+            do {
+                try await delivery.deliver(job, as: name)
+            } catch is RequestGate.Refusal {
+                await queue.release(id)
+                if untilIdle { return }
+                await health?.rest(name, seconds: 3)
+                try? await clock.sleep(until: clock.now().addingTimeInterval(2))
+                try? await delivery.resumeIfReleased()
+                continue
+            } catch is CancellationError {
+                await queue.release(id)
+                return
+            } catch StoreError.refused(_, let refusal) {
+                // Someone else (an operator) moved the row meanwhile: it is theirs now.
+                logger.info("recording moved by someone else; left alone", metadata: ["row": "\(id)", "refused": "\(refusal)"])
+            } catch {
+                logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
+            }
+            await queue.release(id)
         }
     }
 }

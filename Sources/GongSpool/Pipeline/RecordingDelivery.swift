@@ -14,10 +14,11 @@ public struct RecordingDelivery: Sendable {
     let clock: any WallClock
     let random: @Sendable () -> Double
     let logger: Logger
+    let health: DaemonHealth?
 
-    /// Creates the deliverer.
+    /// Creates the deliverer; waits and requests are reported to `health` (the watchdog).
     public init(store: StateStore, client: GongClient, gate: RequestGate, config: Configuration,
-                clock: any WallClock, random: @escaping @Sendable () -> Double, logger: Logger) {
+                clock: any WallClock, random: @escaping @Sendable () -> Double, logger: Logger, health: DaemonHealth? = nil) {
         self.store = store
         self.client = client
         self.gate = gate
@@ -25,6 +26,7 @@ public struct RecordingDelivery: Sendable {
         self.clock = clock
         self.random = random
         self.logger = logger
+        self.health = health
     }
 
     /// The context of an event happening now.
@@ -32,9 +34,9 @@ public struct RecordingDelivery: Sendable {
         EventContext(now: clock.now(), jitter: random(), policy: config.retry.policy)
     }
 
-    /// Moves `row` as far as it can go now. Throws ``RequestGate/Refusal`` while sending is halted
-    /// (the row is left as it was).
-    public func deliver(_ row: Recording) async throws {
+    /// Moves `row` as far as it can go now, as worker `loop`. Throws ``RequestGate/Refusal``
+    /// while sending is halted (the row is left as it was).
+    public func deliver(_ row: Recording, as loop: String = "delivery") async throws {
         guard row.id != nil else { return }
         var log = logger
         log[metadataKey: "clientUniqueId"] = "\(row.clientUniqueId ?? "")"
@@ -49,7 +51,7 @@ public struct RecordingDelivery: Sendable {
                 row = try await finish(row, logger: log)
             case .create, .upload:
                 guard let file = try await openVerified(row, logger: log) else { return }
-                guard let next = try await send(step, row: row, file: file, logger: &log) else { return }
+                guard let next = try await send(step, row: row, file: file, loop: loop, logger: &log) else { return }
                 row = next
             case .intake:
                 return
@@ -59,7 +61,7 @@ public struct RecordingDelivery: Sendable {
 
     /// One request: gate, commit "sending", send, report Gong's answer. `nil` when the row
     /// left delivery (held, rejected, waiting) or is inconsistent.
-    private func send(_ step: Phase, row: Recording, file: SpoolFile, logger log: inout Logger) async throws -> Recording? {
+    private func send(_ step: Phase, row: Recording, file: SpoolFile, loop: String, logger log: inout Logger) async throws -> Recording? {
         guard let id = row.id else { return nil }
         if step == .create, row.requestJSON == nil {
             try await store.apply(id, .rowInconsistent(reason: "no stored request body"), context: context())
@@ -69,23 +71,30 @@ public struct RecordingDelivery: Sendable {
             try await store.apply(id, .rowInconsistent(reason: "no media kind recorded"), context: context())
             return nil
         }
-        try await gate.acquire()
+        try await gate.acquire(as: loop)
         let sending = try await store.apply(id, step == .create ? .createSending : .uploadSending, context: context())
+        // The request may take until its deadline: that is waiting, not stalling.
+        await health?.rest(loop, seconds: step == .create ? client.createDeadlineSeconds : client.uploadDeadlineSeconds(bytes: file.size))
         // The lifecycle committed "sending" and says which request goes out.
         let answered: LifecycleEvent
+        let evidence: Evidence
         switch sending.actions.first(where: { if case .post = $0 { true } else if case .put = $0 { true } else { false } }) {
         case .post?:
             let reply = await client.createCall(body: sending.row.requestJSON ?? "")
             answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall), row: sending.row))
+            evidence = Evidence(createRequestId: ResponseClassifier.references(reply).requestId)
         case .put(let callId)?:
             guard let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
             let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
             let reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
             answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia), row: sending.row))
+            let references = ResponseClassifier.references(reply)
+            evidence = Evidence(mediaRequestId: references.requestId, mediaURL: references.url)
         default:
             return nil
         }
-        let applied = try await store.apply(id, answered, context: context())
+        await health?.beat(loop)
+        let applied = try await store.apply(id, answered, context: context(), evidence: evidence)
         await perform(applied, logger: log)
         let next = applied.row
         if let callId = next.callId { log[metadataKey: "callId"] = "\(callId)" }
@@ -127,13 +136,13 @@ public struct RecordingDelivery: Sendable {
         }
     }
 
-    /// While halted: resumes once no recording is held for rejected credentials any more
-    /// (an operator released them after fixing the secret).
+    /// While halted: resumes once no recording is held for a halting cause any more (an
+    /// operator released them after fixing the secret or `gong.baseURL`).
     public func resumeIfReleased() async throws {
         guard await gate.halted != nil else { return }
-        if try await !store.hasCredentialHolds() {
+        if try await !store.hasHaltingHolds() {
             await gate.resume()
-            logger.info("sending resumed: credential holds were released")
+            logger.info("sending resumed: the holds that halted it were released")
         }
     }
 

@@ -17,28 +17,32 @@ public actor RequestGate {
     private let interval: Double
     private let dailyLimit: Int
     private let logger: Logger
+    private let health: DaemonHealth?
     private var nextSlot = Date.distantPast
     private var pausedUntil = Date.distantPast
     private(set) var haltReason: String?
     private var warnedDay: String?
 
-    /// Creates the gate.
-    public init(settings: GongSettings, store: StateStore, clock: any WallClock, logger: Logger) {
+    /// Creates the gate; waits are reported to `health` as rests of the waiting loop.
+    public init(settings: GongSettings, store: StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
         self.store = store
         self.clock = clock
         self.interval = 1 / settings.requestsPerSecond
         self.dailyLimit = settings.dailyRequestLimit
         self.logger = logger
+        self.health = health
     }
 
     /// Waits until a request may be sent and counts it; throws ``Refusal`` while halted.
-    public func acquire() async throws {
+    /// `loop` names the caller for the watchdog: waiting here is resting, not stalling.
+    public func acquire(as loop: String? = nil) async throws {
         while true {
             try Task.checkCancellation()
             if let haltReason { throw Refusal.halted(haltReason) }
             let now = clock.now()
             let ready = max(nextSlot, pausedUntil)
             if ready > now {
+                if let loop { await health?.rest(loop, until: ready) }
                 try await clock.sleep(until: ready)
                 continue
             }
@@ -57,27 +61,46 @@ public actor RequestGate {
         }
     }
 
-    /// Stops every request until `seconds` have passed (a 429's `Retry-After`).
-    public func pause(seconds: Double) {
+    /// Stops every request until `seconds` have passed (a 429's `Retry-After`). The end is kept in
+    /// the state store, so a restarted or reloaded daemon waits for it too.
+    public func pause(seconds: Double) async {
         let until = clock.now().addingTimeInterval(seconds)
         if until > pausedUntil {
             DaemonMetrics.paused(seconds: until.timeIntervalSince(max(pausedUntil, clock.now())))
             pausedUntil = until
             logger.warning("rate limited by Gong; all requests paused", metadata: ["seconds": "\(seconds)"])
+            do {
+                try await store.setMeta(.pausedUntil, String(until.timeIntervalSince1970))
+            } catch {
+                logger.error("the pause could not be recorded; a restart may ask Gong too early", metadata: ["error": "\(error)"])
+            }
         }
     }
 
-    /// Stops all sending (401/403).
-    public func halt(_ reason: String) {
+    /// Takes up a pause Gong asked for before a restart or reload.
+    public func restorePause() async throws {
+        guard let stored = try await store.meta(.pausedUntil).flatMap(Double.init) else { return }
+        let until = Date(timeIntervalSince1970: stored)
+        if until > clock.now() {
+            pausedUntil = max(pausedUntil, until)
+            logger.info("Gong asked for a pause before the restart; waiting for it", metadata: ["until": "\(ISOTimestamp.format(until))"])
+        }
+    }
+
+    /// Stops all sending (401/403, an endpoint that is not Gong's API); kept in the state store
+    /// for `status` until sending resumes.
+    public func halt(_ reason: String) async {
         if haltReason == nil {
             logger.error("sending stopped", metadata: ["reason": "\(reason)"])
         }
         haltReason = reason
+        try? await store.setMeta(.sendingHalted, ISOTimestamp.format(clock.now()) + " " + reason)
     }
 
     /// Resumes after a halt.
-    public func resume() {
+    public func resume() async {
         haltReason = nil
+        try? await store.setMeta(.sendingHalted, nil)
     }
 
     /// The daily request limit.

@@ -18,6 +18,7 @@ public struct Daemon: Sendable {
     let gate: RequestGate
     let delivery: RecordingDelivery
     let userList: UserListRefresher?
+    let health: DaemonHealth
     let clock: any WallClock
     let logger: Logger
 
@@ -31,17 +32,22 @@ public struct Daemon: Sendable {
         store = try StateStore.open(path: config.state.database)
         let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
-        gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
-        intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger)
+        health = DaemonHealth(clock: clock)
+        gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger, health: health)
+        intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger, health: health)
         queue = DeliveryQueue(store: store, clock: clock, order: config.spool.order)
         userList = config.users.fromGong
-            ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger) : nil
-        delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger)
+            ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger, health: health) : nil
+        delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger, health: health)
     }
 
     /// Start-up housekeeping: recordings held only because credentials were rejected go back
     /// to the queue (a restart is how new secrets arrive).
     public func prepare() async throws {
+        try await gate.restorePause()
+        // A start (or reload) is how fixed credentials and configuration arrive: holds for them
+        // are released below, and sending is not halted any more.
+        try await store.setMeta(.sendingHalted, nil)
         let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
         // The user mapping may have changed since the last start or reload.
@@ -50,10 +56,10 @@ public struct Daemon: Sendable {
         if requeued > 0 {
             logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
         }
-        let released = try await store.applyToAll(in: .held, causes: [.credentialsRejected], .credentialsReleased,
+        let released = try await store.applyToAll(in: .held, causes: StateStore.haltingCauses, .sendingReleased,
                                                   context: EventContext(now: clock.now()))
         if released > 0 {
-            logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "credentials_rejected"])
+            logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])
         }
     }
 
@@ -77,10 +83,15 @@ public struct Daemon: Sendable {
                 logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])
             }
         }
-        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, logger: logger)
+        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, health: health, logger: logger)
         #else
-        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, logger: logger)
+        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, health: health, logger: logger)
         #endif
+    }
+
+    /// The delivery workers (`gong.maxConcurrentUploads`).
+    func makeWorkers() -> DeliveryWorkers {
+        DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, clock: clock, health: health, logger: logger)
     }
 
     /// How ``run(reload:)`` ended.
@@ -97,19 +108,20 @@ public struct Daemon: Sendable {
     public func run(reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() },
                     metricsText: (@Sendable () -> String)? = nil) async throws -> RunOutcome {
         try await prepare()
-        let reloader = ReloadService(load: reload, logger: logger)
+        let notifier = SystemdNotifier()
+        let reloader = ReloadService(load: reload, notifier: notifier, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: makeIntakeService()),
-            .init(service: DeliveryService(workers: DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger))),
-            .init(service: NotifyService(notifier: SystemdNotifier(), store: store, gate: gate, logger: logger)),
+            .init(service: DeliveryService(workers: makeWorkers())),
+            .init(service: NotifyService(notifier: notifier, store: store, gate: gate, health: health, reloading: reloader.flag, logger: logger)),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let userList {
             services.append(.init(service: UserListService(refresher: userList)))
         }
         if let address = config.metrics.address {
-            let health = HealthCheck(store: store, gate: gate)
-            services.append(.init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: health, logger: logger)))
+            let check = HealthCheck(store: store, gate: gate, health: health)
+            services.append(.init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: check, logger: logger)))
         }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight requests get this long to finish after SIGTERM (below the unit's
@@ -139,7 +151,7 @@ public struct Daemon: Sendable {
     /// Polls and delivers until nothing is ready, in flight, settling or waiting for a retry.
     public func runOnce() async throws -> OnceResult {
         try await prepare()
-        let workers = DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, logger: logger)
+        let workers = makeWorkers()
         if let userList, try await userList.isDue() {
             do {
                 try await userList.refresh()

@@ -36,7 +36,8 @@ public enum DaemonMetrics {
 
     /// Periodic figures from the state store and the gate.
     static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
-                       requestsNeeded: Int, drainSeconds: Double) {
+                       requestsNeeded: Int, drainSeconds: Double, halted: Bool) {
+        Gauge(label: "gongspool_sending_halted").record(halted ? 1 : 0)
         Gauge(label: "gongspool_requests_needed").record(requestsNeeded)
         Gauge(label: "gongspool_drain_estimate_seconds").record(drainSeconds)
         for (state, count) in counts {

@@ -7,6 +7,7 @@ import Glibc
 public struct HealthCheck: Sendable {
     let store: StateStore
     let gate: RequestGate
+    let health: DaemonHealth
     /// Below this many free bytes on the state file system, health is degraded.
     public static let minimumFreeBytes: Int64 = 200 * 1024 * 1024
 
@@ -21,7 +22,10 @@ public struct HealthCheck: Sendable {
     /// Evaluates health now.
     public func evaluate() async -> Verdict {
         var reasons: [String] = []
-        if let halted = await gate.halted { reasons.append(halted) }
+        if let halted = await gate.halted { reasons.append("sending halted: \(halted)") }
+        reasons += await health.problems()
+        let stalled = await health.stalled(limit: 60)
+        if !stalled.isEmpty { reasons.append("not turning for over 60 s: \(stalled.joined(separator: ", "))") }
         if await gate.budgetExhausted { reasons.append("daily request budget exhausted; sending resumes at UTC midnight") }
         do {
             _ = try await store.countsByState()

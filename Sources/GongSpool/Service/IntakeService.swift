@@ -13,6 +13,7 @@ struct IntakeService: Service, CustomStringConvertible {
     #if canImport(Glibc)
     let watcher: SpoolWatcher?
     #endif
+    let health: DaemonHealth
     let logger: Logger
 
     func run() async throws {
@@ -32,6 +33,7 @@ struct IntakeService: Service, CustomStringConvertible {
             }
             #endif
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                await health.beat(SpoolIntake.loopName)
                 var settling = 0
                 do {
                     settling = try await intake.poll().settling
@@ -45,8 +47,10 @@ struct IntakeService: Service, CustomStringConvertible {
                 if watcher != nil, settling > 0 { wait = min(interval, max(0.05, settle / 2)) }
                 #endif
                 let seconds = wait
+                await health.rest(SpoolIntake.loopName, seconds: seconds + 1)
                 _ = await cancelWhenGracefulShutdown { await wakeup.wait(seconds: seconds) }
             }
+            await health.retire(SpoolIntake.loopName)
             #if canImport(Glibc)
             watcher?.stop()
             #endif

@@ -14,16 +14,26 @@ public struct StatusReport: Sendable {
     public var drainSeconds: Double
     /// When the report was made.
     public var now: Date
+    /// Why sending is halted (with since when), if it is.
+    public var sendingHalted: String?
+    /// Until when Gong asked for no request, if that is still ahead.
+    public var pausedUntil: Date?
+    /// Why Gong's user list could not be fetched the last time, if it could not.
+    public var userListProblem: String?
 
     /// Reads the report from the store.
     public static func make(store: StateStore, config: Configuration, now: Date) async throws -> StatusReport {
         let used = try await store.dailyUsage(day: RequestGate.utcDay(now))
         let facts = try await store.queueFacts()
+        let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
         return StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
                             facts: facts,
                             drainSeconds: drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
                                                         requestsPerSecond: config.gong.requestsPerSecond, now: now),
-                            now: now)
+                            now: now,
+                            sendingHalted: try await store.meta(.sendingHalted),
+                            pausedUntil: paused.flatMap { $0 > now ? $0 : nil },
+                            userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
     }
 
     /// Seconds to send `needed` requests at `requestsPerSecond`, waiting for the next UTC day
@@ -57,19 +67,33 @@ public struct StatusReport: Sendable {
             "oldestQueuedSince": date(facts.oldestQueuedSince),
             "lastSuccess": date(facts.lastSuccess),
             "lastError": lastError,
+            "sendingHalted": sendingHalted.map(JSONValue.string) ?? .null,
+            "pausedUntil": date(pausedUntil),
+            "userListProblem": userListProblem.map(JSONValue.string) ?? .null,
         ])
         return body.prettyString()
     }
 
     /// A human table.
     public var table: String {
-        var lines = ["STATE       COUNT"]
+        var lines: [String] = []
+        if let sendingHalted {
+            lines += ["SENDING HALTED since \(sendingHalted)",
+                      "  nothing is sent until the cause is fixed and the daemon restarted (or `gongspool release --all`)", ""]
+        }
+        if let userListProblem { lines += ["GONG USER LIST NOT FETCHED: \(userListProblem)", ""] }
+        lines.append("STATE       COUNT")
         for state in RecordingState.allCases {
             lines.append(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[state] ?? 0))
         }
         lines.append("")
         lines.append("requests today (UTC): \(requestsToday) of \(dailyLimit)")
-        lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
+        if sendingHalted != nil {
+            lines.append("queue:                \(facts.requestsNeeded) requests to go; nothing moves while sending is halted")
+        } else {
+            lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
+        }
+        if let pausedUntil { lines.append("paused by Gong until: \(ISOTimestamp.format(pausedUntil)) (Retry-After)") }
         if let oldest = facts.oldestQueuedSince {
             lines.append("oldest queued:        since \(ISOTimestamp.format(oldest)) (\(Self.duration(now.timeIntervalSince(oldest))) ago)")
         }
@@ -77,7 +101,7 @@ public struct StatusReport: Sendable {
         if let e = facts.lastError {
             lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 
     /// `1h 05m`, `42s`, `3d 2h`.
@@ -92,11 +116,19 @@ public struct StatusReport: Sendable {
 
 /// Renders recordings for `gongspool list` and `demo`.
 public enum RecordingListing {
-    /// A JSON array with `clientUniqueId`, `state`, `callId`, `reason` and more per recording.
-    public static func json(_ rows: [Recording]) -> String {
+    /// Why a queued row does not move, when sending is halted (`halted`: the stored halt).
+    static func waitsFor(_ row: Recording, halted: String?) -> String? {
+        guard let halted, [.ready, .created, .waiting, .creating, .uploading].contains(row.state) else { return nil }
+        return "sending to resume (halted since \(halted))"
+    }
+
+    /// A JSON array with `clientUniqueId`, `state`, `callId`, `reason` and more per recording;
+    /// `waitsFor` when sending is halted (`halted`).
+    public static func json(_ rows: [Recording], halted: String? = nil) -> String {
         JSONValue.array(rows.map { row in
             func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
             return .object([
+                "waitsFor": text(waitsFor(row, halted: halted)),
                 "id": .integer(row.id ?? 0),
                 "clientUniqueId": text(row.clientUniqueId),
                 "state": .string(row.state.rawValue),
@@ -105,20 +137,23 @@ public enum RecordingListing {
                 "audioPath": text(row.audioPath),
                 "attempts": .integer(Int64(row.attempts)),
                 "lastErrorCode": text(row.lastErrorCode?.rawValue),
+                "gongRequestIds": .object(["create": text(row.createRequestId), "media": text(row.mediaRequestId)]),
+                "url": text(row.mediaURL),
                 "phase": text(row.phase?.rawValue),
                 "updatedAt": .string(ISOTimestamp.format(row.updatedAt)),
             ])
         }).prettyString()
     }
 
-    /// An aligned text table.
-    public static func table(_ rows: [Recording]) -> String {
+    /// An aligned text table; queued rows say what they wait for while sending is halted.
+    public static func table(_ rows: [Recording], halted: String? = nil) -> String {
         var lines = [pad("ID", 6) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", 28) + pad("CALL ID", 21) + "FILE / REASON"]
         for row in rows {
-            let detail = [row.audioPath ?? row.stem, row.reason].compactMap { $0 }.joined(separator: " — ")
+            let waits = waitsFor(row, halted: halted).map { "waits for " + $0 }
+            let detail = [row.audioPath ?? row.stem, row.reason, waits].compactMap { $0 }.joined(separator: " — ")
             lines.append(pad(String(row.id ?? 0), 6) + pad(row.state.rawValue, 11) + pad(row.clientUniqueId ?? "-", 28) + pad(row.callId ?? "-", 21) + detail)
         }
-        return lines.joined(separator: "\n")
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 
     private static func pad(_ s: String, _ width: Int) -> String {
@@ -129,7 +164,7 @@ public enum RecordingListing {
 
 extension RecordingListing {
     /// `gongspool show`: the row and its history, for people.
-    public static func detail(_ row: Recording, history: [Transition]) -> String {
+    public static func detail(_ row: Recording, history: [Transition], halted: String? = nil) -> String {
         var lines = [
             "recording #\(row.id ?? 0)  \(row.state.rawValue)\(row.reason.map { " — \($0)" } ?? "")",
             "  clientUniqueId: \(row.clientUniqueId ?? "-")",
@@ -137,23 +172,27 @@ extension RecordingListing {
             "  audio:          \(row.audioPath ?? "-") (\(row.size.map { "\($0) bytes" } ?? "?"), \(row.mediaKind ?? "?"))",
             "  sidecar:        \(row.sidecarPath ?? "-")",
             "  sha256:         \(row.sha256 ?? "-")",
+            "  gong requestId: create \(row.createRequestId ?? "-"), media \(row.mediaRequestId ?? "-")\(row.mediaURL.map { "  \($0)" } ?? "")",
             "  attempts:       \(row.attempts)\(row.nextAttemptAt.map { ", next at \(ISOTimestamp.format($0))" } ?? "")",
             "  cause:          \(row.lastErrorCode?.rawValue ?? "-")\(row.phase.map { " (resumes at \($0.rawValue))" } ?? "")",
         ]
         if let code = row.lastErrorCode {
             lines.append("  what to do:     \(code.remedy)")
         }
+        if let waits = waitsFor(row, halted: halted) {
+            lines.append("  waits for:      \(waits)")
+        }
         lines.append("history:")
         for t in history {
             let code = t.errorCode.map { " [\($0)]" } ?? ""
             lines.append("  \(ISOTimestamp.format(t.at))  \(t.fromState?.rawValue ?? "new") → \(t.toState.rawValue)  attempt \(t.attempt)\(code)\(t.reason.map { "  \($0)" } ?? "")")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 
     /// `gongspool show --json`.
-    public static func detailJSON(_ row: Recording, history: [Transition]) -> String {
-        guard case .array(let rows) = (try? JSONValue.parse(Data(json([row]).utf8))) ?? .null, case .object(var object)? = rows.first else { return "{}" }
+    public static func detailJSON(_ row: Recording, history: [Transition], halted: String? = nil) -> String {
+        guard case .array(let rows) = (try? JSONValue.parse(Data(json([row], halted: halted).utf8))) ?? .null, case .object(var object)? = rows.first else { return "{}" }
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         object["sha256"] = text(row.sha256)
         object["sidecarPath"] = text(row.sidecarPath)

@@ -12,6 +12,7 @@ public struct UserListRefresher: Sendable {
     let store: StateStore
     let clock: any WallClock
     let logger: Logger
+    let health: DaemonHealth?
 
     /// Why a refresh failed.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -21,12 +22,15 @@ public struct UserListRefresher: Sendable {
         case transport(String)
         /// An answer of the wrong shape.
         case malformed
+        /// 403: the access key may not read users (scope `api:users:read` missing).
+        case forbidden(String)
 
         public var description: String {
             switch self {
             case .gong(let status, let message): "GET /v2/users answered \(status): \(message.prefix(200))"
             case .transport(let message): "GET /v2/users failed: \(message.prefix(200))"
             case .malformed: "GET /v2/users answered with an unexpected shape"
+            case .forbidden(let message): "GET /v2/users refused (403): the access key lacks the api:users:read scope (\(message.prefix(200)))"
             }
         }
     }
@@ -37,39 +41,54 @@ public struct UserListRefresher: Sendable {
         return clock.now().timeIntervalSince(fetched) >= settings.refreshHours * 3600
     }
 
-    /// Fetches every page and replaces the cache; returns the number of users.
+    /// Fetches every page and replaces the cache; returns the number of users. A page answered
+    /// 429 is asked for again after the pause Gong named; any other failure leaves the cached list
+    /// as it was (never a partial list) and is recorded for `status`, `check` and `/healthz`.
     @discardableResult
     public func refresh() async throws -> Int {
+        do {
+            let users = try await fetchAll()
+            try await store.replaceGongUsers(users, fetchedAt: clock.now())
+            try await store.setMeta(.userListProblem, nil)
+            await health?.setUserListProblem(nil)
+            logger.info("Gong user list fetched", metadata: ["users": "\(users.count)"])
+            return users.count
+        } catch let failure as Failure {
+            try? await store.setMeta(.userListProblem, ISOTimestamp.format(clock.now()) + " " + failure.description)
+            await health?.setUserListProblem(failure.description)
+            throw failure
+        }
+    }
+
+    /// Every page, in order.
+    private func fetchAll() async throws -> [DirectoryUser] {
         var users: [DirectoryUser] = []
         var cursor: String?
         var pages = 0
-        repeat {
+        while pages < 10_000 {
             try await gate.acquire()
-            let reply = await client.listUsers(cursor: cursor)
-            switch reply {
+            switch await client.listUsers(cursor: cursor) {
             case .transport(_, let message):
                 throw Failure.transport(message)
-            case .http(let status, let body, let retryAfter):
-                switch status {
-                case 200:
-                    guard let page = UserListPage(json: body) else { throw Failure.malformed }
-                    users += page.users
-                    cursor = page.cursor
-                    pages += 1
-                case 429:
-                    await gate.pause(seconds: retryAfter.flatMap(Double.init) ?? 60)
-                    continue
-                case 401:
-                    await gate.halt("Gong rejected the credentials (401) on GET /v2/users")
-                    throw Failure.gong(status: status, message: body)
-                default:
-                    throw Failure.gong(status: status, message: body)
-                }
+            case .http(200, let body, _):
+                guard let page = UserListPage(json: body) else { throw Failure.malformed }
+                users += page.users
+                pages += 1
+                guard let next = page.cursor else { return users }
+                cursor = next
+            case .http(429, _, let retryAfter):
+                // The same page again, once Gong says so.
+                await gate.pause(seconds: retryAfter.flatMap(ResponseClassifier.parseRetryAfter) ?? 60)
+            case .http(401, let body, _):
+                await gate.halt("Gong rejected the credentials (401) on GET /v2/users")
+                throw Failure.gong(status: 401, message: ResponseClassifier.summary(body))
+            case .http(403, let body, _):
+                throw Failure.forbidden(ResponseClassifier.summary(body))
+            case .http(let status, let body, _):
+                throw Failure.gong(status: status, message: ResponseClassifier.summary(body))
             }
-        } while cursor != nil && pages < 10_000
-        try await store.replaceGongUsers(users, fetchedAt: clock.now())
-        logger.info("Gong user list fetched", metadata: ["users": "\(users.count)", "pages": "\(pages)"])
-        return users.count
+        }
+        throw Failure.malformed
     }
 }
 

@@ -14,6 +14,17 @@ public enum MediaKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The multipart part's Content-Type for a file named `name`: an audio-only container
+    /// (`.m4a`, `.mka`) is declared as audio.
+    public func contentType(forFileName name: String) -> String {
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch (self, ext) {
+        case (.mp4, "m4a"): return "audio/mp4"
+        case (.mkv, "mka"): return "audio/x-matroska"
+        default: return contentType
+        }
+    }
+
     /// The multipart part's Content-Type.
     public var contentType: String {
         switch self {

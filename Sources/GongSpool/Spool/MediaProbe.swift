@@ -2,7 +2,7 @@
 public struct MediaInfo: Sendable, Equatable {
     /// Format recognised from the content.
     public var kind: MediaKind
-    /// Audio channels, when the header tells (WAV, FLAC).
+    /// Audio channels, when the header tells.
     public var channels: Int?
     /// Duration in seconds, when the header tells.
     public var durationSeconds: Double?
@@ -30,7 +30,10 @@ public enum ProbeResult: Sendable, Equatable {
 /// WAV: Asterisk and ffmpeg write the RIFF and `data` sizes only when they close the file,
 /// so a size of 0 (or 0xFFFFFFFF) or sizes that disagree with the file mean "not finished".
 /// MP4: every top-level box must be complete and a `moov` box present.
-/// MP3, FLAC, MKV: no reliable header marker; the settle time alone decides.
+/// MP3, FLAC, MKV: no reliable header marker; the settle time alone decides. Channels and
+/// duration come from every format's header where it has them (WAV, FLAC STREAMINFO, the MP3
+/// frame and its Xing/Info/VBRI header, MP4 `mvhd` and the sound track's sample entry, Matroska
+/// `Info` and `Tracks`).
 public enum MediaProbe {
     /// How many leading bytes ``probe(header:fileSize:readAt:)`` wants.
     public static let headerLength = 65_536
@@ -45,7 +48,8 @@ public enum MediaProbe {
         case .wav: return probeWAV(header, fileSize: fileSize)
         case .mp4: return probeMP4(fileSize: fileSize, readAt: readAt)
         case .flac: return .complete(probeFLAC(header))
-        case .mp3, .mkv: return .complete(MediaInfo(kind: kind))
+        case .mp3: return .complete(MP3Header.info(header, fileSize: fileSize))
+        case .mkv: return .complete(MatroskaHeader.info(header))
         }
     }
 
@@ -97,7 +101,7 @@ public enum MediaProbe {
 
     static func probeMP4(fileSize: Int64, readAt: (Int64, Int) -> [UInt8]) -> ProbeResult {
         var offset: Int64 = 0
-        var sawMoov = false
+        var moov: MediaInfo?
         var boxes = 0
         while offset < fileSize {
             let head = readAt(offset, 16)
@@ -111,13 +115,19 @@ public enum MediaProbe {
                 return .incomplete("MP4 box \(type) open to end of file: still being written")
             }
             guard size >= 8 else { return .notMedia("MP4 box \(type) has a bad size \(size)") }
-            if type == "moov" { sawMoov = true }
+            if type == "moov" {
+                // Durations and channels live here; a moov beyond 16 MiB is not read (they are then unknown).
+                let header = head.count >= 16 && be32(head, 0) == 1 ? 16 : 8
+                moov = size - Int64(header) <= 16 << 20 && offset + size <= fileSize
+                    ? MP4Header.info(moov: readAt(offset + Int64(header), Int(size) - header)) : MediaInfo(kind: .mp4)
+            }
             offset += size
             boxes += 1
             if boxes > 100_000 { return .notMedia("MP4 has too many top-level boxes") }
         }
         if offset != fileSize { return .incomplete("MP4 boxes need \(offset) bytes but the file has \(fileSize)") }
-        return sawMoov ? .complete(MediaInfo(kind: .mp4)) : .incomplete("MP4 has no moov box yet")
+        guard let moov else { return .incomplete("MP4 has no moov box yet") }
+        return .complete(moov)
     }
 
     static func probeFLAC(_ h: [UInt8]) -> MediaInfo {

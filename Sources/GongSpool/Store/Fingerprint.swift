@@ -54,15 +54,21 @@ public struct Evidence: Sendable, Equatable {
     public var requestJSON: String?
     /// The media format.
     public var mediaKind: String?
+    /// What Gong's answer named: its `requestId` (create or media) and the call's web address.
+    public var createRequestId: String?, mediaRequestId: String?, mediaURL: String?
 
     /// Evidence; `nil` fields are left as they are.
     public init(fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
-                requestJSON: String? = nil, mediaKind: String? = nil) {
+                requestJSON: String? = nil, mediaKind: String? = nil,
+                createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil) {
         self.fingerprint = fingerprint
         self.stableSince = stableSince
         self.sha256 = sha256
         self.requestJSON = requestJSON
         self.mediaKind = mediaKind
+        self.createRequestId = createRequestId
+        self.mediaRequestId = mediaRequestId
+        self.mediaURL = mediaURL
     }
 
     func apply(to row: inout Recording) {
@@ -71,5 +77,8 @@ public struct Evidence: Sendable, Equatable {
         if let sha256 { row.sha256 = sha256 }
         if let requestJSON { row.requestJSON = requestJSON }
         if let mediaKind { row.mediaKind = mediaKind }
+        if let createRequestId { row.createRequestId = createRequestId }
+        if let mediaRequestId { row.mediaRequestId = mediaRequestId }
+        if let mediaURL { row.mediaURL = mediaURL }
     }
 }

@@ -39,6 +39,12 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
     public var requestJSON: String?
     /// Gong's callId once known.
     public var callId: String?
+    /// Gong's `requestId` of the last answer to the create (Gong asks for it when troubleshooting).
+    public var createRequestId: String?
+    /// Gong's `requestId` of the last answer to the media upload.
+    public var mediaRequestId: String?
+    /// The call in Gong's web app, from the media upload's answer.
+    public var mediaURL: String?
     /// Creates sent whose outcome no answer proved (see ``Identity``).
     public var createsInDoubt: Int = 0
     /// Media uploads sent whose outcome no answer proved.

@@ -100,6 +100,13 @@ extension StateStore {
                 CREATE INDEX recordings_duplicateOf ON recordings(duplicateOf) WHERE duplicateOf IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v6-gong-references") { db in
+            try db.execute(sql: """
+                ALTER TABLE recordings ADD COLUMN createRequestId TEXT;
+                ALTER TABLE recordings ADD COLUMN mediaRequestId TEXT;
+                ALTER TABLE recordings ADD COLUMN mediaURL TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -67,10 +67,14 @@ extension StateStore {
         }
     }
 
-    /// Whether any recording is held for rejected credentials.
-    public func hasCredentialHolds() async throws(StoreError) -> Bool {
+    /// Causes that halt all sending (a person fixes the credentials or `gong.baseURL`).
+    public static let haltingCauses: Set<ErrorCode> = [.credentialsRejected, .endpointMisconfigured]
+
+    /// Whether any recording is held for a cause that halts all sending.
+    public func hasHaltingHolds() async throws(StoreError) -> Bool {
         try await read { db in
-            try Recording.filter(Column("state") == RecordingState.held.rawValue && Column("lastErrorCode") == ErrorCode.credentialsRejected.rawValue).fetchCount(db) > 0
+            try Recording.filter(Column("state") == RecordingState.held.rawValue
+                && Self.haltingCauses.map(\.rawValue).contains(Column("lastErrorCode"))).fetchCount(db) > 0
         }
     }
 }

@@ -98,8 +98,18 @@ public struct NewCallValidator: Sendable {
                 issues.append(ValidationIssue(path: key, message: "longer than \(limit) characters (found \(text.utf16.count) UTF-16 units)"))
             }
         }
+        // Rule 6: the CRM contexts Gong accepts today ("currently only Salesforce and Generic are
+        // supported"; the schema's enum also lists HubSpot and MicrosoftDynamic).
+        for (i, context) in (body["context"]?.arrayValue ?? []).enumerated() {
+            if let system = context["system"]?.stringValue, !Self.contextSystems.contains(system) {
+                issues.append(ValidationIssue(path: "context[\(i)].system", message: "Gong currently supports only \(Self.contextSystems.sorted().joined(separator: " and ")), found \"\(system)\""))
+            }
+        }
         return issues
     }
+
+    /// `context[].system` values Gong documents as supported.
+    public static let contextSystems: Set<String> = ["Salesforce", "Generic"]
 }
 
 /// The embedded request schema cannot be used.

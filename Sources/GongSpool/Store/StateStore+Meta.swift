@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+
+/// Small facts the daemon keeps between runs and shows to operator commands, in the `meta` table.
+public enum MetaKey: String, Sendable {
+    /// Until when Gong asked for no request (a 429's `Retry-After`), seconds since the epoch.
+    case pausedUntil
+    /// Why sending is halted (401/403, a misconfigured endpoint), with when; absent when it is not.
+    case sendingHalted
+    /// Why Gong's user list could not be fetched the last time, with when; absent when it was.
+    case userListProblem = "gongUsersProblem"
+}
+
+extension StateStore {
+    /// The value stored under `key`, if any.
+    public func meta(_ key: MetaKey) async throws(StoreError) -> String? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue]) }
+    }
+
+    /// Stores `value` under `key`, or removes it (`nil`).
+    public func setMeta(_ key: MetaKey, _ value: String?) async throws(StoreError) {
+        try await write { db in
+            if let value {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", arguments: [key.rawValue, value])
+            } else {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key.rawValue])
+            }
+        }
+    }
+}

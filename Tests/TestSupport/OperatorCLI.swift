@@ -1,0 +1,82 @@
+import Foundation
+import GongSpool
+import Testing
+
+/// The `gongspool` binary as an operator runs it against a ``DeliveryHarness``'s configuration,
+/// with the simulator's credentials: each call a real process, its output captured.
+public struct OperatorCLI: Sendable {
+    /// The directories.
+    public let h: DeliveryHarness
+    /// The configuration file.
+    public let config: String
+
+    /// A CLI on `config`.
+    public init(_ h: DeliveryHarness, config: String) {
+        self.h = h
+        self.config = config
+    }
+
+    /// Runs `gongspool arguments…`; `nil` when it had not ended after `timeout` seconds (then killed).
+    /// `dropFilePermissionOverride` runs it as a root without CAP_DAC_OVERRIDE (modes apply);
+    /// `environment` replaces the simulator's credentials.
+    @discardableResult
+    public func run(_ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false,
+                    environment: [String: String] = DeliveryHarness.environment()) async throws -> (status: Int32?, output: String) {
+        let log = h.work.file("cli-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let process = Process()
+        if dropFilePermissionOverride {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--bounding-set", "-dac_override,-dac_read_search", "--", Binary.path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let ended = !process.isRunning
+        if !ended {
+            kill(process.processIdentifier, SIGKILL)
+            await Binary.waitForExit(process)
+        }
+        try handle.close()
+        return (ended ? process.terminationStatus : nil, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    public func once(timeout: Double = 30) async throws -> (status: Int32?, output: String) {
+        try await run(["run", "--once", "--config", config], timeout: timeout)
+    }
+
+    /// `gongspool show KEY --json`, parsed.
+    public func show(_ key: String) async throws -> JSONValue {
+        let (status, output) = try await run(["show", "--config", config, key, "--json"])
+        guard status == 0, let value = try? JSONValue.parse(Data(output.utf8)) else {
+            Issue.record("show \(key) failed: \(output)")
+            return .null
+        }
+        return value
+    }
+
+    /// Waits up to `seconds` for `key` to reach `state`.
+    public func waitFor(_ key: String, _ state: String, seconds: Double = 20) async throws -> JSONValue {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = JSONValue.null
+        while Date() < deadline {
+            let (status, output) = try await run(["show", "--config", config, key, "--json"])
+            if status == 0, let value = try? JSONValue.parse(Data(output.utf8)) {
+                last = value
+                if value["state"]?.stringValue == state { return value }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("\(key) did not reach \(state): \(last)")
+        return last
+    }
+}
