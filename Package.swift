@@ -1,6 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The git commit the binary is built from: `GONGSPOOL_COMMIT` (scripts pass it), else the
+/// checkout's own commit; only the tiny `CBuildInfo` C target sees it.
+let commit: String = {
+    if let given = Context.environment["GONGSPOOL_COMMIT"], !given.isEmpty { return given }
+    guard let git = Context.gitInformation else { return "" }
+    return String(git.currentCommit.prefix(7)) + (git.hasUncommittedChanges ? "-dirty" : "")
+}()
+
 let package = Package(
     name: "GongSpool",
     platforms: [.macOS(.v15)],
@@ -22,9 +30,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        .target(name: "CBuildInfo", cSettings: [.define("GONGSPOOL_COMMIT", to: "\"\(commit)\"")]),
         .target(
             name: "GongSpool",
             dependencies: [
+                "CBuildInfo",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

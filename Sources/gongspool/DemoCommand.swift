@@ -24,6 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         var options = SimulatorOptions()
         options.disabledUsers = [DemoSpool.disabledUser]
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "demo")
+        let configPath = base + "/gongspool.yaml"
         let summary = try await GongSimulator.withRunning(options: options) { simulator in
             print("Gong simulator: \(simulator.baseURL)")
             var config = Configuration()
@@ -38,6 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
             config.retry.maxBackoffSeconds = 2
             config.state.database = base + "/state.sqlite"
             config.defaults = .object(["languageCode": .string("en-US")])
+            // The configuration the demo runs with, for the commands printed at the end.
+            try Data((config.effectiveYAML + "\n").utf8).write(to: URL(fileURLWithPath: configPath))
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
             var logger = Logger(label: "gongspool-demo")
             logger.logLevel = .warning
@@ -55,8 +58,6 @@ struct DemoCommand: AsyncParsableCommand {
         print("")
         print("Run finished in \(String(format: "%.1f", seconds)) s (\(result == .drained ? "queue drained" : "halted")).")
         print("Gong received \(snapshot.requests.count) requests; \(snapshot.calls.count) calls created, \(snapshot.calls.values.filter { $0.mediaSHA256 != nil }.count) with media.")
-        let configPath = base + "/gongspool.yaml"
-        try Data("spool:\n  directory: \(spool)\n  recursive: true\nstate:\n  database: \(base)/state.sqlite\n".utf8).write(to: URL(fileURLWithPath: configPath))
         print("State database: \(base)/state.sqlite")
         print("Look closer:    gongspool status --config \(configPath)")
         print("                gongspool list --config \(configPath) --json")

@@ -7,9 +7,10 @@ struct GongSpoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongspool",
         abstract: "Uploads PBX call recordings from a spool directory to Gong, exactly once.",
+        version: BuildInfo.description,
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self, RetryCommand.self, HoldCommand.self,
-            ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
+            ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, BackupCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )
@@ -23,6 +24,8 @@ enum ExitStatus {
     static let unavailable: Int32 = 69
     /// EX_SOFTWARE: an internal error.
     static let software: Int32 = 70
+    /// EX_CANTCREAT: an output file cannot be created.
+    static let cantCreate: Int32 = 73
     /// EX_TEMPFAIL: try again later.
     static let tempFail: Int32 = 75
     /// EX_CONFIG: configuration error.

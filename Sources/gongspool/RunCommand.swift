@@ -90,6 +90,10 @@ struct RunCommand: AsyncParsableCommand {
                 currentCredentials = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
             } catch let exit as ExitCode {
                 throw exit
+            } catch let error as ConfigurationError {
+                try? await http.shutdown()
+                printError("gongspool: \(error.description)")
+                throw ExitCode(ExitStatus.config)
             } catch {
                 try? await http.shutdown()
                 logger.critical("gongspool failed", metadata: ["error": "\(error)"])

@@ -6,9 +6,18 @@ import TestSupport
 @Suite struct ConfigurationTests {
     @Test func emptyFileGivesDefaults() throws {
         let config = try ConfigurationLoader.parse(yaml: "")
-        #expect(config.gong.requestsPerSecond == 3)
-        #expect(config.gong.dailyRequestLimit == 10_000)
+        #expect(config.gong.requestsPerSecond == 2, "room for the company's other integrations (Gong: 3/s)")
+        #expect(config.gong.dailyRequestLimit == 8_000, "room for the company's other integrations (Gong: 10,000/day)")
         #expect(config.spool.afterUpload == .keep)
+    }
+
+    @Test func theShippedFileIsAWorkingFreePBXConfiguration() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try ConfigurationLoader.load(path: root.appendingPathComponent("config/gongspool.yaml").path)
+        #expect(config.spool.recursive && config.metadata.preset == .freepbx && config.users.fromGong)
+        #expect(config.spool.timeZone == "system")
+        #expect(!config.spool.backfillExplicit, "the administrator decides what history costs")
+        _ = try CallMapping(config)
     }
 
     @Test func fullFileIsRead() throws {

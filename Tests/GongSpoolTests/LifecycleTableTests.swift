@@ -42,7 +42,7 @@ import TestSupport
         add(.rejected, [nil, free, withCall], codes: [.invalidRequest])
         add(.orphaned, [nil], codes: [.orphaned])
         add(.duplicate(of: 1), [nil])
-        add(.skipped, [nil], codes: [.backfill])
+        add(.skipped, [nil], codes: [.backfill, .unknownUser])
         return out
     }
 
@@ -56,7 +56,7 @@ import TestSupport
         ]
         return [
             .filesChanged, .filesVanished, .stillIncomplete(reason: "r"), .awaitingUsers(reason: "r"), .timedOut(.orphaned, reason: "r"),
-            .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"),
+            .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"), .inputSkipped(.unknownUser, reason: "r"),
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed,

@@ -146,6 +146,36 @@ import TestSupport
         try await SchemaCheck.conforms([a, b], in: spool)
     }
 
+    @Test func aQueueCallTakesTheAgentOutOfTheCDRsChannel() async throws {
+        let spool = try TemporaryDirectory("spool")
+        defer { spool.remove() }
+        let cdr = try spool.write("../cdr-\(UUID().uuidString).csv", text: #"""
+            "","5551234567","600","ext-queues","","PJSIP/trunk-0001","PJSIP/204-0000002a","Queue","600","2026-11-22 11:15:00","2026-11-22 11:15:05","2026-11-22 11:17:05",125,120,"ANSWERED","DOCUMENTATION","1763806500.12",""
+
+            """#)
+        defer { try? FileManager.default.removeItem(atPath: cdr) }
+        // FreePBX names the queue (600) as the callee of a queue recording, not the agent.
+        let queueCall = try spool.write("2026/11/22/q-600-5551234567-20261122-111500-1763806500.12.wav", Fixtures.wav(seed: 14))
+        let config = try Self.config(spool, preset: .freepbx) {
+            $0.metadata.cdr = CDRSettings(file: cdr)
+            $0.metadata.derive = [DeriveRule(from: "cdr.dstchannel", pattern: #"^[A-Za-z]+/(?<agent>\d+)-"#)]
+            $0.metadata.fields["rep"] = ["{agent}", "{to}"]
+            $0.metadata.customDataPath = false
+        }
+        let (body, sources) = try Self.build(config, queueCall)
+        #expect(body["primaryUser"] == .string("7000000000000000204"), "the answering agent")
+        #expect(sources["parties[0].userId"]?.contains("cdr.dstchannel via metadata.derive") == true, "\(sources)")
+        let custom = try JSONValue.parse(Data((body["customData"]?.stringValue ?? "").utf8))
+        #expect(custom["path"] == nil && custom["pbxCallId"] == .string("1763806500.12"), "customDataPath: false leaves the path out")
+    }
+
+    @Test func theServersOwnZoneIsSystem() throws {
+        let spool = try TemporaryDirectory("spool")
+        defer { spool.remove() }
+        let config = try Self.config(spool, preset: .freepbx, zone: "system")
+        #expect(try CallMapping(config).timeZone == TimeZone.current)
+    }
+
     @Test func threeCXFoldersNameTheRep() async throws {
         let spool = try TemporaryDirectory("spool")
         defer { spool.remove() }

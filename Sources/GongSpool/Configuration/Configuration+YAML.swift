@@ -61,6 +61,11 @@ extension Configuration {
             lines.append("  repChannel: \(metadata.effectiveRepChannel.rawValue)")
             lines.append("  clientUniqueId: \(q(metadata.clientUniqueId))")
             lines.append("  title: \(list(metadata.title))")
+            lines.append("  customDataPath: \(metadata.customDataPath)")
+            if !metadata.derive.isEmpty {
+                lines.append("  derive:")
+                for rule in metadata.derive { lines += ["    - from: \(q(rule.from))", "      pattern: \(q(rule.pattern))"] }
+            }
             if let cdr = metadata.cdr {
                 lines += ["  cdr:", "    file: \(q(cdr.file))", "    match: \(q(cdr.match))", "    value: \(q(cdr.value))", "    columns: \(list(cdr.columns))"]
             }
@@ -70,6 +75,7 @@ extension Configuration {
         if let file = users.file { lines.append("  file: \(q(file))") }
         lines.append("  fromGong: \(users.fromGong)")
         lines.append("  refreshHours: \(users.refreshHours)")
+        lines.append("  unmapped: \(users.unmapped.rawValue)")
         return lines
     }
 }

@@ -64,6 +64,9 @@ public struct SpoolSettings: Sendable, Equatable {
     public var archiveDirectory: String?
     /// What the first start takes of what is already in the spool.
     public var backfill = Backfill.all
+    /// Whether `backfill` was set (in the file): a first start over more than one day's budget
+    /// of old recordings needs the administrator to have said what they want.
+    public var backfillExplicit = false
     /// Which recordings go first under a backlog.
     public var order = QueueOrder.newestFirst
     /// How intake notices new files: `auto` (inotify on local file systems, polling always),
@@ -96,9 +99,9 @@ public struct GongSettings: Sendable, Equatable {
     /// File holding the access key secret (first line).
     public var accessKeySecretFile: String?
     /// Requests per second shared by every request GongSpool makes.
-    public var requestsPerSecond = 3.0
+    public var requestsPerSecond = 2.0
     /// Requests per UTC day.
-    public var dailyRequestLimit = 10_000
+    public var dailyRequestLimit = 8_000
     /// Media uploads in flight at once.
     public var maxConcurrentUploads = 2
     /// TCP/TLS connect timeout.

@@ -57,6 +57,7 @@ public enum ConfigurationLoader {
                     throw .invalid(key: "spool.backfill", message: "expected all, none or a date like 2026-11-01, found \"\(text)\"")
                 }
                 config.spool.backfill = backfill
+                config.spool.backfillExplicit = true
             }
         }
         if let gong = try top.section("gong") {

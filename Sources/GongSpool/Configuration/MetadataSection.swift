@@ -4,7 +4,7 @@ import Foundation
 enum MetadataSection {
     static func parse(_ section: ConfigSection) throws(ConfigurationError) -> MetadataSettings {
         try section.allowOnly(["preset", "sidecar", "sidecarExtension", "fileNamePattern", "fields", "direction", "repChannel",
-                               "clientUniqueId", "title", "request", "cdr"])
+                               "clientUniqueId", "title", "request", "cdr", "derive", "customDataPath"])
         var settings = MetadataSettings()
         settings.preset = try section.choice("preset", PBXPreset.self)
         settings.sidecar = try section.choice("sidecar", SidecarFormat.self)
@@ -34,11 +34,28 @@ enum MetadataSection {
             }
             settings.cdr = settingsCDR
         }
+        try section.bool("customDataPath").map { settings.customDataPath = $0 }
+        if let raw = section.values["derive"], !(raw is NSNull) {
+            guard let list = raw as? [Any] else { throw .invalid(key: section.key("derive"), message: "expected a list of {from, pattern}") }
+            for (index, item) in list.enumerated() {
+                let key = section.key("derive[\(index)]")
+                guard let rule = item as? [AnyHashable: Any], let from = rule["from"] as? String, let pattern = rule["pattern"] as? String,
+                      rule.count == 2 else {
+                    throw .invalid(key: key, message: "expected {from: <field>, pattern: <regex with named captures>}")
+                }
+                do {
+                    _ = try FileNamePattern(pattern: pattern, label: key)
+                } catch {
+                    throw .invalid(key: key + ".pattern", message: error.description)
+                }
+                settings.derive.append(DeriveRule(from: from, pattern: pattern))
+            }
+        }
         return settings
     }
 
     static func parseUsers(_ section: ConfigSection) throws(ConfigurationError) -> UserSettings {
-        try section.allowOnly(["table", "file", "fromGong", "refreshHours"])
+        try section.allowOnly(["table", "file", "fromGong", "refreshHours", "unmapped"])
         var users = UserSettings()
         users.table = try strings(section, "table")
         for (key, id) in users.table where id.isEmpty || !id.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -47,6 +64,7 @@ enum MetadataSection {
         users.file = try section.string("file")
         try section.bool("fromGong").map { users.fromGong = $0 }
         try section.number("refreshHours", min: 0.1).map { users.refreshHours = $0 }
+        users.unmapped = try section.choice("unmapped", UnmappedUsers.self) ?? .hold
         return users
     }
 

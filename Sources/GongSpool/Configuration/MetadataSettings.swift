@@ -57,6 +57,10 @@ public struct MetadataSettings: Sendable, Equatable {
     public var request: [String: [String]] = [:]
     /// The Asterisk CDR CSV to look calls up in.
     public var cdr: CDRSettings?
+    /// Fields taken out of other fields by patterns (e.g. the agent's extension out of the CDR's `dstchannel`).
+    public var derive: [DeriveRule] = []
+    /// Whether the recording's path goes into the call's `customData`.
+    public var customDataPath = true
 
     /// Defaults: Gong-shaped sidecars only.
     public init() {}
@@ -118,6 +122,28 @@ public struct CDRSettings: Sendable, Equatable {
 }
 
 /// `users.*`: how a PBX extension, e-mail address or phone number becomes a Gong user id.
+/// `metadata.derive[]`: the named captures of `pattern`'s first match in field `from` become fields.
+public struct DeriveRule: Sendable, Equatable {
+    /// The field searched (`cdr.dstchannel`).
+    public var from: String
+    /// A regular expression with named captures.
+    public var pattern: String
+
+    /// A rule.
+    public init(from: String, pattern: String) {
+        self.from = from
+        self.pattern = pattern
+    }
+}
+
+/// What happens to a recording whose rep has no Gong user (`users.unmapped`).
+public enum UnmappedUsers: String, Sendable, Equatable, CaseIterable {
+    /// `held` (`unknown_user`): a person looks.
+    case hold
+    /// `skipped`: no request, nothing held — a pilot with some agents.
+    case skip
+}
+
 public struct UserSettings: Sendable, Equatable {
     /// Identifier → Gong user id, from the configuration.
     public var table: [String: String] = [:]
@@ -127,6 +153,8 @@ public struct UserSettings: Sendable, Equatable {
     public var fromGong = false
     /// How often Gong's user list is fetched again.
     public var refreshHours = 24.0
+    /// What happens to recordings of reps without a Gong user.
+    public var unmapped = UnmappedUsers.hold
 
     /// Defaults: no mapping.
     public init() {}

@@ -116,6 +116,8 @@ extension SpoolIntake {
             return .pending
         case .rejected(let code, let reason):
             return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
+        case .held(.unknownUser, let reason) where unmappedUsers == .skip:
+            return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"), stem: stem).state
         case .held(let code, let reason):
             return try await apply(id, .inputHeld(code, reason: reason), stem: stem).state
         case .accepted(let accepted):

@@ -30,6 +30,8 @@ public actor SpoolIntake {
     private let users: UserDirectoryProvider
     private var usersGeneration = 0
     let sidecarExtension: String?
+    /// `users.unmapped`.
+    let unmappedUsers: UnmappedUsers
     var cdr: CDRIndex?
     private let health: DaemonHealth?
 
@@ -50,6 +52,7 @@ public actor SpoolIntake {
         self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config))
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
+        self.unmappedUsers = config.users.unmapped
         self.cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
         self.health = health
     }
@@ -221,7 +224,7 @@ public actor SpoolIntake {
         if generation != usersGeneration {
             usersGeneration = generation
             awaitingUsers.removeAll()
-            let requeued = try await store.applyToAll(in: .held, causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
+            let requeued = try await store.applyToAll(in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
                                                       context: EventContext(now: clock.now()))
             if requeued > 0 {
                 logger.info("user mapping changed; held recordings examined again", metadata: ["count": "\(requeued)"])

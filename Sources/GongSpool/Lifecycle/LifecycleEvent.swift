@@ -18,6 +18,8 @@ public enum LifecycleEvent: Sendable, Equatable {
     case inputRejected(ErrorCode, reason: String)
     /// Intake found something a person must settle first (unknown user…).
     case inputHeld(ErrorCode, reason: String)
+    /// Intake found a recording not to send as things are (`users.unmapped: skip`).
+    case inputSkipped(ErrorCode, reason: String)
     /// The evaluation is done: the claim of its clientUniqueId, as the store found it.
     case claimed(Claim)
     /// This row gives its clientUniqueId to row `to` (it failed before anything was sent).
@@ -71,6 +73,7 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .timedOut: "timedOut"
         case .inputRejected: "inputRejected"
         case .inputHeld: "inputHeld"
+        case .inputSkipped: "inputSkipped"
         case .claimed: "claimed"
         case .identityPassed: "identityPassed"
         case .userMappingChanged: "userMappingChanged"
@@ -96,7 +99,7 @@ public enum LifecycleEvent: Sendable, Equatable {
     /// Who reports the event.
     public var driver: LifecycleDriver {
         switch self {
-        case .filesChanged, .filesVanished, .stillIncomplete, .awaitingUsers, .timedOut, .inputRejected, .inputHeld,
+        case .filesChanged, .filesVanished, .stillIncomplete, .awaitingUsers, .timedOut, .inputRejected, .inputHeld, .inputSkipped,
              .claimed, .identityPassed, .userMappingChanged, .originalFailed:
             .intake
         case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,

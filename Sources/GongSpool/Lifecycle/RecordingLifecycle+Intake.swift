@@ -34,6 +34,8 @@ extension RecordingLifecycle {
             return move(to: .rejected, code: code, reason: why)
         case (.inputHeld(let code, let why), .pending):
             return move(to: .held(.intake), code: code, reason: why)
+        case (.inputSkipped(let code, let why), .pending):
+            return move(to: .skipped, code: code, reason: why)
 
         case (.claimed(let claim), .pending):
             return claimed(claim)
@@ -46,7 +48,8 @@ extension RecordingLifecycle {
             reason = (reason.map { $0 + "; " } ?? "") + "clientUniqueId \(identity.clientUniqueId) passed to recording #\(row)"
             return [.recordTransition]
 
-        case (.userMappingChanged, .held(.intake)) where code == .unknownUser || code == .userImportDisabled:
+        case (.userMappingChanged, .held(.intake)) where code == .unknownUser || code == .userImportDisabled,
+             (.userMappingChanged, .skipped) where code == .unknownUser:
             return move(to: .pending, reason: "user mapping changed; examining again")
         case (.userMappingChanged, .pending):
             return []

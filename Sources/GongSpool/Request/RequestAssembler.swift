@@ -102,6 +102,10 @@ public struct RequestAssembler: Sendable {
                     if waitForCDR { return .notYet("CDR lookup \(template) needs \(missing.names.joined(separator: ", "))") }
                 }
             }
+            for rule in mapping.derive {
+                guard let value = sources[rule.from], let captures = rule.pattern.firstCaptures(in: value) else { continue }
+                for (name, text) in captures { sources.set(name, text, source: rule.pattern.label) }
+            }
             switch mapping.map(sources, media: inputs.media, directory: directory, relativePath: inputs.audioPath) {
             case .success(let call): mapped = call
             case .failure(.invalid(let reason)): return problem(reason)

@@ -44,6 +44,7 @@ public struct Daemon: Sendable {
     /// Start-up housekeeping: recordings held only because credentials were rejected go back
     /// to the queue (a restart is how new secrets arrive).
     public func prepare() async throws {
+        try await checkFirstStartCost()
         try await gate.restorePause()
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
         // are released below, and sending is not halted any more.
@@ -51,16 +52,34 @@ public struct Daemon: Sendable {
         let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
         // The user mapping may have changed since the last start or reload.
-        let requeued = try await store.applyToAll(in: .held, causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
+        let requeued = try await store.applyToAll(in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
                                                   context: EventContext(now: clock.now()))
         if requeued > 0 {
             logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
         }
-        let released = try await store.applyToAll(in: .held, causes: StateStore.haltingCauses, .sendingReleased,
+        let released = try await store.applyToAll(in: [.held], causes: StateStore.haltingCauses, .sendingReleased,
                                                   context: EventContext(now: clock.now()))
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])
         }
+    }
+
+    /// On the first start with `spool.backfill` not set: refuses (a configuration error) when
+    /// sending what the spool already holds would take more than one day's request budget — the
+    /// budget is the whole company's, and weeks of it should be the administrator's decision.
+    func checkFirstStartCost() async throws {
+        guard !config.spool.backfillExplicit, try await !store.hasBackfillCutoff() else { return }
+        let walk = SpoolWalk(root: config.spool.directory, recursive: config.spool.recursive)
+        let recordings = try await BlockingIO.run { walk.countRecordings() }
+        let requests = recordings * 2
+        let limit = config.gong.dailyRequestLimit
+        guard requests > limit else { return }
+        let days = (Double(requests) / Double(limit) * 10).rounded(.up) / 10
+        throw ConfigurationError.invalid(key: "spool.backfill", message: """
+            not set, and the spool already holds \(recordings) recordings: sending them all costs \(requests) requests, \
+            \(days) days of gong.dailyRequestLimit (\(limit)) — a budget the company's other Gong integrations share. \
+            Say what you want: backfill: none (only new recordings), a date such as 2026-11-01, or all
+            """)
     }
 
     /// The intake service, with inotify when `spool.watch` and the file system allow it.

@@ -38,6 +38,7 @@ public enum DaemonMetrics {
     static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
                        requestsNeeded: Int, drainSeconds: Double, halted: Bool) {
         Gauge(label: "gongspool_sending_halted").record(halted ? 1 : 0)
+        Gauge(label: "gongspool_build_info", dimensions: [("version", BuildInfo.version), ("commit", BuildInfo.commit ?? "")]).record(1)
         Gauge(label: "gongspool_requests_needed").record(requestsNeeded)
         Gauge(label: "gongspool_drain_estimate_seconds").record(drainSeconds)
         for (state, count) in counts {

@@ -59,6 +59,8 @@ public struct StatusReport: Sendable {
                                  "reason": e.reason.map(JSONValue.string) ?? .null, "recording": .integer(e.recordingId)])
         }
         let body = JSONValue.object([
+            "version": .string(BuildInfo.version),
+            "commit": BuildInfo.commit.map(JSONValue.string) ?? .null,
             "states": states,
             "requestsToday": .integer(Int64(requestsToday)),
             "dailyRequestLimit": .integer(Int64(dailyLimit)),

@@ -152,6 +152,20 @@ public struct SpoolWalk: Sendable {
         return listing
     }
 
+    /// How many audio files the spool holds (a full walk, in bounded steps; nothing is kept).
+    public func countRecordings() -> Int {
+        var queue = [""]
+        var count = 0
+        repeat {
+            let step = step(queue: queue, known: [:], children: [:], full: true, nowNs: 0, entryBudget: 20_000)
+            queue = step.remaining
+            for listing in step.listings {
+                count += listing.entries.count { MediaKind(fileExtension: $0.fileExtension) != nil }
+            }
+        } while !queue.isEmpty
+        return count
+    }
+
     /// The file at `relative` as `lstat` sees it now.
     public func restat(_ relative: String) -> Restat {
         var info = stat()

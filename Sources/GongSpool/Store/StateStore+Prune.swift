@@ -63,3 +63,18 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// Writes a consistent copy of the database to `path` (SQLite's online backup: safe while
+    /// the daemon writes). Refuses to overwrite an existing file.
+    public func backup(to path: String) async throws(StoreError) {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw .open(path: path, underlying: "a file is already there; not overwritten")
+        }
+        try await Self.mapErrors {
+            let target = try DatabaseQueue(path: path)
+            try await BlockingIO.run { try pool.backup(to: target) }
+            try target.close()
+        }
+    }
+}

@@ -45,15 +45,16 @@ extension StateStore {
         }
     }
 
-    /// Applies `event` to every row in `state` whose cause is one of `codes`, in one transaction;
-    /// rows whose lifecycle refuses it are left as they are. Returns how many changed.
+    /// Applies `event` to every row in one of `states` whose cause is one of `codes`, in one
+    /// transaction; rows whose lifecycle refuses it are left as they are. Returns how many changed.
     @discardableResult
-    public func applyToAll(in state: RecordingState, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int {
+    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int {
         try await write { db in
+            let stateMarks = Array(repeating: "?", count: states.count).joined(separator: ",")
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ",")
-            var arguments: StatementArguments = [state.rawValue]
+            var arguments = StatementArguments(states.map(\.rawValue))
             arguments += StatementArguments(codes.map(\.rawValue))
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM recordings WHERE state = ? AND lastErrorCode IN (\(marks))", arguments: arguments)
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM recordings WHERE state IN (\(stateMarks)) AND lastErrorCode IN (\(marks))", arguments: arguments)
             var changed = 0
             for id in ids {
                 do {
@@ -110,6 +111,11 @@ extension StateStore {
 }
 
 extension StateStore {
+    /// Whether the backfill cutoff was fixed already (this is not the first start).
+    public func hasBackfillCutoff() async throws(StoreError) -> Bool {
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'backfillCutoff'") != nil }
+    }
+
     /// The backfill cutoff, fixed on first start: `nil` takes everything. Later calls return
     /// what the first one stored, whatever `backfill` says now.
     public func backfillCutoff(_ backfill: Backfill, now: Date) async throws(StoreError) -> Date? {

@@ -191,11 +191,12 @@ extension CallMapping {
             provenance[path] = "metadata.request ← " + label(value.sources)
         }
         if result["customData"] == nil {
-            var provenanceData: [String: JSONValue] = ["source": .string("gongspool"), "systemId": .string(systemId), "path": .string(relativePath)]
+            var provenanceData: [String: JSONValue] = ["source": .string("gongspool"), "systemId": .string(systemId)]
+            if settings.customDataPath { provenanceData["path"] = .string(relativePath) }
             if let pbxCallId { provenanceData["pbxCallId"] = .string(pbxCallId.value) }
             if let text = try? JSONValue.object(provenanceData).canonicalJSON() {
                 result = result.setting(path: ["customData"], to: .string(text))
-                provenance["customData"] = "PBX provenance (system id, PBX call id, path)"
+                provenance["customData"] = "PBX provenance (system id, PBX call id\(settings.customDataPath ? ", path" : ""))"
             }
         }
         return .success(MappedCall(fields: result, provenance: provenance))

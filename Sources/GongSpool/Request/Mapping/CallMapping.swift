@@ -16,6 +16,8 @@ public struct CallMapping: Sendable {
     let title: [FieldTemplate]
     let request: [(path: String, templates: [FieldTemplate])]
     let cdrValue: FieldTemplate?
+    /// `metadata.derive`: fields taken out of other fields by patterns.
+    let derive: [(from: String, pattern: FileNamePattern)]
 
     /// Call fields GongSpool understands in `metadata.fields`.
     public static let knownFields: Set<String> = ["pbxCallId", "start", "direction", "from", "to", "fromName", "toName", "rep", "duration"]
@@ -48,6 +50,15 @@ public struct CallMapping: Sendable {
         }
         self.request = request
         cdrValue = try settings.cdr.map { (cdr) throws(ConfigurationError) in try compile("metadata.cdr.value", [cdr.value])[0] }
+        var derive: [(String, FileNamePattern)] = []
+        for (index, rule) in settings.derive.enumerated() {
+            do {
+                derive.append((rule.from, try FileNamePattern(pattern: rule.pattern, label: "\(rule.from) via metadata.derive")))
+            } catch {
+                throw .invalid(key: "metadata.derive[\(index)].pattern", message: error.description)
+            }
+        }
+        self.derive = derive
         if let text = settings.effectivePattern {
             do {
                 pattern = try FileNamePattern(pattern: text, label: settings.fileNamePattern == nil ? "file name (\(settings.preset?.rawValue ?? "pattern"))" : "file name (metadata.fileNamePattern)")
@@ -61,8 +72,8 @@ public struct CallMapping: Sendable {
 
     /// The mapping of a configuration (`spool.systemId`, `spool.timeZone`, `metadata.*`).
     public init(_ config: Configuration) throws(ConfigurationError) {
-        guard let zone = TimeZone(identifier: config.spool.timeZone) else {
-            throw .invalid(key: "spool.timeZone", message: "unknown IANA time zone \"\(config.spool.timeZone)\" (e.g. Europe/Berlin, America/New_York, UTC)")
+        guard let zone = config.spool.timeZone == "system" ? TimeZone.current : TimeZone(identifier: config.spool.timeZone) else {
+            throw .invalid(key: "spool.timeZone", message: "unknown IANA time zone \"\(config.spool.timeZone)\" (e.g. Europe/Berlin, America/New_York, UTC, or system)")
         }
         try self.init(settings: config.metadata, systemId: config.spool.effectiveSystemId, timeZone: zone)
     }

@@ -24,6 +24,16 @@ public struct FileNamePattern: Sendable {
     public func captures(_ relativePath: String) -> [String: String]? {
         // Compiled per use: `Regex` is not `Sendable`; a file name costs microseconds.
         guard let regex = try? Regex(pattern), let match = try? regex.wholeMatch(in: relativePath) else { return nil }
+        return Self.named(match)
+    }
+
+    /// The named captures of the first match anywhere in `text`, or `nil` when there is none.
+    public func firstCaptures(in text: String) -> [String: String]? {
+        guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { return nil }
+        return Self.named(match)
+    }
+
+    private static func named(_ match: Regex<AnyRegexOutput>.Match) -> [String: String] {
         var out: [String: String] = [:]
         for element in match.output {
             if let name = element.name, let text = element.substring { out[name] = String(text) }
