@@ -9,19 +9,38 @@ extension SpoolIntake {
         // a light query, and read whole rows only for the rest.
         let light = try await store.latestFingerprints(stems: Array(groups.keys))
         var needed: [String] = []
+        var fresh: [String] = []
         for (stem, group) in groups {
-            if let stored = light[stem], !stored.concernsIntake(group.fingerprint) {
-                track(stem, group, pending: false)
-            } else {
-                needed.append(stem)
+            guard let stored = light[stem] else {
+                fresh.append(stem)
+                continue
             }
+            if stored.concernsIntake(group.fingerprint) {
+                needed.append(stem)
+            } else {
+                track(stem, group, pending: false)
+            }
+        }
+        // Stems seen for the first time are recorded together (a folder of a first start in one
+        // transaction): nothing of them is sent before they settle, so nothing is lost if a crash
+        // comes before the commit — the next poll sees them again.
+        if !fresh.isEmpty {
+            let states = try await record(fresh.sorted().compactMap { stem in groups[stem].map { (stem, $0) } })
+            for (stem, state) in states { account(state, stem: stem, group: groups[stem], summary: &summary) }
         }
         guard !needed.isEmpty else { return }
         let rows = try await store.latestRows(stems: needed)
         for stem in needed.sorted() {
             guard let group = groups[stem] else { continue }
             let state = try await advance(stem: stem, group: group, row: rows[stem])
-            switch state {
+            account(state, stem: stem, group: group, summary: &summary)
+        }
+    }
+
+    /// Counts what became of `stem` and keeps it in the working set while it is pending.
+    private func account(_ state: RecordingState?, stem: String, group: PairGroup?, summary: inout IntakeSummary) {
+        guard let group else { return }
+        switch state {
             case .ready?, .created?: summary.becameReady += 1
             case .rejected?: summary.rejected += 1
             case .pending?:
@@ -30,7 +49,6 @@ extension SpoolIntake {
             default: break
             }
             track(stem, group, pending: state == .pending)
-        }
     }
 
     /// Advances one stem; returns the row's state afterwards when intake has to do with it.
@@ -38,7 +56,7 @@ extension SpoolIntake {
         let now = clock.now()
         let fingerprint = group.fingerprint
         guard let row, let id = row.id else {
-            return try await record(stem: stem, group: group, now: now)
+            return try await record([(stem, group)]).first?.1
         }
         let changed = Fingerprint(row) != fingerprint
         switch row.lifecycle.state {
@@ -60,16 +78,18 @@ extension SpoolIntake {
         }
     }
 
-    /// A stem seen for the first time.
-    private func record(stem: String, group: PairGroup, now: Date) async throws -> RecordingState {
-        var lifecycle = RecordingLifecycle.seen(reason: group.waitingReason(stem: stem))
-        let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
-        if let cutoff = backfillCutoff, Double(newest) / 1e9 < cutoff.timeIntervalSince1970 {
-            lifecycle = .skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format(cutoff)) (spool.backfill); `gongspool retry` takes it")
+    /// Stems seen for the first time, recorded in one transaction; their states.
+    private func record(_ stems: [(String, PairGroup)]) async throws -> [(String, RecordingState)] {
+        let cutoff = backfillCutoff.map { Int64($0.timeIntervalSince1970 * 1e9) }
+        let skipped = backfillCutoff.map { RecordingLifecycle.skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format($0)) (spool.backfill); `gongspool retry` takes it") }
+        let rows = stems.map { stem, group -> (String, RecordingLifecycle, Evidence) in
+            let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
+            let lifecycle: RecordingLifecycle = if let cutoff, let skipped, newest < cutoff { skipped } else { .seen(reason: group.waitingReason(stem: stem)) }
+            return (stem, lifecycle, Evidence(fingerprint: group.fingerprint))
         }
-        let inserted = try await store.insert(stem: stem, lifecycle, evidence: Evidence(fingerprint: group.fingerprint), now: now)
-        logger.debug("recording seen", metadata: ["stem": "\(stem)", "row": "\(inserted.id ?? 0)"])
-        return inserted.state
+        let inserted = try await store.insert(rows, now: clock.now())
+        logger.debug("recordings seen", metadata: ["count": "\(inserted.count)"])
+        return inserted.map { ($0.stem, $0.state) }
     }
 
     /// A `pending` stem with unchanged files: settled? complete? then probe, build, hash, claim.

@@ -80,7 +80,8 @@ public actor SpoolIntake {
         }
         // Rows sent back to `pending` by others (a file changed before upload, `retry`, a user
         // mapping change) join the working set: their files are looked at again this poll.
-        for row in try await store.pendingRows() where active[row.stem] == nil {
+        let pendingRows = try await store.pendingRows()
+        for row in pendingRows where active[row.stem] == nil {
             active[row.stem] = PairGroup(row: row, sidecarExtension: sidecarExtension)
         }
         let known = knownDirectories ?? [:]
@@ -90,6 +91,9 @@ public actor SpoolIntake {
         summary.fullRescan = full
         stuck = []
         var pass = Pass()
+        // A full listing only needs to know which *pending* stems it saw (memory stays bounded by
+        // the pending rows, not by the history).
+        pass.watched = full ? Set(pendingRows.map(\.stem)) : []
         var queue = [""]
         let walk = self.walk
         let children = Self.children(of: known)
@@ -113,6 +117,7 @@ public actor SpoolIntake {
         try await remember(pass: pass, known: known)
         if full {
             try await sweepAfterFullRescan(pass: pass, now: now)
+            logger.info("spool listed", metadata: ["files": "\(summary.filesSeen)", "seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(now)))"])
         }
         return summary
     }
@@ -121,6 +126,7 @@ public actor SpoolIntake {
     struct Pass {
         var listed: Set<String> = []
         var unreadable: [String] = []
+        var watched: Set<String> = []
         var seen: Set<String> = []
         var changed: [String: DirectoryState] = [:]
         var gone: [String] = []
@@ -145,7 +151,7 @@ public actor SpoolIntake {
         if known[listing.path] != listing.state { pass.changed[listing.path] = listing.state }
         summary.filesSeen += listing.entries.count
         let groups = PairGroup.group(listing.entries, sidecarExtension: sidecarExtension)
-        if full { pass.seen.formUnion(groups.keys) }
+        if full { pass.seen.formUnion(groups.keys.filter(pass.watched.contains)) }
         // Stems intake was waiting for whose files left this directory.
         let vanished = active.keys.filter { Self.parent(of: $0) == listing.path && groups[$0] == nil }
         try await vanish(vanished)
@@ -194,7 +200,7 @@ public actor SpoolIntake {
     /// After a full rescan: `pending` rows whose files were not seen anywhere are gone (unless
     /// they lie where the walk could not look).
     private func sweepAfterFullRescan(pass: Pass, now: Date) async throws {
-        let unseen = try await store.pendingRows().filter { !pass.seen.contains($0.stem) && !pass.hides($0.stem) }
+        let unseen = try await store.pendingRows().filter { pass.watched.contains($0.stem) && !pass.seen.contains($0.stem) && !pass.hides($0.stem) }
         try await vanish(unseen.map(\.stem))
         lastFullRescan = now
         try await store.setLastFullRescan(now)

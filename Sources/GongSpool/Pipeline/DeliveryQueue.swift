@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Hands due recordings to workers, one worker per recording at a time. The queue itself
 /// lives in SQLite; this actor only tracks which rows are being worked on in this process.
@@ -16,6 +17,8 @@ public actor DeliveryQueue {
     private let order: QueueOrder
     private var busy: Set<Int64> = []
     private var picks = 0
+    /// Where idle workers wait.
+    let work = WorkSignal()
 
     /// Creates the queue over `store`.
     public init(store: StateStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
@@ -41,6 +44,20 @@ public actor DeliveryQueue {
 
     /// Rows being worked on.
     public var inFlight: Int { busy.count }
+
+    /// Wakes idle workers if a recording is due (after a poll took new ones, or an operator
+    /// command in another process queued one): one query per poll, not one per worker per tick.
+    public func nudgeIfDue() async throws {
+        if try await store.nextDue(now: clock.now(), excluding: busy, order: order) != nil {
+            await work.signal()
+        }
+    }
+
+    /// How long an idle worker may wait: until the next retry is due, at most `ceiling` seconds.
+    func idleWait(ceiling: Double) async -> Double {
+        guard let next = try? await store.nextRetryAt() else { return ceiling }
+        return min(ceiling, max(0.05, next.timeIntervalSince(clock.now())))
+    }
 }
 
 /// Runs `workers` delivery loops until cancelled, or — with `untilIdle` — until nothing is due.
@@ -56,6 +73,8 @@ public struct DeliveryWorkers: Sendable {
 
     /// Longest wait after repeated state store errors.
     static let maxStoreBackoffSeconds = 30.0
+    /// Longest idle wait without a nudge (a safety net; intake nudges after every poll).
+    static let idleCeilingSeconds = 30.0
 
     /// Creates the worker pool.
     public init(queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, clock: any WallClock = SystemWallClock(),
@@ -103,13 +122,17 @@ public struct DeliveryWorkers: Sendable {
                              metadata: ["error": "\(error)", "retryInSeconds": "\(storeBackoff)"])
                 if untilIdle, await queue.inFlight == 0 { return }
                 await health?.rest(name, seconds: storeBackoff + 1)
-                try? await clock.sleep(until: clock.now().addingTimeInterval(storeBackoff))
+                let until = clock.now().addingTimeInterval(storeBackoff)
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(until: until) }
                 continue
             }
             guard let job, let id = job.id else {
                 if untilIdle, await queue.inFlight == 0 { return }
-                await health?.rest(name, seconds: idleSeconds + 1)
-                try? await clock.sleep(until: clock.now().addingTimeInterval(idleSeconds))
+                // Idle: wait for intake's nudge or the next retry, not a timer.
+                let wait = untilIdle ? idleSeconds : await queue.idleWait(ceiling: Self.idleCeilingSeconds)
+                await health?.rest(name, seconds: wait + 1)
+                // A shutdown or reload does not wait for the idle wait to run out.
+                _ = await cancelWhenGracefulShutdown { await queue.work.wait(seconds: wait) }
                 continue
             }
             do {

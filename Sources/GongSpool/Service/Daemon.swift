@@ -102,10 +102,19 @@ public struct Daemon: Sendable {
                 logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])
             }
         }
-        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, health: health, logger: logger)
+        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, health: health,
+                             afterPoll: nudge, logger: logger)
         #else
-        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, health: health, logger: logger)
+        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, health: health,
+                             afterPoll: nudge, logger: logger)
         #endif
+    }
+
+    /// After a poll: wakes idle delivery workers when a recording is due.
+    var nudge: @Sendable () async -> Void {
+        { [queue, logger] in
+            do { try await queue.nudgeIfDue() } catch { logger.debug("queue not asked", metadata: ["error": "\(error)"]) }
+        }
     }
 
     /// The delivery workers (`gong.maxConcurrentUploads`).

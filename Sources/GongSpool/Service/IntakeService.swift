@@ -14,6 +14,8 @@ struct IntakeService: Service, CustomStringConvertible {
     let watcher: SpoolWatcher?
     #endif
     let health: DaemonHealth
+    /// Told after every poll (idle delivery workers are woken there, not by a timer).
+    let afterPoll: @Sendable () async -> Void
     let logger: Logger
 
     func run() async throws {
@@ -40,6 +42,7 @@ struct IntakeService: Service, CustomStringConvertible {
                 } catch {
                     logger.error("spool poll failed", metadata: ["error": "\(error)"])
                 }
+                await afterPoll()
                 // With inotify, pairs that are settling are looked at again as soon as they may
                 // have settled (a cheap re-stat of the waiting files), not at the next poll.
                 var wait = interval

@@ -22,13 +22,21 @@ extension StateStore {
 
     /// Records a new recording in its first state.
     public func insert(stem: String, _ lifecycle: RecordingLifecycle, evidence: Evidence, now: Date) async throws(StoreError) -> Recording {
+        guard let row = try await insert([(stem, lifecycle, evidence)], now: now).first else { throw .notFound(stem) }
+        return row
+    }
+
+    /// Records new recordings in their first states, in one transaction.
+    public func insert(_ recordings: [(stem: String, lifecycle: RecordingLifecycle, evidence: Evidence)], now: Date) async throws(StoreError) -> [Recording] {
         try await write { db in
-            var row = Recording(stem: stem, now: now)
-            row.store(lifecycle)
-            evidence.apply(to: &row)
-            try row.insert(db)
-            try Self.log(db, row, from: nil)
-            return row
+            try recordings.map { stem, lifecycle, evidence in
+                var row = Recording(stem: stem, now: now)
+                row.store(lifecycle)
+                evidence.apply(to: &row)
+                try row.insert(db)
+                try Self.log(db, row, from: nil)
+                return row
+            }
         }
     }
 

@@ -107,6 +107,34 @@ extension StateStore {
                 ALTER TABLE recordings ADD COLUMN mediaURL TEXT;
                 """)
         }
+        migrator.registerMigration("v7-counted") { db in
+            // What status, /healthz and the metrics read every few seconds, kept current by
+            // triggers so reading it costs the same with a year of history as with none.
+            try db.execute(sql: """
+                CREATE TABLE stateCounts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO stateCounts(state, n) SELECT state, COUNT(*) FROM recordings GROUP BY state;
+                CREATE TRIGGER recordings_counted_insert AFTER INSERT ON recordings BEGIN
+                    INSERT INTO stateCounts(state, n) VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER recordings_counted_delete AFTER DELETE ON recordings BEGIN
+                    UPDATE stateCounts SET n = n - 1 WHERE state = OLD.state;
+                END;
+                CREATE TRIGGER recordings_counted_update AFTER UPDATE OF state ON recordings WHEN OLD.state IS NOT NEW.state BEGIN
+                    UPDATE stateCounts SET n = n - 1 WHERE state = OLD.state;
+                    INSERT INTO stateCounts(state, n) VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
+                END;
+                INSERT OR REPLACE INTO meta(key, value)
+                    SELECT 'lastSuccessAt', MAX(at) FROM transitions WHERE toState = 'done' HAVING MAX(at) IS NOT NULL;
+                INSERT OR REPLACE INTO meta(key, value)
+                    SELECT 'lastErrorTransition', MAX(id) FROM transitions WHERE errorCode IS NOT NULL HAVING MAX(id) IS NOT NULL;
+                CREATE TRIGGER transitions_last_success AFTER INSERT ON transitions WHEN NEW.toState = 'done' BEGIN
+                    INSERT OR REPLACE INTO meta(key, value) VALUES ('lastSuccessAt', NEW.at);
+                END;
+                CREATE TRIGGER transitions_last_error AFTER INSERT ON transitions WHEN NEW.errorCode IS NOT NULL BEGIN
+                    INSERT OR REPLACE INTO meta(key, value) VALUES ('lastErrorTransition', NEW.id);
+                END;
+                """)
+        }
         return migrator
     }
 }

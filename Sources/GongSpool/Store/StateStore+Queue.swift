@@ -11,13 +11,23 @@ extension StateStore {
         try await read { db in
             let direction = order == .newestFirst ? "DESC" : "ASC"
             let marks = busy.isEmpty ? "" : "AND id NOT IN (" + busy.map(String.init).joined(separator: ",") + ")"
-            return try Recording.fetchOne(db, sql: """
+            let sql = """
                 SELECT * FROM recordings
                 WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')
                 AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?) \(marks)
                 ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction)
                 LIMIT 1
-                """, arguments: [now])
+                """
+            // The idle question (nothing busy) is asked again and again: prepared once.
+            let statement = busy.isEmpty ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            return try Recording.fetchOne(statement, arguments: [now])
+        }
+    }
+
+    /// When the next `waiting` recording is due, if any.
+    public func nextRetryAt() async throws(StoreError) -> Date? {
+        try await read { db in
+            try Date.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextAttemptAt) FROM recordings WHERE state = 'waiting'"))
         }
     }
 
@@ -98,13 +108,16 @@ extension StateStore {
     public func queueFacts() async throws(StoreError) -> QueueFacts {
         try await read { db in
             var facts = QueueFacts()
-            facts.requestsNeeded = try Int.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(CASE WHEN state = 'uploaded' THEN 0 WHEN callId IS NULL THEN 2 ELSE 1 END), 0)
+            facts.requestsNeeded = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COALESCE(SUM(CASE WHEN state = 'uploaded' OR phase = 'finish' THEN 0 WHEN callId IS NULL THEN 2 ELSE 1 END), 0)
                 FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')
-                """) ?? 0
-            facts.oldestQueuedSince = try Date.fetchOne(db, sql: "SELECT MIN(firstSeenAt) FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')")
-            facts.lastSuccess = try Date.fetchOne(db, sql: "SELECT MAX(at) FROM transitions WHERE toState = 'done'")
-            facts.lastError = try Transition.filter(Column("errorCode") != nil).order(Column("id").desc).fetchOne(db)
+                """)) ?? 0
+            facts.oldestQueuedSince = try Date.fetchOne(db.cachedStatement(sql: "SELECT MIN(firstSeenAt) FROM recordings WHERE state IN ('ready','creating','created','uploading','uploaded','waiting')"))
+            // Kept in `meta` by triggers: the history is never scanned.
+            facts.lastSuccess = try Date.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'lastSuccessAt'"))
+            if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'lastErrorTransition'")) {
+                facts.lastError = try Transition.fetchOne(db, key: id)
+            }
             return facts
         }
     }

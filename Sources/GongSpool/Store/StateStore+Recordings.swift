@@ -22,11 +22,12 @@ extension StateStore {
         }
     }
 
-    /// Count of rows per state (every state present, zero when none).
+    /// Count of rows per state (every state present, zero when none), from the counts the
+    /// triggers keep (a few rows, whatever the history).
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {
         try await read { db in
             var counts = Dictionary(uniqueKeysWithValues: RecordingState.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM recordings GROUP BY state") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT state, n FROM stateCounts")) {
                 if let state = RecordingState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
