@@ -32,6 +32,7 @@ fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root"
 install -D -m 0755 "$bin" "$root/usr/bin/gongspool"
 strip --strip-unneeded "$root/usr/bin/gongspool"
 
@@ -39,10 +40,10 @@ sed -e 's|/usr/local/bin/gongspool|/usr/bin/gongspool|' -e 's|^Documentation=.*|
   systemd/gongspool.service | install -D -m 0644 /dev/stdin "$root/lib/systemd/system/gongspool.service"
 install -D -m 0644 systemd/gongspool.sysusers "$root/usr/lib/sysusers.d/gongspool.conf"
 install -D -m 0644 systemd/gongspool.tmpfiles "$root/usr/lib/tmpfiles.d/gongspool.conf"
-install -D -m 0640 config/gongspool.yaml "$root/etc/gongspool/gongspool.yaml"
+install -D -m 0644 config/gongspool.yaml "$root/etc/gongspool/gongspool.yaml"   # no secrets in it
 install -d -m 0700 "$root/etc/gongspool/credentials"
 
-"$root/usr/bin/gongspool" --generate-completion-script bash | install -D -m 0644 /dev/stdin "$root/usr/share/bash-completion/completions/gongspool"
+"$root/usr/bin/gongspool" --generate-completion-script bash | sed '1{/^#!/d}' | install -D -m 0644 /dev/stdin "$root/usr/share/bash-completion/completions/gongspool"
 "$root/usr/bin/gongspool" --generate-completion-script zsh | install -D -m 0644 /dev/stdin "$root/usr/share/zsh/vendor-completions/_gongspool"
 "$root/usr/bin/gongspool" --generate-completion-script fish | install -D -m 0644 /dev/stdin "$root/usr/share/fish/vendor_completions.d/gongspool.fish"
 install -d "$root/usr/share/man/man1"
@@ -66,7 +67,7 @@ License: Apache-2.0
 EOF
 printf 'gongspool (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- GongSpool maintainers <gongspool@example.com>  %s\n' \
   "$version" "$version" "$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")" \
-  | gzip -9n > "$doc/changelog.Debian.gz"
+  | gzip -9n > "$doc/changelog.gz"   # a native package: changelog.gz
 
 # Depends: from the libraries the binary links, as Debian maps them.
 work=$(mktemp -d)
@@ -83,7 +84,7 @@ Version: $version
 Architecture: $arch
 Maintainer: GongSpool maintainers <gongspool@example.com>
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
-Depends: $depends, passwd
+Depends: $depends, passwd, procps
 Recommends: systemd
 Section: net
 Priority: optional

@@ -42,7 +42,7 @@ in_root gongspool demo --directory /tmp/demo | tail -4
 in_root gongspool status --config /tmp/demo/gongspool.yaml | grep -E '^done +4$'
 
 step "the unit"
-in_root apt-get install -y -qq systemd >/dev/null
+in_root apt-get install -y -qq systemd man-db >/dev/null
 in_root systemd-analyze verify /lib/systemd/system/gongspool.service
 
 step "state, an edited configuration and a spool"
