@@ -31,14 +31,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "CBuildInfo", cSettings: [.define("GONGSPOOL_COMMIT", to: "\"\(commit)\"")]),
+        .target(name: "CMalloc"),
         .target(
             name: "GongSpool",
             dependencies: [
                 "CBuildInfo",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -32,6 +32,7 @@ struct RunCommand: AsyncParsableCommand {
         // A file-size limit (ulimit -f) must fail the write (EFBIG → a logged store error),
         // not kill the daemon with SIGXFSZ.
         signal(SIGXFSZ, SIG_IGN)
+        ProcessMemory.limitArenas()
         let config = try options.load()
         if dryRun {
             try await runDry(config)

@@ -32,9 +32,10 @@ struct PairGroup: Sendable {
     static func group(_ entries: [SpoolEntry], sidecarExtension: String?) -> [String: PairGroup] {
         var groups: [String: PairGroup] = [:]
         for entry in entries {
-            if MediaKind(fileExtension: entry.fileExtension) != nil {
+            let ext = entry.fileExtension
+            if MediaKind(fileExtension: ext) != nil {
                 groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].audio.append(entry)
-            } else if let sidecarExtension, entry.fileExtension.lowercased() == sidecarExtension {
+            } else if let sidecarExtension, ext == sidecarExtension || ext.lowercased() == sidecarExtension {
                 groups[entry.stem, default: PairGroup(sidecarExtension: sidecarExtension)].sidecar = entry
             }
         }

@@ -7,19 +7,11 @@ extension SpoolIntake {
         guard !groups.isEmpty else { return }
         // Most stems of a listed folder are long finished with unchanged files: settle those on
         // a light query, and read whole rows only for the rest.
-        let light = try await store.latestFingerprints(stems: Array(groups.keys))
-        var needed: [String] = []
-        var fresh: [String] = []
-        for (stem, group) in groups {
-            guard let stored = light[stem] else {
-                fresh.append(stem)
-                continue
-            }
-            if stored.concernsIntake(group.fingerprint) {
-                needed.append(stem)
-            } else {
-                track(stem, group, pending: false)
-            }
+        let (fresh, needed) = try await store.intakeConcerns(groups.mapValues(\.fingerprint))
+        // Whatever needs nothing leaves the working set (which holds only what intake waits for).
+        let concerned = Set(fresh).union(needed)
+        for stem in trackedStems where groups[stem] != nil && !concerned.contains(stem) {
+            untrack(stem)
         }
         // Stems seen for the first time are recorded together (a folder of a first start in one
         // transaction): nothing of them is sent before they settle, so nothing is lost if a crash

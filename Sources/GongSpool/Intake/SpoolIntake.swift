@@ -109,6 +109,12 @@ public actor SpoolIntake {
             for listing in step.listings {
                 try await take(listing, known: known, full: full, pass: &pass, summary: &summary)
             }
+            // What a big step freed goes back to the system (the step's own buffers at the next
+            // step or the end of the poll), so a full listing's peak stays about one step high
+            // and an idle daemon does not keep it. An idle poll lists nothing and skips this.
+            if step.listings.reduce(0, { $0 + $1.entries.count }) >= Self.entriesWorthATrim {
+                ProcessMemory.returnFreedPages()
+            }
         } while !queue.isEmpty
         if pass.gone.contains("") {
             logger.error("spool directory missing or not a directory", metadata: ["spool": "\(settings.directory)"])
@@ -119,8 +125,12 @@ public actor SpoolIntake {
             try await sweepAfterFullRescan(pass: pass, now: now)
             logger.info("spool listed", metadata: ["files": "\(summary.filesSeen)", "seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(now)))"])
         }
+        if summary.filesSeen >= Self.entriesWorthATrim { ProcessMemory.returnFreedPages() }
         return summary
     }
+
+    /// Entries listed after which freed heap is worth handing back (``ProcessMemory``).
+    static let entriesWorthATrim = 5_000
 
     /// What one poll learned while walking.
     struct Pass {
@@ -254,12 +264,20 @@ public actor SpoolIntake {
     }
 
     static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(Substring(path.utf8[..<slash]))
     }
 
     /// Keeps `stem` in the working set (`group`), or drops it once intake is done with it.
     func track(_ stem: String, _ group: PairGroup, pending: Bool) {
         if pending { active[stem] = group } else { active.removeValue(forKey: stem) }
+    }
+
+    /// The stems in the working set.
+    var trackedStems: [String] { Array(active.keys) }
+
+    /// Drops `stem` from the working set.
+    func untrack(_ stem: String) {
+        active.removeValue(forKey: stem)
     }
 }

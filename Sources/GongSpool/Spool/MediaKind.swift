@@ -4,7 +4,10 @@ public enum MediaKind: String, Sendable, CaseIterable, Codable {
 
     /// The kind named by a file extension (case-insensitive), if it is one GongSpool takes.
     public init?(fileExtension: String) {
-        switch fileExtension.lowercased() {
+        // Lower-cased only when needed: this runs for every listed file.
+        guard (3...4).contains(fileExtension.utf8.count) else { return nil }
+        let lower = fileExtension.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } ? fileExtension.lowercased() : fileExtension
+        switch lower {
         case "wav", "wave": self = .wav
         case "mp3": self = .mp3
         case "mp4", "m4a": self = .mp4

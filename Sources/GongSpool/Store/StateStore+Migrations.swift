@@ -135,6 +135,10 @@ extension StateStore {
                 END;
                 """)
         }
+        migrator.registerMigration("v8-one-stem-index") { db in
+            // (stem, id) serves every stem lookup; (stem) alone only cost an index write per row.
+            try db.execute(sql: "DROP INDEX IF EXISTS recordings_stem")
+        }
         return migrator
     }
 }

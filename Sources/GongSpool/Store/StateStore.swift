@@ -42,6 +42,31 @@ public struct StateStore: Sendable {
         try await Self.mapErrors { try await pool.write(body) }
     }
 
+    /// Runs `body` in one write transaction committed without waiting for the disk
+    /// (`synchronous=NORMAL` for this transaction only): for rows nothing was sent for yet — a
+    /// first start's year of `skipped` rows, files still settling — which intake simply sees again
+    /// if a power loss takes the last commits. Everything that is sent is committed with `FULL`.
+    func writeLazily<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        try await Self.mapErrors {
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                let outcome = Result { () throws -> T in
+                    var result: T?
+                    try db.inTransaction {
+                        result = try body(db)
+                        return .commit
+                    }
+                    guard let result else { throw StoreError.sqlite("transaction produced no result") }
+                    return result
+                }
+                // Every later write is durable again; should even this fail, the write fails
+                // rather than leaving the connection lazy.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try outcome.get()
+            }
+        }
+    }
+
     /// Runs `body` on a read snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         try await Self.mapErrors { try await pool.read(body) }
