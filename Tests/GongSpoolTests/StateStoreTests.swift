@@ -41,6 +41,42 @@ import TestSupport
         #expect(counts.count == RecordingState.allCases.count)
     }
 
+    /// The batched insert binds columns by hand: every column a new row holds must reach the
+    /// table exactly as GRDB's own record encoding writes it, and every column must be bound.
+    @Test func theHandWrittenInsertWritesEveryColumnTheRowHolds() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let lifecycle = RecordingLifecycle(
+            state: .waiting(.upload, until: now.addingTimeInterval(60)),
+            identity: .init(clientUniqueId: "pbx:1", callId: "c1", createsInDoubt: 1, uploadsInDoubt: 2),
+            code: .http(503), reason: "later", attempts: 3, failingSince: now.addingTimeInterval(-30))
+        let evidence = Evidence(
+            fingerprint: Fingerprint(audioPath: "a.wav", size: 10, mtimeNs: 11, inode: 12, sidecarPath: "a.json", sidecarSize: 13, sidecarMtimeNs: 14),
+            stableSince: now.addingTimeInterval(-5), sha256: "ab", requestJSON: "{}", mediaKind: "wav",
+            createRequestId: "r1", mediaRequestId: "r2", mediaURL: "https://x")
+        let inserted = try await store.insert(stem: "a", lifecycle, evidence: evidence, now: now)
+        let stored = try await store.pool.read { db in try Recording.fetchOne(db, key: inserted.id) }
+        #expect(stored == inserted)
+        var viaGRDB = inserted
+        viaGRDB.id = nil
+        viaGRDB.stem = "b"
+        viaGRDB.clientUniqueId = "pbx:2"
+        try await store.pool.write { [viaGRDB] db in
+            var record = viaGRDB
+            try record.insert(db)
+        }
+        let (mine, theirs) = try await store.pool.read { db in
+            (try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"), try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'"))
+        }
+        let columns = try #require(mine).columnNames.filter { !["id", "stem", "clientUniqueId"].contains($0) }
+        #expect(columns.count == 30)
+        for column in columns {
+            #expect(mine?[column] as DatabaseValue? == theirs?[column] as DatabaseValue?, "\(column)")
+        }
+    }
+
     @Test func clientUniqueIdIsUniqueInTheSchema() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

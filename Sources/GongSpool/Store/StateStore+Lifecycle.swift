@@ -37,9 +37,10 @@ extension StateStore {
             let at = String.fromDatabaseValue(now.databaseValue)
             let insertRow = try db.cachedStatement(sql: """
                 INSERT INTO recordings (stem, clientUniqueId, callId, createsInDoubt, uploadsInDoubt, state, phase, nextAttemptAt,
-                    duplicateOf, lastErrorCode, reason, attempts, failingSince, audioPath, size, mtimeNs, inode, sidecarPath,
-                    sidecarSize, sidecarMtimeNs, sha256, requestJSON, mediaKind, firstSeenAt, stableSince, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    duplicateOf, lastErrorCode, reason, attempts, failingSince, audioPath, size,
+                    mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, sha256, requestJSON, mediaKind, createRequestId,
+                    mediaRequestId, mediaURL, firstSeenAt, stableSince, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTransition = try db.cachedStatement(sql: """
                 INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt) VALUES (?, ?, NULL, ?, ?, ?, ?)
@@ -48,14 +49,19 @@ extension StateStore {
                 var row = Recording(stem: stem, now: now)
                 row.store(lifecycle)
                 evidence.apply(to: &row)
-                func time(_ date: Date?) -> BoundInsert.Value { .text(date.flatMap { String.fromDatabaseValue($0.databaseValue) }) }
+                // Every column the row holds, as GRDB's record encoding would write it.
+                func time(_ date: Date?) -> BoundInsert.Value {
+                    .text(date.flatMap { $0 == now ? at : String.fromDatabaseValue($0.databaseValue) })
+                }
                 try BoundInsert(insertRow).run([
                     .text(row.stem), .text(row.clientUniqueId), .text(row.callId), .integer(Int64(row.createsInDoubt)),
                     .integer(Int64(row.uploadsInDoubt)), .text(row.state.rawValue), .text(row.phase?.rawValue), time(row.nextAttemptAt),
-                    .integer(row.duplicateOf), .text(row.lastErrorCode?.rawValue), .text(row.reason), .integer(Int64(row.attempts)),
-                    time(row.failingSince), .text(row.audioPath), .integer(row.size), .integer(row.mtimeNs), .integer(row.inode),
-                    .text(row.sidecarPath), .integer(row.sidecarSize), .integer(row.sidecarMtimeNs), .text(row.sha256),
-                    .text(row.requestJSON), .text(row.mediaKind), .text(at), evidence.stableSince.map { time($0) } ?? .text(at), .text(at), .text(at),
+                    .integer(row.duplicateOf), .text(row.lastErrorCode?.rawValue), .text(row.reason),
+                    .integer(Int64(row.attempts)), time(row.failingSince), .text(row.audioPath),
+                    .integer(row.size), .integer(row.mtimeNs), .integer(row.inode), .text(row.sidecarPath), .integer(row.sidecarSize),
+                    .integer(row.sidecarMtimeNs), .text(row.sha256), .text(row.requestJSON), .text(row.mediaKind),
+                    .text(row.createRequestId), .text(row.mediaRequestId), .text(row.mediaURL), time(row.firstSeenAt),
+                    time(row.stableSince), time(row.createdAt), time(row.updatedAt),
                 ], in: db)
                 row.id = db.lastInsertedRowID
                 try BoundInsert(insertTransition).run([
