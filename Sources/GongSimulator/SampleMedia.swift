@@ -3,16 +3,20 @@ import Foundation
 /// Generated sample recordings (for `gongspool demo`, tests and benchmarks): no binary files in git.
 public enum SampleMedia {
     /// A 16-bit PCM WAV of `seconds` of a tone; `finalized: false` leaves the RIFF and data
-    /// sizes 0, as Asterisk does while it records. `seed` varies the content.
-    public static func wav(seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true) -> Data {
+    /// sizes 0, as Asterisk does while it records. `seed` varies the content. The channels in
+    /// `silent` (0 = left) carry digital silence; `amplitude` is the tone's peak (8000 ≈ −12 dBFS).
+    public static func wav(seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true,
+                           silent: Set<Int> = [], amplitude: Double = 8000) -> Data {
         let frames = Int(Double(sampleRate) * seconds)
         var pcm = [UInt8]()
         pcm.reserveCapacity(frames * 2 * channels)
         for i in 0..<frames {
-            let sample = UInt16(bitPattern: Int16(truncatingIfNeeded: Int(sin(Double(i + seed * 7) * 0.05) * 8000) + seed))
-            for _ in 0..<channels {
-                pcm.append(UInt8(sample & 0xFF))
-                pcm.append(UInt8(sample >> 8))
+            let tone = Int(sin(Double(i + seed * 7) * 0.05) * amplitude) + (amplitude > 0 ? seed : 0)
+            let sample = UInt16(bitPattern: Int16(truncatingIfNeeded: tone))
+            for channel in 0..<channels {
+                let value = silent.contains(channel) ? 0 : sample
+                pcm.append(UInt8(value & 0xFF))
+                pcm.append(UInt8(value >> 8))
             }
         }
         return wavHeader(dataSize: finalized ? pcm.count : 0, channels: channels, sampleRate: sampleRate) + Data(pcm)

@@ -78,6 +78,10 @@ struct SimulatorConnection: Sendable {
             try await drain(&parts)
             let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init)
             return await state.listUsers(query: query)
+        case (.GET, 2) where segments == ["v2", "calls"]:
+            try await drain(&parts)
+            let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init)
+            return await state.listCalls(query: query)
         case (.GET, 3) where segments[0] == "v2" && segments[1] == "calls":
             try await drain(&parts)
             return await state.getCall(segments[2])

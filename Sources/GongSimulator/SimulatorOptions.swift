@@ -19,6 +19,10 @@ public struct SimulatorOptions: Sendable {
     public var usersForbidden = false
     /// Users per page of `GET /v2/users` (Gong: 100).
     public var usersPageSize = 100
+    /// Calls per page of `GET /v2/calls` (Gong: 100, fixed).
+    public var callsPageSize = 100
+    /// `GET /v2/calls` answers 403 (an access key without the `api:calls:read:basic` scope).
+    public var callsForbidden = false
     /// Share of requests answered 500/503 before any processing.
     public var failureRate = 0.0
     /// Share of successful creates and media uploads whose response is lost after the commit.

@@ -50,6 +50,15 @@ public actor SimulatorState {
         return callId
     }
 
+    /// Removes a call as a Gong admin deleting it would: the call, its media and its
+    /// clientUniqueId are gone (a create with that id makes a new call). Whether Gong itself
+    /// forgets the clientUniqueId of a deleted call is not documented; see docs/operations.md.
+    public func removeCall(_ callId: String) {
+        guard let call = calls.removeValue(forKey: callId) else { return }
+        byClientId[call.clientUniqueId] = nil
+        if let sha = call.mediaSHA256, mediaOwners[sha] == callId { mediaOwners[sha] = nil }
+    }
+
     /// A copy of the record.
     public func snapshot() -> SimulatorSnapshot {
         SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests, earlyRequests: earlyRequests)
@@ -250,6 +259,68 @@ public actor SimulatorState {
         let requestId = newRequestId()
         let body = JSONValue.object(["requestId": .string(requestId), "records": .object(records), "users": .array(users)]).compactString
         return record("GET", path, .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
+    }
+
+    /// `GET /v2/calls?fromDateTime=…&toDateTime=…[&cursor=…]`: the calls whose start lies in
+    /// `[from, to)`, 100 a page (cursor-paginated), 404 when there are none — as Gong answers.
+    func listCalls(query: String?) -> SimulatorResponse {
+        let path = "/v2/calls"
+        if options.callsForbidden {
+            return record("GET", path, failure(403, "Insufficient permissions: api:calls:read:basic"))
+        }
+        var parameters: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return invalid("GET", path, failure(400, "Malformed query")) }
+            parameters[parts[0]] = parts[1].removingPercentEncoding ?? parts[1]
+        }
+        guard let fromText = parameters["fromDateTime"], let toText = parameters["toDateTime"] else {
+            return invalid("GET", path, failure(400, "fromDateTime and toDateTime are required"))
+        }
+        guard let from = ISOTimestamp.parse(fromText), let to = ISOTimestamp.parse(toText) else {
+            return invalid("GET", path, failure(400, "fromDateTime and toDateTime must be ISO-8601 date-times with a zone"))
+        }
+        var offset = 0
+        if let cursor = parameters["cursor"] {
+            guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
+                  text.hasPrefix("calls:\(fromText)|\(toText)|"), let value = Int(text.split(separator: "|").last ?? ""), value > 0 else {
+                return invalid("GET", path, failure(400, "Invalid cursor (it must come with the same filter)"))
+            }
+            offset = value
+        }
+        let listed: [(Date, SimulatedCall)] = calls.values.compactMap { call in
+            guard let body = try? JSONValue.parse(Data(call.body.utf8)), let start = body["actualStart"]?.stringValue.flatMap(ISOTimestamp.parse),
+                  start >= from, start < to else { return nil }
+            return (start, call)
+        }.sorted { ($0.0, $0.1.callId) < ($1.0, $1.1.callId) }
+        guard !listed.isEmpty else {
+            return record("GET", path, failure(404, "No calls found corresponding to the provided filters"))
+        }
+        guard offset < listed.count else { return invalid("GET", path, failure(400, "Invalid cursor")) }
+        let pageSize = max(1, options.callsPageSize)
+        let page = listed.dropFirst(offset).prefix(pageSize)
+        let next = offset + page.count
+        var records: [String: JSONValue] = [
+            "totalRecords": .integer(Int64(listed.count)), "currentPageSize": .integer(Int64(page.count)),
+            "currentPageNumber": .integer(Int64(offset / pageSize)),
+        ]
+        if next < listed.count {
+            records["cursor"] = .string(Data("calls:\(fromText)|\(toText)|\(next)".utf8).base64EncodedString())
+        }
+        let items: [JSONValue] = page.map { start, call in
+            let body = (try? JSONValue.parse(Data(call.body.utf8))) ?? .object([:])
+            var fields: [String: JSONValue] = [
+                "id": .string(call.callId), "clientUniqueId": .string(call.clientUniqueId), "started": .string(ISOTimestamp.format(start)),
+                "url": .string("https://\(options.tenant).app.gong.io/call?id=\(call.callId)"), "system": .string("Telephony"),
+                "scope": .string("External"), "media": .string("Audio"),
+            ]
+            for key in ["title", "direction", "duration", "customData"] { if let value = body[key] { fields[key] = value } }
+            if let user = body["primaryUser"] { fields["primaryUserId"] = user }
+            return .object(fields)
+        }
+        let requestId = newRequestId()
+        let reply = JSONValue.object(["requestId": .string(requestId), "records": .object(records), "calls": .array(items)]).compactString
+        return record("GET", path, .json(status: 200, body: reply, headers: [("x-traceid", requestId)]))
     }
 
     /// Anything else.

@@ -65,18 +65,23 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-/// Sample recordings for the demo: several formats, one user without telephony import, one broken sidecar.
+/// Sample recordings for the demo: several formats, a stereo call with a silent side, one user
+/// without telephony import, a call too short and a silent one for Gong, one broken sidecar.
 enum DemoSpool {
     static let user = "234599484848423"
     static let disabledUser = "998877665544332211"
 
     static func fill(_ spool: String) throws -> Int {
+        // Gong drops calls under 30 s (spool.minDurationSeconds): the calls meant to arrive are
+        // longer; one 10 s call and one silent call show what is not worth Gong's budget.
         let samples: [(String, Data, String, String)] = [
-            ("2026/11/22/in-201-0123-1", SampleMedia.wav(seconds: 3, seed: 1), "wav", user),
-            ("2026/11/22/out-202-0456-2", SampleMedia.wav(seconds: 2, channels: 2, seed: 2), "wav", user),
-            ("2026/11/22/in-203-0789-3", SampleMedia.mp3(bytes: 20_000, seed: 3), "mp3", user),
+            ("2026/11/22/in-201-0123-1", SampleMedia.wav(seconds: 45, seed: 1), "wav", user),
+            ("2026/11/22/out-202-0456-2", SampleMedia.wav(seconds: 40, channels: 2, seed: 2, silent: [1]), "wav", user),
+            ("2026/11/22/in-203-0789-3", SampleMedia.mp3(seconds: 35, channels: 1, seed: 3), "mp3", user),
             ("2026/11/22/out-204-0999-4", SampleMedia.flac(bytes: 20_000, seed: 4), "flac", user),
-            ("2026/11/22/in-205-0555-5", SampleMedia.wav(seconds: 1, seed: 5), "wav", disabledUser),
+            ("2026/11/22/in-205-0555-5", SampleMedia.wav(seconds: 31, seed: 5), "wav", disabledUser),
+            ("2026/11/22/in-207-0222-7", SampleMedia.wav(seconds: 10, seed: 7), "wav", user),
+            ("2026/11/22/in-208-0333-8", SampleMedia.wav(seconds: 60, seed: 8, amplitude: 0), "wav", user),
         ]
         for (index, (stem, audio, ext, owner)) in samples.enumerated() {
             let audioPath = spool + "/" + stem + "." + ext

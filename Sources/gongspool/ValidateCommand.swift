@@ -37,5 +37,9 @@ struct ValidateCommand: AsyncParsableCommand {
         for (field, source) in report.provenance.sorted(by: { $0.key < $1.key }) {
             print(("  " + field.padding(toLength: width, withPad: " ", startingAt: 0) + "  ← " + source).escapingControlCharacters)
         }
+        if !report.notes.isEmpty {
+            print("\nContent (spool.minDurationSeconds, spool.silenceThresholdDb):")
+            for note in report.notes { print(("  " + note).escapingControlCharacters) }
+        }
     }
 }

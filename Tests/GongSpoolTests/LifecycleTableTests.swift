@@ -34,7 +34,7 @@ import TestSupport
         add(.waiting(.create, until: now), [free, inDoubt], codes: [.timeout])
         add(.waiting(.upload, until: now), [withCall], codes: [.timeout])
         add(.waiting(.finish, until: now), [withCall], codes: [.afterUploadFailed])
-        add(.held(.intake), [nil], codes: [.unknownUser, .userImportDisabled, .contentConflict, .operatorHold])
+        add(.held(.intake), [nil], codes: [.unknownUser, .userImportDisabled, .contentConflict, .operatorHold, .mediaTruncated])
         add(.held(.intake), [withCall, inDoubt], codes: [.fileChanged, .filesMissing, .identityChanged])
         add(.held(.create), [free, inDoubt], codes: [.credentialsRejected, .operatorHold, .userNotEnabled, .fileOpen])
         add(.held(.upload), [withCall], codes: [.credentialsRejected, .foreignMedia, .mediaOnOtherCall, .operatorHold])
@@ -42,7 +42,8 @@ import TestSupport
         add(.rejected, [nil, free, withCall], codes: [.invalidRequest])
         add(.orphaned, [nil], codes: [.orphaned])
         add(.duplicate(of: 1), [nil])
-        add(.skipped, [nil], codes: [.backfill, .unknownUser])
+        add(.skipped, [nil], codes: [.backfill, .unknownUser, .mediaTooShort, .mediaSilent])
+        add(.missing, [withCall], codes: [.missingInGong])
         return out
     }
 
@@ -62,7 +63,7 @@ import TestSupport
             .identityPassed(to: 2), .userMappingChanged, .originalFailed,
             .fileUnreadable(.fileOpen, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
-            .retry, .hold, .release, .accept, .forget,
+            .retry, .hold, .release, .accept, .forget, .reconciledMissing(reason: "r"), .reconciledFound,
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)
     }()
 

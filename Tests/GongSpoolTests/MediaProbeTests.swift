@@ -16,7 +16,8 @@ import TestSupport
 
     @Test func finishedWAVIsCompleteWithChannelsAndDuration() {
         let result = probe(Fixtures.wav(seconds: 2, channels: 2))
-        #expect(result == .complete(MediaInfo(kind: .wav, channels: 2, durationSeconds: 2)))
+        let pcm = PCMLayout(encoding: .integer(bits: 16), channels: 2, dataOffset: 44, dataSize: 64_000)
+        #expect(result == .complete(MediaInfo(kind: .wav, channels: 2, durationSeconds: 2, pcm: pcm)))
     }
 
     @Test func wavWithZeroSizesIsStillRecording() {

@@ -18,6 +18,7 @@ import TestSupport
         config.spool.recursive = true
         config.spool.timeZone = zone
         config.spool.systemId = systemId
+        config.spool.minDurationSeconds = 0
         config.metadata.preset = preset
         config.users.table = users
         adjust(&config)

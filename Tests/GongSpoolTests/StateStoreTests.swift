@@ -51,11 +51,11 @@ import TestSupport
         let lifecycle = RecordingLifecycle(
             state: .waiting(.upload, until: now.addingTimeInterval(60)),
             identity: .init(clientUniqueId: "pbx:1", callId: "c1", createsInDoubt: 1, uploadsInDoubt: 2),
-            code: .http(503), reason: "later", attempts: 3, failingSince: now.addingTimeInterval(-30))
+            code: .http(503), reason: "later", attempts: 3, failingSince: now.addingTimeInterval(-30), checksWaived: true)
         let evidence = Evidence(
             fingerprint: Fingerprint(audioPath: "a.wav", size: 10, mtimeNs: 11, inode: 12, sidecarPath: "a.json", sidecarSize: 13, sidecarMtimeNs: 14),
             stableSince: now.addingTimeInterval(-5), sha256: "ab", requestJSON: "{}", mediaKind: "wav",
-            createRequestId: "r1", mediaRequestId: "r2", mediaURL: "https://x")
+            createRequestId: "r1", mediaRequestId: "r2", mediaURL: "https://x", levels: AudioLevels(peakDb: [-3, -120]), silentChannels: [1])
         let inserted = try await store.insert(stem: "a", lifecycle, evidence: evidence, now: now)
         let stored = try await store.pool.read { db in try Recording.fetchOne(db, key: inserted.id) }
         #expect(stored == inserted)
@@ -71,7 +71,7 @@ import TestSupport
             (try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"), try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'"))
         }
         let columns = try #require(mine).columnNames.filter { !["id", "stem", "clientUniqueId"].contains($0) }
-        #expect(columns.count == 30)
+        #expect(columns.count == 34)
         for column in columns {
             #expect(mine?[column] as DatabaseValue? == theirs?[column] as DatabaseValue?, "\(column)")
         }

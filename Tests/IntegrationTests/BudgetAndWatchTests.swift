@@ -82,6 +82,7 @@ import TestSupport
                   recursive: true
                   settleSeconds: 0.3
                   pollIntervalSeconds: 30
+                  minDurationSeconds: 0
                   watch: \(watch)
                 gong:
                   baseURL: \(sim.baseURL)

@@ -38,6 +38,7 @@ import TestSupport
                   recursive: true
                   settleSeconds: 0.1
                   pollIntervalSeconds: 0.1
+                  minDurationSeconds: 0
                   afterUpload: archive
                   archiveDirectory: \(h.work.file("archive"))
                 gong:

@@ -14,6 +14,7 @@ import TestSupport
         let config = try h.work.write("c.yaml", text: """
             spool:
               directory: \(h.spool.path)
+              minDurationSeconds: 0
             gong:
               baseURL: http://127.0.0.1:9
             state:

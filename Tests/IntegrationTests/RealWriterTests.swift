@@ -42,6 +42,7 @@ import TestSupport
               directory: \(h.spool.path)
               settleSeconds: 1
               pollIntervalSeconds: 0.1
+              minDurationSeconds: 0
             gong:
               baseURL: \(sim.baseURL)
             state:

@@ -28,6 +28,7 @@ public struct DeliveryHarness: Sendable {
         config.spool.recursive = true
         config.spool.settleSeconds = 0.1
         config.spool.pollIntervalSeconds = 0.1
+        config.spool.minDurationSeconds = 0 // the fixtures are seconds long; content tests set it
         config.gong.baseURL = simulator.baseURL
         config.gong.requestsPerSecond = 50
         config.gong.readTimeoutSeconds = 5
@@ -75,6 +76,7 @@ public struct DeliveryHarness: Sendable {
         var config = Configuration()
         config.spool.directory = spool.path
         config.spool.settleSeconds = 1
+        config.spool.minDurationSeconds = 0
         let intake = try SpoolIntake(config: config, store: store, clock: clock, logger: Logger(label: "test"))
         try await intake.poll()
         clock.advance(2)
@@ -100,7 +102,8 @@ public struct DeliveryHarness: Sendable {
 
     /// Writes a YAML configuration for the child-process tests.
     /// `spool` and `gong` add keys to those sections (one `key: value` per line), `retry` replaces the
-    /// fast test retry timing; `extra` adds sections.
+    /// fast test retry timing; `extra` adds sections. The duration floor is off (the fixtures are
+    /// seconds long) unless `spool` sets `minDurationSeconds`.
     public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
                             retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = "") throws -> String {
         try work.write("gongspool.yaml", text: """
@@ -109,6 +112,7 @@ public struct DeliveryHarness: Sendable {
               recursive: true
               settleSeconds: 0.1
               pollIntervalSeconds: 0.1
+            \(spoolKeys.contains { $0.hasPrefix("minDurationSeconds") } ? "" : "  minDurationSeconds: 0")
             \(spoolKeys.map { "  " + $0 }.joined(separator: "\n"))
             gong:
               baseURL: \(simulator.baseURL)

@@ -4,9 +4,10 @@ import GongSpool
 
 /// Generated media and sidecars (no binary fixtures in git).
 public enum Fixtures {
-    /// See ``SampleMedia/wav(seconds:channels:sampleRate:seed:finalized:)``.
-    public static func wav(seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true) -> Data {
-        SampleMedia.wav(seconds: seconds, channels: channels, sampleRate: sampleRate, seed: seed, finalized: finalized)
+    /// See ``SampleMedia/wav(seconds:channels:sampleRate:seed:finalized:silent:amplitude:)``.
+    public static func wav(seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true,
+                           silent: Set<Int> = [], amplitude: Double = 8000) -> Data {
+        SampleMedia.wav(seconds: seconds, channels: channels, sampleRate: sampleRate, seed: seed, finalized: finalized, silent: silent, amplitude: amplitude)
     }
 
     /// See ``SampleMedia/wavHeader(dataSize:channels:sampleRate:)``.

@@ -28,6 +28,7 @@ public struct IntakeHarness: Sendable {
         settings.directory = spool.path
         settings.settleSeconds = 5
         settings.orphanAfterMinutes = 10
+        settings.minDurationSeconds = 0 // the fixtures are seconds long; content tests set it
         configure(&settings)
         var config = Configuration()
         config.spool = settings

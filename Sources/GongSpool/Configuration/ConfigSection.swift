@@ -56,6 +56,24 @@ struct ConfigSection {
         return value
     }
 
+    /// A number in `range`, or `off` (YAML may read it as `false`): `.some(nil)` for off.
+    func numberOrOff(_ name: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double?? {
+        guard let raw = values[name], !(raw is NSNull) else { return nil }
+        if let flag = raw as? Bool, !flag { return .some(nil) }
+        if let text = raw as? String, text == "off" { return .some(nil) }
+        let value: Double
+        switch raw {
+        case is Bool: throw .invalid(key: key(name), message: "expected a number or off, found \(Self.describe(raw))")
+        case let i as Int: value = Double(i)
+        case let d as Double: value = d
+        default: throw .invalid(key: key(name), message: "expected a number or off, found \(Self.describe(raw))")
+        }
+        guard value.isFinite, range.contains(value) else {
+            throw .invalid(key: key(name), message: "must be between \(range.lowerBound) and \(range.upperBound) (or off), found \(value)")
+        }
+        return .some(value)
+    }
+
     func integer(_ name: String, min: Int) throws(ConfigurationError) -> Int? {
         guard let raw = values[name], !(raw is NSNull) else { return nil }
         guard let value = raw as? Int, !(raw is Bool) else {

@@ -17,6 +17,8 @@ extension Configuration {
             "  order: \(spool.order.rawValue)",
             "  watch: \(spool.watch.rawValue)",
             "  fullRescanMinutes: \(spool.fullRescanMinutes)",
+            "  minDurationSeconds: \(spool.minDurationSeconds)",
+            "  silenceThresholdDb: \(spool.silenceThresholdDb.map { "\($0)" } ?? "off")",
             "  timeZone: \(q(spool.timeZone))",
             "  systemId: \(q(spool.effectiveSystemId))",
         ]
@@ -34,6 +36,7 @@ extension Configuration {
             "  connectTimeoutSeconds: \(gong.connectTimeoutSeconds)",
             "  readTimeoutSeconds: \(gong.readTimeoutSeconds)",
             "  minUploadBytesPerSecond: \(gong.minUploadBytesPerSecond)",
+            "  reconcile: \(gong.reconcile)",
             "retry:",
             "  initialBackoffSeconds: \(retry.initialBackoffSeconds)",
             "  maxBackoffSeconds: \(retry.maxBackoffSeconds)",

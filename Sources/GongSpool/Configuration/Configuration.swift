@@ -75,6 +75,12 @@ public struct SpoolSettings: Sendable, Equatable {
     /// Every this many minutes a poll lists every directory, changed or not (the correctness net
     /// under the mtime-based incremental polls).
     public var fullRescanMinutes = 60.0
+    /// Recordings shorter than this many seconds are `skipped` (no request spent): Gong does not
+    /// import telephony calls under its minimum duration (30 s by default). 0 turns it off.
+    public var minDurationSeconds = 30.0
+    /// A WAV recording whose every channel peaks below this level (dBFS) is `skipped` as silent;
+    /// a silent channel of a stereo file is not given to the rep. `nil` (`off`): not measured.
+    public var silenceThresholdDb: Double? = -50
     /// IANA zone of naive timestamps in file names, sidecars and CDRs.
     public var timeZone = "UTC"
     /// Names this PBX in derived `clientUniqueId`s; `nil`: the host name.
@@ -110,6 +116,9 @@ public struct GongSettings: Sendable, Equatable {
     public var readTimeoutSeconds = 60.0
     /// Slowest upload rate tolerated; sizes a media upload's whole-request deadline.
     public var minUploadBytesPerSecond = 256_000.0
+    /// Whether the daemon checks once a day that Gong lists the calls it delivered
+    /// (`GET /v2/calls`, needs the `api:calls:read:basic` scope).
+    public var reconcile = false
 
     /// Defaults.
     public init() {}

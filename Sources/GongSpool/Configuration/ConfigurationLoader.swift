@@ -39,10 +39,13 @@ public enum ConfigurationLoader {
         let top = ConfigSection(root, prefix: "")
         try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults", "metadata", "users"])
         if let spool = try top.section("spool") {
-            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId", "fullRescanMinutes", "order", "watch"])
+            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId", "fullRescanMinutes", "order", "watch",
+                                 "minDurationSeconds", "silenceThresholdDb"])
             try spool.choice("order", QueueOrder.self).map { config.spool.order = $0 }
             try spool.choice("watch", WatchMode.self).map { config.spool.watch = $0 }
             try spool.number("fullRescanMinutes", min: 0).map { config.spool.fullRescanMinutes = $0 }
+            try spool.number("minDurationSeconds", min: 0).map { config.spool.minDurationSeconds = $0 }
+            try spool.numberOrOff("silenceThresholdDb", in: -120...0).map { config.spool.silenceThresholdDb = $0 }
             try spool.string("timeZone").map { config.spool.timeZone = $0 }
             try spool.string("systemId").map { config.spool.systemId = $0 }
             try spool.string("directory").map { config.spool.directory = $0 }
@@ -62,7 +65,7 @@ public enum ConfigurationLoader {
         }
         if let gong = try top.section("gong") {
             try gong.allowOnly(["baseURL", "accessKeyFile", "accessKeySecretFile", "requestsPerSecond", "dailyRequestLimit",
-                                "maxConcurrentUploads", "connectTimeoutSeconds", "readTimeoutSeconds", "minUploadBytesPerSecond"])
+                                "maxConcurrentUploads", "connectTimeoutSeconds", "readTimeoutSeconds", "minUploadBytesPerSecond", "reconcile"])
             try gong.string("baseURL").map { config.gong.baseURL = $0 }
             try gong.string("accessKeyFile").map { config.gong.accessKeyFile = $0 }
             try gong.string("accessKeySecretFile").map { config.gong.accessKeySecretFile = $0 }
@@ -72,6 +75,7 @@ public enum ConfigurationLoader {
             try gong.number("connectTimeoutSeconds", min: 0.1).map { config.gong.connectTimeoutSeconds = $0 }
             try gong.number("readTimeoutSeconds", min: 0.1).map { config.gong.readTimeoutSeconds = $0 }
             try gong.number("minUploadBytesPerSecond", min: 1).map { config.gong.minUploadBytesPerSecond = $0 }
+            try gong.bool("reconcile").map { config.gong.reconcile = $0 }
         }
         if let retry = try top.section("retry") {
             try retry.allowOnly(["initialBackoffSeconds", "maxBackoffSeconds", "giveUpAfterHours"])

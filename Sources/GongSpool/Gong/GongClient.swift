@@ -82,6 +82,18 @@ public struct GongClient: Sendable, CustomStringConvertible {
         return await send(request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listUsers, bodyLimit: 16 << 20)
     }
 
+    /// `GET /v2/calls` for calls started in `[from, to)`, one page (`cursor` from the previous page).
+    public func listCalls(from: Date, to: Date, cursor: String?) async -> GongReply {
+        func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
+        var url = endpoint.baseURL + "/v2/calls?fromDateTime=" + encoded(ISOTimestamp.format(from)) + "&toDateTime=" + encoded(ISOTimestamp.format(to))
+        if let cursor { url += "&cursor=" + encoded(cursor) }
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        return await send(request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listCalls, bodyLimit: 16 << 20)
+    }
+
     private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind, bodyLimit: Int = 64 * 1024) async -> GongReply {
         do {
             let response = try await http.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))

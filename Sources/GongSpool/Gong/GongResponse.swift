@@ -14,4 +14,6 @@ public enum GongEndpointKind: String, Sendable {
     case uploadMedia = "upload_media"
     /// `GET /v2/users`.
     case listUsers = "list_users"
+    /// `GET /v2/calls` (reconciliation).
+    case listCalls = "list_calls"
 }

@@ -8,8 +8,10 @@ public enum Evaluation: Sendable, Equatable {
     case changed
     /// Invalid input: never sent.
     case rejected(code: ErrorCode, reason: String)
-    /// A person must act first (e.g. unknown user): `held`, never sent.
+    /// A person must act first (e.g. unknown user, a truncated recording): `held`, never sent.
     case held(code: ErrorCode, reason: String)
+    /// Not worth Gong's budget (too short, silent): `skipped`, no request spent.
+    case skipped(code: ErrorCode, reason: String, levels: AudioLevels?)
     /// The user mapping cannot be consulted yet: wait for it, however long.
     case awaitingUsers(String)
     /// Valid: hashed and built.
@@ -25,6 +27,10 @@ public enum Evaluation: Sendable, Equatable {
         public var media: MediaInfo
         /// Audio fingerprint at hashing time.
         public var size: Int64, mtimeNs: Int64, inode: Int64
+        /// Peak level per channel, when measured (WAV).
+        public var levels: AudioLevels?
+        /// Channels without voice (no party is given them).
+        public var silentChannels: [Int] = []
     }
 }
 
@@ -37,16 +43,21 @@ public struct RecordingEvaluator: Sendable {
     public let root: String
     /// Builds the request from the configured sources.
     public let assembler: RequestAssembler
+    /// Duration floor, silence and truncation.
+    public let checks: ContentChecks
 
     /// Creates an evaluator for files under `root`.
-    public init(root: String, assembler: RequestAssembler) {
+    public init(root: String, assembler: RequestAssembler, checks: ContentChecks = .none) {
         self.root = root
         self.assembler = assembler
+        self.checks = checks
     }
 
     /// Looks at `audio` and its `sidecar` (relative paths, `nil` when no sidecar is used) as the
-    /// scan saw them, mapping users through `directory` and calls through `cdr`.
-    public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false) -> Evaluation {
+    /// scan saw them, mapping users through `directory` and calls through `cdr`. With
+    /// `checksWaived` (an operator sent it on) a short, silent or cut recording is taken anyway.
+    public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false,
+                         checksWaived: Bool = false) -> Evaluation {
         if audio.size > Self.maxMediaBytes {
             return .rejected(code: .mediaTooLarge, reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
         }
@@ -62,22 +73,76 @@ public struct RecordingEvaluator: Sendable {
         case .ended(let evaluation): return evaluation
         case .media(let found): info = found
         }
-        let request: BuiltRequest
+        var request: BuiltRequest
+        let provenance: [String: String]
         switch assemble(audio: audio.relativePath, sidecar: sidecar?.relativePath, media: info, directory: directory, cdr: cdr, waitForCDR: waitForCDR) {
-        case .built(let built, _): request = built
+        case .built(let built, let sources): (request, provenance) = (built, sources)
         case .invalid(let problem): return .rejected(code: .invalidRequest, reason: problem.description)
-        case .held(let code, let reason): return .held(code: code, reason: reason)
+        case .held(let code, let reason):
+            return shortOnItsOwn(info, checksWaived: checksWaived, path: audio.relativePath) ?? .held(code: code, reason: reason)
         case .notYet(let reason): return .incomplete(reason)
-        case .awaitingUsers(let reason): return .awaitingUsers(reason)
+        case .awaitingUsers(let reason):
+            return shortOnItsOwn(info, checksWaived: checksWaived, path: audio.relativePath) ?? .awaitingUsers(reason)
         }
+        if !checksWaived, let finding = durationFinding(media: info, request: request, provenance: provenance) {
+            return finding.evaluation(levels: nil, path: audio.relativePath)
+        }
+        // The level is read from the bytes the hash reads (one pass).
+        var meter = checks.silenceThresholdDb != nil ? info.pcm.map(LevelMeter.init(layout:)) : nil
         let sha: String
         do {
-            sha = try FileHasher.sha256(of: file)
+            sha = try FileHasher.sha256(of: file, metering: &meter)
         } catch {
             return .rejected(code: error.code, reason: "\(audio.relativePath): \(error.description)")
         }
         guard let after = file.currentFingerprint(), after.size == audio.size, after.mtimeNs == audio.mtimeNs else { return .changed }
-        return .accepted(.init(request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode))
+        let levels = meter?.levels
+        if !checksWaived, let finding = checks.examine(levels: levels) {
+            return finding.evaluation(levels: levels, path: audio.relativePath)
+        }
+        let silent = checks.silentChannels(levels)
+        request = request.droppingMediaChannels(silent)
+        return .accepted(.init(request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode,
+                               levels: levels, silentChannels: silent))
+    }
+
+    /// A recording whose request cannot be built yet for want of a user (an abandoned queue call,
+    /// a leg recorded before an agent answered) is skipped when its media alone is under the
+    /// floor, rather than held for a person to map a user Gong would never see a call of.
+    func shortOnItsOwn(_ media: MediaInfo, checksWaived: Bool, path: String) -> Evaluation? {
+        guard !checksWaived, let finding = checks.examine(mediaSeconds: media.durationSeconds, statedSeconds: nil, statedSource: nil) else { return nil }
+        return finding.evaluation(levels: nil, path: path)
+    }
+
+    /// The duration checks for a built request: the media's own duration against the one the
+    /// PBX stated (sidecar, CDR — any `duration` not read from the media header).
+    func durationFinding(media: MediaInfo, request: BuiltRequest, provenance: [String: String]) -> ContentChecks.Finding? {
+        let statedSource = provenance["duration"].flatMap { $0 == CallMapping.mediaHeaderSource ? nil : $0 }
+        let stated = statedSource != nil ? request.body["duration"]?.doubleValue : nil
+        return checks.examine(mediaSeconds: media.durationSeconds, statedSeconds: stated, statedSource: statedSource)
+    }
+
+    /// What the content checks say of `audio` (for `gongspool validate`): durations, then the
+    /// level (the file is read once); and the request as it would be sent (a silent channel
+    /// given to no party).
+    public func contentNotes(audio: String, media: MediaInfo, request: BuiltRequest, provenance: [String: String]) -> (notes: [String], request: BuiltRequest) {
+        func note(_ finding: ContentChecks.Finding) -> String {
+            switch finding {
+            case .skip(let code, let reason): "would be skipped (\(code)): \(reason)"
+            case .hold(let code, let reason): "would be held (\(code)): \(reason)"
+            }
+        }
+        if let finding = durationFinding(media: media, request: request, provenance: provenance) { return ([note(finding)], request) }
+        guard checks.silenceThresholdDb != nil, let layout = media.pcm, let file = try? SpoolFile(root: root, relativePath: audio) else { return ([], request) }
+        var meter: LevelMeter? = LevelMeter(layout: layout)
+        guard (try? FileHasher.sha256(of: file, metering: &meter)) != nil, let levels = meter?.levels else { return ([], request) }
+        var notes = ["peak level per channel: " + levels.peakDb.map { "\(ContentChecks.number($0)) dBFS" }.joined(separator: ", ")]
+        if let finding = checks.examine(levels: levels) { notes.append(note(finding)) }
+        let silent = checks.silentChannels(levels)
+        if !silent.isEmpty {
+            notes.append("channel \(silent.map(String.init).joined(separator: ", ")) silent: no party is given it (mediaChannelId)")
+        }
+        return (notes, request.droppingMediaChannels(silent))
     }
 
     /// Reads the media header: complete, or the evaluation that ends here.
@@ -119,4 +184,14 @@ public struct RecordingEvaluator: Sendable {
 enum ProbeOutcome {
     case media(MediaInfo)
     case ended(Evaluation)
+}
+
+extension ContentChecks.Finding {
+    /// The evaluation a finding ends in.
+    func evaluation(levels: AudioLevels?, path: String) -> Evaluation {
+        switch self {
+        case .skip(let code, let reason): .skipped(code: code, reason: "\(path): \(reason)", levels: levels)
+        case .hold(let code, let reason): .held(code: code, reason: "\(path): \(reason)")
+        }
+    }
 }

@@ -58,7 +58,10 @@ extension SpoolIntake {
             _ = try await store.insert(stem: stem, .seen(reason: "new files under a name already delivered"),
                                        evidence: Evidence(fingerprint: fingerprint), now: now)
             return .pending
-        case .pending, .rejected, .orphaned, .held(.intake):
+        case .pending, .rejected, .orphaned, .held(.intake), .skipped:
+            // Skipped for the content (too short, silent) a re-export is looked at again; skipped
+            // as backfill or for an unmapped user it is not.
+            if case .skipped = row.lifecycle.state, !row.lifecycle.isContentFinding { return nil }
             if changed {
                 // A pending row only records the files (settling starts again); the others are examined again.
                 awaitingUsers.remove(stem)
@@ -106,7 +109,10 @@ extension SpoolIntake {
         let evaluator = self.evaluator
         let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
         let waitForCDR = quiet < orphanAfter
-        let evaluation = try await BlockingIO.run { evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR) }
+        let waived = row.checksWaived
+        let evaluation = try await BlockingIO.run {
+            evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR, checksWaived: waived)
+        }
         switch evaluation {
         case .changed:
             try await store.observe(id, Evidence(stableSince: now), now: now)
@@ -132,8 +138,13 @@ extension SpoolIntake {
             return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"), stem: stem).state
         case .held(let code, let reason):
             return try await apply(id, .inputHeld(code, reason: reason), stem: stem).state
+        case .skipped(let code, let reason, let levels):
+            logger.info("recording skipped: not worth Gong's budget", metadata: ["stem": "\(stem)", "code": "\(code.rawValue)", "reason": "\(reason)"])
+            let silent = code == .mediaSilent ? levels.map { Array($0.peakDb.indices) } : nil
+            return try await apply(id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent), stem: stem).state
         case .accepted(let accepted):
-            let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue)
+            let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue,
+                                    levels: accepted.levels, silentChannels: accepted.silentChannels)
             let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
                                                 context: EventContext(now: now))
             logger.info("recording taken", metadata: [

@@ -49,7 +49,7 @@ public actor SpoolIntake {
         self.clock = clock
         self.logger = logger
         self.walk = SpoolWalk(root: settings.directory, recursive: settings.recursive)
-        self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config))
+        self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config), checks: ContentChecks(settings))
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
         self.unmappedUsers = config.users.unmapped

@@ -45,6 +45,12 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case identityChanged
     /// Older than the first start's backfill cutoff.
     case backfill
+    /// Shorter than `spool.minDurationSeconds` (Gong would not import it).
+    case mediaTooShort
+    /// Every channel below `spool.silenceThresholdDb`.
+    case mediaSilent
+    /// The media is much shorter than the call the PBX says it records.
+    case mediaTruncated
 
     // Gong's answers.
     /// 429: Gong asked to wait.
@@ -75,6 +81,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case mediaOnOtherCall
     /// An answer that makes no sense for the request.
     case unexpectedAnswer
+    /// Delivered, but Gong did not list the call when reconciled.
+    case missingInGong
 
     // The rest.
     /// `spool.afterUpload` (archive/delete) failed.
@@ -88,9 +96,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let catalogue: [ErrorCode] = [
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
-        .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill,
+        .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
         .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
-        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer,
+        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer, .missingInGong,
         .afterUploadFailed, .operatorHold, .internal,
     ]
 
@@ -117,6 +125,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .contentConflict: "content_conflict"
         case .identityChanged: "identity_changed"
         case .backfill: "backfill"
+        case .mediaTooShort: "media_too_short"
+        case .mediaSilent: "media_silent"
+        case .mediaTruncated: "media_truncated"
         case .rateLimited: "rate_limited"
         case .credentialsRejected: "credentials_rejected"
         case .endpointMisconfigured: "endpoint_misconfigured"
@@ -131,6 +142,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .foreignMedia: "foreign_media"
         case .mediaOnOtherCall: "media_on_other_call"
         case .unexpectedAnswer: "unexpected_answer"
+        case .missingInGong: "missing_in_gong"
         case .afterUploadFailed: "after_upload_failed"
         case .operatorHold: "operator_hold"
         case .internal: "internal"
@@ -196,6 +208,12 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "The recording owns a Gong call but now maps to another clientUniqueId: restore the old sidecar/mapping, then `retry`."
         case .backfill:
             "Older than the first start (spool.backfill): `gongspool retry ID` sends it anyway."
+        case .mediaTooShort:
+            "Gong would not import it (under its minimum duration): nothing to do; `gongspool retry ID` sends it anyway. Match spool.minDurationSeconds to the company's Gong setting."
+        case .mediaSilent:
+            "No voice on any channel: check the PBX's recording settings if many are silent; `gongspool retry ID` sends it anyway."
+        case .mediaTruncated:
+            "The audio is much shorter than the call: check the PBX's disk and recording; re-export it (examined again), or `gongspool retry ID` sends it as it is."
         case .rateLimited, .timeout, .connectTimeout, .connectionClosed, .transportError, .malformedSuccess, .unknownCall:
             "Nothing: retried with backoff; held after retry.giveUpAfterHours — then check the network or Gong's status and `retry`."
         case .http(let status) where status == 408 || (500...599).contains(status):
@@ -216,6 +234,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "Gong has the recording; make spool.archiveDirectory (or the spool) writable, then `retry` to finish."
         case .operatorHold:
             "`gongspool release ID` when it may go."
+        case .missingInGong:
+            "Gong did not list the call it accepted: check it in Gong; `gongspool retry ID` delivers it again (the files must still be where they were taken), `accept ID` keeps it as done."
         }
     }
 }

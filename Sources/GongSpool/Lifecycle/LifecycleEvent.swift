@@ -51,6 +51,12 @@ public enum LifecycleEvent: Sendable, Equatable {
     /// The row cannot be worked on as stored (no request body, no media kind…).
     case rowInconsistent(reason: String)
 
+    // Reconciliation.
+    /// Gong did not list the delivered call in the window of its start.
+    case reconciledMissing(reason: String)
+    /// Gong listed the call after all.
+    case reconciledFound
+
     // Operator.
     /// `gongspool retry`: try again now, attempts reset.
     case retry
@@ -88,6 +94,8 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .afterUploadFailed: "afterUploadFailed"
         case .sendingReleased: "sendingReleased"
         case .rowInconsistent: "rowInconsistent"
+        case .reconciledMissing: "reconciledMissing"
+        case .reconciledFound: "reconciledFound"
         case .retry: "retry"
         case .hold: "hold"
         case .release: "release"
@@ -105,6 +113,8 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,
              .afterUploadDone, .afterUploadFailed, .sendingReleased, .rowInconsistent:
             .delivery
+        case .reconciledMissing, .reconciledFound:
+            .reconcile
         case .retry, .hold, .release, .accept, .forget:
             .operator
         }
@@ -119,6 +129,8 @@ public enum LifecycleDriver: String, Sendable {
     case delivery
     /// `gongspool retry|hold|release|accept|forget`.
     case `operator`
+    /// `gongspool reconcile` and the daily reconciliation (`gong.reconcile`).
+    case reconcile
 }
 
 /// How the claim of a clientUniqueId came out, as the store found it in the same transaction.

@@ -39,8 +39,10 @@ public enum LifecycleState: Sendable, Equatable {
     case orphaned
     /// Same clientUniqueId and audio as row `of`, which owns the id.
     case duplicate(of: Int64?)
-    /// Not sent unless retried (older than the backfill cutoff).
+    /// Not sent unless retried (older than the backfill cutoff, too short, silent).
     case skipped
+    /// Delivered, but Gong did not list the call when reconciled.
+    case missing
 
     /// The persisted name.
     public var name: RecordingState {
@@ -58,6 +60,7 @@ public enum LifecycleState: Sendable, Equatable {
         case .orphaned: .orphaned
         case .duplicate: .duplicate
         case .skipped: .skipped
+        case .missing: .missing
         }
     }
 

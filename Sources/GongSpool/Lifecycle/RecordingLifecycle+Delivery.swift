@@ -29,6 +29,8 @@ extension RecordingLifecycle {
             case .created(let callId):
                 owned.callId = callId
                 owned.createsInDoubt = 0
+                // A call made just now holds no earlier upload of ours.
+                owned.uploadsInDoubt = 0
                 identity = owned
                 failingSince = nil
                 return move(to: .created, reason: nil)

@@ -11,6 +11,9 @@ extension RecordingLifecycle {
             return []
         case (.filesChanged, .rejected), (.filesChanged, .orphaned), (.filesChanged, .held(.intake)):
             return backToIntake(reason: "files changed; examining them again")
+        case (.filesChanged, .skipped) where isContentFinding:
+            // A re-export of a short, silent or cut recording may be the whole call.
+            return backToIntake(reason: "files changed; examining them again")
 
         case (.filesVanished, .pending):
             guard let identity, identity.isLocked else { return [.deleteRow] }

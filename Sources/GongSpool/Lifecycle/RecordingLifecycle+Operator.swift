@@ -7,14 +7,28 @@ extension RecordingLifecycle {
         case (.retry, .held(let phase)), (.retry, .waiting(let phase, _)):
             attempts = 0
             failingSince = nil
+            if isContentFinding { checksWaived = true }
             if resumed(phase) == .pending { return backToIntake(reason: "retry requested by operator") }
             return move(to: resumed(phase), reason: "retry requested by operator")
         case (.retry, .rejected), (.retry, .orphaned), (.retry, .skipped), (.retry, .duplicate):
             attempts = 0
             failingSince = nil
-            return backToIntake(reason: "retry requested by operator")
+            if isContentFinding { checksWaived = true }
+            return backToIntake(reason: isContentFinding ? "retry requested by operator: sent however short, silent or cut" : "retry requested by operator")
+        case (.retry, .missing):
+            // Delivered once (our create made a call, our upload filled it) but not listed: the
+            // same clientUniqueId is created again; Gong's duplicate answers about the earlier
+            // call are this recording's own.
+            guard var owned = identity else { throw refuse(event, "the recording owns no clientUniqueId") }
+            owned.callId = nil
+            owned.createsInDoubt = 1
+            owned.uploadsInDoubt = 1
+            identity = owned
+            attempts = 0
+            failingSince = nil
+            return move(to: .ready, reason: "retry requested by operator: Gong did not list the call; delivering it again")
         case (.retry, _):
-            throw refuse(event, "only held, waiting, rejected, orphaned, skipped or duplicate recordings can be retried")
+            throw refuse(event, "only held, waiting, rejected, orphaned, skipped, duplicate or missing recordings can be retried")
 
         case (.hold, .pending), (.hold, .ready), (.hold, .created), (.hold, .uploaded), (.hold, .waiting):
             return move(to: .held(state.phase ?? .intake), code: .operatorHold, reason: "held by operator")
@@ -25,6 +39,7 @@ extension RecordingLifecycle {
 
         case (.release, .held(let phase)):
             failingSince = nil
+            if isContentFinding { checksWaived = true }
             if resumed(phase) == .pending { return backToIntake(reason: "released by operator") }
             return move(to: resumed(phase), reason: "released by operator")
         case (.release, _):
@@ -33,8 +48,10 @@ extension RecordingLifecycle {
         case (.accept, .held) where code == .foreignMedia || code == .mediaOnOtherCall:
             let checked = reason ?? ""
             return move(to: .done, reason: "accepted by operator (files kept): \(checked)")
+        case (.accept, .missing):
+            return move(to: .done, reason: "accepted by operator: the call is in Gong after all")
         case (.accept, _):
-            throw refuse(event, "only recordings held for foreign_media or media_on_other_call can be accepted")
+            throw refuse(event, "only missing recordings, or held for foreign_media or media_on_other_call, can be accepted")
 
         case (.forget, .creating), (.forget, .uploading):
             throw refuse(event, "a request is on the wire; hold it first")

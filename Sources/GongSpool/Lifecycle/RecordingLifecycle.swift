@@ -27,16 +27,20 @@ public struct RecordingLifecycle: Sendable, Equatable {
     public internal(set) var attempts: Int
     /// Since when the current step keeps failing (for `retry.giveUpAfterHours`).
     public internal(set) var failingSince: Date?
+    /// An operator sent it on after it was skipped or held as too short, silent or cut: intake
+    /// takes it without those checks.
+    public internal(set) var checksWaived: Bool
 
     /// A lifecycle in any state (rows read back from the store, tests).
     public init(state: LifecycleState, identity: Identity? = nil, code: ErrorCode? = nil, reason: String? = nil,
-                attempts: Int = 0, failingSince: Date? = nil) {
+                attempts: Int = 0, failingSince: Date? = nil, checksWaived: Bool = false) {
         self.state = state
         self.identity = identity
         self.code = code
         self.reason = reason
         self.attempts = attempts
         self.failingSince = failingSince
+        self.checksWaived = checksWaived
     }
 
     /// A recording intake has just seen.
@@ -56,6 +60,7 @@ public struct RecordingLifecycle: Sendable, Equatable {
         case .intake: try handleIntake(event, context)
         case .delivery: try handleDelivery(event, context)
         case .operator: try handleOperator(event, context)
+        case .reconcile: try handleReconcile(event)
         }
     }
 
@@ -112,6 +117,11 @@ public struct RecordingLifecycle: Sendable, Equatable {
             actions.append(.reexamineDuplicates)
         }
         return actions
+    }
+
+    /// Whether `code` is a finding about the recording's content (too short, silent, cut).
+    var isContentFinding: Bool {
+        code == .mediaTooShort || code == .mediaSilent || code == .mediaTruncated
     }
 
     func refuse(_ event: LifecycleEvent, _ hint: String) -> LifecycleRefusal {

@@ -31,6 +31,9 @@ public enum RecordingState: String, Sendable, Codable, CaseIterable {
     case orphaned
     /// Same clientUniqueId and content as a recording already known; not sent again.
     case duplicate
-    /// Older than the first start's backfill cutoff (`spool.backfill`); not sent unless retried.
+    /// Not worth sending as it is — older than the first start's backfill cutoff
+    /// (`spool.backfill`), shorter than Gong's import minimum, silent; sent only if retried.
     case skipped
+    /// Delivered, but Gong did not list the call when reconciled (`gongspool reconcile`).
+    case missing
 }

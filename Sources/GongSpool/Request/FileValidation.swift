@@ -11,6 +11,9 @@ public enum FileValidation {
         public var provenance: [String: String] = [:]
         /// Every problem, `"<file>: <path>: <message>"`.
         public var problems: [String]
+        /// What the duration, silence and truncation checks say (the request may be valid and
+        /// still not be sent as it is).
+        public var notes: [String] = []
     }
 
     /// Validates `path` (an audio file or a sidecar) with `config` and the user mapping `directory`.
@@ -40,7 +43,7 @@ public enum FileValidation {
         }
         var problems: [String] = []
         var media: MediaInfo?
-        let evaluator = RecordingEvaluator(root: root, assembler: assembler)
+        let evaluator = RecordingEvaluator(root: root, assembler: assembler, checks: ContentChecks(config.spool))
         if let audio {
             do {
                 let file = try SpoolFile(root: root, relativePath: audio)
@@ -61,8 +64,13 @@ public enum FileValidation {
         var cdr = config.metadata.cdr.map(CDRIndex.init(settings:))
         cdr?.refresh()
         switch evaluator.assemble(audio: audio ?? relative, sidecar: sidecar, media: media, directory: directory, cdr: cdr, waitForCDR: cdr != nil) {
-        case .built(let request, let provenance):
-            return problems.isEmpty ? Report(request: request, provenance: provenance, problems: []) : Report(problems: problems)
+        case .built(var request, let provenance):
+            guard problems.isEmpty else { return Report(problems: problems) }
+            var notes: [String] = []
+            if let audio, let media {
+                (notes, request) = evaluator.contentNotes(audio: audio, media: media, request: request, provenance: provenance)
+            }
+            return Report(request: request, provenance: provenance, problems: [], notes: notes)
         case .invalid(let problem):
             return Report(problems: problems + problem.issues.map { "\(problem.file): \($0)" })
         case .held(let code, let reason):

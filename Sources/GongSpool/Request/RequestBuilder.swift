@@ -74,3 +74,21 @@ extension JSONValue {
         String(decoding: try canonicalData(), as: UTF8.self)
     }
 }
+
+extension BuiltRequest {
+    /// The request with no party attributed to a channel in `silent` (the voiceless side of a
+    /// stereo file): Gong would otherwise take the silent channel for that person.
+    func droppingMediaChannels(_ silent: [Int]) -> BuiltRequest {
+        guard !silent.isEmpty, var members = body.objectValue, let parties = members["parties"]?.arrayValue else { return self }
+        var changed = false
+        members["parties"] = .array(parties.map { party in
+            guard var fields = party.objectValue, let channel = fields["mediaChannelId"]?.doubleValue,
+                  silent.contains(Int(channel)) else { return party }
+            fields["mediaChannelId"] = nil
+            changed = true
+            return .object(fields)
+        })
+        guard changed, let text = try? JSONValue.object(members).canonicalJSON() else { return self }
+        return BuiltRequest(body: .object(members), clientUniqueId: clientUniqueId, canonicalJSON: text)
+    }
+}

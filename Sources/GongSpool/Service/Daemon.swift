@@ -18,6 +18,7 @@ public struct Daemon: Sendable {
     let gate: RequestGate
     let delivery: RecordingDelivery
     let userList: UserListRefresher?
+    let reconciler: Reconciler?
     let health: DaemonHealth
     let clock: any WallClock
     let logger: Logger
@@ -39,6 +40,12 @@ public struct Daemon: Sendable {
         userList = config.users.fromGong
             ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger, health: health) : nil
         delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger, health: health)
+        reconciler = config.gong.reconcile ? Reconciler(client: client, gate: gate, store: store, clock: clock, logger: logger) : nil
+    }
+
+    /// Requests one reconciliation may spend: a twentieth of the daily budget (at least 10).
+    public static func reconcileRequestCap(_ settings: GongSettings) -> Int {
+        max(10, settings.dailyRequestLimit / 20)
     }
 
     /// Start-up housekeeping: recordings held only because credentials were rejected go back
@@ -146,6 +153,9 @@ public struct Daemon: Sendable {
         ]
         if let userList {
             services.append(.init(service: UserListService(refresher: userList)))
+        }
+        if let reconciler {
+            services.append(.init(service: ReconcileService(reconciler: reconciler, maxRequests: Self.reconcileRequestCap(config.gong))))
         }
         if let address = config.metrics.address {
             let check = HealthCheck(store: store, gate: gate, health: health)

@@ -36,7 +36,11 @@ public enum DaemonMetrics {
 
     /// Periodic figures from the state store and the gate.
     static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
-                       requestsNeeded: Int, drainSeconds: Double, halted: Bool) {
+                       requestsNeeded: Int, drainSeconds: Double, halted: Bool, skippedToday: [ErrorCode: Int] = [:]) {
+        for code in [ErrorCode.mediaTooShort, .mediaSilent] {
+            Gauge(label: "gongspool_skipped_today", dimensions: [("reason", code.rawValue)]).record(skippedToday[code] ?? 0)
+        }
+        Gauge(label: "gongspool_requests_saved_today").record(skippedToday.values.reduce(0, +) * 2)
         Gauge(label: "gongspool_sending_halted").record(halted ? 1 : 0)
         Gauge(label: "gongspool_build_info", dimensions: [("version", BuildInfo.version), ("commit", BuildInfo.commit ?? "")]).record(1)
         Gauge(label: "gongspool_requests_needed").record(requestsNeeded)

@@ -59,9 +59,10 @@ struct NotifyService: Service, CustomStringConvertible {
         let drain = StatusReport.drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
                                                requestsPerSecond: await gate.requestsPerSecond, now: Date())
         let halted = await gate.halted
+        let skipped = try await store.skippedForContent(day: RequestGate.utcDay(Date()))
         DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
                              oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
-                             requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil)
+                             requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
         var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"

@@ -20,13 +20,20 @@ public struct StatusReport: Sendable {
     public var pausedUntil: Date?
     /// Why Gong's user list could not be fetched the last time, if it could not.
     public var userListProblem: String?
+    /// Recordings skipped today (UTC) as too short or silent, by cause.
+    public var skippedToday: [ErrorCode: Int] = [:]
+    /// The last reconciliation with Gong's list of calls (when, what it found).
+    public var lastReconciliation: String?
+
+    /// Requests not spent today on recordings Gong would not keep (two per recording).
+    public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
 
     /// Reads the report from the store.
     public static func make(store: StateStore, config: Configuration, now: Date) async throws -> StatusReport {
         let used = try await store.dailyUsage(day: RequestGate.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
-        return StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
+        var report = StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
                             facts: facts,
                             drainSeconds: drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
                                                         requestsPerSecond: config.gong.requestsPerSecond, now: now),
@@ -34,6 +41,9 @@ public struct StatusReport: Sendable {
                             sendingHalted: try await store.meta(.sendingHalted),
                             pausedUntil: paused.flatMap { $0 > now ? $0 : nil },
                             userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
+        report.skippedToday = try await store.skippedForContent(day: RequestGate.utcDay(now))
+        report.lastReconciliation = try await store.meta(.lastReconciliation)
+        return report
     }
 
     /// Seconds to send `needed` requests at `requestsPerSecond`, waiting for the next UTC day
@@ -72,6 +82,11 @@ public struct StatusReport: Sendable {
             "sendingHalted": sendingHalted.map(JSONValue.string) ?? .null,
             "pausedUntil": date(pausedUntil),
             "userListProblem": userListProblem.map(JSONValue.string) ?? .null,
+            "skippedToday": .object(Dictionary(uniqueKeysWithValues: [ErrorCode.mediaTooShort, .mediaSilent].map {
+                ($0.rawValue, JSONValue.integer(Int64(skippedToday[$0] ?? 0)))
+            })),
+            "requestsSavedToday": .integer(Int64(requestsSavedToday)),
+            "lastReconciliation": lastReconciliation.map(JSONValue.string) ?? .null,
         ])
         return body.prettyString()
     }
@@ -96,12 +111,18 @@ public struct StatusReport: Sendable {
             lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
         }
         if let pausedUntil { lines.append("paused by Gong until: \(ISOTimestamp.format(pausedUntil)) (Retry-After)") }
+        let short = skippedToday[.mediaTooShort] ?? 0, silent = skippedToday[.mediaSilent] ?? 0
+        lines.append("not sent today (UTC): \(short) too short, \(silent) silent — \(requestsSavedToday) requests saved")
         if let oldest = facts.oldestQueuedSince {
             lines.append("oldest queued:        since \(ISOTimestamp.format(oldest)) (\(Self.duration(now.timeIntervalSince(oldest))) ago)")
         }
         lines.append("last success:         \(facts.lastSuccess.map(ISOTimestamp.format) ?? "never")")
         if let e = facts.lastError {
             lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
+        }
+        if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
+        if let missing = counts[.missing], missing > 0 {
+            lines.append("MISSING IN GONG:      \(missing) delivered recordings Gong does not list — `gongspool list --state missing`")
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
@@ -129,7 +150,13 @@ public enum RecordingListing {
     public static func json(_ rows: [Recording], halted: String? = nil) -> String {
         JSONValue.array(rows.map { row in
             func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+            let peaks: JSONValue = row.channelPeaksDb.flatMap(AudioLevels.init(text:)).map { .array($0.peakDb.map(JSONValue.number)) } ?? .null
+            let silent: JSONValue = row.silentChannels == nil ? .null : .array(row.silentChannelNumbers.map { JSONValue.integer(Int64($0)) })
+            let confirmed: JSONValue = row.confirmedAt.map { .string(ISOTimestamp.format($0)) } ?? .null
             return .object([
+                "channelPeaksDb": peaks,
+                "silentChannels": silent,
+                "confirmedInGongAt": confirmed,
                 "waitsFor": text(waitsFor(row, halted: halted)),
                 "id": .integer(row.id ?? 0),
                 "clientUniqueId": text(row.clientUniqueId),
@@ -178,6 +205,15 @@ extension RecordingListing {
             "  attempts:       \(row.attempts)\(row.nextAttemptAt.map { ", next at \(ISOTimestamp.format($0))" } ?? "")",
             "  cause:          \(row.lastErrorCode?.rawValue ?? "-")\(row.phase.map { " (resumes at \($0.rawValue))" } ?? "")",
         ]
+        if let peaks = row.channelPeaksDb.flatMap(AudioLevels.init(text:)) {
+            let silent = row.silentChannelNumbers
+            let channels = peaks.peakDb.enumerated().map { index, db in
+                "\(peaks.peakDb.count == 2 ? (index == 0 ? "left" : "right") : "channel \(index)") \(ContentChecks.number(db)) dBFS\(silent.contains(index) ? " (silent)" : "")"
+            }
+            lines.append("  level (peak):   " + channels.joined(separator: ", "))
+        }
+        if let confirmed = row.confirmedAt { lines.append("  listed by Gong: \(ISOTimestamp.format(confirmed)) (reconciled)") }
+        if row.checksWaived { lines.append("  content checks: waived by an operator (sent however short, silent or cut)") }
         if let code = row.lastErrorCode {
             lines.append("  what to do:     \(code.remedy)")
         }

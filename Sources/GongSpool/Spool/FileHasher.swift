@@ -7,12 +7,20 @@ public enum FileHasher {
 
     /// The lowercase hex SHA-256 of the first `file.size` bytes of `file`.
     public static func sha256(of file: SpoolFile) throws(SpoolFileError) -> String {
+        var none: LevelMeter?
+        return try sha256(of: file, metering: &none)
+    }
+
+    /// The SHA-256 of `file`, feeding every chunk read to `meter` as well: the level is measured
+    /// in the same pass, from the same bytes.
+    public static func sha256(of file: SpoolFile, metering meter: inout LevelMeter?) throws(SpoolFileError) -> String {
         var hasher = SHA256()
         var offset: Int64 = 0
         while offset < file.size {
             let chunk = try file.read(at: offset, count: Int(min(Int64(chunkSize), file.size - offset)))
             if chunk.isEmpty { break }
             hasher.update(data: chunk)
+            meter?.feed(chunk, at: offset)
             offset += Int64(chunk.count)
         }
         return hex(hasher.finalize())

@@ -6,12 +6,16 @@ public struct MediaInfo: Sendable, Equatable {
     public var channels: Int?
     /// Duration in seconds, when the header tells.
     public var durationSeconds: Double?
+    /// Where the samples are and how they are coded, for WAV codings whose level can be read
+    /// while hashing (PCM, float, µ-law, A-law).
+    public var pcm: PCMLayout?
 
     /// Creates media info.
-    public init(kind: MediaKind, channels: Int? = nil, durationSeconds: Double? = nil) {
+    public init(kind: MediaKind, channels: Int? = nil, durationSeconds: Double? = nil, pcm: PCMLayout? = nil) {
         self.kind = kind
         self.channels = channels
         self.durationSeconds = durationSeconds
+        self.pcm = pcm
     }
 }
 
@@ -77,6 +81,7 @@ public enum MediaProbe {
         var offset = 12
         var channels: Int?
         var byteRate: UInt32 = 0
+        var encoding: PCMLayout.Encoding?
         while offset + 8 <= h.count {
             let id = String(decoding: h[offset..<offset + 4], as: UTF8.self)
             let size = le32(h, offset + 4)
@@ -84,6 +89,9 @@ public enum MediaProbe {
             if id == "fmt ", body + 16 <= h.count {
                 channels = le16(h, body + 2)
                 byteRate = le32(h, body + 8)
+                // WAVE_FORMAT_EXTENSIBLE names the coding in the first two bytes of its sub-format GUID.
+                let subFormat = size >= 40 && body + 26 <= h.count ? le16(h, body + 24) : nil
+                encoding = PCMLayout.encoding(formatTag: le16(h, body), bitsPerSample: le16(h, body + 14), subFormat: subFormat)
             } else if id == "data" {
                 if size == 0 || size == 0xFFFF_FFFF {
                     return .incomplete("WAV data size not finalised (\(size)): still recording")
@@ -92,7 +100,10 @@ public enum MediaProbe {
                     return .incomplete("WAV data chunk says \(size) bytes but only \(fileSize - Int64(body)) are there")
                 }
                 let duration = byteRate > 0 ? Double(size) / Double(byteRate) : nil
-                return .complete(MediaInfo(kind: .wav, channels: channels, durationSeconds: duration))
+                let pcm = encoding.flatMap { coding in
+                    channels.flatMap { $0 > 0 ? PCMLayout(encoding: coding, channels: $0, dataOffset: Int64(body), dataSize: Int64(size)) : nil }
+                }
+                return .complete(MediaInfo(kind: .wav, channels: channels, durationSeconds: duration, pcm: pcm))
             }
             offset = body + Int(size) + Int(size & 1)
         }

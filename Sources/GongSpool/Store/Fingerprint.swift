@@ -56,11 +56,16 @@ public struct Evidence: Sendable, Equatable {
     public var mediaKind: String?
     /// What Gong's answer named: its `requestId` (create or media) and the call's web address.
     public var createRequestId: String?, mediaRequestId: String?, mediaURL: String?
+    /// The peak level of each channel.
+    public var levels: AudioLevels?
+    /// The channels found silent.
+    public var silentChannels: [Int]?
 
     /// Evidence; `nil` fields are left as they are.
     public init(fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
                 requestJSON: String? = nil, mediaKind: String? = nil,
-                createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil) {
+                createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil, levels: AudioLevels? = nil,
+                silentChannels: [Int]? = nil) {
         self.fingerprint = fingerprint
         self.stableSince = stableSince
         self.sha256 = sha256
@@ -69,6 +74,8 @@ public struct Evidence: Sendable, Equatable {
         self.createRequestId = createRequestId
         self.mediaRequestId = mediaRequestId
         self.mediaURL = mediaURL
+        self.levels = levels
+        self.silentChannels = silentChannels
     }
 
     func apply(to row: inout Recording) {
@@ -80,5 +87,7 @@ public struct Evidence: Sendable, Equatable {
         if let createRequestId { row.createRequestId = createRequestId }
         if let mediaRequestId { row.mediaRequestId = mediaRequestId }
         if let mediaURL { row.mediaURL = mediaURL }
+        if let levels { row.channelPeaksDb = levels.text }
+        if let silentChannels { row.silentChannels = silentChannels.isEmpty ? nil : silentChannels.map(String.init).joined(separator: ",") }
     }
 }

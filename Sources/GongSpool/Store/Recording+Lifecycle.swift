@@ -18,12 +18,13 @@ extension Recording {
         case .orphaned: .orphaned
         case .duplicate: .duplicate(of: duplicateOf)
         case .skipped: .skipped
+        case .missing: .missing
         }
         let identity = clientUniqueId.map {
             Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt)
         }
         return RecordingLifecycle(state: lifecycleState, identity: identity, code: lastErrorCode, reason: reason,
-                                  attempts: attempts, failingSince: failingSince)
+                                  attempts: attempts, failingSince: failingSince, checksWaived: checksWaived)
     }
 
     /// Rows written before phases were stored: where a waiting or held row resumes.
@@ -58,5 +59,6 @@ extension Recording {
         reason = lifecycle.reason
         attempts = lifecycle.attempts
         failingSince = lifecycle.failingSince
+        checksWaived = lifecycle.checksWaived
     }
 }

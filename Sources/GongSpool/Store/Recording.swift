@@ -61,6 +61,14 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
     public var lastErrorCode: ErrorCode?
     /// Since when the current step keeps failing, for `retry.giveUpAfterHours`.
     public var failingSince: Date?
+    /// An operator sent it on past the duration, silence and truncation checks.
+    public var checksWaived = false
+    /// Peak level of each channel in dBFS (`-12.3,-120.0`), when measured (WAV).
+    public var channelPeaksDb: String?
+    /// The channels found silent (`1`, `0,1`): no party is given them.
+    public var silentChannels: String?
+    /// When reconciliation last found the call in Gong's list.
+    public var confirmedAt: Date?
     /// When intake first saw the files.
     public var firstSeenAt: Date
     /// Since when the files' size and mtime are unchanged.
@@ -69,6 +77,11 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
     public var createdAt: Date
     /// Last change.
     public var updatedAt: Date
+
+    /// ``silentChannels`` as channel numbers (0 = left).
+    public var silentChannelNumbers: [Int] {
+        (silentChannels ?? "").split(separator: ",").compactMap { Int($0) }
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -94,16 +94,19 @@ extension StateStore {
 struct StoredFingerprint: Sendable {
     var state: RecordingState
     var phase: Phase?
+    var code: ErrorCode?
     var fingerprint: Fingerprint
 
     /// Whether intake has something to do with the row now that its files look like `current`:
-    /// a `pending` row always; a finished, rejected, orphaned or intake-held row when its files
-    /// changed; never a row delivery or an operator owns.
+    /// a `pending` row always; a finished, rejected, orphaned or intake-held row, or one skipped
+    /// for its content (short, silent), when its files changed; never a row delivery or an
+    /// operator owns.
     func concernsIntake(_ current: Fingerprint) -> Bool {
         switch state {
         case .pending: true
         case .done, .duplicate, .rejected, .orphaned: current != fingerprint
         case .held: phase == .intake && current != fingerprint
+        case .skipped: (code == .mediaTooShort || code == .mediaSilent) && current != fingerprint
         default: false
         }
     }
@@ -127,7 +130,7 @@ extension StateStore {
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
                 // Columns by position: looking them up by name per row cost a quarter of a full rescan.
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs
+                    SELECT stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode
                     FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
                     """), arguments: StatementArguments(batch))
                 var found = Set<String>(minimumCapacity: batch.count)
@@ -136,7 +139,8 @@ extension StateStore {
                     let stem: String = row[0]
                     found.insert(stem)
                     guard let state = RecordingState(rawValue: row[1]), let files = current[stem] else { continue }
-                    let stored = StoredFingerprint(state: state, phase: (row[2] as String?).flatMap(Phase.init(rawValue:)), fingerprint: Fingerprint(
+                    let stored = StoredFingerprint(state: state, phase: (row[2] as String?).flatMap(Phase.init(rawValue:)),
+                                                   code: state == .skipped ? (row[10] as String?).flatMap(ErrorCode.init(rawValue:)) : nil, fingerprint: Fingerprint(
                         audioPath: row[3], size: row[4], mtimeNs: row[5], inode: row[6],
                         sidecarPath: row[7], sidecarSize: row[8], sidecarMtimeNs: row[9]))
                     if stored.concernsIntake(files) { concern.append(stem) }

@@ -39,8 +39,9 @@ extension StateStore {
                 INSERT INTO recordings (stem, clientUniqueId, callId, createsInDoubt, uploadsInDoubt, state, phase, nextAttemptAt,
                     duplicateOf, lastErrorCode, reason, attempts, failingSince, audioPath, size,
                     mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, sha256, requestJSON, mediaKind, createRequestId,
-                    mediaRequestId, mediaURL, firstSeenAt, stableSince, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    mediaRequestId, mediaURL, firstSeenAt, stableSince, createdAt, updatedAt, checksWaived, channelPeaksDb, silentChannels,
+                    confirmedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTransition = try db.cachedStatement(sql: """
                 INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt) VALUES (?, ?, NULL, ?, ?, ?, ?)
@@ -61,7 +62,8 @@ extension StateStore {
                     .integer(row.size), .integer(row.mtimeNs), .integer(row.inode), .text(row.sidecarPath), .integer(row.sidecarSize),
                     .integer(row.sidecarMtimeNs), .text(row.sha256), .text(row.requestJSON), .text(row.mediaKind),
                     .text(row.createRequestId), .text(row.mediaRequestId), .text(row.mediaURL), time(row.firstSeenAt),
-                    time(row.stableSince), time(row.createdAt), time(row.updatedAt),
+                    time(row.stableSince), time(row.createdAt), time(row.updatedAt), .integer(row.checksWaived ? 1 : 0),
+                    .text(row.channelPeaksDb), .text(row.silentChannels), time(row.confirmedAt),
                 ], in: db)
                 row.id = db.lastInsertedRowID
                 try BoundInsert(insertTransition).run([

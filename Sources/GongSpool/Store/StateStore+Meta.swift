@@ -9,6 +9,10 @@ public enum MetaKey: String, Sendable {
     case sendingHalted
     /// Why Gong's user list could not be fetched the last time, with when; absent when it was.
     case userListProblem = "gongUsersProblem"
+    /// The last reconciliation with Gong's list of calls: when, and what it found (one line).
+    case lastReconciliation
+    /// When the last reconciliation ran, seconds since the epoch (the daily run's clock).
+    case lastReconciliationAt
 }
 
 extension StateStore {

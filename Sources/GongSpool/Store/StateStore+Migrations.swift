@@ -139,6 +139,24 @@ extension StateStore {
             // (stem, id) serves every stem lookup; (stem) alone only cost an index write per row.
             try db.execute(sql: "DROP INDEX IF EXISTS recordings_stem")
         }
+        migrator.registerMigration("v9-content-and-reconciliation") { db in
+            try db.alter(table: "recordings") { table in
+                table.add(column: "checksWaived", .boolean).notNull().defaults(to: false)
+                table.add(column: "channelPeaksDb", .text)
+                table.add(column: "silentChannels", .text)
+                table.add(column: "confirmedAt", .double)
+            }
+            // What intake did not have to send, per UTC day and cause, kept as it happens (status
+            // and metrics read a row, not the history).
+            try db.execute(sql: """
+                CREATE TABLE savedByDay (day TEXT NOT NULL, code TEXT NOT NULL, recordings INTEGER NOT NULL, PRIMARY KEY (day, code));
+                CREATE TRIGGER transitions_saved AFTER INSERT ON transitions
+                WHEN NEW.toState = 'skipped' AND NEW.errorCode IN ('media_too_short', 'media_silent') BEGIN
+                    INSERT INTO savedByDay(day, code, recordings) VALUES (substr(NEW.at, 1, 10), NEW.errorCode, 1)
+                    ON CONFLICT(day, code) DO UPDATE SET recordings = recordings + 1;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -19,6 +19,9 @@ public enum MappingProblem: Error, Sendable, Equatable {
 }
 
 extension CallMapping {
+    /// The provenance of a `duration` read from the media itself (not stated by the PBX).
+    public static let mediaHeaderSource = "media header"
+
     /// Maps `sources` (file name, sidecar, CDR, media, built-ins) to Gong request fields.
     public func map(_ sources: SourceFields, media: MediaInfo?, directory: UserDirectory, relativePath: String) -> Result<MappedCall, MappingProblem> {
         var provenance: [String: String] = [:]
@@ -177,7 +180,7 @@ extension CallMapping {
             provenance["duration"] = label(duration.sources)
         } else if let seconds = media?.durationSeconds {
             body["duration"] = .number((seconds * 1000).rounded() / 1000)
-            provenance["duration"] = "media header"
+            provenance["duration"] = Self.mediaHeaderSource
         }
 
         if let title = context.first(title) {

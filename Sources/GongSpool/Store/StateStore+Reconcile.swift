@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// A delivered recording to look for in Gong's list of calls.
+public struct ReconcileCandidate: Sendable, Equatable {
+    /// The row.
+    public var id: Int64
+    /// The call Gong named for it.
+    public var callId: String
+    /// The call's start as sent (`actualStart`): Gong lists telephony calls by it.
+    public var start: Date
+    /// `done`, or `missing` from an earlier reconciliation.
+    public var state: RecordingState
+}
+
+extension StateStore {
+    /// Delivered recordings not yet found in Gong's list (and those found missing before),
+    /// delivered in `[since, before]`: `before` leaves Gong time to process a fresh call.
+    public func reconcileCandidates(deliveredSince since: Date, before: Date) async throws(StoreError) -> [ReconcileCandidate] {
+        try await read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, callId, json_extract(requestJSON, '$.actualStart'), state FROM recordings
+                WHERE callId IS NOT NULL AND ((state = 'done' AND confirmedAt IS NULL) OR state = 'missing')
+                  AND updatedAt >= ? AND updatedAt <= ?
+                ORDER BY id
+                """, arguments: [since, before])
+            var out: [ReconcileCandidate] = []
+            while let row = try rows.next() {
+                guard let start = (row[2] as String?).flatMap(ISOTimestamp.parse), let state = RecordingState(rawValue: row[3]) else { continue }
+                out.append(ReconcileCandidate(id: row[0], callId: row[1], start: start, state: state))
+            }
+            return out
+        }
+    }
+
+    /// Records that Gong listed the calls of `ids` (not a state change: no history line).
+    public func confirmListed(_ ids: [Int64], at date: Date) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(start + 500, ids.count)])
+            start += batch.count
+            try await write { db in
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                try db.execute(sql: "UPDATE recordings SET confirmedAt = ? WHERE id IN (\(marks))",
+                               arguments: StatementArguments([date.databaseValue] + batch.map(\.databaseValue)))
+            }
+        }
+    }
+
+    /// Recordings skipped as too short or silent on UTC day `day` (`2026-11-30`), by cause.
+    public func skippedForContent(day: String) async throws(StoreError) -> [ErrorCode: Int] {
+        try await read { db in
+            var out: [ErrorCode: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT code, recordings FROM savedByDay WHERE day = ?", arguments: [day]) {
+                if let code = ErrorCode(rawValue: row[0]) { out[code] = row[1] }
+            }
+            return out
+        }
+    }
+}
