@@ -46,10 +46,12 @@ import TestSupport
             let (body, sources) = try Self.build(config, path)
             #expect(Self.party(body, 0)?["mediaChannelId"] == .integer(0), "\(ext): stereo header → the rep's channel")
             #expect(sources["parties[0].mediaChannelId"]?.contains("stereo") == true)
+            #expect(Self.party(body, 1)?["mediaChannelId"] == .integer(1), "\(ext): the other side on the other channel")
             #expect(body["duration"] == .number(3) || abs((body["duration"]?.doubleValue ?? 0) - 3) < 0.1, "\(ext): duration from the header")
         }
         let mono = try spool.write("2026/11/22/out-5559876543-205-20261122-104000-1763825401.3.mp3", SampleMedia.mp3(seconds: 3, channels: 1))
-        #expect(Self.party(try Self.build(config, mono).0, 0)?["mediaChannelId"] == nil)
+        let monoBody = try Self.build(config, mono).0
+        #expect(Self.party(monoBody, 0)?["mediaChannelId"] == nil && Self.party(monoBody, 1)?["mediaChannelId"] == nil)
     }
 
     @Test func freePBXFileNamesMakeCompleteRequests() async throws {

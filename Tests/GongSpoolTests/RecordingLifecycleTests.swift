@@ -154,4 +154,52 @@ import Testing
         #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == [])
         #expect(row.state == .pending && row.code == .awaitingUsers)
     }
+
+    @Test func reconciliationMarksOnlyDeliveredCallsMissingAndRetryCreatesAgain() throws {
+        var done = RecordingLifecycle(state: .done, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
+        _ = try run(&done, .reconciledMissing(reason: "not listed"))
+        #expect(done.state == .missing && done.code == .missingInGong && done.reason == "not listed")
+        // Listed after all (Gong was still processing it): done again.
+        var found = done
+        _ = try run(&found, .reconciledFound)
+        #expect(found.state == .done && found.identity?.callId == "77")
+        // `accept`: the operator checked it in Gong.
+        var accepted = done
+        _ = try run(&accepted, .accept)
+        #expect(accepted.state == .done)
+        // `retry`: created again under the same id; a duplicate answer naming the old call is ours.
+        var again = done
+        _ = try run(&again, .retry)
+        #expect(again.state == .ready && again.identity?.callId == nil && again.identity?.clientUniqueId == "pbx:1")
+        _ = try run(&again, .createSending, .createAnswered(.alreadyCreated(callId: "77")))
+        #expect(again.state == .created && again.identity?.callId == "77" && again.reason?.contains("earlier create of this recording") == true)
+        var fresh = done
+        _ = try run(&fresh, .retry, .createSending, .createAnswered(.created(callId: "78")), .uploadSending, .uploadAnswered(.mediaAccepted))
+        #expect(fresh.state == .uploaded && fresh.identity?.callId == "78")
+        // Nothing else is reconciled, and a missing recording is not missed twice.
+        for state: LifecycleState in [.ready, .held(.upload), .uploaded, .missing] {
+            var other = RecordingLifecycle(state: state, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
+            #expect(throws: LifecycleRefusal.self) { try other.handle(.reconciledMissing(reason: "r"), context) }
+        }
+        var notMissing = RecordingLifecycle(state: .done, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
+        #expect(throws: LifecycleRefusal.self) { try notMissing.handle(.reconciledFound, context) }
+    }
+
+    @Test func retryOfAContentFindingWaivesTheChecksAndNothingElseDoes() throws {
+        var short = RecordingLifecycle(state: .skipped, code: .mediaTooShort, reason: "12 s")
+        _ = try run(&short, .retry)
+        #expect(short.state == .pending && short.checksWaived)
+        var cut = RecordingLifecycle(state: .held(.intake), code: .mediaTruncated, reason: "12 s of 300 s")
+        _ = try run(&cut, .release)
+        #expect(cut.state == .pending && cut.checksWaived)
+        var backfill = RecordingLifecycle(state: .skipped, code: .backfill, reason: "old")
+        _ = try run(&backfill, .retry)
+        #expect(backfill.state == .pending && !backfill.checksWaived)
+        // A changed file is looked at again; an old one skipped as backfill is not.
+        var silent = RecordingLifecycle(state: .skipped, code: .mediaSilent, reason: "silent")
+        _ = try run(&silent, .filesChanged)
+        #expect(silent.state == .pending)
+        var old = RecordingLifecycle(state: .skipped, code: .backfill, reason: "old")
+        #expect(throws: LifecycleRefusal.self) { try old.handle(.filesChanged, context) }
+    }
 }

@@ -29,11 +29,12 @@ import TestSupport
     @Test func metricsAndHealthReflectTheDaemon() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.writeRecording("m", id: "pbx:m", audio: Fixtures.wav(seed: 51))
+        try h.spool.writeRecording("m", id: "pbx:m", audio: Fixtures.wav(seconds: 31, seed: 51))
+        try h.spool.writeRecording("s", id: "pbx:s", audio: Fixtures.wav(seconds: 5, seed: 52))
         let port = try freePort()
         let base = "http://127.0.0.1:\(port)"
         try await GongSimulator.withRunning { sim in
-            let config = try h.writeConfig(sim, metricsListen: "127.0.0.1:\(port)")
+            let config = try h.writeConfig(sim, metricsListen: "127.0.0.1:\(port)", spool: ["minDurationSeconds: 30"])
             // Wrong secret: the first request is refused and health must say so.
             let env = ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "wrong"]
             let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("daemon.log"))
@@ -59,6 +60,10 @@ import TestSupport
             #expect(metrics.contains("gongspool_drain_estimate_seconds"), "the drain estimate is exported")
             #expect(metrics.contains("gongspool_requests_needed"))
             #expect(metrics.contains("gongspool_sending_halted 1"), "the halt is a metric")
+            #expect(metrics.contains(#"gongspool_skipped_today{reason="media_too_short"} 1"#), "what was not sent")
+            #expect(metrics.contains(#"gongspool_skipped_today{reason="media_silent"} 0"#))
+            #expect(metrics.contains("gongspool_requests_saved_today 2"))
+            #expect(metrics.contains(#"gongspool_recordings{state="missing"} 0"#))
             #expect(try await get(base + "/nothing").0 == 404)
         }
     }

@@ -155,6 +155,7 @@ extension StateStore {
                     INSERT INTO savedByDay(day, code, recordings) VALUES (substr(NEW.at, 1, 10), NEW.errorCode, 1)
                     ON CONFLICT(day, code) DO UPDATE SET recordings = recordings + 1;
                 END;
+                CREATE INDEX recordings_unconfirmed ON recordings(updatedAt) WHERE confirmedAt IS NULL AND state IN ('done', 'missing');
                 """)
         }
         return migrator

@@ -130,6 +130,11 @@ extension CallMapping {
                 party["userId"] = .string(user.id)
             }
             if !party.isEmpty {
+                if media?.channels == 2 {
+                    // Stereo: the other side speaks on the rep's other channel.
+                    party["mediaChannelId"] = .integer(Int64(1 - settings.effectiveRepChannel.mediaChannelId))
+                    provenance["parties[1].mediaChannelId"] = "media header (stereo): the channel that is not metadata.repChannel"
+                }
                 parties.append(.object(party))
                 provenance["parties[1]"] = label(other.sources + (otherName?.sources ?? []))
             }
