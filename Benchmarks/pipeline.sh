@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pipeline benchmarks (release build), each with a ratio against a reference from the same run:
-# poll cost vs `find`, end-to-end recordings/s vs a bare client, rate-limit saturation at 3/s.
-# Usage: Benchmarks/pipeline.sh [poll|e2e|scale|ratelimit|all] ; RATE_SECONDS=60 by default.
+# poll cost vs `find`, end-to-end recordings/s vs a bare client, rate-limit saturation at 3/s,
+# the level measurement vs the plain hash.
+# Usage: Benchmarks/pipeline.sh [poll|e2e|scale|ratelimit|level|all] ; RATE_SECONDS=60 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -19,4 +20,9 @@ if [ "$what" = scale ] || [ "$what" = all ]; then
 fi
 if [ "$what" = ratelimit ] || [ "$what" = all ]; then
   "$bin" ratelimit "${RATE_SECONDS:-60}"
+fi
+if [ "$what" = level ] || [ "$what" = all ]; then
+  "$bin" level 10             # 10-minute WAVs: 8 kHz and 48 kHz, 16/24-bit, float, µ-law, A-law
+  swift build -c release --product gongspool >/dev/null
+  "$bin" level-daemon 20      # the real daemon (run --dry-run) with and without the level
 fi

@@ -11,7 +11,8 @@ import Logging
 ///   CPU of a steady-state intake poll when every file is already known to the state store;
 /// - `e2e RECORDINGS`: recordings per second from spool to `done` against an unthrottled
 ///   simulator vs a bare client sending the same two requests per recording with no state;
-/// - `ratelimit SECONDS`: achieved requests per second against a simulator enforcing 3/s.
+/// - `ratelimit SECONDS`: achieved requests per second against a simulator enforcing 3/s;
+/// - `level MINUTES`: the CPU of the level measurement against the plain hash of the same file.
 ///
 /// Run through `Benchmarks/pipeline.sh` (release build).
 @main
@@ -25,7 +26,7 @@ enum PipelineBench {
             return
         }
         guard arguments.count == 3, let count = Int(arguments[2]) else {
-            FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|ratelimit N\n".utf8))
+            FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|scale|ratelimit|level N\n".utf8))
             exit(64)
         }
         var logger = Logger(label: "bench")
@@ -35,6 +36,8 @@ enum PipelineBench {
         case "e2e": try await endToEnd(recordings: count, logger: logger)
         case "ratelimit": try await rateLimit(seconds: count, logger: logger)
         case "scale": try await scale(folders: count, logger: logger)
+        case "level": try level(minutes: count)
+        case "level-daemon": try levelDaemon(recordings: count)
         default: exit(64)
         }
     }
@@ -344,6 +347,7 @@ enum PipelineBench {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         let start = Date()
         try process.run()
         process.waitUntilExit()

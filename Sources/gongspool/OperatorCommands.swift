@@ -25,14 +25,14 @@ extension RecordingState: ExpressibleByArgument {}
 /// `gongspool retry`.
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retry", abstract: "Try a held, waiting, rejected, orphaned, skipped or duplicate recording again now.",
-        discussion: "Held and waiting recordings resume where they stopped; the others are examined again by intake. A recording that owns a Gong call keeps its clientUniqueId and call.")
+        commandName: "retry", abstract: "Try a held, waiting, rejected, orphaned, skipped, duplicate or missing recording again now.",
+        discussion: "Held and waiting recordings resume where they stopped; the others are examined again by intake. A recording that owns a Gong call keeps its clientUniqueId and call. A recording skipped or held by the content checks (too short, silent, cut) is sent anyway. A missing one (not listed by Gong) is delivered again under its clientUniqueId.")
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
     @Flag(help: "Retry every held recording.") var allHeld = false
     @Flag(help: "Retry every rejected recording (after fixing a cause that rejected many).") var allRejected = false
-    @Option(help: "Retry every recording in this state (held, waiting, rejected, orphaned, skipped, duplicate).") var state: RecordingState?
+    @Option(help: "Retry every recording in this state (held, waiting, rejected, orphaned, skipped, duplicate, missing).") var state: RecordingState?
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     /// The states chosen by the bulk flags.
@@ -89,8 +89,8 @@ struct ReleaseCommand: AsyncParsableCommand {
 struct AcceptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accept",
-        abstract: "Mark a recording held for foreign_media or media_on_other_call as delivered, after checking the call in Gong.",
-        discussion: "Gong answered that the call already has media, or holds the same audio on another call, and GongSpool cannot prove it is this recording's. Check the call named in the reason in Gong first. The files are kept."
+        abstract: "Mark a recording held for foreign_media or media_on_other_call, or missing in Gong, as delivered, after checking the call in Gong.",
+        discussion: "Gong answered that the call already has media, or holds the same audio on another call, and GongSpool cannot prove it is this recording's; or Gong's list of calls does not have a delivered call (deleted on purpose?). Check the call named in the reason in Gong first. The files are kept."
     )
 
     @OptionGroup var options: ConfigOption

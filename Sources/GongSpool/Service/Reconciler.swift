@@ -47,25 +47,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Why a reconciliation stopped.
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        /// 403: the access key may not list calls.
-        case forbidden(String)
-        /// Gong refused or failed.
-        case gong(status: Int, message: String)
-        /// No usable answer.
-        case transport(String)
-        /// An answer of the wrong shape.
-        case malformed
-
-        public var description: String {
-            switch self {
-            case .forbidden(let message): "GET /v2/calls refused (403): the access key lacks the api:calls:read:basic scope (\(message.prefix(200)))"
-            case .gong(let status, let message): "GET /v2/calls answered \(status): \(message.prefix(200))"
-            case .transport(let message): "GET /v2/calls failed: \(message.prefix(200))"
-            case .malformed: "GET /v2/calls answered with an unexpected shape"
-            }
-        }
-    }
+    public typealias Failure = GongListFailure
 
     /// Reconciles the recordings delivered between `since` and `grace` seconds ago, spending at
     /// most `maxRequests` requests (never past the daily budget: what is left waits for the next run).
@@ -126,33 +108,19 @@ public struct Reconciler: Sendable {
     /// Every call id Gong lists for `[from, to)`, page by page; `nil` when the request cap or the
     /// budget stopped it before the last page (nothing is judged on a partial list).
     private func listedCalls(from: Date, to: Date, outcome: inout Outcome, maxRequests: Int) async throws -> Set<String>? {
-        var ids: Set<String> = []
-        var cursor: String?
-        while true {
-            guard outcome.requests < maxRequests, !(await gate.budgetExhausted) else { return nil }
-            try await gate.acquire()
-            outcome.requests += 1
-            switch await client.listCalls(from: from, to: to, cursor: cursor) {
-            case .transport(_, let message):
-                throw Failure.transport(message)
-            case .http(200, let body, _):
-                guard let page = CallListPage(json: body) else { throw Failure.malformed }
-                ids.formUnion(page.callIds)
-                guard let next = page.cursor else { return ids }
-                cursor = next
-            case .http(404, _, _):
-                // Gong's "no calls in this period".
-                return ids
-            case .http(429, _, let retryAfter):
-                await gate.pause(seconds: retryAfter.flatMap(ResponseClassifier.parseRetryAfter) ?? 60)
-            case .http(401, let body, _):
-                await gate.halt("Gong rejected the credentials (401) on GET /v2/calls")
-                throw Failure.gong(status: 401, message: ResponseClassifier.summary(body))
-            case .http(403, let body, _):
-                throw Failure.forbidden(ResponseClassifier.summary(body))
-            case .http(let status, let body, _):
-                throw Failure.gong(status: status, message: ResponseClassifier.summary(body))
-            }
+        let reader = GongListReader(list: .calls, gate: gate)
+        let read = try await reader.readAll(maxRequests: maxRequests - outcome.requests, stopAtBudget: true, notFoundIsEmpty: true) { cursor in
+            await client.listCalls(from: from, to: to, cursor: cursor)
+        } parse: { body in
+            CallListPage(json: body).map { ($0.callIds, $0.cursor) }
+        }
+        switch read {
+        case .complete(let ids, let requests):
+            outcome.requests += requests
+            return Set(ids)
+        case .cut(let requests):
+            outcome.requests += requests
+            return nil
         }
     }
 }

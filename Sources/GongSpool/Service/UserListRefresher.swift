@@ -15,25 +15,7 @@ public struct UserListRefresher: Sendable {
     let health: DaemonHealth?
 
     /// Why a refresh failed.
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        /// Gong refused or failed; `retryAfter` when it said.
-        case gong(status: Int, message: String)
-        /// No usable answer.
-        case transport(String)
-        /// An answer of the wrong shape.
-        case malformed
-        /// 403: the access key may not read users (scope `api:users:read` missing).
-        case forbidden(String)
-
-        public var description: String {
-            switch self {
-            case .gong(let status, let message): "GET /v2/users answered \(status): \(message.prefix(200))"
-            case .transport(let message): "GET /v2/users failed: \(message.prefix(200))"
-            case .malformed: "GET /v2/users answered with an unexpected shape"
-            case .forbidden(let message): "GET /v2/users refused (403): the access key lacks the api:users:read scope (\(message.prefix(200)))"
-            }
-        }
-    }
+    public typealias Failure = GongListFailure
 
     /// Whether the cached list is due for a refresh.
     public func isDue() async throws -> Bool {
@@ -60,35 +42,16 @@ public struct UserListRefresher: Sendable {
         }
     }
 
-    /// Every page, in order.
+    /// Every page, in order (at most 10,000: no company has a million users).
     private func fetchAll() async throws -> [DirectoryUser] {
-        var users: [DirectoryUser] = []
-        var cursor: String?
-        var pages = 0
-        while pages < 10_000 {
-            try await gate.acquire()
-            switch await client.listUsers(cursor: cursor) {
-            case .transport(_, let message):
-                throw Failure.transport(message)
-            case .http(200, let body, _):
-                guard let page = UserListPage(json: body) else { throw Failure.malformed }
-                users += page.users
-                pages += 1
-                guard let next = page.cursor else { return users }
-                cursor = next
-            case .http(429, _, let retryAfter):
-                // The same page again, once Gong says so.
-                await gate.pause(seconds: retryAfter.flatMap(ResponseClassifier.parseRetryAfter) ?? 60)
-            case .http(401, let body, _):
-                await gate.halt("Gong rejected the credentials (401) on GET /v2/users")
-                throw Failure.gong(status: 401, message: ResponseClassifier.summary(body))
-            case .http(403, let body, _):
-                throw Failure.forbidden(ResponseClassifier.summary(body))
-            case .http(let status, let body, _):
-                throw Failure.gong(status: status, message: ResponseClassifier.summary(body))
-            }
+        let reader = GongListReader(list: .users, gate: gate)
+        let read = try await reader.readAll(maxRequests: 10_000, stopAtBudget: false, notFoundIsEmpty: false) { cursor in
+            await client.listUsers(cursor: cursor)
+        } parse: { body in
+            UserListPage(json: body).map { ($0.users, $0.cursor) }
         }
-        throw Failure.malformed
+        guard case .complete(let users, _) = read else { throw Failure.malformed(.users) }
+        return users
     }
 }
 

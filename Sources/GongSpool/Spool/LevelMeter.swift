@@ -85,10 +85,12 @@ public struct LevelMeter: Sendable {
         if whole < raw.count { carry = Array(raw[whole...]) }
         let samples = UnsafeRawBufferPointer(rebasing: raw[..<whole])
         peaks.withUnsafeMutableBufferPointer { peaks in
+            let vectored = Self.scanVectors(samples, encoding: layout.encoding, into: peaks)
+            let samples = UnsafeRawBufferPointer(rebasing: samples[vectored...])
             switch layout.encoding {
             case .integer(8): Self.scan(samples, into: peaks, UInt8Sample.self)
             case .integer(16): Self.scan(samples, into: peaks, Int16Sample.self)
-            case .integer(24): Self.scan(samples, into: peaks, Int24Sample.self)
+            case .integer(24): Self.scan24(samples, into: peaks)
             case .integer: Self.scan(samples, into: peaks, Int32Sample.self)
             case .float32: Self.scan(samples, into: peaks, Float32Sample.self)
             case .muLaw: Self.scan(samples, into: peaks, MuLawSample.self)
@@ -98,7 +100,7 @@ public struct LevelMeter: Sendable {
     }
 
     /// The hot loop, specialised per coding; mono and stereo without an inner channel loop.
-    private static func scan<S: SampleMagnitude>(_ raw: UnsafeRawBufferPointer, into peaks: UnsafeMutableBufferPointer<UInt32>, _: S.Type) {
+    static func scan<S: SampleMagnitude>(_ raw: UnsafeRawBufferPointer, into peaks: UnsafeMutableBufferPointer<UInt32>, _: S.Type) {
         let channels = peaks.count
         let count = raw.count / S.size
         switch channels {
@@ -176,10 +178,13 @@ enum Float32Sample: SampleMagnitude {
     static let size = 4
     @inline(__always) static func magnitude(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
         let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        let value = Float(bitPattern: bits).magnitude
-        // NaN and anything at or over full scale count as full scale.
-        guard value < 1 else { return UInt32(Int32.max) + 1 }
-        return UInt32(value * 2_147_483_648)
+        return scaled(Float(bitPattern: bits).magnitude)
+    }
+
+    /// A magnitude on the 32-bit integer scale; NaN and anything at or over full scale count as full scale.
+    @inline(__always) static func scaled(_ magnitude: Float) -> UInt32 {
+        guard magnitude < 1 else { return UInt32(Int32.max) + 1 }
+        return UInt32(magnitude * 2_147_483_648)
     }
 }
 
