@@ -63,7 +63,7 @@ import TestSupport
             .identityPassed(to: 2), .userMappingChanged, .originalFailed,
             .fileUnreadable(.fileOpen, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
-            .retry, .hold, .release, .accept, .forget, .reconciledMissing(reason: "r"), .reconciledFound,
+            .retry, .hold, .release, .accept, .forget, .reconciledMissing(callId: "1", reason: "r"), .reconciledFound(callId: "1"),
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)
     }()
 

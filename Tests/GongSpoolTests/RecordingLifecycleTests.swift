@@ -157,11 +157,11 @@ import Testing
 
     @Test func reconciliationMarksOnlyDeliveredCallsMissingAndRetryCreatesAgain() throws {
         var done = RecordingLifecycle(state: .done, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
-        _ = try run(&done, .reconciledMissing(reason: "not listed"))
+        _ = try run(&done, .reconciledMissing(callId: "77", reason: "not listed"))
         #expect(done.state == .missing && done.code == .missingInGong && done.reason == "not listed")
         // Listed after all (Gong was still processing it): done again.
         var found = done
-        _ = try run(&found, .reconciledFound)
+        _ = try run(&found, .reconciledFound(callId: "77"))
         #expect(found.state == .done && found.identity?.callId == "77")
         // `accept`: the operator checked it in Gong.
         var accepted = done
@@ -179,10 +179,15 @@ import Testing
         // Nothing else is reconciled, and a missing recording is not missed twice.
         for state: LifecycleState in [.ready, .held(.upload), .uploaded, .missing] {
             var other = RecordingLifecycle(state: state, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
-            #expect(throws: LifecycleRefusal.self) { try other.handle(.reconciledMissing(reason: "r"), context) }
+            #expect(throws: LifecycleRefusal.self) { try other.handle(.reconciledMissing(callId: "77", reason: "r"), context) }
         }
         var notMissing = RecordingLifecycle(state: .done, identity: Identity(clientUniqueId: "pbx:1", callId: "77"))
-        #expect(throws: LifecycleRefusal.self) { try notMissing.handle(.reconciledFound, context) }
+        #expect(throws: LifecycleRefusal.self) { try notMissing.handle(.reconciledFound(callId: "77"), context) }
+        // A list proves things of the call it names only: another call's absence moves nothing.
+        var redelivered = RecordingLifecycle(state: .done, identity: Identity(clientUniqueId: "pbx:1", callId: "78"))
+        #expect(throws: LifecycleRefusal.self) { try redelivered.handle(.reconciledMissing(callId: "77", reason: "r"), context) }
+        var missingOther = RecordingLifecycle(state: .missing, identity: Identity(clientUniqueId: "pbx:1", callId: "78"))
+        #expect(throws: LifecycleRefusal.self) { try missingOther.handle(.reconciledFound(callId: "77"), context) }
     }
 
     @Test func retryOfAContentFindingWaivesTheChecksAndNothingElseDoes() throws {

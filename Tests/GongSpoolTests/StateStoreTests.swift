@@ -116,4 +116,31 @@ import TestSupport
         let later = try await store.claim(d, clientUniqueId: "x", evidence: Evidence(sha256: "1"), context: context).row
         #expect(later.state == .duplicate)
     }
+
+    @Test func reconciliationCandidatesAndConfirmationsFollowTheCallTheRowOwns() async throws {
+        let h = try IntakeHarness()
+        defer { h.remove() }
+        for stem in ["a", "b", "c"] { try h.addPair(stem, id: "pbx:\(stem)") }
+        try await h.settle()
+        let now = h.clock.now()
+        for (stem, call) in [("a", "11"), ("b", "12")] {
+            try await h.store.deliverAsIfGongAnswered(try #require(try await h.row(stem)?.id), callId: call, now: now)
+        }
+        let candidates = try await h.store.reconcileCandidates(deliveredSince: now.addingTimeInterval(-60), before: now.addingTimeInterval(60))
+        #expect(candidates.map(\.callId) == ["11", "12"], "only delivered rows, with their calls")
+        #expect(try await h.store.reconcileCandidates(deliveredSince: now.addingTimeInterval(1), before: now.addingTimeInterval(60)).isEmpty)
+        // A stale candidate (its row now owns another call) is not confirmed; the others are.
+        var stale = try #require(candidates.first)
+        stale.callId = "99"
+        try await h.store.confirmListed([stale, candidates[1]], at: now)
+        #expect(try await h.row("a")?.confirmedAt == nil)
+        #expect(try await h.row("b")?.confirmedAt != nil)
+        let left = try await h.store.reconcileCandidates(deliveredSince: now.addingTimeInterval(-60), before: now.addingTimeInterval(60))
+        #expect(left.map(\.callId) == ["11"], "a confirmed call is not asked about again")
+        // The query reads the partial index, not the table.
+        let plan = try await h.store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + StateStore.reconcileCandidatesSQL, arguments: [now, now]).map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+        }
+        #expect(plan.contains("USING INDEX recordings_unconfirmed") && !plan.contains("SCAN"), "\(plan)")
+    }
 }

@@ -53,9 +53,9 @@ public enum LifecycleEvent: Sendable, Equatable {
 
     // Reconciliation.
     /// Gong did not list the delivered call in the window of its start.
-    case reconciledMissing(reason: String)
+    case reconciledMissing(callId: String, reason: String)
     /// Gong listed the call after all.
-    case reconciledFound
+    case reconciledFound(callId: String)
 
     // Operator.
     /// `gongspool retry`: try again now, attempts reset.

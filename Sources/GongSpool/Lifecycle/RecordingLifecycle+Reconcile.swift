@@ -4,12 +4,13 @@ extension RecordingLifecycle {
     /// Events from reconciliation: Gong's list of calls against what was delivered.
     mutating func handleReconcile(_ event: LifecycleEvent) throws(LifecycleRefusal) -> [LifecycleAction] {
         switch (event, state) {
-        case (.reconciledMissing(let why), .done):
+        // What Gong's list says is about one call: only the recording that owns that call now moves.
+        case (.reconciledMissing(let callId, let why), .done) where identity?.callId == callId:
             return move(to: .missing, code: .missingInGong, reason: why)
-        case (.reconciledFound, .missing):
+        case (.reconciledFound(let callId), .missing) where identity?.callId == callId:
             return move(to: .done, reason: "listed by Gong when reconciled again")
         case (.reconciledMissing, _), (.reconciledFound, _):
-            throw refuse(event, "only delivered recordings are reconciled")
+            throw refuse(event, "only delivered recordings are reconciled, by the call they own")
         default:
             throw refuse(event, "not a reconciliation event")
         }

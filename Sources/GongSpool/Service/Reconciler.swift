@@ -84,18 +84,18 @@ public struct Reconciler: Sendable {
 
     /// Records what Gong's list says of `group`.
     private func settle(_ group: [ReconcileCandidate], listed: Set<String>, from: Date, to: Date, outcome: inout Outcome) async throws {
-        var confirmed: [Int64] = []
+        var confirmed: [ReconcileCandidate] = []
         for candidate in group {
             outcome.checked += 1
             let context = EventContext(now: clock.now())
             if listed.contains(candidate.callId) {
                 outcome.listed += 1
-                confirmed.append(candidate.id)
-                if candidate.state == .missing { try await store.apply(candidate.id, .reconciledFound, context: context) }
+                confirmed.append(candidate)
+                if candidate.state == .missing { try await apply(candidate, .reconciledFound(callId: candidate.callId), context) }
             } else if candidate.state == .done {
                 let why = "Gong does not list call \(candidate.callId) among the calls started \(ISOTimestamp.format(from)) – \(ISOTimestamp.format(to)) "
                     + "(GET /v2/calls, \(ISOTimestamp.format(context.now))); check it in Gong, then `gongspool retry ID` delivers it again"
-                try await store.apply(candidate.id, .reconciledMissing(reason: why), context: context)
+                guard try await apply(candidate, .reconciledMissing(callId: candidate.callId, reason: why), context) else { continue }
                 outcome.missing.append(candidate.id)
                 logger.warning("delivered call not listed by Gong", metadata: ["recording": "\(candidate.id)", "callId": "\(candidate.callId)"])
             } else {
@@ -103,6 +103,18 @@ public struct Reconciler: Sendable {
             }
         }
         try await store.confirmListed(confirmed, at: clock.now())
+    }
+
+    /// Applies a reconciliation event; `false` when the recording moved on since it was read (an
+    /// operator's retry, a second reconciliation): it is left as it is now.
+    private func apply(_ candidate: ReconcileCandidate, _ event: LifecycleEvent, _ context: EventContext) async throws -> Bool {
+        do {
+            try await store.apply(candidate.id, event, context: context)
+            return true
+        } catch .refused {
+            logger.debug("recording changed while reconciling; left as it is", metadata: ["recording": "\(candidate.id)"])
+            return false
+        }
     }
 
     /// Every call id Gong lists for `[from, to)`, page by page; `nil` when the request cap or the

@@ -14,17 +14,22 @@ public struct ReconcileCandidate: Sendable, Equatable {
 }
 
 extension StateStore {
+    /// The candidates of ``reconcileCandidates(deliveredSince:before:)``.
+    static let reconcileCandidatesSQL = """
+        SELECT id, callId, json_extract(requestJSON, '$.actualStart'), state FROM recordings INDEXED BY recordings_unconfirmed
+        WHERE confirmedAt IS NULL AND state IN ('done', 'missing') AND callId IS NOT NULL
+          AND updatedAt >= ? AND updatedAt <= ?
+        ORDER BY id
+        """
+
     /// Delivered recordings not yet found in Gong's list (and those found missing before),
     /// delivered in `[since, before]`: `before` leaves Gong time to process a fresh call. A
-    /// partial index holds only these rows: a year of confirmed history costs nothing here.
+    /// partial index of unconfirmed rows by delivery time is read over the window only (named:
+    /// without statistics SQLite would pick the state index and walk every delivered row), so a
+    /// year of history costs nothing here.
     public func reconcileCandidates(deliveredSince since: Date, before: Date) async throws(StoreError) -> [ReconcileCandidate] {
         try await read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, callId, json_extract(requestJSON, '$.actualStart'), state FROM recordings
-                WHERE confirmedAt IS NULL AND state IN ('done', 'missing') AND callId IS NOT NULL
-                  AND updatedAt >= ? AND updatedAt <= ?
-                ORDER BY id
-                """, arguments: [since, before])
+            let rows = try Row.fetchCursor(db, sql: Self.reconcileCandidatesSQL, arguments: [since, before])
             var out: [ReconcileCandidate] = []
             while let row = try rows.next() {
                 guard let start = (row[2] as String?).flatMap(ISOTimestamp.parse), let state = RecordingState(rawValue: row[3]) else { continue }
@@ -34,17 +39,19 @@ extension StateStore {
         }
     }
 
-    /// Records that Gong listed the calls of `ids` (not a state change: no history line).
-    public func confirmListed(_ ids: [Int64], at date: Date) async throws(StoreError) {
-        guard !ids.isEmpty else { return }
+    /// Records that Gong listed the calls of `candidates` (not a state change: no history line),
+    /// for those that still own that call and are delivered: a row an operator moved meanwhile is
+    /// left alone.
+    public func confirmListed(_ candidates: [ReconcileCandidate], at date: Date) async throws(StoreError) {
         var start = 0
-        while start < ids.count {
-            let batch = Array(ids[start..<min(start + 500, ids.count)])
+        while start < candidates.count {
+            let batch = candidates[start..<min(start + 500, candidates.count)]
             start += batch.count
             try await write { db in
-                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                try db.execute(sql: "UPDATE recordings SET confirmedAt = ? WHERE id IN (\(marks))",
-                               arguments: StatementArguments([date.databaseValue] + batch.map(\.databaseValue)))
+                let statement = try db.cachedStatement(sql: "UPDATE recordings SET confirmedAt = ? WHERE id = ? AND callId = ? AND state = 'done'")
+                for candidate in batch {
+                    try statement.execute(arguments: [date, candidate.id, candidate.callId])
+                }
             }
         }
     }
