@@ -66,6 +66,7 @@ struct NotifyService: Service, CustomStringConvertible {
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
         var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"
+        if let missing = counts[.missing], missing > 0 { line += ", \(missing) missing in Gong" }
         if let halted { line += "; SENDING HALTED: \(halted)" }
         return line
     }

@@ -156,6 +156,12 @@ extension StateStore {
                     ON CONFLICT(day, code) DO UPDATE SET recordings = recordings + 1;
                 END;
                 CREATE INDEX recordings_unconfirmed ON recordings(updatedAt) WHERE confirmedAt IS NULL AND state IN ('done', 'missing');
+                -- A recording found again in Gong's list (or accepted) is not a delivery.
+                DROP TRIGGER transitions_last_success;
+                CREATE TRIGGER transitions_last_success AFTER INSERT ON transitions
+                WHEN NEW.toState = 'done' AND NEW.fromState IS NOT 'missing' BEGIN
+                    INSERT OR REPLACE INTO meta(key, value) VALUES ('lastSuccessAt', NEW.at);
+                END;
                 """)
         }
         return migrator
