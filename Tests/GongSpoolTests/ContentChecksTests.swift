@@ -1,4 +1,5 @@
 import Foundation
+import GongSimulator
 import GongSpool
 import Testing
 import TestSupport
@@ -159,6 +160,29 @@ import TestSupport
         _ = try await OperatorActions(store: h.store, clock: h.clock).retry("trunc")
         try await h.settle()
         #expect(try await h.row("trunc")?.state == .ready)
+    }
+
+    @Test func everyContainerGivesItsDurationAndTheCallFactsStandIn() async throws {
+        let h = try Self.harness()
+        defer { h.remove() }
+        try h.addPair("m", id: "pbx:m", audio: SampleMedia.mp3(seconds: 10, channels: 1), ext: "mp3")
+        try h.addPair("x", id: "pbx:x", audio: SampleMedia.mp3(seconds: 12, channels: 2, xing: true), ext: "mp3")
+        try h.addPair("a", id: "pbx:a", audio: SampleMedia.mp4(seconds: 12, channels: 1), ext: "m4a")
+        try h.addPair("k", id: "pbx:k", audio: SampleMedia.mkv(seconds: 8, channels: 1), ext: "mka")
+        try h.addPair("long", id: "pbx:long", audio: SampleMedia.mp4(seconds: 95, channels: 2), ext: "m4a")
+        // A FLAC written without its sample count: the sidecar's duration decides.
+        try h.spool.write("f.flac", Fixtures.flac(bytes: 8192))
+        try h.spool.write("f.json", try Fixtures.sidecar(id: "pbx:f", extra: ["duration": .integer(9)]).canonicalData())
+        try h.spool.write("g.flac", Fixtures.flac(bytes: 8192, seed: 2))
+        try h.spool.write("g.json", try Fixtures.sidecar(id: "pbx:g", extra: ["duration": .integer(300)]).canonicalData())
+        try await h.settle()
+        for stem in ["m", "x", "a", "k", "f"] {
+            let row = try #require(try await h.row(stem))
+            #expect(row.state == .skipped && row.lastErrorCode == .mediaTooShort, "\(stem): \(row.state) \(row.reason ?? "")")
+        }
+        #expect(try await h.row("f")?.reason?.contains("9 s (") == true, "the stated duration, named")
+        #expect(try await h.row("long")?.state == .ready)
+        #expect(try await h.row("g")?.state == .ready, "no media duration to compare: not truncated, stated 300 s")
     }
 
     @Test func aShortCallWithoutAMappedUserIsSkippedNotHeld() async throws {
