@@ -4,7 +4,7 @@
 # the embedded simulator), systemd-analyze verify of the unit, an upgrade that keeps an edited
 # configuration, remove (configuration and state stay) and purge (both go) — and the spool is
 # never touched. Needs root (debootstrap, chroot, mounts) and Debian's package mirror.
-#   sudo scripts/test-package.sh dist/gongspool_1.0.0_amd64.deb
+#   sudo scripts/test-package.sh dist/gongspool_1.1.0_amd64.deb
 set -euo pipefail
 deb=$(readlink -f "${1:?usage: test-package.sh dist/gongspool_<version>_<arch>.deb}")
 [ "$(id -u)" -eq 0 ] || { echo "needs root (debootstrap, chroot)" >&2; exit 1; }

@@ -4,7 +4,7 @@ import CBuildInfo
 /// reads it from here) and the git commit it was built from, when the build passed it.
 public enum BuildInfo {
     /// The release version.
-    public static let version = "1.0.0"
+    public static let version = "1.1.0"
 
     /// The git commit (short), when the build was made from a checkout by the project's scripts.
     public static var commit: String? {
