@@ -14,7 +14,8 @@ struct CheckCommand: AsyncParsableCommand {
             (CREDENTIALS_DIRECTORY=/etc/gongspool/credentials as root, or the environment). It lists \
             the spool, checks the directories afterUpload and the state need are writable, and asks \
             Gong once (GET /v2/users, one request of the day's budget) whether it accepts the \
-            credentials. Exit 0: ready; 78: something to fix; 69 or 75: Gong could not be asked now.
+            credentials, and with gong.reconcile once more (GET /v2/calls) whether the key may list \
+            calls. Exit 0: ready; 78: something to fix; 69 or 75: Gong could not be asked now.
             """
     )
 
@@ -38,7 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
         print("  afterUpload: \(config.spool.afterUpload.rawValue)")
         var findings = SetupCheck.files(config)
         if !offline {
-            findings.append(try await askGong(config, credentials))
+            findings += try await askGong(config, credentials)
         }
         for finding in findings {
             let mark = switch finding.severity {
@@ -55,14 +56,17 @@ struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    private func askGong(_ config: Configuration, _ credentials: Credentials) async throws -> SetupCheck.Finding {
+    private func askGong(_ config: Configuration, _ credentials: Credentials) async throws -> [SetupCheck.Finding] {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
         var logger = Logger(label: "gongspool")
         logger.logLevel = .error
         let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
                                 settings: config.gong, logger: logger)
-        let finding = await SetupCheck.credentials(client, needUsers: config.users.fromGong)
+        var findings = [await SetupCheck.credentials(client, needUsers: config.users.fromGong)]
+        if config.gong.reconcile, findings[0].severity == .ok || findings[0].severity == .note {
+            findings.append(await SetupCheck.reconcileScope(client, now: Date()))
+        }
         try await http.shutdown()
-        return finding
+        return findings
     }
 }

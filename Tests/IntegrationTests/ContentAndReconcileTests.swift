@@ -154,6 +154,7 @@ import TestSupport
         try h.spool.writeRecording("a", id: "pbx:a", audio: Fixtures.wav(seconds: 2, seed: 20))
         var options = SimulatorOptions()
         options.callsForbidden = true
+        options.requestsPerSecond = 100 // several commands in a row; the rate limit is tested elsewhere
         try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim))
             #expect(try await cli.once().status == 0)
@@ -161,6 +162,12 @@ import TestSupport
             #expect(refused.status == 69, "\(refused.output)")
             #expect(refused.output.contains("api:calls:read:basic"), "\(refused.output)")
             #expect(try await cli.show("pbx:a")["state"] == .string("done"))
+            // `check` says so before the first daily run, when reconciliation is configured.
+            let configured = try h.writeConfig(sim, gong: ["reconcile: true"])
+            let check = try await cli.run(["check", "--config", configured])
+            #expect(check.status == 78 && check.output.contains("WRONG   gong.reconcile") && check.output.contains("api:calls:read:basic"), "\(check.output)")
+            let plain = try await cli.run(["check", "--config", try h.writeConfig(sim)])
+            #expect(plain.status == 0 && !plain.output.contains("gong.reconcile"), "no list asked for without reconciliation: \(plain.output)")
         }
     }
 
@@ -228,6 +235,8 @@ import TestSupport
         defer { h.remove() }
         try await GongSimulator.withRunning { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, gong: ["reconcile: true"]))
+            let check = try await cli.run(["check", "--config", cli.config])
+            #expect(check.status == 0 && check.output.contains("ok      gong.reconcile: the key may list calls"), "\(check.output)")
             let daemon = try Binary.start(["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
             var status = ""

@@ -97,4 +97,22 @@ public enum SetupCheck {
             return Finding(.unknown, subject, "not checked: Gong unreachable (\(code)): \(message.prefix(200))")
         }
     }
+
+    /// With `gong.reconcile`, whether the key may list calls (`api:calls:read:basic`): one
+    /// `GET /v2/calls` over the last minute (200 or Gong's 404 "no calls" both prove the scope).
+    public static func reconcileScope(_ client: GongClient, now: Date) async -> Finding {
+        let subject = "gong.reconcile"
+        switch await client.listCalls(from: now.addingTimeInterval(-60), to: now, cursor: nil) {
+        case .http(200, _, _), .http(404, _, _):
+            return Finding(.ok, subject, "the key may list calls (GET /v2/calls)")
+        case .http(403, _, _):
+            return Finding(.wrong, subject, "the key may not list calls (scope api:calls:read:basic), which reconciliation needs")
+        case .http(429, _, _):
+            return Finding(.unknown, subject, "not checked: Gong is rate limiting (429); try again in a minute")
+        case .http(let status, let body, _):
+            return Finding(.unknown, subject, "not checked: HTTP \(status) from GET /v2/calls: \(ResponseClassifier.summary(body))")
+        case .transport(let code, let message):
+            return Finding(.unknown, subject, "not checked: Gong unreachable (\(code)): \(message.prefix(200))")
+        }
+    }
 }
