@@ -89,12 +89,8 @@ public enum SetupCheck {
             return Finding(.wrong, subject, "rejected by Gong (401): \(ResponseClassifier.summary(body))")
         case .http(let status, let body, _) where (300...399).contains(status) || [404, 405, 415].contains(status):
             return Finding(.wrong, "gong.baseURL", "HTTP \(status) from GET /v2/users: not Gong's API (no /v2 at the end of gong.baseURL; a proxy?): \(ResponseClassifier.summary(body))")
-        case .http(429, _, _):
-            return Finding(.unknown, subject, "not checked: Gong is rate limiting (429); try again in a minute")
-        case .http(let status, let body, _):
-            return Finding(.unknown, subject, "not checked: HTTP \(status) from Gong: \(ResponseClassifier.summary(body))")
-        case .transport(let code, let message):
-            return Finding(.unknown, subject, "not checked: Gong unreachable (\(code)): \(message.prefix(200))")
+        case let reply:
+            return notChecked(reply, subject, "GET /v2/users")
         }
     }
 
@@ -107,12 +103,20 @@ public enum SetupCheck {
             return Finding(.ok, subject, "the key may list calls (GET /v2/calls)")
         case .http(403, _, _):
             return Finding(.wrong, subject, "the key may not list calls (scope api:calls:read:basic), which reconciliation needs")
+        case let reply:
+            return notChecked(reply, subject, "GET /v2/calls")
+        }
+    }
+
+    /// An answer that proves nothing either way: Gong rate limiting, another status, no answer.
+    private static func notChecked(_ reply: GongReply, _ subject: String, _ request: String) -> Finding {
+        switch reply {
         case .http(429, _, _):
-            return Finding(.unknown, subject, "not checked: Gong is rate limiting (429); try again in a minute")
+            Finding(.unknown, subject, "not checked: Gong is rate limiting (429); try again in a minute")
         case .http(let status, let body, _):
-            return Finding(.unknown, subject, "not checked: HTTP \(status) from GET /v2/calls: \(ResponseClassifier.summary(body))")
+            Finding(.unknown, subject, "not checked: HTTP \(status) from \(request): \(ResponseClassifier.summary(body))")
         case .transport(let code, let message):
-            return Finding(.unknown, subject, "not checked: Gong unreachable (\(code)): \(message.prefix(200))")
+            Finding(.unknown, subject, "not checked: Gong unreachable (\(code)): \(message.prefix(200))")
         }
     }
 }
