@@ -11,11 +11,7 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
 enum LoggingBootstrap {
     static func bootstrap(format: LogFormat, level: Logger.Level) {
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler
-            switch format {
-            case .text: handler = TextLogHandler(label: label)
-            case .json: handler = JSONLogHandler(label: label)
-            }
+            var handler = LineLogHandler(label: label, format: format == .text ? .text : .json)
             handler.logLevel = level
             return handler
         }
