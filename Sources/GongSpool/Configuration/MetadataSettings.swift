@@ -121,7 +121,6 @@ public struct CDRSettings: Sendable, Equatable {
     }
 }
 
-/// `users.*`: how a PBX extension, e-mail address or phone number becomes a Gong user id.
 /// `metadata.derive[]`: the named captures of `pattern`'s first match in field `from` become fields.
 public struct DeriveRule: Sendable, Equatable {
     /// The field searched (`cdr.dstchannel`).
@@ -144,6 +143,7 @@ public enum UnmappedUsers: String, Sendable, Equatable, CaseIterable {
     case skip
 }
 
+/// `users.*`: how a PBX extension, e-mail address or phone number becomes a Gong user id.
 public struct UserSettings: Sendable, Equatable {
     /// Identifier → Gong user id, from the configuration.
     public var table: [String: String] = [:]

@@ -2,9 +2,9 @@
 /// what each state needs.
 ///
 /// ```
-/// pending → ready → creating → created → uploading → uploaded → done
+/// pending → ready → creating → created → uploading → uploaded → done ⇄ missing (not listed by Gong)
 ///             ↘ waiting (retry later) ↗      held (needs a person)
-/// rejected (invalid input) · orphaned (half a pair) · duplicate (already known) · skipped (backfill)
+/// rejected (invalid input) · orphaned (half a pair) · duplicate (already known) · skipped (not worth a request)
 /// ```
 public enum RecordingState: String, Sendable, Codable, CaseIterable {
     /// Seen; waiting for the files to settle and pair up.
