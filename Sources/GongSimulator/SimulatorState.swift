@@ -10,6 +10,8 @@ public actor SimulatorState {
     private var byClientId: [String: String] = [:]
     private var calls: [String: SimulatedCall] = [:]
     private var mediaOwners: [String: String] = [:]
+    /// Calls removed whose id and media hash are still remembered.
+    private var deleted: Set<String> = []
     private var acceptedCreates: [String: Int] = [:]
     private var requests: [SimulatedRequest] = []
     private var invalidRequests = 0
@@ -50,13 +52,21 @@ public actor SimulatorState {
         return callId
     }
 
-    /// Removes a call as a Gong admin deleting it would: the call, its media and its
-    /// clientUniqueId are gone (a create with that id makes a new call). Whether Gong itself
-    /// forgets the clientUniqueId of a deleted call is not documented; see docs/operations.md.
+    /// Removes a call as a Gong admin deleting it would: the call and its media are gone (not
+    /// listed, a PUT to it answers 404), but — as observed of Gong (reference §7.2–7.3) — its
+    /// clientUniqueId and the hash of its media are still remembered: a create with that id is
+    /// answered "already posted for the call <deleted id>", the same audio "callID with the same
+    /// content: <deleted id>", until ``forgetDeletedCalls()``.
     public func removeCall(_ callId: String) {
-        guard let call = calls.removeValue(forKey: callId) else { return }
-        byClientId[call.clientUniqueId] = nil
-        if let sha = call.mediaSHA256, mediaOwners[sha] == callId { mediaOwners[sha] = nil }
+        guard calls.removeValue(forKey: callId) != nil else { return }
+        deleted.insert(callId)
+    }
+
+    /// What Gong does hours after a deletion: the ids and media hashes of deleted calls are free again.
+    public func forgetDeletedCalls() {
+        byClientId = byClientId.filter { !deleted.contains($0.value) }
+        mediaOwners = mediaOwners.filter { !deleted.contains($0.value) }
+        deleted = []
     }
 
     /// A copy of the record.

@@ -167,12 +167,22 @@ import Testing
         var accepted = done
         _ = try run(&accepted, .accept)
         #expect(accepted.state == .done)
-        // `retry`: created again under the same id; a duplicate answer naming the old call is ours.
+        // `retry`: created again under the same id, which stays locked.
         var again = done
         _ = try run(&again, .retry)
         #expect(again.state == .ready && again.identity?.callId == nil && again.identity?.clientUniqueId == "pbx:1")
+        #expect(again.identity?.goneCallId == "77" && again.identity?.isLocked == true && again.identity?.createsInDoubt == 0)
+        // Gong remembers the deleted call's id for hours: an answer naming it proves nothing.
         _ = try run(&again, .createSending, .createAnswered(.alreadyCreated(callId: "77")))
-        #expect(again.state == .created && again.identity?.callId == "77" && again.reason?.contains("earlier create of this recording") == true)
+        #expect(again.state == .held(.create) && again.code == .missingInGong && again.identity?.callId == nil, "\(again.state)")
+        #expect(again.identity?.createsInDoubt == 0, "that create made nothing")
+        // Later, once Gong has forgotten it: a new call.
+        _ = try run(&again, .retry, .createSending, .createAnswered(.created(callId: "78")), .uploadSending)
+        // …but the audio may still be remembered on the deleted call: not a delivery.
+        _ = try run(&again, .uploadAnswered(.mediaAlreadyThere(otherCallId: "77")))
+        #expect(again.state == .held(.upload) && again.code == .missingInGong && again.identity?.callId == "78")
+        _ = try run(&again, .retry, .uploadSending, .uploadAnswered(.mediaAccepted))
+        #expect(again.state == .uploaded && again.identity?.callId == "78")
         var fresh = done
         _ = try run(&fresh, .retry, .createSending, .createAnswered(.created(callId: "78")), .uploadSending, .uploadAnswered(.mediaAccepted))
         #expect(fresh.state == .uploaded && fresh.identity?.callId == "78")

@@ -50,7 +50,7 @@ import TestSupport
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let lifecycle = RecordingLifecycle(
             state: .waiting(.upload, until: now.addingTimeInterval(60)),
-            identity: .init(clientUniqueId: "pbx:1", callId: "c1", createsInDoubt: 1, uploadsInDoubt: 2),
+            identity: .init(clientUniqueId: "pbx:1", callId: "c1", createsInDoubt: 1, uploadsInDoubt: 2, goneCallId: "c0"),
             code: .http(503), reason: "later", attempts: 3, failingSince: now.addingTimeInterval(-30), checksWaived: true)
         let evidence = Evidence(
             fingerprint: Fingerprint(audioPath: "a.wav", size: 10, mtimeNs: 11, inode: 12, sidecarPath: "a.json", sidecarSize: 13, sidecarMtimeNs: 14),
@@ -71,7 +71,7 @@ import TestSupport
             (try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"), try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'"))
         }
         let columns = try #require(mine).columnNames.filter { !["id", "stem", "clientUniqueId"].contains($0) }
-        #expect(columns.count == 34)
+        #expect(columns.count == 35)
         for column in columns {
             #expect(mine?[column] as DatabaseValue? == theirs?[column] as DatabaseValue?, "\(column)")
         }

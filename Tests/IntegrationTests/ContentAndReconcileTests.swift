@@ -131,7 +131,16 @@ import TestSupport
             let again = try await cli.run(["reconcile", "--config", cli.config, "--grace-hours", "0"])
             #expect(again.status == 1 && again.output.contains("1 delivered recordings checked, 0 listed by Gong, 1 missing"), "\(again.output)")
 
-            // `retry` delivers it again, once.
+            // While Gong still remembers the deleted call's id, a retry proves nothing and is held.
+            #expect(try await cli.run(["retry", "--config", cli.config, "pbx:gone"]).status == 0)
+            #expect(try await cli.once().status == 0)
+            let remembered = try await cli.show("pbx:gone")
+            #expect(remembered["state"] == .string("held") && remembered["lastErrorCode"] == .string("missing_in_gong"), "\(remembered)")
+            #expect(remembered["reason"]?.stringValue?.contains("Gong still answers with call \(oldCall)") == true, "\(remembered)")
+            #expect(await sim.state.snapshot().calls.values.filter { $0.clientUniqueId == "pbx:gone" }.isEmpty, "nothing taken for delivered")
+
+            // Hours later Gong has forgotten it: `retry` delivers it again, once.
+            await sim.state.forgetDeletedCalls()
             #expect(try await cli.run(["retry", "--config", cli.config, "pbx:gone"]).status == 0)
             #expect(try await cli.once().status == 0)
             let redelivered = try await cli.show("pbx:gone")

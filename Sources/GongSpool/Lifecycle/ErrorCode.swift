@@ -235,7 +235,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .operatorHold:
             "`gongspool release ID` when it may go."
         case .missingInGong:
-            "Gong did not list the call it accepted: check it in Gong; `gongspool retry ID` delivers it again (the files must still be where they were taken), `accept ID` keeps it as done."
+            "Gong did not list the call it accepted: check it in Gong; `gongspool retry ID` delivers it again (the files must still be where they were taken; Gong remembers a deleted call's id for hours: if it still answers with it, retry later), `accept ID` keeps it as done."
         }
     }
 }

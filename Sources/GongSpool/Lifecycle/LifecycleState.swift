@@ -87,18 +87,24 @@ public struct Identity: Sendable, Equatable {
     public var createsInDoubt = 0
     /// Media uploads sent whose outcome no answer proved.
     public var uploadsInDoubt = 0
+    /// The call this recording delivered that Gong stopped listing (reconciliation; deleted in
+    /// Gong?). Gong keeps answering with a deleted call's id and audio for hours: an answer
+    /// naming it proves nothing about a delivery made again.
+    public var goneCallId: String?
 
     /// An identity.
-    public init(clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0) {
+    public init(clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0, goneCallId: String? = nil) {
         self.clientUniqueId = clientUniqueId
         self.callId = callId
         self.createsInDoubt = createsInDoubt
         self.uploadsInDoubt = uploadsInDoubt
+        self.goneCallId = goneCallId
     }
 
-    /// A recording that owns a call, or whose create may have reached Gong, never changes its
-    /// clientUniqueId and is never dropped: Gong may already hold it under that id.
-    public var isLocked: Bool { callId != nil || createsInDoubt > 0 }
+    /// A recording that owns a call, whose create may have reached Gong, or that once owned a
+    /// call Gong no longer lists, never changes its clientUniqueId and is never dropped: Gong may
+    /// hold (or remember) it under that id.
+    public var isLocked: Bool { callId != nil || createsInDoubt > 0 || goneCallId != nil }
 }
 
 /// Retry timing, from `retry.*`.

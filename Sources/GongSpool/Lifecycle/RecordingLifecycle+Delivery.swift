@@ -34,6 +34,13 @@ extension RecordingLifecycle {
                 identity = owned
                 failingSince = nil
                 return move(to: .created, reason: nil)
+            case .alreadyCreated(let callId) where callId == owned.goneCallId:
+                // Gong still maps the id to the call it no longer lists: nothing was created.
+                owned.createsInDoubt = 0
+                identity = owned
+                return move(to: .held(.create), code: .missingInGong,
+                            reason: "Gong still answers with call \(callId), which it no longer lists, for clientUniqueId \(owned.clientUniqueId) "
+                                + "(Gong remembers a deleted call's id for hours); `gongspool retry ID` later, or give the recording a new clientUniqueId")
             case .alreadyCreated(let callId):
                 // This request created nothing; the call is ours only if an earlier create of ours may have made it.
                 let ours = owned.createsInDoubt > 1
@@ -70,6 +77,11 @@ extension RecordingLifecycle {
                 let earlierUpload = owned.uploadsInDoubt > 1
                 owned.uploadsInDoubt -= 1
                 identity = owned
+                if let other, other != callId, other == owned.goneCallId {
+                    return move(to: .held(.upload), code: .missingInGong,
+                                reason: "Gong still knows this audio as call \(other), which it no longer lists (Gong remembers a deleted call's audio for hours); "
+                                    + "`gongspool retry ID` later uploads it to call \(callId)")
+                }
                 if let other, other != callId {
                     return move(to: .held(.upload), code: .mediaOnOtherCall,
                                 reason: "Gong already holds this audio on call \(other), not on this recording's call \(callId) (which has no media from it); check call \(other) in Gong, then `gongspool accept` if it is this recording")

@@ -16,17 +16,18 @@ extension RecordingLifecycle {
             if isContentFinding { checksWaived = true }
             return backToIntake(reason: isContentFinding ? "retry requested by operator: sent however short, silent or cut" : "retry requested by operator")
         case (.retry, .missing):
-            // Delivered once (our create made a call, our upload filled it) but not listed: the
-            // same clientUniqueId is created again; Gong's duplicate answers about the earlier
-            // call are this recording's own.
-            guard var owned = identity else { throw refuse(event, "the recording owns no clientUniqueId") }
+            // Delivered once but no longer listed: created again under the same clientUniqueId.
+            // Gong remembers a deleted call's id and audio for hours; an answer naming that call
+            // proves nothing now, so it is remembered as gone (the delivery step holds on it).
+            guard var owned = identity, let gone = owned.callId else { throw refuse(event, "the recording owns no call") }
+            owned.goneCallId = gone
             owned.callId = nil
-            owned.createsInDoubt = 1
-            owned.uploadsInDoubt = 1
+            owned.createsInDoubt = 0
+            owned.uploadsInDoubt = 0
             identity = owned
             attempts = 0
             failingSince = nil
-            return move(to: .ready, reason: "retry requested by operator: Gong did not list the call; delivering it again")
+            return move(to: .ready, reason: "retry requested by operator: Gong did not list call \(gone); delivering it again")
         case (.retry, _):
             throw refuse(event, "only held, waiting, rejected, orphaned, skipped, duplicate or missing recordings can be retried")
 

@@ -21,7 +21,7 @@ extension Recording {
         case .missing: .missing
         }
         let identity = clientUniqueId.map {
-            Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt)
+            Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt, goneCallId: goneCallId)
         }
         return RecordingLifecycle(state: lifecycleState, identity: identity, code: lastErrorCode, reason: reason,
                                   attempts: attempts, failingSince: failingSince, checksWaived: checksWaived)
@@ -55,6 +55,7 @@ extension Recording {
         callId = lifecycle.identity?.callId
         createsInDoubt = lifecycle.identity?.createsInDoubt ?? 0
         uploadsInDoubt = lifecycle.identity?.uploadsInDoubt ?? 0
+        goneCallId = lifecycle.identity?.goneCallId
         lastErrorCode = lifecycle.code
         reason = lifecycle.reason
         attempts = lifecycle.attempts

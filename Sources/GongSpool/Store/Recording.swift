@@ -69,6 +69,8 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
     public var silentChannels: String?
     /// When reconciliation last found the call in Gong's list.
     public var confirmedAt: Date?
+    /// A call this recording delivered that Gong stopped listing (see ``Identity/goneCallId``).
+    public var goneCallId: String?
     /// When intake first saw the files.
     public var firstSeenAt: Date
     /// Since when the files' size and mtime are unchanged.

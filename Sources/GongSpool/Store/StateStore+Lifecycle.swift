@@ -40,8 +40,8 @@ extension StateStore {
                     duplicateOf, lastErrorCode, reason, attempts, failingSince, audioPath, size,
                     mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, sha256, requestJSON, mediaKind, createRequestId,
                     mediaRequestId, mediaURL, firstSeenAt, stableSince, createdAt, updatedAt, checksWaived, channelPeaksDb, silentChannels,
-                    confirmedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    confirmedAt, goneCallId)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTransition = try db.cachedStatement(sql: """
                 INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt) VALUES (?, ?, NULL, ?, ?, ?, ?)
@@ -63,7 +63,7 @@ extension StateStore {
                     .integer(row.sidecarMtimeNs), .text(row.sha256), .text(row.requestJSON), .text(row.mediaKind),
                     .text(row.createRequestId), .text(row.mediaRequestId), .text(row.mediaURL), time(row.firstSeenAt),
                     time(row.stableSince), time(row.createdAt), time(row.updatedAt), .integer(row.checksWaived ? 1 : 0),
-                    .text(row.channelPeaksDb), .text(row.silentChannels), time(row.confirmedAt),
+                    .text(row.channelPeaksDb), .text(row.silentChannels), time(row.confirmedAt), .text(row.goneCallId),
                 ], in: db)
                 row.id = db.lastInsertedRowID
                 try BoundInsert(insertTransition).run([

@@ -145,6 +145,7 @@ extension StateStore {
                 table.add(column: "channelPeaksDb", .text)
                 table.add(column: "silentChannels", .text)
                 table.add(column: "confirmedAt", .double)
+                table.add(column: "goneCallId", .text)
             }
             // What intake did not have to send, per UTC day and cause, kept as it happens (status
             // and metrics read a row, not the history).
