@@ -57,15 +57,19 @@ public struct LevelMeter: Sendable {
         let to = min(offset + Int64(bytes.count), end)
         guard from < to else { return }
         next = to
-        let slice = bytes[Int(from - offset)..<Int(to - offset)]
-        if carry.isEmpty {
-            slice.withUnsafeBytes { scan($0) }
-        } else {
-            carry.append(contentsOf: slice)
-            let joined = carry
+        var slice = bytes[Int(from - offset)..<Int(to - offset)]
+        if !carry.isEmpty {
+            // Complete the frame split at the last chunk's end, then go on in place (copying
+            // only the frame, not the chunk).
+            let missing = min(layout.frameBytes - carry.count, slice.count)
+            carry.append(contentsOf: slice.prefix(missing))
+            slice = slice.dropFirst(missing)
+            guard carry.count == layout.frameBytes else { return }
+            let frame = carry
             carry = []
-            joined.withUnsafeBytes { scan($0) }
+            frame.withUnsafeBytes { scan($0) }
         }
+        slice.withUnsafeBytes { scan($0) }
     }
 
     /// The levels of everything fed so far.
