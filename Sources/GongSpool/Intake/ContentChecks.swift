@@ -21,9 +21,6 @@ public struct ContentChecks: Sendable, Equatable {
         silenceThresholdDb = settings.silenceThresholdDb
     }
 
-    /// Checks nothing (the recording was let through by an operator).
-    public static let none = ContentChecks(minDurationSeconds: 0, silenceThresholdDb: nil)
-
     /// Checks as given.
     public init(minDurationSeconds: Double, silenceThresholdDb: Double?) {
         self.minDurationSeconds = minDurationSeconds

@@ -47,7 +47,7 @@ public struct RecordingEvaluator: Sendable {
     public let checks: ContentChecks
 
     /// Creates an evaluator for files under `root`.
-    public init(root: String, assembler: RequestAssembler, checks: ContentChecks = .none) {
+    public init(root: String, assembler: RequestAssembler, checks: ContentChecks) {
         self.root = root
         self.assembler = assembler
         self.checks = checks
