@@ -68,15 +68,18 @@ public struct OperatorCLI: Sendable {
     public func waitFor(_ key: String, _ state: String, seconds: Double = 20) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(seconds)
         var last = JSONValue.null
+        var lastOutput = ""
         while Date() < deadline {
             let (status, output) = try await run(["show", "--config", config, key, "--json"])
+            lastOutput = "exit \(status.map(String.init) ?? "none"): \(output)"
             if status == 0, let value = try? JSONValue.parse(Data(output.utf8)) {
                 last = value
                 if value["state"]?.stringValue == state { return value }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("\(key) did not reach \(state): \(last)")
+        let daemonLog = (try? String(contentsOfFile: h.work.file("daemon.log"), encoding: .utf8)).map { "\nthe daemon's log:\n\($0)" } ?? ""
+        Issue.record("\(key) did not reach \(state) in \(seconds) s: \(last); last `show`: \(lastOutput)\(daemonLog)")
         return last
     }
 }
