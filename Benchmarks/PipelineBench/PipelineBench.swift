@@ -76,7 +76,7 @@ enum PipelineBench {
         config.spool.directory = root
         config.spool.recursive = true
         config.spool.backfill = .none
-        let store = try StateStore.open(path: state + "/state.sqlite")
+        let store = try SQLiteStateStore.open(path: state + "/state.sqlite")
         let intake = try SpoolIntake(config: config, store: store, clock: SystemWallClock(), logger: logger)
         let cutoff = try await store.backfillCutoff(.none, now: Date().addingTimeInterval(60))
         await intake.setBackfillCutoff(cutoff)
@@ -115,7 +115,7 @@ enum PipelineBench {
         }
         // The state: every stem of the tree delivered (fingerprints as on disk), padded to 1M rows.
         let database = state + "/state.sqlite"
-        try StateStore.open(path: database).close()
+        try SQLiteStateStore.open(path: database).close()
         let queue = try DatabaseQueue(path: database)
         let stamp = "2026-01-01 00:00:00.000"
         let entries = SpoolScanner(root: root, recursive: true).scan().entries
@@ -153,7 +153,7 @@ enum PipelineBench {
             var config = GongSpool.Configuration()
             config.spool.directory = directory
             config.spool.recursive = true
-            let store = try StateStore.open(path: database)
+            let store = try SQLiteStateStore.open(path: database)
             return (try SpoolIntake(config: config, store: store, clock: SystemWallClock(), logger: logger), store)
         }
         func steady(_ intake: SpoolIntake) async throws -> (cpu: Double, wall: Double) {

@@ -158,7 +158,7 @@ enum OperatorCommand {
     }
 
     /// The row ids in `states` (with one of `causes`, when given), after confirmation.
-    static func keys(_ store: StateStore, _ states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, confirm verb: String, yes: Bool) async throws -> [String] {
+    static func keys(_ store: any StateStore, _ states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, confirm verb: String, yes: Bool) async throws -> [String] {
         let rows = try await store.recordings(in: states).filter { row in causes.map { row.lastErrorCode.map($0.contains) ?? false } ?? true }
         if rows.isEmpty { return [] }
         try confirm("\(verb) \(rows.count) recording\(rows.count == 1 ? "" : "s")", yes: yes)

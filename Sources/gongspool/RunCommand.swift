@@ -117,7 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         var ready = report.recordings.filter { $0.state == .ready }
         print("")
         // Recordings the real state already knows would not be sent again.
-        if FileManager.default.fileExists(atPath: config.state.database), let real = try? StateStore.open(path: config.state.database) {
+        if FileManager.default.fileExists(atPath: config.state.database), let real = try? SQLiteStateStore.open(path: config.state.database) {
             var fresh: [Recording] = []
             for row in ready {
                 if let id = row.clientUniqueId, let known = try await real.find(id) {

@@ -61,9 +61,9 @@ struct ListCommand: AsyncParsableCommand {
 
 /// Opens the state store for the operator commands, or exits with a clear message.
 enum StoreOpener {
-    static func open(_ config: Configuration) throws -> StateStore {
+    static func open(_ config: Configuration) throws -> any StateStore {
         do {
-            return try StateStore.open(path: config.state.database)
+            return try SQLiteStateStore.open(path: config.state.database)
         } catch {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.unavailable)

@@ -15,7 +15,7 @@ import TestSupport
         defer { close(socket) }
         let clock = ManualWallClock()
         let health = DaemonHealth(clock: clock)
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         let gate = RequestGate(settings: GongSettings(), store: store, clock: clock, logger: Logger(label: "test"))
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": dir.file("notify"), "WATCHDOG_USEC": "60000000"])
         let service = NotifyService(notifier: notifier, store: store, gate: gate, health: health, reloading: ReloadFlag(), logger: Logger(label: "test"))
@@ -46,7 +46,7 @@ import TestSupport
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let clock = ManualWallClock()
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         try store.close() // every query fails from now on
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         var logger = Logger(label: "test")

@@ -7,7 +7,7 @@ import TestSupport
 /// ``RequestGate`` on a manual clock (sleeping moves it) over a real SQLite store.
 @Suite struct RequestGateTests {
     func gate(rate: Double, daily: Int, clock: ManualWallClock, dir: TemporaryDirectory) throws -> (RequestGate, StateStore) {
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         var settings = GongSettings()
         settings.requestsPerSecond = rate
         settings.dailyRequestLimit = daily

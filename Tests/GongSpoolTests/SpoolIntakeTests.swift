@@ -182,7 +182,7 @@ import TestSupport
         try h.addPair("keep", id: "pbx:keep")
         try await h.settle()
         try h.store.close()
-        let reopened = try StateStore.open(path: h.stateDir.file("state.sqlite"))
+        let reopened = try SQLiteStateStore.open(path: h.stateDir.file("state.sqlite"))
         let row = try #require(try await reopened.find("pbx:keep"))
         #expect(row.state == .ready)
         #expect(try await reopened.history(of: try #require(row.id)).count == 2)

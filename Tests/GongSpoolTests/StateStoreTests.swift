@@ -8,7 +8,7 @@ import TestSupport
     @Test func databaseIsDurableWALWithIncrementalVacuum() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try StateStore.open(path: dir.file("s/state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("s/state.sqlite"))
         let pragmas = try await store.pool.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
              try Int.fetchOne(db, sql: "PRAGMA synchronous"),
@@ -24,7 +24,7 @@ import TestSupport
     @Test func transitionsAreRecordedAndGuarded() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         let now = Date(timeIntervalSince1970: 1_000)
         let row = try await store.insert(stem: "a", .seen(reason: "new"), evidence: Evidence(), now: now)
         let id = try #require(row.id)
@@ -46,7 +46,7 @@ import TestSupport
     @Test func theHandWrittenInsertWritesEveryColumnTheRowHolds() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let lifecycle = RecordingLifecycle(
             state: .waiting(.upload, until: now.addingTimeInterval(60)),
@@ -80,7 +80,7 @@ import TestSupport
     @Test func clientUniqueIdIsUniqueInTheSchema() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         let owner = RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "x"))
         _ = try await store.insert(stem: "a", owner, evidence: Evidence(), now: Date())
         await #expect(throws: StoreError.self) { try await store.insert(stem: "b", owner, evidence: Evidence(), now: Date()) }
@@ -89,7 +89,7 @@ import TestSupport
     @Test func claimsGiveDuplicatesConflictsAndPassTheIdOnlyFromAFailureBeforeSending() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try StateStore.open(path: dir.file("state.sqlite"))
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
         let context = EventContext(now: Date(timeIntervalSince1970: 1_000))
         func pending(_ stem: String) async throws -> Int64 {
             try #require(try await store.insert(stem: stem, .seen(reason: "new"), evidence: Evidence(), now: context.now).id)
@@ -139,7 +139,7 @@ import TestSupport
         #expect(left.map(\.callId) == ["11"], "a confirmed call is not asked about again")
         // The query reads the partial index, not the table.
         let plan = try await h.store.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + StateStore.reconcileCandidatesSQL, arguments: [now, now]).map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStateStore.reconcileCandidatesSQL, arguments: [now, now]).map { $0["detail"] as String? ?? "" }.joined(separator: " ")
         }
         #expect(plan.contains("USING INDEX recordings_unconfirmed") && !plan.contains("SCAN"), "\(plan)")
     }

@@ -42,7 +42,7 @@ import TestSupport
             let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"])
             let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            let store = try StateStore.open(path: h.database)
+            let store = try SQLiteStateStore.open(path: h.database)
             // Uploaded, and the archive step tried and failed (not merely about to be tried): it waits to be tried again.
             #expect(try await Self.eventually(20) {
                 try await store.recordings(in: [.waiting]).filter { $0.lastErrorCode == .afterUploadFailed && $0.phase == .finish }.count == 3
@@ -72,7 +72,7 @@ import TestSupport
             let config = try h.writeConfig(sim)
             let daemon = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            let store = try StateStore.open(path: h.database)
+            let store = try SQLiteStateStore.open(path: h.database)
             #expect(try await Self.eventually(20) { try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database) })
             // Another process takes the write lock for 8 s — longer than the 5 s busy timeout.
             async let locker = PythonRunner.run("""
@@ -107,7 +107,7 @@ import TestSupport
         defer { h.remove() }
         let log = h.work.file("daemon.log")
         // Create the database first, then let it grow by no more than a few pages.
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let hashes = try h.addBacklog(count: 12, prefix: "full")
         let size = [h.database, h.database + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.max() ?? 0
         let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in

@@ -69,7 +69,7 @@ import TestSupport
         let snapshot = try await h.drain { $0.spool.orphanAfterMinutes = 0.01 }
         #expect(snapshot.invalidRequests == 0)
         #expect(!snapshot.acceptedCreates.keys.contains("odd:escaped"), "a symlink out of the spool was followed")
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let rows = try await store.recordings()
         let bad = rows.filter { $0.stem.hasPrefix("bad/") }
         #expect(bad.count == count)

@@ -30,7 +30,7 @@ import TestSupport
         #expect(snapshot.exactlyOnceProblems(Dictionary(uniqueKeysWithValues: snapshot.calls.values.map { ($0.clientUniqueId, $0.mediaSHA256 ?? "") })).isEmpty)
         #expect(snapshot.calls.count == 8)
         // The order in which each recording's create began, from the state history.
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         var firstCreate: [(String, Date)] = []
         for row in try await store.recordings() {
             let history = try await store.history(of: try #require(row.id))
@@ -63,7 +63,7 @@ import TestSupport
         #expect(!snapshot.requests.contains { $0.status == 429 })
         var config = Configuration()
         config.gong.dailyRequestLimit = 5
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let report = try await StatusReport.make(store: store, config: config, now: Date())
         #expect(report.requestsToday == 5)
         #expect(report.facts.requestsNeeded == 7, "12 requests for 6 recordings, 5 spent")

@@ -197,7 +197,7 @@ import TestSupport
         let credentials = DeliveryHarness.credentials(options)
         try await GongSimulator.withRunning(options: options) { sim in
             #expect(try await h.runOnce(sim) == .drained)
-            let store = try StateStore.open(path: h.database)
+            let store = try SQLiteStateStore.open(path: h.database)
             let removed = try #require(try await store.find("pbx:d3")?.callId)
             await sim.state.removeCall(removed)
             // Seven hours later (past the grace for Gong's processing).

@@ -39,7 +39,7 @@ import TestSupport
             #expect(status == 0, "\((try? String(contentsOfFile: h.work.file("run2.log"), encoding: .utf8)) ?? "")")
             return await sim.state.snapshot()
         }
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let row = try #require(try await store.find("pbx:crash"))
         #expect(snapshot.acceptedCreates == ["pbx:crash": 1])
         #expect(snapshot.calls.count == 1)

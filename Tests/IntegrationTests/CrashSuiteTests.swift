@@ -79,7 +79,7 @@ import TestSupport
                 #expect(somewhere, "\(relative) lost")
             }
         }
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         #expect(try await store.countsByState()[.done] == recordings)
     }
 }

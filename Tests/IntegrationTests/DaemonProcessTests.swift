@@ -19,7 +19,7 @@ import TestSupport
         try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)
             let daemon = try Binary.start(["run", "--config", config, "--log-format", "json", "--log-level", "debug"], environment: env, log: log)
-            let store = try StateStore.open(path: h.database)
+            let store = try SQLiteStateStore.open(path: h.database)
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline, try await store.find("pbx:sig")?.state != .done {
                 try await Task.sleep(for: .milliseconds(50))
@@ -57,7 +57,7 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim)
             let daemon = try Binary.start(["run", "--config", config], environment: env, log: log)
-            let store = try StateStore.open(path: h.database)
+            let store = try SQLiteStateStore.open(path: h.database)
             func waitDone(_ id: String) async throws -> Bool {
                 let deadline = Date().addingTimeInterval(20)
                 while Date() < deadline {

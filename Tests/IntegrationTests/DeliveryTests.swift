@@ -25,7 +25,7 @@ import TestSupport
         expectExactlyOnce(snapshot, hashes)
         let kinds = Set(snapshot.calls.values.compactMap(\.mediaContentType))
         #expect(kinds == ["audio/wav", "audio/mpeg", "audio/flac", "video/mp4"])
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         #expect(try await store.countsByState()[.done] == 12)
         // Gong's references are kept per recording (its requestId is what Gong support asks for).
         for row in try await store.recordings() {
@@ -90,7 +90,7 @@ import TestSupport
             return await sim.state.snapshot()
         }
         #expect(snapshot.requests.count == 1)
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let held = try await store.recordings(in: [.held])
         #expect(held.count == 1)
         #expect(held.first?.lastErrorCode == .credentialsRejected)
@@ -113,7 +113,7 @@ import TestSupport
         options.seed = 7
         let snapshot = try await h.drain(options)
         expectExactlyOnce(snapshot, hashes)
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let history = try await store.recordings().flatMap { row in row.id.map { [$0] } ?? [] }
         var sawWaiting = false
         for id in history where try await store.history(of: id).contains(where: { $0.toState == .waiting }) {
@@ -130,7 +130,7 @@ import TestSupport
         var options = SimulatorOptions()
         options.disabledUsers = ["111222333"]
         _ = try await h.drain(options)
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let held = try #require(try await store.find("pbx:no"))
         #expect(held.state == .held)
         #expect(held.reason?.contains("111222333") == true)
@@ -178,7 +178,7 @@ import TestSupport
         options.failureRate = 1
         options.requestsPerSecond = 0
         _ = try await h.drain(options) { $0.retry.giveUpAfterHours = 0.5 / 3600 }
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let row = try #require(try await store.find("pbx:g"))
         #expect(row.state == .held)
         #expect(row.reason?.hasPrefix("gave up after") == true)

@@ -83,7 +83,7 @@ import TestSupport
             return try #require(result)
         }
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         let history = try await store.recordings()
         #expect(history.allSatisfy { $0.state == .done })
     }

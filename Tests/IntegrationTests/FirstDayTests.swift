@@ -66,7 +66,7 @@ import TestSupport
             let copy = h.work.file("copy.sqlite")
             let made = try await cli.run(["backup", "--config", cli.config, copy])
             #expect(made.status == 0, "\(made.output)")
-            let restored = try StateStore.open(path: copy)
+            let restored = try SQLiteStateStore.open(path: copy)
             #expect(try await restored.countsByState()[.done] == 2)
             #expect(try await cli.run(["backup", "--config", cli.config, copy]).status == 73, "never overwrites")
         }

@@ -53,7 +53,7 @@ import TestSupport
         #expect(bo["direction"] == .string("Outbound"))
         #expect(snapshot.callsWithoutMedia.isEmpty)
 
-        let store = try StateStore.open(path: h.database)
+        let store = try SQLiteStateStore.open(path: h.database)
         defer { try? store.close() }
         let rows = try await store.recordings()
         let disabled = try #require(rows.first { $0.stem.contains("-207-") })

@@ -71,7 +71,7 @@ public struct DeliveryHarness: Sendable {
     /// Takes the spool's settled pairs into the queue (`ready`) without sending anything, on a
     /// manual clock, and returns the state store.
     public func takeIntoQueue() async throws -> StateStore {
-        let store = try StateStore.open(path: database)
+        let store = try SQLiteStateStore.open(path: database)
         let clock = ManualWallClock()
         var config = Configuration()
         config.spool.directory = spool.path

@@ -9,7 +9,7 @@ public struct IntakeHarness: Sendable {
     /// Holds the database.
     public let stateDir: TemporaryDirectory
     /// The store.
-    public let store: StateStore
+    public let store: SQLiteStateStore
     /// The clock.
     public let clock: ManualWallClock
     /// The intake under test.
@@ -22,7 +22,7 @@ public struct IntakeHarness: Sendable {
                 adjust: (inout Configuration) -> Void = { _ in }) throws {
         spool = try TemporaryDirectory("spool")
         stateDir = try TemporaryDirectory("state")
-        store = try StateStore.open(path: stateDir.file("state.sqlite"))
+        store = try SQLiteStateStore.open(path: stateDir.file("state.sqlite"))
         clock = clockStart.map(ManualWallClock.init) ?? ManualWallClock()
         var settings = SpoolSettings()
         settings.directory = spool.path

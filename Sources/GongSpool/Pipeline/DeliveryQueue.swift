@@ -12,7 +12,7 @@ public actor DeliveryQueue {
     /// Every this many picks, one comes from the other end of the queue.
     public static let fairnessPeriod = 4
 
-    private let store: StateStore
+    private let store: any StateStore
     private let clock: any WallClock
     private let order: QueueOrder
     private var busy: Set<Int64> = []
@@ -21,7 +21,7 @@ public actor DeliveryQueue {
     let work = WorkSignal()
 
     /// Creates the queue over `store`.
-    public init(store: StateStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
+    public init(store: any StateStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
         self.store = store
         self.clock = clock
         self.order = order

@@ -12,7 +12,7 @@ public actor RequestGate {
         case halted(String)
     }
 
-    private let store: StateStore
+    private let store: any StateStore
     private let clock: any WallClock
     private let interval: Double
     private let dailyLimit: Int
@@ -24,7 +24,7 @@ public actor RequestGate {
     private var warnedDay: String?
 
     /// Creates the gate; waits are reported to `health` as rests of the waiting loop.
-    public init(settings: GongSettings, store: StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
+    public init(settings: GongSettings, store: any StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
         self.store = store
         self.clock = clock
         self.interval = 1 / settings.requestsPerSecond

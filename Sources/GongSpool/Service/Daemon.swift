@@ -12,7 +12,7 @@ public struct Daemon: Sendable {
     /// The configuration in force.
     public let config: Configuration
     /// The state store.
-    public let store: StateStore
+    public let store: any StateStore
     let intake: SpoolIntake
     let queue: DeliveryQueue
     let gate: RequestGate
@@ -30,7 +30,7 @@ public struct Daemon: Sendable {
         self.clock = clock
         self.logger = logger
         try NewCallValidator.checkEmbeddedSchema()
-        store = try StateStore.open(path: config.state.database)
+        store = try SQLiteStateStore.open(path: config.state.database)
         let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
         health = DaemonHealth(clock: clock)
@@ -64,7 +64,7 @@ public struct Daemon: Sendable {
         if requeued > 0 {
             logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
         }
-        let released = try await store.applyToAll(in: [.held], causes: StateStore.haltingCauses, .sendingReleased,
+        let released = try await store.applyToAll(in: [.held], causes: ErrorCode.haltingCauses, .sendingReleased,
                                                   context: EventContext(now: clock.now()))
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])

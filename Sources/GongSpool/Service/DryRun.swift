@@ -15,12 +15,12 @@ public enum DryRun {
     public static func run(config: Configuration, logger: Logger) async throws -> Report {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-dry-run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try StateStore.open(path: directory + "/state.sqlite")
+        let store = try SQLiteStateStore.open(path: directory + "/state.sqlite")
         var dry = config
         dry.spool.settleSeconds = 0
         if config.users.fromGong, FileManager.default.fileExists(atPath: config.state.database) {
             // Gong's user list as the daemon last fetched it.
-            let real = try StateStore.open(path: config.state.database)
+            let real = try SQLiteStateStore.open(path: config.state.database)
             if let fetched = try await real.gongUsersFetchedAt() {
                 try await store.replaceGongUsers(try await real.gongUsers(), fetchedAt: fetched)
             }

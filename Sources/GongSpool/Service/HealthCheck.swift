@@ -5,7 +5,7 @@ import Glibc
 
 /// `/healthz`: ok, or degraded with every reason a person should act on.
 public struct HealthCheck: Sendable {
-    let store: StateStore
+    let store: any StateStore
     let gate: RequestGate
     let health: DaemonHealth
     /// Below this many free bytes on the state file system, health is degraded.
@@ -32,7 +32,7 @@ public struct HealthCheck: Sendable {
         } catch {
             reasons.append("state store error: \(error.description)")
         }
-        if let free = Self.freeBytes(at: (store.path as NSString).deletingLastPathComponent), free < Self.minimumFreeBytes {
+        if let file = store.databaseFile, let free = Self.freeBytes(at: (file as NSString).deletingLastPathComponent), free < Self.minimumFreeBytes {
             reasons.append("disk nearly full: \(free / 1_048_576) MiB free for the state database")
         }
         return Verdict(reasons: reasons)

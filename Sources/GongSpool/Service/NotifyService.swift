@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// `RELOADING=1` instead). On the same beat it samples the state-store gauges for the metrics.
 struct NotifyService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier
-    let store: StateStore
+    let store: any StateStore
     let gate: RequestGate
     let health: DaemonHealth
     /// Set when the group is ending for a reload (then the process goes on).

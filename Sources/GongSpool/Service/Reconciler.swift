@@ -8,12 +8,12 @@ import Logging
 public struct Reconciler: Sendable {
     let client: GongClient
     let gate: RequestGate
-    let store: StateStore
+    let store: any StateStore
     let clock: any WallClock
     let logger: Logger
 
     /// A reconciler over the daemon's (or a command's) client, gate and store.
-    public init(client: GongClient, gate: RequestGate, store: StateStore, clock: any WallClock, logger: Logger) {
+    public init(client: GongClient, gate: RequestGate, store: any StateStore, clock: any WallClock, logger: Logger) {
         self.client = client
         self.gate = gate
         self.store = store

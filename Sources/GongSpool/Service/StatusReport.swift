@@ -9,7 +9,7 @@ public struct StatusReport: Sendable {
     /// The daily budget.
     public var dailyLimit: Int
     /// Queue figures.
-    public var facts: StateStore.QueueFacts
+    public var facts: QueueFacts
     /// Estimated seconds to drain the queue at the configured limits.
     public var drainSeconds: Double
     /// When the report was made.
@@ -29,7 +29,7 @@ public struct StatusReport: Sendable {
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
 
     /// Reads the report from the store.
-    public static func make(store: StateStore, config: Configuration, now: Date) async throws -> StatusReport {
+    public static func make(store: any StateStore, config: Configuration, now: Date) async throws -> StatusReport {
         let used = try await store.dailyUsage(day: RequestGate.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))

@@ -9,7 +9,7 @@ public struct UserListRefresher: Sendable {
     let settings: UserSettings
     let client: GongClient
     let gate: RequestGate
-    let store: StateStore
+    let store: any StateStore
     let clock: any WallClock
     let logger: Logger
     let health: DaemonHealth?

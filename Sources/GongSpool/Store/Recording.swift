@@ -1,12 +1,9 @@
 import Foundation
-import GRDB
 
 /// One row of the `recordings` table: a recording (audio + sidecar sharing a stem) and
 /// everything known about its delivery. Only the row that owns a `clientUniqueId` carries it
 /// (the column is UNIQUE), so Gong can never be asked to create the same id twice.
-public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "recordings"
-
+public struct Recording: Sendable, Equatable, Codable {
     /// Row id.
     public var id: Int64?
     /// Path relative to the spool without extension; pairs audio and sidecar.
@@ -85,10 +82,6 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
         (silentChannels ?? "").split(separator: ",").compactMap { Int($0) }
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
     /// A fresh `pending` row.
     public init(stem: String, now: Date) {
         self.stem = stem
@@ -102,9 +95,7 @@ public struct Recording: Sendable, Equatable, Codable, FetchableRecord, MutableP
 }
 
 /// One row of the append-only `transitions` table.
-public struct Transition: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "transitions"
-
+public struct Transition: Sendable, Equatable, Codable {
     /// Row id.
     public var id: Int64?
     /// The recording.
@@ -121,8 +112,4 @@ public struct Transition: Sendable, Equatable, Codable, FetchableRecord, Mutable
     public var errorCode: ErrorCode?
     /// Attempt number at the time.
     public var attempt: Int
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }

@@ -5,7 +5,7 @@ import Logging
 /// user list is fetched again, otherwise the cached snapshot (one `stat` and one query per poll).
 public actor UserDirectoryProvider {
     private let settings: UserSettings
-    private let store: StateStore
+    private let store: any StateStore
     private let logger: Logger
     private var cached: UserDirectory?
     private var fileStamp: [Int64]?
@@ -14,7 +14,7 @@ public actor UserDirectoryProvider {
     public private(set) var generation = 0
 
     /// A provider for `settings` over the cache in `store`.
-    public init(settings: UserSettings, store: StateStore, logger: Logger) {
+    public init(settings: UserSettings, store: any StateStore, logger: Logger) {
         self.settings = settings
         self.store = store
         self.logger = logger
@@ -62,7 +62,7 @@ extension UserDirectory {
         }
         var users: [DirectoryUser] = []
         var fetched: Date?
-        if settings.fromGong, FileManager.default.fileExists(atPath: databasePath), let store = try? StateStore.open(path: databasePath) {
+        if settings.fromGong, FileManager.default.fileExists(atPath: databasePath), let store = try? SQLiteStateStore.open(path: databasePath) {
             users = (try? await store.gongUsers()) ?? []
             fetched = try? await store.gongUsersFetchedAt()
             try? store.close()

@@ -1,6 +1,6 @@
 import GRDB
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Versioned schema. Never edit a shipped migration: add a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -1,29 +1,15 @@
 import Foundation
 import GRDB
 
-/// What `gongspool prune` removed.
-public struct PruneResult: Sendable, Equatable {
-    /// Transitions (history lines) deleted.
-    public var transitions = 0
-    /// Recording rows deleted (`--all` only).
-    public var recordings = 0
-    /// Rows `--all` kept because their files are still in the spool (their ids still guard them).
-    public var keptInSpool = 0
-    /// Database pages given back to the file system.
-    public var pagesFreed = 0
-}
 
-extension StateStore {
-    /// States whose history may be pruned: finished, nothing left to do.
-    public static let prunableStates: [RecordingState] = [.done, .duplicate, .skipped]
-
+extension SQLiteStateStore {
     /// Removes the history of recordings finished before `cutoff`; with `all`, their rows too —
     /// except rows whose files `stillInSpool` finds: forgetting their id would have the files
     /// taken again. (Without their row, a re-export of the same recording is no longer
     /// recognised: the dedup horizon ends at `cutoff`.) Then gives free pages back.
     public func prune(finishedBefore cutoff: Date, all: Bool,
-                      stillInSpool: @escaping @Sendable (Recording) -> Bool = { _ in false }) async throws(StoreError) -> PruneResult {
-        let states = Self.prunableStates.map(\.rawValue)
+                      stillInSpool: @escaping @Sendable (Recording) -> Bool) async throws(StoreError) -> PruneResult {
+        let states = RecordingState.prunableStates.map(\.rawValue)
         let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
         let arguments = StatementArguments(states) + [cutoff]
         let finished = "SELECT id FROM recordings WHERE state IN (\(marks)) AND updatedAt < ?"
@@ -64,7 +50,7 @@ extension StateStore {
     }
 }
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Writes a consistent copy of the database to `path` (SQLite's online backup: safe while
     /// the daemon writes). Refuses to overwrite an existing file.
     public func backup(to path: String) async throws(StoreError) {

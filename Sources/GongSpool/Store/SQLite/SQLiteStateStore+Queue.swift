@@ -1,10 +1,7 @@
 import Foundation
 import GRDB
 
-extension StateStore {
-    /// States the delivery queue works on.
-    public static let deliveryStates: [RecordingState] = [.ready, .creating, .created, .uploading, .uploaded, .waiting]
-
+extension SQLiteStateStore {
     /// The recording the queue should work on now, skipping `busy` row ids: one whose call
     /// already exists in Gong first, then by recording time (`order`).
     public func nextDue(now: Date, excluding busy: Set<Int64>, order: QueueOrder = .newestFirst) async throws(StoreError) -> Recording? {
@@ -34,7 +31,7 @@ extension StateStore {
     /// Whether anything is ready, in flight, or waiting for a retry.
     public func hasQueuedWork() async throws(StoreError) -> Bool {
         try await read { db in
-            try Recording.filter(Self.deliveryStates.map(\.rawValue).contains(Column("state"))).fetchCount(db) > 0
+            try Recording.filter(RecordingState.deliveryStates.map(\.rawValue).contains(Column("state"))).fetchCount(db) > 0
         }
     }
 
@@ -78,32 +75,16 @@ extension StateStore {
         }
     }
 
-    /// Causes that halt all sending (a person fixes the credentials or `gong.baseURL`).
-    public static let haltingCauses: Set<ErrorCode> = [.credentialsRejected, .endpointMisconfigured]
-
     /// Whether any recording is held for a cause that halts all sending.
     public func hasHaltingHolds() async throws(StoreError) -> Bool {
         try await read { db in
             try Recording.filter(Column("state") == RecordingState.held.rawValue
-                && Self.haltingCauses.map(\.rawValue).contains(Column("lastErrorCode"))).fetchCount(db) > 0
+                && ErrorCode.haltingCauses.map(\.rawValue).contains(Column("lastErrorCode"))).fetchCount(db) > 0
         }
     }
 }
 
-extension StateStore {
-    /// Figures for `status`: requests still needed by the queue, the oldest queued recording,
-    /// the last delivery and the last error.
-    public struct QueueFacts: Sendable {
-        /// Requests still needed to drain the queue (2 per recording without callId, 1 with).
-        public var requestsNeeded = 0
-        /// When the oldest queued recording was first seen.
-        public var oldestQueuedSince: Date?
-        /// When the last recording reached `done`.
-        public var lastSuccess: Date?
-        /// The last transition that carried an error code.
-        public var lastError: Transition?
-    }
-
+extension SQLiteStateStore {
     /// Reads ``QueueFacts``.
     public func queueFacts() async throws(StoreError) -> QueueFacts {
         try await read { db in
@@ -123,7 +104,7 @@ extension StateStore {
     }
 }
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Whether the backfill cutoff was fixed already (this is not the first start).
     public func hasBackfillCutoff() async throws(StoreError) -> Bool {
         try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'backfillCutoff'") != nil }

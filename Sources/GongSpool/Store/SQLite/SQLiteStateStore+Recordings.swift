@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension StateStore {
+extension SQLiteStateStore {
     /// One recording by row id, clientUniqueId, or stem.
     public func find(_ key: String) async throws(StoreError) -> Recording? {
         try await read { db in

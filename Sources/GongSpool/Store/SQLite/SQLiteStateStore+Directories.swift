@@ -1,21 +1,8 @@
 import Foundation
 import GRDB
 
-/// What intake remembers of one spool directory between polls.
-public struct DirectoryState: Sendable, Equatable {
-    /// Directory mtime (ns): unchanged means no entry was added, removed or renamed.
-    public var mtimeNs: Int64
-    /// Entries seen at the last listing.
-    public var entryCount: Int
 
-    /// A remembered directory.
-    public init(mtimeNs: Int64, entryCount: Int) {
-        self.mtimeNs = mtimeNs
-        self.entryCount = entryCount
-    }
-}
-
-extension StateStore {
+extension SQLiteStateStore {
     /// The remembered spool directories (relative path, `""` for the root).
     public func directories() async throws(StoreError) -> [String: DirectoryState] {
         try await read { db in
@@ -89,36 +76,14 @@ extension StateStore {
     }
 }
 
-/// The part of a row intake compares with the files: enough to skip unchanged recordings
-/// without decoding whole rows.
-struct StoredFingerprint: Sendable {
-    var state: RecordingState
-    var phase: Phase?
-    var code: ErrorCode?
-    var fingerprint: Fingerprint
 
-    /// Whether intake has something to do with the row now that its files look like `current`:
-    /// a `pending` row always; a finished, rejected, orphaned or intake-held row, or one skipped
-    /// for its content (short, silent), when its files changed; never a row delivery or an
-    /// operator owns.
-    func concernsIntake(_ current: Fingerprint) -> Bool {
-        switch state {
-        case .pending: true
-        case .done, .duplicate, .rejected, .orphaned: current != fingerprint
-        case .held: phase == .intake && current != fingerprint
-        case .skipped: (code == .mediaTooShort || code == .mediaSilent) && current != fingerprint
-        default: false
-        }
-    }
-}
-
-extension StateStore {
+extension SQLiteStateStore {
     /// Sorts the stems of `current` (the files as listed now) by what intake has to do: `fresh`
     /// have no row yet, `needed` have a row intake must look at (see
     /// ``StoredFingerprint/concernsIntake(_:)``); the rest — a year of finished recordings in an
     /// unchanged folder — need nothing. The newest row of each stem is compared where it is read,
     /// 500 stems per query through a cursor: nothing per row is kept.
-    func intakeConcerns(_ current: [String: Fingerprint]) async throws(StoreError) -> (fresh: [String], needed: [String]) {
+    public func intakeConcerns(_ current: [String: Fingerprint]) async throws(StoreError) -> (fresh: [String], needed: [String]) {
         var fresh: [String] = []
         var needed: [String] = []
         let stems = Array(current.keys)

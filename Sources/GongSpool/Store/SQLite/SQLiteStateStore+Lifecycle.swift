@@ -1,29 +1,10 @@
 import Foundation
 import GRDB
 
-/// A lifecycle change as committed: the row afterwards and what is left for the driver to do.
-public struct Applied: Sendable {
-    /// The row after the change (as it was, when the change deleted it).
-    public var row: Recording
-    /// The driver's actions (the store already did `recordTransition`, `deleteRow` and
-    /// `reexamineDuplicates` in the same transaction).
-    public var actions: [LifecycleAction]
-}
-
-extension StateStore {
-    /// The one write path for a recording's state: in one transaction, reads the row, lets its
-    /// ``RecordingLifecycle`` handle `event` (a refusal changes nothing and throws
-    /// ``StoreError/refused(id:_:)``), writes the row with `evidence`, the history line, and the
-    /// store's own actions.
+extension SQLiteStateStore {
     @discardableResult
-    public func apply(_ id: Int64, _ event: LifecycleEvent, context: EventContext, evidence: Evidence? = nil) async throws(StoreError) -> Applied {
+    public func apply(_ id: Int64, _ event: LifecycleEvent, context: EventContext, evidence: Evidence?) async throws(StoreError) -> Applied {
         try await write { db in try Self.apply(db, id, event, context, evidence) }
-    }
-
-    /// Records a new recording in its first state.
-    public func insert(stem: String, _ lifecycle: RecordingLifecycle, evidence: Evidence, now: Date) async throws(StoreError) -> Recording {
-        guard let row = try await insert([(stem, lifecycle, evidence)], now: now).first else { throw .notFound(stem) }
-        return row
     }
 
     /// Records new recordings in their first states, in one transaction. A first start writes a
@@ -86,76 +67,36 @@ extension StateStore {
         }
     }
 
-    /// Claims `clientUniqueId` for row `id` in one transaction and reports the claim as the event
-    /// ``LifecycleEvent/claimed(_:)``: the row owns the id when no other row does; a row that
-    /// failed before sending anything gives it up to a copy with the same audio; otherwise the
-    /// row is a duplicate (same audio) or a content conflict. A locked identity is never
-    /// exchanged: the lifecycle holds the row if the id changed. The UNIQUE index makes it race-free.
+    /// Claims `clientUniqueId` for row `id` in one transaction (see ``ClaimDecision``). The
+    /// UNIQUE index makes it race-free.
     public func claim(_ id: Int64, clientUniqueId: String, evidence: Evidence, context: EventContext) async throws(StoreError) -> Applied {
         try await write { db in
             guard let row = try Recording.fetchOne(db, key: id) else { throw StoreError.notFound("#\(id)") }
-            var claim = Claim.owner(clientUniqueId: clientUniqueId)
-            if row.lifecycle.identity?.isLocked != true,
-               let owner = try Recording.filter(Column("clientUniqueId") == clientUniqueId).fetchOne(db), let ownerId = owner.id, ownerId != id {
-                let description = "recording #\(ownerId) \(owner.audioPath ?? owner.stem) (\(owner.state.rawValue))"
-                if owner.sha256 != evidence.sha256 {
-                    claim = .conflict(of: ownerId, clientUniqueId: clientUniqueId, description: description)
-                } else if Self.failedBeforeSending(owner) {
-                    try Self.apply(db, ownerId, .identityPassed(to: id), context, nil)
-                } else {
-                    claim = .duplicate(of: ownerId, clientUniqueId: clientUniqueId, description: description)
-                }
+            let owner = ClaimDecision.needsOwner(row) ? try Recording.filter(Column("clientUniqueId") == clientUniqueId).fetchOne(db) : nil
+            let decision = ClaimDecision(row: row, clientUniqueId: clientUniqueId, owner: owner, sha256: evidence.sha256)
+            if decision.ownerPassesIt, let ownerId = owner?.id {
+                try Self.apply(db, ownerId, .identityPassed(to: id), context, nil)
             }
-            return try Self.apply(db, id, .claimed(claim), context, evidence)
-        }
-    }
-
-    /// An owner that failed before any request of it may have reached Gong, and not by an
-    /// operator's choice: its copy with the same audio may carry the id on.
-    static func failedBeforeSending(_ owner: Recording) -> Bool {
-        let lifecycle = owner.lifecycle
-        guard let identity = lifecycle.identity, !identity.isLocked else { return false }
-        switch lifecycle.state {
-        case .rejected, .orphaned: return true
-        case .held: return lifecycle.code != .operatorHold
-        default: return false
+            return try Self.apply(db, id, .claimed(decision.claim), context, evidence)
         }
     }
 
     @discardableResult
     static func apply(_ db: Database, _ id: Int64, _ event: LifecycleEvent, _ context: EventContext, _ evidence: Evidence?) throws -> Applied {
-        guard var row = try Recording.fetchOne(db, key: id) else { throw StoreError.notFound("#\(id)") }
-        var lifecycle = row.lifecycle
-        let from = row.state
-        let actions: [LifecycleAction]
-        do {
-            actions = try lifecycle.handle(event, context)
-        } catch {
-            throw StoreError.refused(id: id, error)
-        }
-        row.store(lifecycle)
-        evidence?.apply(to: &row)
-        row.updatedAt = context.now
-        if actions.contains(.deleteRow) {
+        guard let row = try Recording.fetchOne(db, key: id) else { throw StoreError.notFound("#\(id)") }
+        let change = try RowChange(row, event, context, evidence)
+        if change.deletesRow {
             _ = try Recording.deleteOne(db, key: id)
         } else {
-            try row.update(db)
-            if actions.contains(.recordTransition) { try log(db, row, from: from) }
+            try change.row.update(db)
+            if var transition = change.transition { try transition.insert(db) }
         }
-        if actions.contains(.reexamineDuplicates) {
+        if change.reexaminesDuplicates {
             let copies = try Int64.fetchAll(db, sql: "SELECT id FROM recordings WHERE duplicateOf = ? AND state = 'duplicate'", arguments: [id])
             for copy in copies {
                 try apply(db, copy, .originalFailed, context, nil)
             }
         }
-        let storeActions: Set<LifecycleAction> = [.recordTransition, .deleteRow, .reexamineDuplicates]
-        return Applied(row: row, actions: actions.filter { !storeActions.contains($0) })
-    }
-
-    static func log(_ db: Database, _ row: Recording, from: RecordingState?) throws {
-        guard let id = row.id else { return }
-        var entry = Transition(id: nil, recordingId: id, at: row.updatedAt, fromState: from, toState: row.state,
-                               reason: row.reason, errorCode: row.lastErrorCode, attempt: row.attempts)
-        try entry.insert(db)
+        return change.applied
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Replaces the cached Gong user list in one transaction and stamps the time.
     public func replaceGongUsers(_ users: [DirectoryUser], fetchedAt: Date) async throws(StoreError) {
         try await write { db in

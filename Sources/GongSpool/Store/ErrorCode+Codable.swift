@@ -1,8 +1,6 @@
-import GRDB
-
 /// Stored as its text code (`file_open`, `http_400`); a code this version does not know (written
 /// by a newer one) reads as `internal` rather than failing the whole row.
-extension ErrorCode: Codable, DatabaseValueConvertible {
+extension ErrorCode: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         self = ErrorCode(rawValue: text) ?? .internal
@@ -12,12 +10,4 @@ extension ErrorCode: Codable, DatabaseValueConvertible {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
-
-    public var databaseValue: DatabaseValue { rawValue.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ErrorCode? {
-        String.fromDatabaseValue(dbValue).map { ErrorCode(rawValue: $0) ?? .internal }
-    }
 }
-
-extension Phase: DatabaseValueConvertible {}

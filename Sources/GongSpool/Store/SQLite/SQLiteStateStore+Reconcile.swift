@@ -1,19 +1,8 @@
 import Foundation
 import GRDB
 
-/// A delivered recording to look for in Gong's list of calls.
-public struct ReconcileCandidate: Sendable, Equatable {
-    /// The row.
-    public var id: Int64
-    /// The call Gong named for it.
-    public var callId: String
-    /// The call's start as sent (`actualStart`): Gong lists telephony calls by it.
-    public var start: Date
-    /// `done`, or `missing` from an earlier reconciliation.
-    public var state: RecordingState
-}
 
-extension StateStore {
+extension SQLiteStateStore {
     /// The candidates of ``reconcileCandidates(deliveredSince:before:)``.
     static let reconcileCandidatesSQL = """
         SELECT id, callId, json_extract(requestJSON, '$.actualStart'), state FROM recordings INDEXED BY recordings_unconfirmed

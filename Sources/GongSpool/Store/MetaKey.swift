@@ -1,0 +1,13 @@
+/// Small facts the daemon keeps between runs and shows to operator commands, in the `meta` table.
+public enum MetaKey: String, Sendable {
+    /// Until when Gong asked for no request (a 429's `Retry-After`), seconds since the epoch.
+    case pausedUntil
+    /// Why sending is halted (401/403, a misconfigured endpoint), with when; absent when it is not.
+    case sendingHalted
+    /// Why Gong's user list could not be fetched the last time, with when; absent when it was.
+    case userListProblem = "gongUsersProblem"
+    /// The last reconciliation with Gong's list of calls: when, and what it found (one line).
+    case lastReconciliation
+    /// When the last reconciliation ran, seconds since the epoch (the daily run's clock).
+    case lastReconciliationAt
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// A lifecycle change as committed: the row afterwards and what is left for the driver to do.
+public struct Applied: Sendable {
+    /// The row after the change (as it was, when the change deleted it).
+    public var row: Recording
+    /// The driver's actions (the store already did `recordTransition`, `deleteRow` and
+    /// `reexamineDuplicates` in the same transaction).
+    public var actions: [LifecycleAction]
+}
+
+/// What one event does to one stored row, decided by the row's ``RecordingLifecycle`` before any
+/// store writes it: every backend reads the row, asks this, and writes what it says in the same
+/// transaction, so the rules live in one place whatever the database.
+struct RowChange: Sendable {
+    /// The row afterwards.
+    var row: Recording
+    /// Its state before.
+    var from: RecordingState
+    /// Everything the lifecycle asked for.
+    var actions: [LifecycleAction]
+
+    /// Lets `row`'s lifecycle handle `event`; a refusal throws ``StoreError/refused(id:_:)``.
+    init(_ row: Recording, _ event: LifecycleEvent, _ context: EventContext, _ evidence: Evidence?) throws(StoreError) {
+        var row = row
+        var lifecycle = row.lifecycle
+        from = row.state
+        do {
+            actions = try lifecycle.handle(event, context)
+        } catch {
+            throw .refused(id: row.id ?? 0, error)
+        }
+        row.store(lifecycle)
+        evidence?.apply(to: &row)
+        row.updatedAt = context.now
+        self.row = row
+    }
+
+    /// The row goes.
+    var deletesRow: Bool { actions.contains(.deleteRow) }
+    /// The copies waiting on this row are to be examined again (`originalFailed`).
+    var reexaminesDuplicates: Bool { actions.contains(.reexamineDuplicates) }
+    /// The history line to write, if the change is one.
+    var transition: Transition? {
+        guard actions.contains(.recordTransition), !deletesRow, let id = row.id else { return nil }
+        return Transition(id: nil, recordingId: id, at: row.updatedAt, fromState: from, toState: row.state,
+                          reason: row.reason, errorCode: row.lastErrorCode, attempt: row.attempts)
+    }
+
+    /// What the caller gets back: the store's own actions are done.
+    var applied: Applied {
+        let storeActions: Set<LifecycleAction> = [.recordTransition, .deleteRow, .reexamineDuplicates]
+        return Applied(row: row, actions: actions.filter { !storeActions.contains($0) })
+    }
+}
+
+/// How a claim of a `clientUniqueId` comes out, decided from the claiming row and the row that
+/// owns the id now (if another does): the row owns the id when no other row does; a row that
+/// failed before sending anything gives it up to a copy with the same audio; otherwise the
+/// claiming row is a duplicate (same audio) or a content conflict. A locked identity is never
+/// exchanged: the lifecycle holds the row if the id changed.
+struct ClaimDecision: Sendable {
+    /// What the claiming row is told.
+    var claim: Claim
+    /// The owner gives the id up first (``LifecycleEvent/identityPassed(to:)``).
+    var ownerPassesIt: Bool
+
+    init(row: Recording, clientUniqueId: String, owner: Recording?, sha256: String?) {
+        claim = .owner(clientUniqueId: clientUniqueId)
+        ownerPassesIt = false
+        guard row.lifecycle.identity?.isLocked != true, let owner, let ownerId = owner.id, ownerId != row.id else { return }
+        let description = "recording #\(ownerId) \(owner.audioPath ?? owner.stem) (\(owner.state.rawValue))"
+        if owner.sha256 != sha256 {
+            claim = .conflict(of: ownerId, clientUniqueId: clientUniqueId, description: description)
+        } else if Self.failedBeforeSending(owner) {
+            ownerPassesIt = true
+        } else {
+            claim = .duplicate(of: ownerId, clientUniqueId: clientUniqueId, description: description)
+        }
+    }
+
+    /// Whether the owner's lookup matters: a locked identity keeps its id whoever else has it.
+    static func needsOwner(_ row: Recording) -> Bool {
+        row.lifecycle.identity?.isLocked != true
+    }
+
+    /// An owner that failed before any request of it may have reached Gong, and not by an
+    /// operator's choice: its copy with the same audio may carry the id on.
+    static func failedBeforeSending(_ owner: Recording) -> Bool {
+        let lifecycle = owner.lifecycle
+        guard let identity = lifecycle.identity, !identity.isLocked else { return false }
+        switch lifecycle.state {
+        case .rejected, .orphaned: return true
+        case .held: return lifecycle.code != .operatorHold
+        default: return false
+        }
+    }
+}
