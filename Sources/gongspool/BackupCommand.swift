@@ -14,7 +14,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "Where to write the copy (must not exist).") var file: String
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
+        let store = try await StoreOpener.open(try options.load())
         do {
             try await store.backup(to: file)
         } catch {

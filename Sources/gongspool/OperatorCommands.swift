@@ -11,7 +11,7 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try StoreOpener.open(try options.load())
+        let store = try await StoreOpener.open(try options.load())
         let actions = OperatorActions(store: store)
         let row = try await OperatorCommand.perform { try await actions.find(id) }
         let history = try await store.history(of: row.id ?? 0)
@@ -121,7 +121,7 @@ struct ForgetCommand: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() async throws {
-        let actions = OperatorActions(store: try StoreOpener.open(try options.load()))
+        let actions = OperatorActions(store: try await StoreOpener.open(try options.load()))
         printError("warning: Gong remembers clientUniqueIds for hours; re-sending the same id is answered as a duplicate.")
         try OperatorCommand.confirm("forget \(id)", yes: yes)
         let row = try await OperatorCommand.perform { try await actions.forget(id) }
@@ -148,7 +148,7 @@ enum OperatorCommand {
     /// `causes`, when given) after confirmation, printing where each ended.
     static func apply(id: String?, all: Bool, in states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, verb: String, yes: Bool,
                       options: ConfigOption, _ action: (OperatorActions, String) async throws -> Recording) async throws {
-        let store = try StoreOpener.open(try options.load())
+        let store = try await StoreOpener.open(try options.load())
         let actions = OperatorActions(store: store)
         let keys = all ? try await keys(store, states, causes: causes, confirm: verb, yes: yes) : [id ?? ""]
         for key in keys {

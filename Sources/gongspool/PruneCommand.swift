@@ -25,7 +25,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let store = try StoreOpener.open(config)
+        let store = try await StoreOpener.open(config)
         let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
         if all {
             try OperatorCommand.confirm("delete the rows of recordings finished more than \(olderThan) days ago", yes: yes)

@@ -47,7 +47,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.config)
         }
-        let store = try StoreOpener.open(config)
+        let store = try await StoreOpener.open(config)
         var logger = Logger(label: "gongspool")
         logger.logLevel = .error
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))

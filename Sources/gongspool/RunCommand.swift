@@ -47,9 +47,10 @@ struct RunCommand: AsyncParsableCommand {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.config)
         }
-        var lock: StateLock
+        // One daemon per SQLite file; a fleet refuses a second node of the same name instead.
+        var lock: StateLock?
         do {
-            lock = try StateLock.acquire(database: config.state.database)
+            lock = config.state.isPostgres ? nil : try StateLock.acquire(database: config.state.database)
         } catch {
             printError("gongspool: \(error.description)")
             throw ExitCode(ExitStatus.tempFail)
@@ -67,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         while true {
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(current.gong))
             do {
-                let daemon = try Daemon(config: current, credentials: currentCredentials, http: http, logger: logger)
+                let daemon = try await Daemon.open(config: current, credentials: currentCredentials, http: http, logger: logger)
                 if once {
                     let result = try await daemon.runOnce()
                     try await http.shutdown()
@@ -85,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
                 try await http.shutdown()
                 guard case .reload(let next) = outcome else { return }
                 if next.state.database != current.state.database {
-                    lock = try StateLock.acquire(database: next.state.database)
+                    lock = next.state.isPostgres ? nil : try StateLock.acquire(database: next.state.database)
                 }
                 current = next
                 currentCredentials = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
@@ -95,6 +96,12 @@ struct RunCommand: AsyncParsableCommand {
                 try? await http.shutdown()
                 printError("gongspool: \(error.description)")
                 throw ExitCode(ExitStatus.config)
+            } catch let error as StoreError {
+                // The fleet refused this node's name, or the state database cannot be reached.
+                try? await http.shutdown()
+                logger.critical("gongspool cannot use its state store", metadata: ["error": "\(error)"])
+                printError("gongspool: \(error.description)")
+                throw ExitCode(ExitStatus.tempFail)
             } catch {
                 try? await http.shutdown()
                 logger.critical("gongspool failed", metadata: ["error": "\(error)"])
@@ -117,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         var ready = report.recordings.filter { $0.state == .ready }
         print("")
         // Recordings the real state already knows would not be sent again.
-        if FileManager.default.fileExists(atPath: config.state.database), let real = try? SQLiteStateStore.open(path: config.state.database) {
+        if let real = (try? await StateStoreFactory.openExisting(config, logger: logger)) ?? nil {
             var fresh: [Recording] = []
             for row in ready {
                 if let id = row.clientUniqueId, let known = try await real.find(id) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GongSpool
+import Logging
 
 /// `gongspool status`: counts per state.
 struct StatusCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let store = try StoreOpener.open(config)
+        let store = try await StoreOpener.open(config)
         let report = try await StatusReport.make(store: store, config: config, now: Date())
         print(json ? report.json : report.table)
     }
@@ -52,7 +53,7 @@ struct ListCommand: AsyncParsableCommand {
             }
             filter = [parsed]
         }
-        let store = try StoreOpener.open(config)
+        let store = try await StoreOpener.open(config)
         let rows = try await store.recordings(in: filter).filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }
         let halted = try await store.meta(.sendingHalted)
         print(json ? RecordingListing.json(rows, halted: halted) : RecordingListing.table(rows, halted: halted))
@@ -61,11 +62,16 @@ struct ListCommand: AsyncParsableCommand {
 
 /// Opens the state store for the operator commands, or exits with a clear message.
 enum StoreOpener {
-    static func open(_ config: Configuration) throws -> any StateStore {
+    static func open(_ config: Configuration) async throws -> any StateStore {
+        var logger = Logger(label: "gongspool")
+        logger.logLevel = .error
         do {
-            return try SQLiteStateStore.open(path: config.state.database)
-        } catch {
+            return try await StateStoreFactory.open(config, as: .operator, logger: logger)
+        } catch let error as ConfigurationError {
             printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.config)
+        } catch {
+            printError("gongspool: \(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
     }

@@ -43,6 +43,12 @@ extension Configuration {
             "  giveUpAfterHours: \(retry.giveUpAfterHours)",
             "state:",
             "  database: \(q(state.database))",
+            "  node: \(q(state.nodeName))",
+            "  leaseSeconds: \(state.leaseSeconds)",
+        ]
+        if let file = state.passwordFile { lines.append("  passwordFile: \(q(file))") }
+        if let name = state.spoolName { lines.append("  spoolName: \(q(name))") }
+        lines += [
             "metrics:",
             "  listen: \(q(metrics.listen))",
             "defaults: \((try? defaults.canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}")",

@@ -139,11 +139,32 @@ public struct RetrySettings: Sendable, Equatable {
 
 /// `state.*` keys.
 public struct StateSettings: Sendable, Equatable {
-    /// Path of the SQLite state database.
+    /// Path of the SQLite state database, or a PostgreSQL URL (a fleet: every node pointing at
+    /// the same database shares Gong's limits and each call's claim).
     public var database = "/var/lib/gongspool/state.sqlite"
+    /// The PostgreSQL password's file (else the systemd credential `db-password` or env
+    /// `GONGSPOOL_DB_PASSWORD`); never the password itself.
+    public var passwordFile: String?
+    /// This node's name in the fleet (default: the host name); two running nodes may not share one.
+    public var node: String?
+    /// How long a node's claim on a recording it works on (and on its spool's intake) lasts
+    /// without renewal: after that, another node that reads the same spool takes it over.
+    public var leaseSeconds = 60.0
+    /// The spool's name in the fleet: nodes that read the same spool (an HA pair on one NFS
+    /// share) give it the same name; default `NODE:DIRECTORY`, a spool of this node alone.
+    public var spoolName: String?
 
     /// Defaults.
     public init() {}
+
+    /// Whether the state lives in PostgreSQL.
+    public var isPostgres: Bool { PostgresLocation.isURL(database) }
+
+    /// This node's name: `node`, else the host name.
+    public var nodeName: String {
+        if let node, !node.isEmpty { return node }
+        return ProcessInfo.processInfo.hostName
+    }
 }
 
 /// `metrics.*` keys.

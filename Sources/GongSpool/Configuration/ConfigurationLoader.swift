@@ -84,8 +84,15 @@ public enum ConfigurationLoader {
             try retry.number("giveUpAfterHours", min: 0).map { config.retry.giveUpAfterHours = $0 }
         }
         if let state = try top.section("state") {
-            try state.allowOnly(["database"])
+            try state.allowOnly(["database", "passwordFile", "node", "leaseSeconds", "spoolName"])
             try state.string("database").map { config.state.database = $0 }
+            try state.string("passwordFile").map { config.state.passwordFile = $0 }
+            try state.string("node").map { config.state.node = $0 }
+            try state.number("leaseSeconds", min: 1).map { config.state.leaseSeconds = $0 }
+            try state.string("spoolName").map { config.state.spoolName = $0 }
+            if config.state.isPostgres {
+                _ = try PostgresLocation(url: config.state.database)
+            }
         }
         if let metrics = try top.section("metrics") {
             try metrics.allowOnly(["listen"])

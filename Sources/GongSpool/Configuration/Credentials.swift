@@ -55,7 +55,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         throw .missing(key: "gong.accessKeyFile", hint: "or systemd credentials gong-access-key/gong-access-key-secret, or env GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET")
     }
 
-    private static func readSecret(_ path: String, key: String) throws(ConfigurationError) -> String {
+    static func readSecret(_ path: String, key: String) throws(ConfigurationError) -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw .invalid(key: key, message: "cannot read \(path)")
         }

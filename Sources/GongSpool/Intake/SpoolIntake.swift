@@ -17,6 +17,8 @@ public actor SpoolIntake {
     private var fullRescanRequested = false
     /// Stems still `pending`, with their files: re-stated every poll until taken.
     private var active: [String: PairGroup] = [:]
+    /// Whether this node ran the spool's intake at the last poll (in a fleet, one node per spool does).
+    private var leading = true
     let evaluator: RecordingEvaluator
     private var warned: Set<String> = []
     /// Stems whose media header said "not finished" in this poll (they are not merely settling).
@@ -72,6 +74,21 @@ public actor SpoolIntake {
     /// A directory that cannot be listed hides nothing: its recordings are not taken for gone.
     @discardableResult
     public func poll() async throws -> IntakeSummary {
+        guard try await store.mayRunIntake() else {
+            if leading {
+                logger.info("another node takes this spool's recordings in; standing by to take over")
+                leading = false
+            }
+            return IntakeSummary()
+        }
+        if !leading {
+            // What another node did meanwhile is in the store, not in this node's memory.
+            logger.info("taking this spool's recordings in")
+            leading = true
+            knownDirectories = nil
+            active = [:]
+            fullRescanRequested = true
+        }
         try await refreshMappings()
         let now = clock.now()
         if knownDirectories == nil {

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Hands due recordings to workers, one worker per recording at a time. The queue itself
-/// lives in SQLite; this actor only tracks which rows are being worked on in this process.
+/// lives in the state store; this actor only tracks which rows are being worked on in this
+/// process (in a fleet, the store leases them to this node).
 ///
 /// Order: recordings whose call already exists in Gong first (a request was spent on them), then
 /// `spool.order`; one pick in ``fairnessPeriod`` takes the other end of the queue, so neither a
@@ -37,9 +38,19 @@ public actor DeliveryQueue {
         return row
     }
 
-    /// Releases a claimed recording.
-    public func release(_ id: Int64) {
+    /// Releases a claimed recording (and, in a fleet, its lease).
+    public func release(_ id: Int64) async {
         busy.remove(id)
+        do {
+            try await store.releaseLease(id)
+        } catch {
+            // The lease runs out by itself; until then only this node picks the row up.
+        }
+    }
+
+    /// Renews the leases of the recordings being worked on; returns those another node took over.
+    public func renewLeases() async throws -> Set<Int64> {
+        try await store.renewLeases(busy)
     }
 
     /// Rows being worked on.
@@ -48,7 +59,7 @@ public actor DeliveryQueue {
     /// Wakes idle workers if a recording is due (after a poll took new ones, or an operator
     /// command in another process queued one): one query per poll, not one per worker per tick.
     public func nudgeIfDue() async throws {
-        if try await store.nextDue(now: clock.now(), excluding: busy, order: order) != nil {
+        if try await store.isDue(now: clock.now(), excluding: busy) {
             await work.signal()
         }
     }
@@ -150,6 +161,9 @@ public struct DeliveryWorkers: Sendable {
             } catch StoreError.refused(_, let refusal) {
                 // Someone else (an operator) moved the row meanwhile: it is theirs now.
                 logger.info("recording moved by someone else; left alone", metadata: ["row": "\(id)", "refused": "\(refusal)"])
+            } catch StoreError.leased(_, let node) {
+                // This node's lease ran out and another node took the recording over.
+                logger.warning("recording taken over by another node; left to it", metadata: ["row": "\(id)", "node": "\(node)"])
             } catch {
                 logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
             }

@@ -3,8 +3,9 @@ import Logging
 
 /// The single gate every Gong request passes: a token bucket (`gong.requestsPerSecond`,
 /// burst 1), a global pause after a 429 until `Retry-After` has passed, a daily budget
-/// counted in SQLite before the request is sent (so a crash never under-counts), and a halt
-/// after 401/403 that stops all sending until released.
+/// counted in the state store before the request is sent (so a crash never under-counts), and
+/// a halt after 401/403 that stops all sending until released. In a fleet, the rate, the pause
+/// and the daily budget are the fleet's (``StateStore/reserveSlot(interval:)``).
 public actor RequestGate {
     /// Why a request may not be sent.
     public enum Refusal: Error, Equatable, Sendable {
@@ -53,6 +54,14 @@ public actor RequestGate {
                     warnedDay = day
                     logger.warning("daily request budget 80% used", metadata: ["used": "\(used)", "limit": "\(dailyLimit)"])
                 }
+                // In a fleet, the company's rate is shared: wait for this request's slot in the
+                // fleet's schedule (which also holds a pause any node was asked for).
+                let wait = try await store.reserveSlot(interval: interval)
+                if wait > 0 {
+                    let slot = clock.now().addingTimeInterval(wait)
+                    if let loop { await health?.rest(loop, until: slot) }
+                    try await clock.sleep(until: slot)
+                }
                 return
             }
             let midnight = Self.nextUTCMidnight(after: now)
@@ -70,7 +79,7 @@ public actor RequestGate {
             pausedUntil = until
             logger.warning("rate limited by Gong; all requests paused", metadata: ["seconds": "\(seconds)"])
             do {
-                try await store.setMeta(.pausedUntil, String(until.timeIntervalSince1970))
+                try await store.recordPause(seconds: seconds, until: until)
             } catch {
                 logger.error("the pause could not be recorded; a restart may ask Gong too early", metadata: ["error": "\(error)"])
             }

@@ -23,14 +23,27 @@ public struct Daemon: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// Wires the daemon. `http` is owned by the caller (shut it down after `run`).
+    /// Wires the daemon on the SQLite state store `state.database` names.
     public init(config: Configuration, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) throws {
+        try self.init(config: config, store: SQLiteStateStore.open(path: config.state.database), credentials: credentials, http: http,
+                      clock: clock, random: random, logger: logger)
+    }
+
+    /// Wires the daemon on the state store `state.database` names (SQLite or a PostgreSQL fleet).
+    public static func open(config: Configuration, credentials: Credentials, http: HTTPClient, logger: Logger) async throws -> Daemon {
+        let store = try await StateStoreFactory.open(config, as: .daemon, logger: logger)
+        return try Daemon(config: config, store: store, credentials: credentials, http: http, logger: logger)
+    }
+
+    /// Wires the daemon on `store`. `http` is owned by the caller (shut it down after `run`).
+    public init(config: Configuration, store: any StateStore, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) throws {
         self.config = config
         self.clock = clock
         self.logger = logger
         try NewCallValidator.checkEmbeddedSchema()
-        store = try SQLiteStateStore.open(path: config.state.database)
+        self.store = store
         let endpoint = try GongEndpoint(baseURL: config.gong.baseURL)
         let client = GongClient(http: http, endpoint: endpoint, credentials: credentials, settings: config.gong, logger: logger)
         health = DaemonHealth(clock: clock)
@@ -51,6 +64,7 @@ public struct Daemon: Sendable {
     /// Start-up housekeeping: recordings held only because credentials were rejected go back
     /// to the queue (a restart is how new secrets arrive).
     public func prepare() async throws {
+        try await store.join(NodeAnnouncement(name: config.state.nodeName, version: BuildInfo.version, spool: StateStoreFactory.spoolName(config)))
         try await checkFirstStartCost()
         try await gate.restorePause()
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
@@ -145,7 +159,12 @@ public struct Daemon: Sendable {
         try await prepare()
         let notifier = SystemdNotifier()
         let reloader = ReloadService(load: reload, notifier: notifier, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if config.state.isPostgres {
+            // First in the group, so it is shut down last: it leaves after the workers finished.
+            services.append(.init(service: FleetService(store: store, queue: queue, leaseSeconds: config.state.leaseSeconds, logger: logger)))
+        }
+        services += [
             .init(service: makeIntakeService()),
             .init(service: DeliveryService(workers: makeWorkers())),
             .init(service: NotifyService(notifier: notifier, store: store, gate: gate, health: health, reloading: reloader.flag, logger: logger)),
@@ -168,7 +187,9 @@ public struct Daemon: Sendable {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
         groupConfiguration.maximumCancellationDuration = .seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
-        logger.info("gongspool started", metadata: ["spool": "\(config.spool.directory)", "state": "\(config.state.database)"])
+        var started: Logger.Metadata = ["spool": "\(config.spool.directory)", "state": "\(store.location)"]
+        if config.state.isPostgres { started["node"] = "\(config.state.nodeName)" }
+        logger.info("gongspool started", metadata: started)
         try await group.run()
         if let next = await reloader.accepted {
             logger.info("configuration reloaded")
@@ -187,8 +208,26 @@ public struct Daemon: Sendable {
     }
 
     /// Polls and delivers until nothing is ready, in flight, settling or waiting for a retry.
+    /// In a fleet, the node's leases are renewed meanwhile and it leaves when done.
     public func runOnce() async throws -> OnceResult {
         try await prepare()
+        guard config.state.isPostgres else { return try await drainOnce() }
+        let renewal = Task { [store, queue, config] in
+            let interval = Duration.milliseconds(Int64(max(0.2, config.state.leaseSeconds / 3) * 1000))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                try? await store.heartbeat()
+                _ = try? await queue.renewLeases()
+            }
+        }
+        defer { renewal.cancel() }
+        let result = try await drainOnce()
+        renewal.cancel()
+        try await store.leave()
+        return result
+    }
+
+    private func drainOnce() async throws -> OnceResult {
         let workers = makeWorkers()
         if let userList, try await userList.isDue() {
             do {

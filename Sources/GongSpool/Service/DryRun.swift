@@ -18,9 +18,8 @@ public enum DryRun {
         let store = try SQLiteStateStore.open(path: directory + "/state.sqlite")
         var dry = config
         dry.spool.settleSeconds = 0
-        if config.users.fromGong, FileManager.default.fileExists(atPath: config.state.database) {
+        if config.users.fromGong, let real = try await StateStoreFactory.openExisting(config, logger: logger) {
             // Gong's user list as the daemon last fetched it.
-            let real = try SQLiteStateStore.open(path: config.state.database)
             if let fetched = try await real.gongUsersFetchedAt() {
                 try await store.replaceGongUsers(try await real.gongUsers(), fetchedAt: fetched)
             }

@@ -75,6 +75,33 @@ public protocol StateStore: Sendable {
     /// Figures for `status`.
     func queueFacts() async throws(StoreError) -> QueueFacts
 
+    /// Whether a recording is due (as ``nextDue(now:excluding:order:)`` would find, without taking it).
+    func isDue(now: Date, excluding busy: Set<Int64>) async throws(StoreError) -> Bool
+    /// Renews this node's leases on `ids` (the recordings it works on); returns those it no
+    /// longer holds (another node took them over). Without a fleet: nothing to renew.
+    func renewLeases(_ ids: Set<Int64>) async throws(StoreError) -> Set<Int64>
+    /// Gives up this node's lease on `id` (it stopped working on it).
+    func releaseLease(_ id: Int64) async throws(StoreError)
+    /// Takes the next request slot of the fleet's shared schedule (`interval` seconds apart);
+    /// returns how long to wait before sending. Without a fleet, `0`: the node's own gate spaces.
+    func reserveSlot(interval: Double) async throws(StoreError) -> Double
+    /// Records a pause Gong asked for (a 429's `Retry-After`) for a restart and, in a fleet, for every node.
+    func recordPause(seconds: Double, until: Date) async throws(StoreError)
+
+    // MARK: Fleet
+
+    /// Announces this node (refused while another running node has its name).
+    func join(_ node: NodeAnnouncement) async throws(StoreError)
+    /// Tells the fleet this node is alive.
+    func heartbeat() async throws(StoreError)
+    /// Tells the fleet this node stopped (its name is free, its leases given up).
+    func leave() async throws(StoreError)
+    /// Whether this node may take its spool's recordings in now (one node per spool at a time:
+    /// an HA pair's second node waits and takes over when the first stops renewing).
+    func mayRunIntake() async throws(StoreError) -> Bool
+    /// Every node of the fleet, for `status --fleet`; `nil` without a fleet.
+    func fleetStatus(now: Date) async throws(StoreError) -> FleetStatus?
+
     // MARK: Reading
 
     /// One recording by row id, clientUniqueId, or stem.

@@ -11,6 +11,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case refused(id: Int64, LifecycleRefusal)
     /// No such recording.
     case notFound(String)
+    /// Another node of the fleet holds the recording's lease: it is working on it.
+    case leased(id: Int64, node: String)
+    /// Another running node of the fleet has this node's name.
+    case nodeNameTaken(node: String, host: String, pid: Int32, secondsAgo: Double)
 
     /// A stable, value-free code.
     public var code: String {
@@ -19,6 +23,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sqlite: "store_sqlite"
         case .refused: "store_refused"
         case .notFound: "store_not_found"
+        case .leased: "store_leased"
+        case .nodeNameTaken: "node_name_taken"
         }
     }
 
@@ -28,6 +34,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sqlite(let message): "state database error: \(message)"
         case .refused(let id, let refusal): "recording #\(id) \(refusal.event) refused: \(refusal.description)"
         case .notFound(let what): "no recording \(what)"
+        case .leased(let id, let node): "recording #\(id) is being worked on by node \(node)"
+        case .nodeNameTaken(let node, let host, let pid, let ago):
+            "node name \(node) is taken by a running gongspool (host \(host), PID \(pid), heard of \(Int(ago)) s ago): give this node its own state.node"
         }
     }
 }

@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The fleet's state store: one PostgreSQL database shared by every GongSpool node pointing at
+/// it (postgres-nio). Besides what ``SQLiteStateStore`` keeps, it holds what the fleet shares:
+/// the request budget (``reserveSlot(interval:)``), claims that are unique across every node,
+/// leases on the recordings a node works on and on each spool's intake, and the nodes
+/// themselves. Every write is one transaction; a row is changed only under `FOR UPDATE`.
+public struct PostgresStateStore: StateStore {
+    /// Who is using the store.
+    public enum Role: Sendable, Equatable {
+        /// A running daemon: named, reading `spool` (a fleet-wide name), leasing what it works on.
+        case node(name: String, spool: String, leaseSeconds: Double)
+        /// An operator command: reads everything, leases nothing, and its changes are not fenced.
+        case `operator`(spool: String?)
+    }
+
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    /// Where the database is.
+    public let address: PostgresLocation
+    /// Who uses it.
+    public let role: Role
+
+    /// The URL without password.
+    public var location: String { address.redacted }
+    /// Not a local file.
+    public var databaseFile: String? { nil }
+
+    /// This node's name, when a daemon uses the store.
+    var node: String? {
+        if case .node(let name, _, _) = role { return name }
+        return nil
+    }
+
+    /// The spool intake queries are about.
+    var spool: String? {
+        switch role {
+        case .node(_, let spool, _): spool
+        case .operator(let spool): spool
+        }
+    }
+
+    /// Lease length, for a node.
+    var leaseSeconds: Double {
+        if case .node(_, _, let seconds) = role { return seconds }
+        return 0
+    }
+
+    /// Connects to `location` (with `password`, if any) and migrates the schema; `connectTimeout`
+    /// bounds how long an unreachable server is waited for.
+    public static func open(_ location: PostgresLocation, password: String?, role: Role, logger: Logger,
+                            connectTimeoutSeconds: Double = 10) async throws(StoreError) -> PostgresStateStore {
+        let tls: PostgresClient.Configuration.TLS
+        do {
+            tls = try Self.tls(location)
+        } catch {
+            throw .open(path: location.redacted, underlying: "TLS: \(error)")
+        }
+        var configuration: PostgresClient.Configuration
+        if location.host.hasPrefix("/") {
+            configuration = PostgresClient.Configuration(unixSocketPath: "\(location.host)/.s.PGSQL.\(location.port)", username: location.user,
+                                                         password: password, database: location.database)
+        } else {
+            configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
+                                                         password: password, database: location.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .milliseconds(Int64(connectTimeoutSeconds * 1000))
+        configuration.options.minimumConnections = 0
+        configuration.options.maximumConnections = 8
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        let runner = Task { await client.run() }
+        let store = PostgresStateStore(client: client, runner: runner, logger: quiet, address: location, role: role)
+        do {
+            try await store.migrate()
+        } catch {
+            runner.cancel()
+            throw .open(path: location.redacted, underlying: Self.describe(error))
+        }
+        return store
+    }
+
+    /// TLS as the URL asks; whenever TLS is used, the certificate and host name are verified.
+    static func tls(_ location: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        if let root = location.rootCertificate {
+            tls.trustRoots = .file(root)
+        }
+        switch location.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(tls)
+        case .require, .verifyCA, .verifyFull: return .require(tls)
+        }
+    }
+
+    /// Stops the connection pool.
+    public func close() throws {
+        runner.cancel()
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` in one transaction; a failure rolls it back. A ``StoreError`` thrown inside
+    /// comes out as itself.
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? StoreError { throw inner }
+            throw .sqlite(Self.describe(error.closureError ?? error.commitError ?? error.beginError ?? error))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(Self.describe(error))
+        }
+    }
+
+    /// Runs one statement outside a transaction and collects its rows.
+    func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
+        do {
+            var out: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { out.append(row) }
+            return out
+        } catch {
+            throw .sqlite(Self.describe(error))
+        }
+    }
+
+    /// Runs one statement and discards its rows.
+    func run(_ query: PostgresQuery) async throws(StoreError) {
+        _ = try await rows(query)
+    }
+
+    /// The server's message when there is one (postgres-nio's own description hides it).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+                return "PostgreSQL: \(message)\(detail)"
+            }
+            return "PostgreSQL: \(error.code)"
+        }
+        return String(describing: error)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and collects its rows.
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        var out: [PostgresRow] = []
+        for try await row in try await self.query(query, logger: logger) { out.append(row) }
+        return out
+    }
+
+    /// Runs `query`, discarding rows.
+    func run(_ query: PostgresQuery, _ logger: Logger) async throws {
+        _ = try await rows(query, logger)
+    }
+}
