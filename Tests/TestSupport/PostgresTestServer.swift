@@ -1,0 +1,167 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GongSpool
+import Logging
+
+/// A real PostgreSQL server for the tests: the one `.ci/run` started (`GONGSPOOL_TEST_POSTGRES_URL`,
+/// e.g. `postgresql://gs@127.0.0.1:54329/postgres`), else a temporary cluster this test process
+/// creates with Debian's `postgresql` binaries (as the `postgres` user when run as root, since
+/// PostgreSQL refuses to run as root) and stops when it exits. Every test gets a database of its own.
+public actor PostgresTestServer {
+    /// The server of this test process.
+    public static let shared = PostgresTestServer()
+
+    /// `host:port` and the user, once running.
+    private var server: (host: String, port: Int, user: String)?
+    private var startError: String?
+
+    /// Why there is no server (PostgreSQL not installed), if so.
+    public func unavailable() async -> String? {
+        do {
+            _ = try await running()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// A fresh, empty database; its URL (no password: the test cluster trusts loopback).
+    public func createDatabase() async throws -> String {
+        let server = try await running()
+        let name = "gs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try Self.psql(server, database: "postgres", "CREATE DATABASE \(name)")
+        return "postgresql://\(server.user)@\(server.host):\(server.port)/\(name)"
+    }
+
+    /// Runs `sql` in the database of `url`, returning what `psql` printed (unaligned, tuples only).
+    public func psql(_ url: String, _ sql: String) async throws -> String {
+        let server = try await running()
+        let database = String(url.split(separator: "/").last ?? "postgres")
+        return try Self.psql(server, database: database, sql)
+    }
+
+    private func running() async throws -> (host: String, port: Int, user: String) {
+        if let server { return server }
+        if let startError { throw PostgresTestServerError(message: startError) }
+        do {
+            let started = try Self.start()
+            server = started
+            return started
+        } catch {
+            startError = "\(error)"
+            throw error
+        }
+    }
+
+    private static func start() throws -> (host: String, port: Int, user: String) {
+        if let given = ProcessInfo.processInfo.environment["GONGSPOOL_TEST_POSTGRES_URL"], let url = URLComponents(string: given),
+           let host = url.host, let port = url.port, let user = url.user {
+            return (host, port, user)
+        }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let bin = versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }).map({ "/usr/lib/postgresql/\($0)/bin" })
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }) else {
+            throw PostgresTestServerError(message: "PostgreSQL is not installed: apt-get install postgresql (or set GONGSPOOL_TEST_POSTGRES_URL)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let asRoot = getuid() == 0
+        if asRoot {
+            _ = try run("/bin/chown", ["postgres:postgres", directory])
+        }
+        func asServerUser(_ tool: String, _ arguments: [String]) throws -> String {
+            asRoot ? try run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments) : try run("\(bin)/\(tool)", arguments)
+        }
+        _ = try asServerUser("initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "gs", "--no-sync"])
+        let port = Int.random(in: 20_000..<40_000)
+        _ = try asServerUser("pg_ctl", ["-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
+                                        "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200",
+                                        "start"])
+        stopAtExit(bin: bin, data: "\(directory)/data", directory: directory, asRoot: asRoot)
+        return ("127.0.0.1", port, "gs")
+    }
+
+    private static func psql(_ server: (host: String, port: Int, user: String), database: String, _ sql: String) throws -> String {
+        try run("/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", server.host, "-p", String(server.port),
+                                  "-U", server.user, "-d", database, "-c", sql])
+    }
+
+    /// Runs `path` with `arguments` to its end (`posix_spawn` and `waitpid`: Foundation's
+    /// `Process` waits unreliably off the main thread), its output into a file rather than a
+    /// pipe (the server `pg_ctl` starts would inherit a pipe and hold it open).
+    @discardableResult
+    static func run(_ path: String, _ arguments: [String]) throws -> String {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw PostgresTestServerError(message: "cannot start \(path): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        // Exited normally with 0 (the wait status's low 7 bits are the signal, the next 8 the code).
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw PostgresTestServerError(message: "\(path) \(arguments.joined(separator: " ")) failed: \(output)")
+        }
+        return output
+    }
+
+    /// The cluster goes with the test process.
+    private static func stopAtExit(bin: String, data: String, directory: String, asRoot: Bool) {
+        ClusterToStop.current = (bin, data, directory, asRoot)
+        atexit {
+            guard let (bin, data, directory, asRoot) = ClusterToStop.current else { return }
+            let arguments = ["-D", data, "-m", "immediate", "stop"]
+            _ = try? PostgresTestServer.run(asRoot ? "/usr/sbin/runuser" : "\(bin)/pg_ctl",
+                                            asRoot ? ["-u", "postgres", "--", "\(bin)/pg_ctl"] + arguments : arguments)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+}
+
+/// The cluster `atexit` stops (a C callback captures nothing).
+private enum ClusterToStop {
+    nonisolated(unsafe) static var current: (String, String, String, Bool)?
+}
+
+/// Why the test server is not there.
+public struct PostgresTestServerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    public var description: String { message }
+}
+
+/// The state store backends the store suite runs on.
+public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// `SQLiteStateStore` in a temporary directory.
+    case sqlite
+    /// `PostgresStateStore` on a fresh database of the test server.
+    case postgres
+
+    public var description: String { rawValue }
+
+    /// A fresh store; for PostgreSQL a node named `node` reading spool `spool`.
+    public func makeStore(in directory: TemporaryDirectory, node: String = "test-node", spool: String = "test-spool",
+                          leaseSeconds: Double = 30, database: String? = nil) async throws -> any StateStore {
+        switch self {
+        case .sqlite:
+            return try SQLiteStateStore.open(path: directory.file("state.sqlite"))
+        case .postgres:
+            let url = if let database { database } else { try await PostgresTestServer.shared.createDatabase() }
+            var logger = Logger(label: "test-postgres")
+            logger.logLevel = .error
+            return try await PostgresStateStore.open(PostgresLocation(url: url), password: nil,
+                                                     role: .node(name: node, spool: spool, leaseSeconds: leaseSeconds), logger: logger)
+        }
+    }
+}
