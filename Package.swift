@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GongSpool", "GongSimulator", "TestSupport"]
+            dependencies: ["GongSpool", "GongSimulator", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

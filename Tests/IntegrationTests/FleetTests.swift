@@ -1,0 +1,173 @@
+import Foundation
+import GongSimulator
+import GongSpool
+import Logging
+import Testing
+import TestSupport
+
+/// Real `gongspool run` processes sharing one real PostgreSQL and one strict simulator that
+/// enforces Gong's company-wide rate: what a company with several PBXs and an HA pair sees.
+@Suite struct FleetTests {
+    /// A node's configuration: `spool` read as `spoolName`, the fleet's database, Gong's default rate.
+    func config(_ work: TemporaryDirectory, node: String, spool: TemporaryDirectory, spoolName: String, database: String,
+                simulator: GongSimulator, leaseSeconds: Double) throws -> String {
+        try work.write("\(node).yaml", text: """
+            spool:
+              directory: \(spool.path)
+              settleSeconds: 0.1
+              pollIntervalSeconds: 0.1
+              minDurationSeconds: 0
+            gong:
+              baseURL: \(simulator.baseURL)
+              requestsPerSecond: 3
+              maxConcurrentUploads: 2
+              readTimeoutSeconds: 10
+            retry:
+              initialBackoffSeconds: 0.5
+              maxBackoffSeconds: 2
+            state:
+              database: \(database)
+              node: \(node)
+              spoolName: \(spoolName)
+              leaseSeconds: \(leaseSeconds)
+            metrics:
+              listen: ""
+            """)
+    }
+
+    /// An operator's view of the fleet's database.
+    func operatorStore(_ database: String) async throws -> any StateStore {
+        var logger = Logger(label: "fleet-test")
+        logger.logLevel = .error
+        return try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger)
+    }
+
+    /// Waits (at most `seconds`) until `count` recordings are done.
+    func waitUntilDone(_ store: any StateStore, count: Int, seconds: Double) async throws -> Int {
+        let deadline = Date().addingTimeInterval(seconds)
+        var done = 0
+        while Date() < deadline {
+            done = try await store.countsByState()[.done] ?? 0
+            if done >= count { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return done
+    }
+
+    /// Checks Gong holds every recording once, with its bytes.
+    func expectEachCreatedOnceWithItsBytes(_ snapshot: SimulatorSnapshot, _ audio: [String: Data]) {
+        #expect(snapshot.calls.count == audio.count)
+        for (id, bytes) in audio {
+            #expect(snapshot.acceptedCreates[id] == 1, "\(id) created \(snapshot.acceptedCreates[id] ?? 0) times")
+            let call = snapshot.calls.values.first { $0.clientUniqueId == id }
+            #expect(call?.mediaSHA256 == Crypto.sha256Hex(bytes), "\(id)")
+        }
+    }
+
+    /// Three nodes — two on one shared spool, one on its own — and Gong's 3 requests/s for the
+    /// whole company: no 429, the rate used while the backlog lasts, every call once.
+    @Test func threeNodesShareGongsRateWithoutA429() async throws {
+        let database = try await PostgresTestServer.shared.createDatabase()
+        let work = try TemporaryDirectory(), shared = try TemporaryDirectory(), own = try TemporaryDirectory()
+        defer { work.remove(); shared.remove(); own.remove() }
+        var audio: [String: Data] = [:]
+        for index in 0..<14 {
+            let spool = index < 9 ? shared : own
+            let bytes = Fixtures.wav(seconds: 1, seed: 500 + index)
+            try spool.writeRecording("r\(index)", id: "pbx:fleet-\(index)", audio: bytes)
+            audio["pbx:fleet-\(index)"] = bytes
+        }
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 3
+        let expected = audio.count
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
+            let nodes = [("east-1", shared, "nas"), ("east-2", shared, "nas"), ("west", own, "west-local")]
+            var daemons: [Process] = []
+            for (name, spool, spoolName) in nodes {
+                let file = try config(work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10)
+                daemons.append(try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log")))
+            }
+            let store = try await operatorStore(database)
+            let done = try await waitUntilDone(store, count: expected, seconds: 60)
+            for daemon in daemons { kill(daemon.processIdentifier, SIGTERM) }
+            for daemon in daemons { await Binary.waitForExit(daemon) }
+            if done < expected {
+                for (name, _, _) in nodes {
+                    let log = (try? String(contentsOfFile: work.file("\(name).log"), encoding: .utf8)) ?? ""
+                    Issue.record("\(name):\n\(log)")
+                }
+            }
+            let fleet = try await store.fleetStatus(now: Date())
+            #expect(fleet?.nodes.map(\.name) == ["east-1", "east-2", "west"])
+            #expect(fleet?.nodes.allSatisfy { $0.condition == "stopped" } == true, "each left on SIGTERM")
+            #expect(fleet?.requestsToday == 2 * expected)
+            try store.close()
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.requests.filter { $0.status == 429 }.isEmpty, "\(snapshot.requests.filter { $0.status == 429 }.count) requests refused with 429")
+        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+        // The backlog lasted from the first request to the last: the rate used over it.
+        let times = snapshot.requests.map(\.at).sorted()
+        if let first = times.first, let last = times.last, last > first {
+            let rate = Double(times.count - 1) / last.timeIntervalSince(first)
+            #expect(rate >= 0.9 * 3, "\(rate) requests/s of Gong's 3 used while recordings were waiting")
+        }
+    }
+
+    /// An HA pair on one spool: one node is SIGKILLed while it delivers; the other finishes its
+    /// recordings once their leases run out, and nothing is sent twice or lost.
+    @Test func theOtherNodeOfAnHAPairFinishesWhatAKilledNodeHeld() async throws {
+        let database = try await PostgresTestServer.shared.createDatabase()
+        let work = try TemporaryDirectory(), shared = try TemporaryDirectory()
+        defer { work.remove(); shared.remove() }
+        var audio: [String: Data] = [:]
+        for index in 0..<10 {
+            let bytes = Fixtures.wav(seconds: 1, seed: 600 + index)
+            try shared.writeRecording("h\(index)", id: "pbx:ha-\(index)", audio: bytes)
+            audio["pbx:ha-\(index)"] = bytes
+        }
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 3
+        options.latencyMilliseconds = 400
+        let expected = audio.count
+        let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
+            let store = try await operatorStore(database)
+            var daemons: [String: Process] = [:]
+            for name in ["primary", "standby"] {
+                let file = try config(work, node: name, spool: shared, spoolName: "nas", database: database, simulator: sim, leaseSeconds: 3)
+                daemons[name] = try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log"))
+            }
+            // Kill the primary while it holds recordings in flight.
+            let deadline = Date().addingTimeInterval(30)
+            var killedHolding = 0
+            while Date() < deadline {
+                let primary = try await store.fleetStatus(now: Date())?.nodes.first { $0.name == "primary" }
+                if let primary, primary.leases > 0, try await store.countsByState()[.done] ?? 0 >= 1 {
+                    killedHolding = primary.leases
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            if let primary = daemons["primary"] {
+                kill(primary.processIdentifier, SIGKILL)
+                await Binary.waitForExit(primary)
+            }
+            #expect(killedHolding > 0, "the primary was killed holding leases")
+            let done = try await waitUntilDone(store, count: expected, seconds: 60)
+            let fleet = try await store.fleetStatus(now: Date())
+            if let standby = daemons["standby"] {
+                kill(standby.processIdentifier, SIGTERM)
+                await Binary.waitForExit(standby)
+            }
+            #expect(done == expected, "the standby finished everything")
+            if done < expected {
+                let log = (try? String(contentsOfFile: work.file("standby.log"), encoding: .utf8)) ?? ""
+                Issue.record("standby:\n\(log)")
+            }
+            #expect(fleet?.nodes.first { $0.name == "primary" }?.stoppedAt == nil, "the primary never said goodbye")
+            try store.close()
+            return await sim.state.snapshot()
+        }
+        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+    }
+}
