@@ -12,9 +12,22 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: {\"states\": {state: count}, …}.")
     var json = false
 
+    @Flag(help: "Every node of a PostgreSQL fleet: last seen, queue, leases, share of today's budget; silent nodes called out (exit 1 when one is).")
+    var fleet = false
+
     func run() async throws {
         let config = try options.load()
         let store = try await StoreOpener.open(config)
+        if fleet {
+            guard var status = try await store.fleetStatus(now: Date()) else {
+                printError("gongspool: no fleet: the state is a SQLite file (state.database is not a postgresql:// URL)")
+                throw ExitCode(ExitStatus.config)
+            }
+            status.dailyLimit = config.gong.dailyRequestLimit
+            print(json ? FleetReport.json(status) : FleetReport.table(status, now: Date()))
+            if !status.silentNodes.isEmpty { throw ExitCode(1) }
+            return
+        }
         let report = try await StatusReport.make(store: store, config: config, now: Date())
         print(json ? report.json : report.table)
     }

@@ -102,3 +102,23 @@ import TestSupport
         #expect(fleet.nodes.map(\.requestsToday) == [1, 2])
     }
 }
+
+@Suite struct FleetReportTests {
+    @Test func aSilentNodeIsCalledOutWithWhatWaitsForIt() {
+        let now = Date(timeIntervalSince1970: 1_764_500_000)
+        func node(_ name: String, _ condition: String, seen: Double) -> FleetStatus.Node {
+            FleetStatus.Node(name: name, host: name + ".example", pid: 1, version: "1.2.0", spool: "nas", startedAt: now.addingTimeInterval(-3600),
+                             lastSeen: now.addingTimeInterval(-seen), stoppedAt: nil, queued: 4, leases: condition == "silent" ? 2 : 1,
+                             requestsToday: 30, budgetShare: 0.5, condition: condition)
+        }
+        let fleet = FleetStatus(nodes: [node("east-1", "running", seen: 2), node("east-2", "silent", seen: 600)], requestsToday: 60,
+                                dailyLimit: 10_000, pausedUntil: now.addingTimeInterval(30))
+        let table = FleetReport.table(fleet, now: now)
+        #expect(table.contains("east-2           silent"))
+        #expect(table.contains("SILENT: east-2 (east-2.example) not heard of since"))
+        #expect(table.contains("requests today (UTC), whole fleet: 60 of 10000"))
+        #expect(table.contains("PAUSED by Gong (429) for every node until"))
+        let json = FleetReport.json(fleet)
+        #expect(json.contains("\"condition\" : \"silent\""))
+    }
+}

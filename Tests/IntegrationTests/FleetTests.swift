@@ -170,4 +170,25 @@ import TestSupport
         }
         expectEachCreatedOnceWithItsBytes(snapshot, audio)
     }
+
+    /// PostgreSQL unreachable at start: the node says so and exits 75 (systemd restarts it);
+    /// nothing is sent without a reservation.
+    @Test func aNodeThatCannotReachTheDatabaseSendsNothingAndExits75() async throws {
+        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
+        defer { work.remove(); spool.remove() }
+        try spool.writeRecording("u", id: "pbx:unreachable", audio: Fixtures.wav(seed: 700))
+        let snapshot = try await GongSimulator.withRunning { sim -> SimulatorSnapshot in
+            // A port nothing listens on.
+            let file = try config(work, node: "lonely", spool: spool, spoolName: "lonely", database: "postgresql://gs@127.0.0.1:1/gongspool",
+                                  simulator: sim, leaseSeconds: 5)
+            let daemon = try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("lonely.log"))
+            await Binary.waitForExit(daemon)
+            let log = (try? String(contentsOfFile: work.file("lonely.log"), encoding: .utf8)) ?? ""
+            #expect(daemon.terminationStatus == 75, "\(log)")
+            #expect(log.contains("postgresql://gs@127.0.0.1:1/gongspool"), "\(log)")
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.requests.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: spool.file("u.wav")))
+    }
 }

@@ -77,10 +77,18 @@ public struct PostgresStateStore: StateStore {
         let runner = Task { await client.run() }
         let store = PostgresStateStore(client: client, runner: runner, logger: quiet, address: location, role: role)
         do {
-            try await store.migrate()
+            // postgres-nio's pool retries an unreachable server for a long time: a node that
+            // cannot reach its database says so within the connect timeout instead.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await store.migrate(); return true }
+                group.addTask { try await Task.sleep(for: .milliseconds(Int64(connectTimeoutSeconds * 1000))); return false }
+                let migrated = try await group.next() ?? false
+                group.cancelAll()
+                if !migrated { throw StoreError.sqlite("no answer within \(Int(connectTimeoutSeconds)) s (is PostgreSQL running and reachable?)") }
+            }
         } catch {
             runner.cancel()
-            throw .open(path: location.redacted, underlying: Self.describe(error))
+            throw .open(path: location.redacted, underlying: (error as? StoreError)?.description ?? Self.describe(error))
         }
         return store
     }
