@@ -44,10 +44,8 @@ extension PostgresStateStore {
     public func latestRows(stems: [String]) async throws(StoreError) -> [String: Recording] {
         let spool = try requireSpool()
         var out: [String: Recording] = [:]
-        var start = 0
-        while start < stems.count {
-            let batch = Array(stems[start..<min(start + 500, stems.count)])
-            start += batch.count
+        for slice in stems.batches(of: 500) {
+            let batch = Array(slice)
             var binds = PostgresBindings(capacity: 2)
             binds.append(spool)
             binds.append(batch)
@@ -71,10 +69,8 @@ extension PostgresStateStore {
         var fresh: [String] = []
         var needed: [String] = []
         let stems = Array(current.keys)
-        var start = 0
-        while start < stems.count {
-            let batch = Array(stems[start..<min(start + 500, stems.count)])
-            start += batch.count
+        for slice in stems.batches(of: 500) {
+            let batch = Array(slice)
             var found = Set<String>(minimumCapacity: batch.count)
             for row in try await rows("""
                 SELECT DISTINCT ON (stem) stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode

@@ -38,10 +38,8 @@ extension SQLiteStateStore {
     func newestPerStem<T: Sendable>(_ stems: [String], columns: String,
                                     decode: @escaping @Sendable (Row) throws -> (String, T)?) async throws(StoreError) -> [String: T] {
         var out: [String: T] = [:]
-        var start = 0
-        while start < stems.count {
-            let batch = Array(stems[start..<min(start + 500, stems.count)])
-            start += batch.count
+        for slice in stems.batches(of: 500) {
+            let batch = Array(slice)
             let found = try await read { db in
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
                 let rows = try Row.fetchAll(db, sql: """
@@ -87,10 +85,8 @@ extension SQLiteStateStore {
         var fresh: [String] = []
         var needed: [String] = []
         let stems = Array(current.keys)
-        var start = 0
-        while start < stems.count {
-            let batch = Array(stems[start..<min(start + 500, stems.count)])
-            start += batch.count
+        for slice in stems.batches(of: 500) {
+            let batch = Array(slice)
             let (found, concern) = try await read { db -> (Set<String>, [String]) in
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
                 // Columns by position: looking them up by name per row cost a quarter of a full rescan.

@@ -32,10 +32,7 @@ extension SQLiteStateStore {
     /// for those that still own that call and are delivered: a row an operator moved meanwhile is
     /// left alone.
     public func confirmListed(_ candidates: [ReconcileCandidate], at date: Date) async throws(StoreError) {
-        var start = 0
-        while start < candidates.count {
-            let batch = candidates[start..<min(start + 500, candidates.count)]
-            start += batch.count
+        for batch in candidates.batches(of: 500) {
             try await write { db in
                 let statement = try db.cachedStatement(sql: "UPDATE recordings SET confirmedAt = ? WHERE id = ? AND callId = ? AND state = 'done'")
                 for candidate in batch {
