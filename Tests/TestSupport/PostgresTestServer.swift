@@ -17,29 +17,12 @@ public actor PostgresTestServer {
     private var server: (host: String, port: Int, user: String)?
     private var startError: String?
 
-    /// Why there is no server (PostgreSQL not installed), if so.
-    public func unavailable() async -> String? {
-        do {
-            _ = try await running()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     /// A fresh, empty database; its URL (no password: the test cluster trusts loopback).
     public func createDatabase() async throws -> String {
         let server = try await running()
         let name = "gs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try Self.psql(server, database: "postgres", "CREATE DATABASE \(name)")
         return "postgresql://\(server.user)@\(server.host):\(server.port)/\(name)"
-    }
-
-    /// Runs `sql` in the database of `url`, returning what `psql` printed (unaligned, tuples only).
-    public func psql(_ url: String, _ sql: String) async throws -> String {
-        let server = try await running()
-        let database = String(url.split(separator: "/").last ?? "postgres")
-        return try Self.psql(server, database: database, sql)
     }
 
     private func running() async throws -> (host: String, port: Int, user: String) {

@@ -138,6 +138,11 @@ public struct Daemon: Sendable {
         }
     }
 
+    /// This node's part in the fleet (PostgreSQL only).
+    func makeFleetService() -> FleetService {
+        FleetService(store: store, queue: queue, leaseSeconds: config.state.leaseSeconds, logger: logger)
+    }
+
     /// The delivery workers (`gong.maxConcurrentUploads`).
     func makeWorkers() -> DeliveryWorkers {
         DeliveryWorkers(queue: queue, delivery: delivery, workers: config.gong.maxConcurrentUploads, clock: clock, health: health, logger: logger)
@@ -162,7 +167,7 @@ public struct Daemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if config.state.isPostgres {
             // First in the group, so it is shut down last: it leaves after the workers finished.
-            services.append(.init(service: FleetService(store: store, queue: queue, leaseSeconds: config.state.leaseSeconds, logger: logger)))
+            services.append(.init(service: makeFleetService()))
         }
         services += [
             .init(service: makeIntakeService()),
@@ -212,12 +217,11 @@ public struct Daemon: Sendable {
     public func runOnce() async throws -> OnceResult {
         try await prepare()
         guard config.state.isPostgres else { return try await drainOnce() }
-        let renewal = Task { [store, queue, config] in
-            let interval = Duration.milliseconds(Int64(max(0.2, config.state.leaseSeconds / 3) * 1000))
+        let fleet = makeFleetService()
+        let renewal = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                try? await store.heartbeat()
-                _ = try? await queue.renewLeases()
+                try? await Task.sleep(for: FleetService.beatInterval(leaseSeconds: fleet.leaseSeconds))
+                _ = try? await fleet.beat()
             }
         }
         defer { renewal.cancel() }

@@ -14,14 +14,24 @@ struct FleetService: Service, CustomStringConvertible {
 
     var description: String { "FleetService" }
 
+    /// How often a node beats: a third of a lease, so two beats may be lost before it runs out.
+    static func beatInterval(leaseSeconds: Double) -> Duration {
+        .milliseconds(Int64(max(0.2, leaseSeconds / 3) * 1000))
+    }
+
+    /// One beat: the node is alive, and its leases are renewed; returns the leases it lost.
+    func beat() async throws -> Set<Int64> {
+        try await store.heartbeat()
+        return try await queue.renewLeases()
+    }
+
     func run() async throws {
-        let interval = Duration.milliseconds(Int64(max(0.2, leaseSeconds / 3) * 1000))
+        let interval = Self.beatInterval(leaseSeconds: leaseSeconds)
         var failing = false
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
-                    try await store.heartbeat()
-                    let lost = try await queue.renewLeases()
+                    let lost = try await beat()
                     if !lost.isEmpty {
                         logger.warning("leases lost: another node took these recordings over", metadata: ["rows": "\(lost.sorted())"])
                     }

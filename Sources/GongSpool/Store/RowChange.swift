@@ -68,7 +68,7 @@ struct ClaimDecision: Sendable {
     init(row: Recording, clientUniqueId: String, owner: Recording?, sha256: String?) {
         claim = .owner(clientUniqueId: clientUniqueId)
         ownerPassesIt = false
-        guard row.lifecycle.identity?.isLocked != true, let owner, let ownerId = owner.id, ownerId != row.id else { return }
+        guard Self.needsOwner(row), let owner, let ownerId = owner.id, ownerId != row.id else { return }
         let description = "recording #\(ownerId) \(owner.audioPath ?? owner.stem) (\(owner.state.rawValue))"
         if owner.sha256 != sha256 {
             claim = .conflict(of: ownerId, clientUniqueId: clientUniqueId, description: description)

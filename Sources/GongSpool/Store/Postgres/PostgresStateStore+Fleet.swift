@@ -58,26 +58,22 @@ extension PostgresStateStore {
     public func fleetStatus(now: Date) async throws(StoreError) -> FleetStatus? {
         let day = RequestGate.utcDay(now)
         let total = try await dailyUsage(day: day)
-        var nodes: [FleetStatus.Node] = []
-        for row in try await rows("""
+        let silentAfter = Self.silentAfter(leaseSeconds: leaseSeconds)
+        let nodes = try await rows("""
             SELECT n.name, n.host, n.pid, n.version, n.spool, n.startedAt, n.lastSeen, n.stoppedAt,
                    (SELECT COUNT(*) FROM recordings r WHERE r.spool = n.spool AND r.state IN ('ready','creating','created','uploading','uploaded','waiting')),
                    (SELECT COUNT(*) FROM recordings r WHERE r.leaseNode = n.name AND r.leaseUntil > clock_timestamp()),
                    COALESCE((SELECT requests FROM nodeUsage u WHERE u.day = \(day) AND u.node = n.name), 0),
                    EXTRACT(EPOCH FROM (clock_timestamp() - n.lastSeen))::float8
             FROM nodes n ORDER BY n.name
-            """) {
-            do {
-                let (name, host, pid, version, spool, started, seen, stopped, queued, leases, requests, silence) =
-                    try row.decode((String, String, Int32, String, String, Date, Date, Date?, Int64, Int64, Int32, Double).self)
-                let condition = stopped != nil ? "stopped" : silence > Self.silentAfter(leaseSeconds: leaseSeconds) ? "silent" : "running"
-                nodes.append(FleetStatus.Node(name: name, host: host, pid: Int(pid), version: version, spool: spool, startedAt: started,
-                                              lastSeen: seen, stoppedAt: stopped, queued: Int(queued), leases: Int(leases),
-                                              requestsToday: Int(requests), budgetShare: total > 0 ? Double(requests) / Double(total) : 0,
-                                              condition: condition))
-            } catch {
-                throw .sqlite(Self.describe(error))
-            }
+            """) { row in
+            let (name, host, pid, version, spool, started, seen, stopped, queued, leases, requests, silence) =
+                try row.decode((String, String, Int32, String, String, Date, Date, Date?, Int64, Int64, Int32, Double).self)
+            let condition = stopped != nil ? "stopped" : silence > silentAfter ? "silent" : "running"
+            return FleetStatus.Node(name: name, host: host, pid: Int(pid), version: version, spool: spool, startedAt: started,
+                                    lastSeen: seen, stoppedAt: stopped, queued: Int(queued), leases: Int(leases),
+                                    requestsToday: Int(requests), budgetShare: total > 0 ? Double(requests) / Double(total) : 0,
+                                    condition: condition)
         }
         let paused = try await value("SELECT pausedUntil FROM budget WHERE id = 1 AND pausedUntil > clock_timestamp()", Date.self)
         return FleetStatus(nodes: nodes, requestsToday: total, dailyLimit: 0, pausedUntil: paused)

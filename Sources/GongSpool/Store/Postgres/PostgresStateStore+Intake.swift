@@ -12,16 +12,10 @@ extension PostgresStateStore {
 
     public func directories() async throws(StoreError) -> [String: DirectoryState] {
         let spool = try requireSpool()
-        var out: [String: DirectoryState] = [:]
-        for row in try await rows("SELECT path, mtimeNs, entryCount FROM directories WHERE spool = \(spool)") {
-            do {
-                let (path, mtime, count) = try row.decode((String, Int64, Int32).self)
-                out[path] = DirectoryState(mtimeNs: mtime, entryCount: Int(count))
-            } catch {
-                throw .sqlite(Self.describe(error))
-            }
+        let found = try await rows("SELECT path, mtimeNs, entryCount FROM directories WHERE spool = \(spool)") {
+            try $0.decode((String, Int64, Int32).self)
         }
-        return out
+        return Dictionary(found.map { ($0.0, DirectoryState(mtimeNs: $0.1, entryCount: Int($0.2))) }, uniquingKeysWith: { $1 })
     }
 
     public func saveDirectories(changed: [String: DirectoryState], removed: [String]) async throws(StoreError) {
@@ -49,16 +43,11 @@ extension PostgresStateStore {
             var binds = PostgresBindings(capacity: 2)
             binds.append(spool)
             binds.append(batch)
-            for row in try await rows(PostgresQuery(unsafeSQL: """
+            for recording in try await recordings(PostgresQuery(unsafeSQL: """
                 SELECT DISTINCT ON (stem) \(Recording.postgresColumns) FROM recordings
                 WHERE spool = $1 AND stem = ANY($2) ORDER BY stem, id DESC
                 """, binds: binds)) {
-                do {
-                    let recording = try Recording(postgres: row)
-                    out[recording.stem] = recording
-                } catch {
-                    throw .sqlite(Self.describe(error))
-                }
+                out[recording.stem] = recording
             }
         }
         return out
@@ -72,23 +61,18 @@ extension PostgresStateStore {
         for slice in stems.batches(of: 500) {
             let batch = Array(slice)
             var found = Set<String>(minimumCapacity: batch.count)
-            for row in try await rows("""
+            let newest = try await rows("""
                 SELECT DISTINCT ON (stem) stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode
                 FROM recordings WHERE spool = \(spool) AND stem = ANY(\(batch)) ORDER BY stem, id DESC
-                """) {
-                do {
-                    let (stem, stateText, phase, audioPath, size, mtime, inode, sidecarPath, sidecarSize, sidecarMtime, code) =
-                        try row.decode((String, String, String?, String?, Int64?, Int64?, Int64?, String?, Int64?, Int64?, String?).self)
-                    found.insert(stem)
-                    guard let state = RecordingState(rawValue: stateText), let files = current[stem] else { continue }
-                    let stored = StoredFingerprint(state: state, phase: phase.flatMap(Phase.init(rawValue:)),
-                                                   code: state == .skipped ? code.flatMap(ErrorCode.init(rawValue:)) : nil,
-                                                   fingerprint: Fingerprint(audioPath: audioPath, size: size, mtimeNs: mtime, inode: inode,
-                                                                            sidecarPath: sidecarPath, sidecarSize: sidecarSize, sidecarMtimeNs: sidecarMtime))
-                    if stored.concernsIntake(files) { needed.append(stem) }
-                } catch {
-                    throw .sqlite(Self.describe(error))
-                }
+                """) { try $0.decode((String, String, String?, String?, Int64?, Int64?, Int64?, String?, Int64?, Int64?, String?).self) }
+            for (stem, stateText, phase, audioPath, size, mtime, inode, sidecarPath, sidecarSize, sidecarMtime, code) in newest {
+                found.insert(stem)
+                guard let state = RecordingState(rawValue: stateText), let files = current[stem] else { continue }
+                let stored = StoredFingerprint(state: state, phase: phase.flatMap(Phase.init(rawValue:)),
+                                               code: state == .skipped ? code.flatMap(ErrorCode.init(rawValue:)) : nil,
+                                               fingerprint: Fingerprint(audioPath: audioPath, size: size, mtimeNs: mtime, inode: inode,
+                                                                        sidecarPath: sidecarPath, sidecarSize: sidecarSize, sidecarMtimeNs: sidecarMtime))
+                if stored.concernsIntake(files) { needed.append(stem) }
             }
             fresh += batch.filter { !found.contains($0) }
         }
@@ -126,12 +110,6 @@ extension PostgresStateStore {
 
     /// Rows of `query` (which selects ``Recording/postgresColumns``).
     func recordings(_ query: PostgresQuery) async throws(StoreError) -> [Recording] {
-        do {
-            return try await rows(query).map(Recording.init(postgres:))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .sqlite(Self.describe(error))
-        }
+        try await rows(query, as: Recording.init(postgres:))
     }
 }

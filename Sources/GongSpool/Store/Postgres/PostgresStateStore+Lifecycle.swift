@@ -101,37 +101,37 @@ extension PostgresStateStore {
         return binds
     }
 
-    /// Writes every column of `row`.
-    static func update(_ connection: PostgresConnection, _ logger: Logger, _ row: Recording) async throws {
+    /// Writes every column of `row`; with `freeingLease`, gives up whatever lease the row had.
+    static func update(_ connection: PostgresConnection, _ logger: Logger, _ row: Recording, freeingLease: Bool = false) async throws {
         guard let id = row.id else { throw StoreError.notFound(row.stem) }
         var binds = row.postgresBindings
         binds.append(id)
-        try await connection.run(PostgresQuery(unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments) WHERE id = $36", binds: binds), logger)
+        let lease = freeingLease ? ", leaseNode = NULL, leaseUntil = NULL" : ""
+        try await connection.run(PostgresQuery(unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments)\(lease) WHERE id = $36", binds: binds), logger)
     }
 
     /// The lifecycle's change of row `id` (see ``RowChange``). With `node`, a row another live
-    /// node holds the lease of is refused: that node is working on it.
+    /// node holds the lease of is refused: that node is working on it (checked under the row's lock).
     @discardableResult
     static func apply(_ connection: PostgresConnection, _ logger: Logger, _ id: Int64, _ event: LifecycleEvent, _ context: EventContext,
                       _ evidence: Evidence?, node: String?) async throws -> Applied {
-        if let node {
-            let holder = try await connection.rows("""
-                SELECT leaseNode FROM recordings WHERE id = \(id) AND leaseNode IS NOT NULL AND leaseNode <> \(node) AND leaseUntil > clock_timestamp()
-                """, logger).first
-            if let holder {
-                throw StoreError.leased(id: id, node: try holder.decode(String.self))
-            }
+        // The row, locked, and who else holds a live lease on it (read under the same lock).
+        var binds = binds(id)
+        binds.append(node ?? "")
+        guard let found = try await connection.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Recording.postgresColumns),
+                   CASE WHEN leaseNode <> $2 AND leaseUntil > clock_timestamp() THEN leaseNode END
+            FROM recordings WHERE id = $1 FOR UPDATE
+            """, binds: binds), logger).first else { throw StoreError.notFound("#\(id)") }
+        if node != nil, let holder = try found.makeRandomAccess()[36].decode(String?.self) {
+            throw StoreError.leased(id: id, node: holder)
         }
-        guard let row = try await lockedRow(connection, logger, id) else { throw StoreError.notFound("#\(id)") }
-        let change = try RowChange(row, event, context, evidence)
+        let change = try RowChange(try Recording(postgres: found), event, context, evidence)
         if change.deletesRow {
             try await connection.run("DELETE FROM recordings WHERE id = \(id)", logger)
         } else {
-            try await update(connection, logger, change.row)
-            if !RecordingState.deliveryStates.contains(change.row.state) {
-                // Nothing left to send for now: the row is free for whichever node picks it up next.
-                try await connection.run("UPDATE recordings SET leaseNode = NULL, leaseUntil = NULL WHERE id = \(id)", logger)
-            }
+            // Nothing left to send for now: the row is free for whichever node picks it up next.
+            try await update(connection, logger, change.row, freeingLease: !RecordingState.deliveryStates.contains(change.row.state))
             if let transition = change.transition { try await record(connection, logger, transition, node: node) }
         }
         if change.reexaminesDuplicates {

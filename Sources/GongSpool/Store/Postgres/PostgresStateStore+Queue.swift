@@ -59,7 +59,7 @@ extension PostgresStateStore {
     }
 
     public func releaseLease(_ id: Int64) async throws(StoreError) {
-        guard node != nil else { return }
+        guard let node else { return }
         try await run("UPDATE recordings SET leaseNode = NULL, leaseUntil = NULL WHERE id = \(id) AND leaseNode = \(node)")
     }
 
@@ -138,22 +138,11 @@ extension PostgresStateStore {
 
     /// The first column of the first row of `query`, if any.
     func value<T: PostgresDecodable>(_ query: PostgresQuery, _ type: T.Type) async throws(StoreError) -> T? {
-        guard let row = try await rows(query).first else { return nil }
-        do {
-            return try row.decode(T.self)
-        } catch {
-            throw .sqlite(Self.describe(error))
-        }
+        try await rows(query) { try $0.decode(T.self) }.first
     }
 
     /// Transitions of `query`.
     func transitions(_ query: PostgresQuery) async throws(StoreError) -> [Transition] {
-        do {
-            return try await rows(query).map(Transition.init(postgres:))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .sqlite(Self.describe(error))
-        }
+        try await rows(query, as: Transition.init(postgres:))
     }
 }

@@ -128,17 +128,11 @@ extension PostgresStateStore {
     }
 
     public func gongUsers() async throws(StoreError) -> [DirectoryUser] {
-        var out: [DirectoryUser] = []
-        for row in try await rows("SELECT id, emailAddress, phoneNumber, extension, name, active, telephonyCallsImported FROM gongUsers ORDER BY id") {
-            do {
-                let (id, email, phone, ext, name, active, imported) = try row.decode((String, String?, String?, String?, String?, Bool?, Bool?).self)
-                out.append(DirectoryUser(id: id, emailAddress: email, phoneNumber: phone, phoneExtension: ext, name: name,
-                                         active: active, telephonyCallsImported: imported))
-            } catch {
-                throw .sqlite(Self.describe(error))
-            }
+        try await rows("SELECT id, emailAddress, phoneNumber, extension, name, active, telephonyCallsImported FROM gongUsers ORDER BY id") { row in
+            let (id, email, phone, ext, name, active, imported) = try row.decode((String, String?, String?, String?, String?, Bool?, Bool?).self)
+            return DirectoryUser(id: id, emailAddress: email, phoneNumber: phone, phoneExtension: ext, name: name,
+                                 active: active, telephonyCallsImported: imported)
         }
-        return out
     }
 
     // MARK: Upkeep

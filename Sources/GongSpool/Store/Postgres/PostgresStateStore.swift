@@ -140,6 +140,19 @@ public struct PostgresStateStore: StateStore {
         }
     }
 
+    /// Runs one statement and reads each row with `read`; a row that cannot be read fails the
+    /// whole answer as a store error.
+    func rows<T>(_ query: PostgresQuery, as read: (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
+        let found = try await rows(query)
+        do {
+            return try found.map(read)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(Self.describe(error))
+        }
+    }
+
     /// Runs one statement and discards its rows.
     func run(_ query: PostgresQuery) async throws(StoreError) {
         _ = try await rows(query)
