@@ -76,6 +76,34 @@ import TestSupport
 
     /// The batched insert binds columns by hand: every column a new row holds must reach the
     /// table exactly as GRDB's own record encoding writes it, and every column must be bound.
+    /// A daemon and operator commands may open a new database at the same moment: each open
+    /// migrates it, and none fails because another one was migrating too.
+    @Test func manyOpeningANewDatabaseAtOnceAllSucceed() async throws {
+        for round in 0..<5 {
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let path = dir.file("state-\(round).sqlite")
+            let opened = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        await Task.detached {
+                            do {
+                                try SQLiteStateStore.open(path: path).close()
+                                return nil
+                            } catch {
+                                return "\(error)"
+                            }
+                        }.value
+                    }
+                }
+                var failures: [String] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            #expect(opened.isEmpty, "\(opened)")
+        }
+    }
+
     @Test func theHandWrittenInsertWritesEveryColumnTheRowHolds() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

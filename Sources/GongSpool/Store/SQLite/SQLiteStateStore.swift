@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded state store: a SQLite database (system libsqlite3 through GRDB) in
 /// WAL mode with `synchronous=FULL`, so every committed transition survives a crash or power
@@ -34,13 +37,30 @@ public struct SQLiteStateStore: StateStore {
             // GRDB picks NORMAL for WAL; FULL makes every commit durable across power loss.
             // The pool keeps a single writer connection, so setting it once covers every write.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            try migrator.migrate(pool)
+            try migrateExclusively(pool, path: path)
             return SQLiteStateStore(pool: pool, path: path)
         } catch let error as StoreError {
             throw error
         } catch {
             throw .open(path: path, underlying: String(describing: error))
         }
+    }
+
+    /// Migrates, one process at a time. GRDB reads which migrations are applied once and then
+    /// runs the rest: a daemon and an operator command opening a new database together would
+    /// both run the same migration, and one would fail ("table … already exists"). An `flock`
+    /// on the database file (independent of SQLite's own `fcntl` locks) makes the second wait
+    /// and then find the migrations done. A database already migrated takes no lock.
+    static func migrateExclusively(_ pool: DatabasePool, path: String) throws {
+        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.open(path: path, underlying: "cannot open it to lock its migration: \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw StoreError.open(path: path, underlying: "cannot lock it for its migration: \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        try migrator.migrate(pool)
     }
 
     /// Runs `body` in one write transaction.
