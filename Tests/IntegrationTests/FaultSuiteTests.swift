@@ -59,8 +59,8 @@ import TestSupport
         let h = try DeliveryHarness()
         defer { h.remove() }
         let hashes = try h.addBacklog(count: 4, prefix: "down")
-        // Find a free port, then leave nothing listening on it.
-        let down = try await GongSimulator.withRunning { sim in sim }
+        // A free port with nothing listening on it, one no outgoing connection may borrow meanwhile.
+        let down = try await GongSimulator.withRunning(port: try QuietPort.free()) { sim in sim }
         let snapshot = try await withThrowingTaskGroup(of: SimulatorSnapshot?.self) { group in
             group.addTask {
                 let result = try await h.runOnce(down) { $0.gong.connectTimeoutSeconds = 0.5 }

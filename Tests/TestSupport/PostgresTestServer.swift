@@ -13,9 +13,9 @@ public actor PostgresTestServer {
     /// The server of this test process.
     public static let shared = PostgresTestServer()
 
-    /// `host:port` and the user, once running.
-    private var server: (host: String, port: Int, user: String)?
-    private var startError: String?
+    /// The server being started or running: one for the whole test process, however many
+    /// tests ask at once (the actor is re-entered while the first start is under way).
+    private var server: Task<(host: String, port: Int, user: String), any Error>?
 
     /// A fresh, empty database; its URL (no password: the test cluster trusts loopback).
     public func createDatabase() async throws -> String {
@@ -26,16 +26,10 @@ public actor PostgresTestServer {
     }
 
     private func running() async throws -> (host: String, port: Int, user: String) {
-        if let server { return server }
-        if let startError { throw PostgresTestServerError(message: startError) }
-        do {
-            let started = try Self.start()
-            server = started
-            return started
-        } catch {
-            startError = "\(error)"
-            throw error
-        }
+        if let server { return try await server.value }
+        let starting = Task { try Self.start() }
+        server = starting
+        return try await starting.value
     }
 
     private static func start() throws -> (host: String, port: Int, user: String) {
@@ -58,7 +52,7 @@ public actor PostgresTestServer {
             asRoot ? try run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments) : try run("\(bin)/\(tool)", arguments)
         }
         _ = try asServerUser("initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "gs", "--no-sync"])
-        let port = Int.random(in: 20_000..<40_000)
+        let port = try QuietPort.free()
         _ = try asServerUser("pg_ctl", ["-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
                                         "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200",
                                         "start"])
@@ -73,7 +67,8 @@ public actor PostgresTestServer {
 
     /// Runs `path` with `arguments` to its end (`posix_spawn` and `waitpid`: Foundation's
     /// `Process` waits unreliably off the main thread), its output into a file rather than a
-    /// pipe (the server `pg_ctl` starts would inherit a pipe and hold it open).
+    /// pipe (the server `pg_ctl` starts would inherit a pipe and hold it open), and no other
+    /// descriptor of the test process.
     @discardableResult
     static func run(_ path: String, _ arguments: [String]) throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString).out").path
@@ -84,10 +79,16 @@ public actor PostgresTestServer {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        // Nothing else of the test process goes with it: a server started here would otherwise
+        // keep the simulators' listening sockets and the state databases' files open for its
+        // life. Descriptors are closed in the child, just before exec (posix_spawn has no
+        // portable "close from"; glibc's is not visible to Swift), so none opened meanwhile by
+        // another test slips through.
+        let closing = "import os, sys; os.closerange(3, 1 << 16); os.execv(sys.argv[1], sys.argv[1:])"
+        let argv = (["/usr/bin/python3", "-c", closing, path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, "/usr/bin/python3", &actions, nil, argv, environ)
         guard spawned == 0 else { throw PostgresTestServerError(message: "cannot start \(path): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
