@@ -49,15 +49,17 @@ public struct SQLiteStateStore: StateStore {
     /// Migrates, one process at a time. GRDB reads which migrations are applied once and then
     /// runs the rest: a daemon and an operator command opening a new database together would
     /// both run the same migration, and one would fail ("table … already exists"). An `flock`
-    /// on the database file (independent of SQLite's own `fcntl` locks) makes the second wait
-    /// and then find the migrations done. A database already migrated takes no lock.
+    /// on the database's directory makes the second wait and then find the migrations done.
+    /// Not on the database file itself: closing any descriptor of it would drop SQLite's own
+    /// POSIX locks on it (SQLite then reports disk I/O errors). A migrated database takes no lock.
     static func migrateExclusively(_ pool: DatabasePool, path: String) throws {
         if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError.open(path: path, underlying: "cannot open it to lock its migration: \(String(cString: strerror(errno)))") }
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = Glibc.open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.open(path: path, underlying: "cannot open its directory to lock its migration: \(String(cString: strerror(errno)))") }
         defer { Glibc.close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw StoreError.open(path: path, underlying: "cannot lock it for its migration: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw StoreError.open(path: path, underlying: "cannot lock its directory for its migration: \(String(cString: strerror(errno)))") }
         }
         defer { flock(fd, LOCK_UN) }
         try migrator.migrate(pool)
