@@ -29,7 +29,7 @@ public struct GongSimulator: Sendable {
         _ body: @escaping @Sendable (GongSimulator) async throws -> T
     ) async throws -> T {
         let state = SimulatorState(options: options)
-        let server = try await HTTPServerChannel.bind(host: host, port: port)
+        let server = try await HTTPServerChannel.bind(host: host, port: port, arrivalHeader: SimulatorConnection.arrivalHeader)
         let bound = server.channel.localAddress?.port ?? port
         let simulator = GongSimulator(state: state, port: bound, host: host)
         return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -12,6 +12,8 @@ struct SimulatorConnection: Sendable {
 
     /// Largest JSON body accepted.
     static let maxJSONBody = 16 << 20
+    /// Where the event loop notes each request's arrival.
+    static let arrivalHeader = "X-Simulator-Arrived-At"
 
     func serve(_ connection: HTTPServerChannel.Connection) async {
         do {
@@ -51,7 +53,10 @@ struct SimulatorConnection: Sendable {
         let segments = path.split(separator: "/").map(String.init)
         let method = head.method.rawValue
         let contentType = head.headers["Content-Type"].first
-        if let refusal = await state.admit(method: method, path: path, authorization: head.headers["Authorization"].first) {
+        // Gong counts a request when it arrives: the time the event loop saw its head, not when
+        // this task (on a test process's busy pool) got round to it.
+        let arrived = head.headers[Self.arrivalHeader].first.flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? Date()
+        if let refusal = await state.admit(method: method, path: path, authorization: head.headers["Authorization"].first, arrivedAt: arrived) {
             try await drain(&parts)
             return refusal
         }

@@ -75,8 +75,7 @@ public actor SimulatorState {
     }
 
     /// Admission common to every request: auth, limits, injected faults. `nil` = go on.
-    func admit(method: String, path: String, authorization: String?) -> SimulatorResponse? {
-        let now = Date()
+    func admit(method: String, path: String, authorization: String?, arrivedAt now: Date) -> SimulatorResponse? {
         let expected = "Basic " + Data("\(options.accessKey):\(options.accessKeySecret)".utf8).base64EncodedString()
         if now < retryAfterUntil { earlyRequests += 1 }
         if authorization != expected {
@@ -99,8 +98,9 @@ public actor SimulatorState {
         }
         if options.requestsPerSecond > 0 {
             let rate = options.requestsPerSecond
-            bucket = min(rate, bucket + now.timeIntervalSince(bucketTime) * rate)
-            bucketTime = now
+            // Requests may reach here out of arrival order: time never runs back for the bucket.
+            bucket = min(rate, bucket + max(0, now.timeIntervalSince(bucketTime)) * rate)
+            bucketTime = max(bucketTime, now)
             if bucket < 1 {
                 return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "1")]))
             }
