@@ -12,7 +12,8 @@ import Logging
 /// - `e2e RECORDINGS`: recordings per second from spool to `done` against an unthrottled
 ///   simulator vs a bare client sending the same two requests per recording with no state;
 /// - `ratelimit SECONDS`: achieved requests per second against a simulator enforcing 3/s;
-/// - `level MINUTES`: the CPU of the level measurement against the plain hash of the same file.
+/// - `level MINUTES`: the CPU of the level measurement against the plain hash of the same file;
+/// - `stores RECORDINGS`: deliveries and claims per second on SQLite and on PostgreSQL.
 ///
 /// Run through `Benchmarks/pipeline.sh` (release build).
 @main
@@ -26,7 +27,7 @@ enum PipelineBench {
             return
         }
         guard arguments.count == 3, let count = Int(arguments[2]) else {
-            FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|scale|ratelimit|level N\n".utf8))
+            FileHandle.standardError.write(Data("usage: pipeline-bench poll|e2e|scale|ratelimit|level|stores N\n".utf8))
             exit(64)
         }
         var logger = Logger(label: "bench")
@@ -34,6 +35,7 @@ enum PipelineBench {
         switch arguments[1] {
         case "poll": try await poll(files: count, logger: logger)
         case "e2e": try await endToEnd(recordings: count, logger: logger)
+        case "stores": try await stores(recordings: count, logger: logger)
         case "ratelimit": try await rateLimit(seconds: count, logger: logger)
         case "scale": try await scale(folders: count, logger: logger)
         case "level": try level(minutes: count)
@@ -296,12 +298,14 @@ enum PipelineBench {
 
     // MARK: helpers
 
-    /// A daemon configuration over `spool` with its database in `state`: settle 0, poll 0.1 s, no metrics endpoint.
+    /// A daemon configuration over `spool` with its database in `state`: settle 0, poll 0.1 s,
+    /// no duration floor, no metrics endpoint.
     static func daemonConfiguration(spool: String, state: String, baseURL: String) -> GongSpool.Configuration {
         var config = GongSpool.Configuration()
         config.spool.directory = spool
         config.spool.settleSeconds = 0
         config.spool.pollIntervalSeconds = 0.1
+        config.spool.minDurationSeconds = 0 // the bench's recordings are 50 ms long
         config.gong.baseURL = baseURL
         config.state.database = state + "/state.sqlite"
         config.metrics.listen = ""
