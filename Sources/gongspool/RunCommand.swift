@@ -60,7 +60,9 @@ struct RunCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingBootstrap.bootstrap(format: logFormat, level: level)
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // In a fleet every metric names its node (the label a reload cannot change: the process's name).
+        let prometheus = PrometheusMetricsFactory(registry: registry)
+        MetricsSystem.bootstrap(config.state.isPostgres ? NodeLabelledMetrics(prometheus, node: config.state.nodeName) : prometheus)
         let logger = Logger(label: "gongspool")
         let path = options.path
         var current = config

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import GongSimulator
 import GongSpool
@@ -10,7 +11,7 @@ import TestSupport
 @Suite struct FleetTests {
     /// A node's configuration: `spool` read as `spoolName`, the fleet's database, Gong's default rate.
     func config(_ work: TemporaryDirectory, node: String, spool: TemporaryDirectory, spoolName: String, database: String,
-                simulator: GongSimulator, leaseSeconds: Double) throws -> String {
+                simulator: GongSimulator, leaseSeconds: Double, metricsPort: Int? = nil) throws -> String {
         try work.write("\(node).yaml", text: """
             spool:
               directory: \(spool.path)
@@ -31,7 +32,7 @@ import TestSupport
               spoolName: \(spoolName)
               leaseSeconds: \(leaseSeconds)
             metrics:
-              listen: ""
+              listen: "\(metricsPort.map { "127.0.0.1:\($0)" } ?? "")"
             """)
     }
 
@@ -83,12 +84,20 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
             let nodes = [("east-1", shared, "nas"), ("east-2", shared, "nas"), ("west", own, "west-local")]
             var daemons: [Process] = []
+            let metricsPort = try QuietPort.free()
             for (name, spool, spoolName) in nodes {
-                let file = try config(work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10)
+                let file = try config(work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10,
+                                      metricsPort: name == "east-1" ? metricsPort : nil)
                 daemons.append(try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log")))
             }
             let store = try await operatorStore(database)
             let done = try await waitUntilDone(store, count: expected, seconds: 60)
+            // Every metric of a fleet's node names the node.
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"), timeout: .seconds(5))
+            let metrics = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            let series = metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            #expect(!series.isEmpty && series.allSatisfy { $0.contains("node=\"east-1\"") }, "\(metrics)")
+            #expect(metrics.contains("gongspool_fleet_nodes{condition=\"running\",node=\"east-1\"}"), "\(metrics)")
             for daemon in daemons { kill(daemon.processIdentifier, SIGTERM) }
             for daemon in daemons { await Binary.waitForExit(daemon) }
             if done < expected {

@@ -7,19 +7,6 @@ import TestSupport
 
 /// `/metrics` and `/healthz` of the running daemon.
 @Suite struct StatusEndpointTests {
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     func get(_ url: String) async throws -> (Int, String) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
@@ -31,7 +18,7 @@ import TestSupport
         defer { h.remove() }
         try h.spool.writeRecording("m", id: "pbx:m", audio: Fixtures.wav(seconds: 31, seed: 51))
         try h.spool.writeRecording("s", id: "pbx:s", audio: Fixtures.wav(seconds: 5, seed: 52))
-        let port = try freePort()
+        let port = try QuietPort.free()
         let base = "http://127.0.0.1:\(port)"
         try await GongSimulator.withRunning { sim in
             let config = try h.writeConfig(sim, metricsListen: "127.0.0.1:\(port)", spool: ["minDurationSeconds: 30"])

@@ -4,7 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Ports for servers a test stops and starts again on the same port.
+/// Ports for servers a test starts on a port it chose (a metrics endpoint, a Gong that goes
+/// down and comes back, the test PostgreSQL).
 public enum QuietPort {
     /// A loopback port nothing listens on, below the kernel's ephemeral range (32768 and up on
     /// Linux): while it is left free, no outgoing connection — of this test or of another one

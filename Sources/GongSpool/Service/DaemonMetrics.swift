@@ -52,4 +52,12 @@ public enum DaemonMetrics {
         Gauge(label: "gongspool_daily_budget_remaining").record(max(0, budgetLimit - budgetUsed))
         Gauge(label: "gongspool_oldest_queued_age_seconds").record(oldestWaitingAge ?? 0)
     }
+
+    /// The fleet as this node sees it (PostgreSQL only): how many nodes run, stopped, or went
+    /// silent (not heard of for a lease while not stopped: their spools' recordings wait).
+    static func fleet(_ status: FleetStatus) {
+        for condition in ["running", "stopped", "silent"] {
+            Gauge(label: "gongspool_fleet_nodes", dimensions: [("condition", condition)]).record(status.nodes.filter { $0.condition == condition }.count)
+        }
+    }
 }

@@ -63,6 +63,7 @@ struct NotifyService: Service, CustomStringConvertible {
         DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
                              oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
                              requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
+        if let fleet = try await store.fleetStatus(now: Date()) { DaemonMetrics.fleet(fleet) }
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
         var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"
