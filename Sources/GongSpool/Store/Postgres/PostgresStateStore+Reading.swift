@@ -147,7 +147,8 @@ extension PostgresStateStore {
             kept = candidates.filter(stillInSpool).compactMap(\.id)
         }
         let keep = kept, logger = logger
-        return try await transaction { connection in
+        // A year of history may take a while to delete: longer than an ordinary answer.
+        return try await transaction(timeout: 3600) { connection in
             var result = PruneResult()
             result.transitions = try await connection.rows("""
                 DELETE FROM transitions WHERE recordingId IN (SELECT id FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff)) RETURNING 1

@@ -77,15 +77,7 @@ public struct PostgresStateStore: StateStore {
         let runner = Task { await client.run() }
         let store = PostgresStateStore(client: client, runner: runner, logger: quiet, address: location, role: role)
         do {
-            // postgres-nio's pool retries an unreachable server for a long time: a node that
-            // cannot reach its database says so within the connect timeout instead.
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { try await store.migrate(); return true }
-                group.addTask { try await Task.sleep(for: .milliseconds(Int64(connectTimeoutSeconds * 1000))); return false }
-                let migrated = try await group.next() ?? false
-                group.cancelAll()
-                if !migrated { throw StoreError.sqlite("no answer within \(Int(connectTimeoutSeconds)) s (is PostgreSQL running and reachable?)") }
-            }
+            try await Self.withDeadline(connectTimeoutSeconds) { try await store.migrate() }
         } catch {
             runner.cancel()
             throw .open(path: location.redacted, underlying: (error as? StoreError)?.description ?? Self.describe(error))
@@ -114,11 +106,38 @@ public struct PostgresStateStore: StateStore {
 
     // MARK: Running statements
 
-    /// Runs `body` in one transaction; a failure rolls it back. A ``StoreError`` thrown inside
-    /// comes out as itself.
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    /// How long a statement or transaction may wait for PostgreSQL. postgres-nio's pool waits for
+    /// an unreachable server without end; past this the operation fails (and is rolled back),
+    /// so a node without its database says so — in its log, its loops' backoff, `/healthz` —
+    /// instead of hanging silently.
+    static let answerTimeoutSeconds = 20.0
+
+    /// Runs `operation`, failing it when PostgreSQL has not answered within `seconds`
+    /// (the operation is cancelled: an open transaction is rolled back).
+    static func withDeadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw StoreError.sqlite("no answer from PostgreSQL within \(Int(seconds)) s (is it running and reachable?)")
+            }
+            return value
+        }
+    }
+
+    /// Runs `body` in one transaction (within `timeout` seconds); a failure rolls it back. A
+    /// ``StoreError`` thrown inside comes out as itself.
+    func transaction<T: Sendable>(timeout: Double = Self.answerTimeoutSeconds,
+                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let client = client, logger = logger
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await Self.withDeadline(timeout) {
+                try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError as? StoreError { throw inner }
             throw .sqlite(Self.describe(error.closureError ?? error.commitError ?? error.beginError ?? error))
@@ -131,10 +150,15 @@ public struct PostgresStateStore: StateStore {
 
     /// Runs one statement outside a transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
+        let client = client, logger = logger
         do {
-            var out: [PostgresRow] = []
-            for try await row in try await client.query(query, logger: logger) { out.append(row) }
-            return out
+            return try await Self.withDeadline(Self.answerTimeoutSeconds) {
+                var out: [PostgresRow] = []
+                for try await row in try await client.query(query, logger: logger) { out.append(row) }
+                return out
+            }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw .sqlite(Self.describe(error))
         }
