@@ -200,4 +200,48 @@ import TestSupport
         #expect(snapshot.requests.isEmpty)
         #expect(FileManager.default.fileExists(atPath: spool.file("u.wav")))
     }
+
+    /// PostgreSQL going away under a running node: the node keeps running, sends nothing the
+    /// fleet's budget did not count first, and when the database is back finishes every
+    /// recording once.
+    @Test func aNodeRidesOutPostgreSQLGoingAwayAndFinishesWhenItIsBack() async throws {
+        let cluster = try PostgresCluster.create()
+        defer { cluster.remove() }
+        try cluster.start()
+        let database = try cluster.createDatabase("outage")
+        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
+        defer { work.remove(); spool.remove() }
+        var audio: [String: Data] = [:]
+        for index in 0..<8 {
+            let bytes = Fixtures.wav(seconds: 1, seed: 800 + index)
+            try spool.writeRecording("o\(index)", id: "pbx:outage-\(index)", audio: bytes)
+            audio["pbx:outage-\(index)"] = bytes
+        }
+        let expected = audio.count
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 3
+        let (snapshot, counted) = try await GongSimulator.withRunning(options: options) { sim -> (SimulatorSnapshot, Int) in
+            let file = try config(work, node: "solo", spool: spool, spoolName: "solo", database: database, simulator: sim, leaseSeconds: 3)
+            let daemon = try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("solo.log"))
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            let store = try await operatorStore(database)
+            _ = try await waitUntilDone(store, count: 2, seconds: 30)
+            try store.close()
+            try cluster.stop()
+            try await Task.sleep(for: .seconds(4))
+            #expect(daemon.isRunning, "the node outlives its database's absence")
+            try cluster.start()
+            let back = try await operatorStore(database)
+            let done = try await waitUntilDone(back, count: expected, seconds: 60)
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+            let log = (try? String(contentsOfFile: work.file("solo.log"), encoding: .utf8)) ?? ""
+            #expect(done == expected, "\(log)")
+            let counted = try await back.dailyUsage(day: RequestGate.utcDay(Date()))
+            try back.close()
+            return (await sim.state.snapshot(), counted)
+        }
+        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+        #expect(counted >= snapshot.requests.count, "every request Gong saw was counted in the fleet's budget first: \(counted) counted, \(snapshot.requests.count) sent")
+    }
 }

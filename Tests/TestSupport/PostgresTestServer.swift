@@ -37,27 +37,13 @@ public actor PostgresTestServer {
            let host = url.host, let port = url.port, let user = url.user {
             return (host, port, user)
         }
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        guard let bin = versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }).map({ "/usr/lib/postgresql/\($0)/bin" })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }) else {
-            throw PostgresTestServerError(message: "PostgreSQL is not installed: apt-get install postgresql (or set GONGSPOOL_TEST_POSTGRES_URL)")
+        let cluster = try PostgresCluster.create()
+        try cluster.start()
+        ClusterToStop.current = cluster
+        atexit {
+            ClusterToStop.current?.remove()
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let asRoot = getuid() == 0
-        if asRoot {
-            _ = try run("/bin/chown", ["postgres:postgres", directory])
-        }
-        func asServerUser(_ tool: String, _ arguments: [String]) throws -> String {
-            asRoot ? try run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments) : try run("\(bin)/\(tool)", arguments)
-        }
-        _ = try asServerUser("initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "gs", "--no-sync"])
-        let port = try QuietPort.free()
-        _ = try asServerUser("pg_ctl", ["-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
-                                        "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200",
-                                        "start"])
-        stopAtExit(bin: bin, data: "\(directory)/data", directory: directory, asRoot: asRoot)
-        return ("127.0.0.1", port, "gs")
+        return ("127.0.0.1", cluster.port, "gs")
     }
 
     private static func psql(_ server: (host: String, port: Int, user: String), database: String, _ sql: String) throws -> String {
@@ -99,23 +85,73 @@ public actor PostgresTestServer {
         }
         return output
     }
-
-    /// The cluster goes with the test process.
-    private static func stopAtExit(bin: String, data: String, directory: String, asRoot: Bool) {
-        ClusterToStop.current = (bin, data, directory, asRoot)
-        atexit {
-            guard let (bin, data, directory, asRoot) = ClusterToStop.current else { return }
-            let arguments = ["-D", data, "-m", "immediate", "stop"]
-            _ = try? PostgresTestServer.run(asRoot ? "/usr/sbin/runuser" : "\(bin)/pg_ctl",
-                                            asRoot ? ["-u", "postgres", "--", "\(bin)/pg_ctl"] + arguments : arguments)
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-    }
 }
 
 /// The cluster `atexit` stops (a C callback captures nothing).
 private enum ClusterToStop {
-    nonisolated(unsafe) static var current: (String, String, String, Bool)?
+    nonisolated(unsafe) static var current: PostgresCluster?
+}
+
+/// A PostgreSQL cluster of a test's own, in a temporary directory, on a port below the ephemeral
+/// range, trusting loopback: started and stopped at will (the database going away under a
+/// running daemon), removed with ``remove()``. Run as the `postgres` user when the tests run as
+/// root (PostgreSQL refuses root).
+public struct PostgresCluster: Sendable {
+    /// The binaries, the cluster's directory, its port.
+    let bin: String, directory: String
+    /// The port it listens on when started.
+    public let port: Int
+    let asRoot: Bool
+
+    /// `postgresql://gs@127.0.0.1:PORT/postgres`.
+    public var url: String { "postgresql://gs@127.0.0.1:\(port)/postgres" }
+
+    /// A new cluster (`initdb`), not started.
+    public static func create() throws -> PostgresCluster {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let bin = versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }).map({ "/usr/lib/postgresql/\($0)/bin" })
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }) else {
+            throw PostgresTestServerError(message: "PostgreSQL is not installed: apt-get install postgresql (or set GONGSPOOL_TEST_POSTGRES_URL)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let asRoot = getuid() == 0
+        if asRoot {
+            try PostgresTestServer.run("/bin/chown", ["postgres:postgres", directory])
+        }
+        let cluster = PostgresCluster(bin: bin, directory: directory, port: try QuietPort.free(), asRoot: asRoot)
+        try cluster.tool("initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "gs", "--no-sync"])
+        return cluster
+    }
+
+    /// Starts it and waits until it takes connections.
+    public func start() throws {
+        try tool("pg_ctl", ["-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
+                            "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200", "start"])
+    }
+
+    /// Stops it at once (connections are cut, as when the database host goes away).
+    public func stop() throws {
+        try tool("pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "stop"])
+    }
+
+    /// Stops it if running and deletes it.
+    public func remove() {
+        try? stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A fresh database in it; its URL.
+    public func createDatabase(_ name: String) throws -> String {
+        try PostgresTestServer.run("/usr/bin/psql", ["-X", "-q", "-h", "127.0.0.1", "-p", String(port), "-U", "gs", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+        return "postgresql://gs@127.0.0.1:\(port)/\(name)"
+    }
+
+    @discardableResult
+    private func tool(_ name: String, _ arguments: [String]) throws -> String {
+        asRoot ? try PostgresTestServer.run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(name)"] + arguments)
+            : try PostgresTestServer.run("\(bin)/\(name)", arguments)
+    }
 }
 
 /// Why the test server is not there.
