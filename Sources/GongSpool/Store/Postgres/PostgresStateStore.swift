@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The fleet's state store: one PostgreSQL database shared by every GongSpool node pointing at
 /// it (postgres-nio). Besides what ``SQLiteStateStore`` keeps, it holds what the fleet shares:
@@ -112,20 +113,23 @@ public struct PostgresStateStore: StateStore {
     /// instead of hanging silently.
     static let answerTimeoutSeconds = 20.0
 
-    /// Runs `operation`, failing it when PostgreSQL has not answered within `seconds`
-    /// (the operation is cancelled: an open transaction is rolled back).
+    /// Runs `operation`, failing it when PostgreSQL has not answered within `seconds`; the
+    /// operation is then cancelled (an open transaction is rolled back). The caller gets its
+    /// answer at the deadline even if the operation does not stop at once: postgres-nio does not
+    /// always notice cancellation while it waits for a server that went away, and a task group
+    /// would wait for it — the daemon's loop with it.
     static func withDeadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                return nil
+        let race = DeadlineRace<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                race.continuation.withLock { $0 = continuation }
+                race.start(seconds: seconds, operation)
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw StoreError.sqlite("no answer from PostgreSQL within \(Int(seconds)) s (is it running and reachable?)")
-            }
-            return value
+        } onCancel: {
+            // The caller stops waiting at once (a shutdown does not wait for a lost server).
+            race.finish(.failure(CancellationError()))
+            race.work.withLock { $0?.cancel() }
         }
     }
 
@@ -206,5 +210,40 @@ extension PostgresConnection {
     /// Runs `query`, discarding rows.
     func run(_ query: PostgresQuery, _ logger: Logger) async throws {
         _ = try await rows(query, logger)
+    }
+}
+
+/// An operation against its deadline: whichever ends first answers the caller, once.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    let work = Mutex<Task<Void, Never>?>(nil)
+    let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// Starts `operation` and its deadline; the first to end answers.
+    func start(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) {
+        work.withLock {
+            $0 = Task {
+                do {
+                    self.finish(.success(try await operation()))
+                } catch {
+                    self.finish(.failure(error))
+                }
+                self.timer.withLock { $0?.cancel() }
+            }
+        }
+        timer.withLock {
+            $0 = Task {
+                do { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) } catch { return }
+                self.finish(.failure(StoreError.sqlite("no answer from PostgreSQL within \(Int(seconds)) s (is it running and reachable?)")))
+                self.work.withLock { $0?.cancel() }
+            }
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        continuation.withLock { pending in
+            pending?.resume(with: result)
+            pending = nil
+        }
     }
 }
