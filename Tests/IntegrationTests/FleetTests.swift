@@ -15,6 +15,7 @@ import TestSupport
         try work.write("\(node).yaml", text: """
             spool:
               directory: \(spool.path)
+              recursive: true
               settleSeconds: 0.1
               pollIntervalSeconds: 0.1
               minDurationSeconds: 0
@@ -55,32 +56,16 @@ import TestSupport
         return done
     }
 
-    /// Checks Gong holds every recording once, with its bytes.
-    func expectEachCreatedOnceWithItsBytes(_ snapshot: SimulatorSnapshot, _ audio: [String: Data]) {
-        #expect(snapshot.calls.count == audio.count)
-        for (id, bytes) in audio {
-            #expect(snapshot.acceptedCreates[id] == 1, "\(id) created \(snapshot.acceptedCreates[id] ?? 0) times")
-            let call = snapshot.calls.values.first { $0.clientUniqueId == id }
-            #expect(call?.mediaSHA256 == Crypto.sha256Hex(bytes), "\(id)")
-        }
-    }
-
     /// Three nodes — two on one shared spool, one on its own — and Gong's 3 requests/s for the
     /// whole company: no 429, the rate used while the backlog lasts, every call once.
     @Test func threeNodesShareGongsRateWithoutA429() async throws {
         let database = try await PostgresTestServer.shared.createDatabase()
         let work = try TemporaryDirectory(), shared = try TemporaryDirectory(), own = try TemporaryDirectory()
         defer { work.remove(); shared.remove(); own.remove() }
-        var audio: [String: Data] = [:]
-        for index in 0..<14 {
-            let spool = index < 9 ? shared : own
-            let bytes = Fixtures.wav(seconds: 1, seed: 500 + index)
-            try spool.writeRecording("r\(index)", id: "pbx:fleet-\(index)", audio: bytes)
-            audio["pbx:fleet-\(index)"] = bytes
-        }
+        let hashes = try shared.addBacklog(count: 9, prefix: "nas").merging(try own.addBacklog(count: 5, prefix: "west", firstSeed: 100)) { $1 }
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
-        let expected = audio.count
+        let expected = hashes.count
         let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
             let nodes = [("east-1", shared, "nas"), ("east-2", shared, "nas"), ("west", own, "west-local")]
             var daemons: [Process] = []
@@ -114,7 +99,7 @@ import TestSupport
             return await sim.state.snapshot()
         }
         #expect(snapshot.requests.filter { $0.status == 429 }.isEmpty, "\(snapshot.requests.filter { $0.status == 429 }.count) requests refused with 429")
-        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+        #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
         // The backlog lasted from the first request to the last: the rate used over it.
         let times = snapshot.requests.map(\.at).sorted()
         if let first = times.first, let last = times.last, last > first {
@@ -129,16 +114,11 @@ import TestSupport
         let database = try await PostgresTestServer.shared.createDatabase()
         let work = try TemporaryDirectory(), shared = try TemporaryDirectory()
         defer { work.remove(); shared.remove() }
-        var audio: [String: Data] = [:]
-        for index in 0..<10 {
-            let bytes = Fixtures.wav(seconds: 1, seed: 600 + index)
-            try shared.writeRecording("h\(index)", id: "pbx:ha-\(index)", audio: bytes)
-            audio["pbx:ha-\(index)"] = bytes
-        }
+        let hashes = try shared.addBacklog(count: 10, prefix: "ha", firstSeed: 200)
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
         options.latencyMilliseconds = 400
-        let expected = audio.count
+        let expected = hashes.count
         let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
             let store = try await operatorStore(database)
             var daemons: [String: Process] = [:]
@@ -177,7 +157,7 @@ import TestSupport
             try store.close()
             return await sim.state.snapshot()
         }
-        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+        #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
     }
 
     /// PostgreSQL unreachable at start: the node says so and exits 75 (systemd restarts it);
@@ -211,13 +191,8 @@ import TestSupport
         let database = try cluster.createDatabase("outage")
         let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
         defer { work.remove(); spool.remove() }
-        var audio: [String: Data] = [:]
-        for index in 0..<8 {
-            let bytes = Fixtures.wav(seconds: 1, seed: 800 + index)
-            try spool.writeRecording("o\(index)", id: "pbx:outage-\(index)", audio: bytes)
-            audio["pbx:outage-\(index)"] = bytes
-        }
-        let expected = audio.count
+        let hashes = try spool.addBacklog(count: 8, prefix: "outage", firstSeed: 300)
+        let expected = hashes.count
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
         let (snapshot, counted) = try await GongSimulator.withRunning(options: options) { sim -> (SimulatorSnapshot, Int) in
@@ -241,7 +216,7 @@ import TestSupport
             try back.close()
             return (await sim.state.snapshot(), counted)
         }
-        expectEachCreatedOnceWithItsBytes(snapshot, audio)
+        #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
         #expect(counted >= snapshot.requests.count, "every request Gong saw was counted in the fleet's budget first: \(counted) counted, \(snapshot.requests.count) sent")
     }
 }

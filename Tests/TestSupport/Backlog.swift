@@ -3,22 +3,30 @@ import GongSimulator
 import GongSpool
 
 extension DeliveryHarness {
-    /// Writes `count` recordings (WAV, MP3, FLAC, MP4 in turn) with Gong-shaped sidecars in three
-    /// folders; returns the SHA-256 of each recording's audio by clientUniqueId.
+    /// Writes `count` recordings into the harness's spool (see ``TemporaryDirectory/addBacklog(count:prefix:)``).
     public func addBacklog(count: Int, prefix: String = "pbx") throws -> [String: String] {
+        try spool.addBacklog(count: count, prefix: prefix)
+    }
+}
+
+extension TemporaryDirectory {
+    /// Writes `count` recordings (WAV, MP3, FLAC, MP4 in turn) with Gong-shaped sidecars in three
+    /// folders; returns the SHA-256 of each recording's audio by clientUniqueId. Backlogs that
+    /// meet in one Gong need different `firstSeed`s: the same audio on two calls is refused.
+    public func addBacklog(count: Int, prefix: String = "pbx", firstSeed: Int = 0) throws -> [String: String] {
         var hashes: [String: String] = [:]
         for i in 0..<count {
             let audio: Data
             let ext: String
             switch i % 4 {
-            case 0: (audio, ext) = (Fixtures.wav(seconds: 0.5, seed: i), "wav")
-            case 1: (audio, ext) = (Fixtures.mp3(bytes: 3000 + i, seed: i), "mp3")
-            case 2: (audio, ext) = (Fixtures.flac(bytes: 3000 + i, seed: i), "flac")
-            default: (audio, ext) = (Fixtures.mp4(bytes: 3000 + i, seed: i), "mp4")
+            case 0: (audio, ext) = (Fixtures.wav(seconds: 0.5, seed: firstSeed + i), "wav")
+            case 1: (audio, ext) = (Fixtures.mp3(bytes: 3000 + i, seed: firstSeed + i), "mp3")
+            case 2: (audio, ext) = (Fixtures.flac(bytes: 3000 + i, seed: firstSeed + i), "flac")
+            default: (audio, ext) = (Fixtures.mp4(bytes: 3000 + i, seed: firstSeed + i), "mp4")
             }
             let id = "\(prefix):\(i)"
-            try spool.write("d\(i % 3)/call-\(i).\(ext)", audio)
-            try spool.write("d\(i % 3)/call-\(i).json", Fixtures.sidecarData(id: id))
+            try write("d\(i % 3)/call-\(i).\(ext)", audio)
+            try write("d\(i % 3)/call-\(i).json", Fixtures.sidecarData(id: id))
             hashes[id] = Crypto.sha256Hex(audio)
         }
         return hashes
