@@ -104,7 +104,7 @@ import Testing
         var limited = ready()
         let paused = try run(&limited, .createSending, .createAnswered(.rateLimited(retryAfterSeconds: 7)))
         #expect(limited.state == .ready && limited.attempts == 0 && limited.identity?.createsInDoubt == 0)
-        #expect(paused.contains(.pauseSending(seconds: 7)))
+        #expect(paused.contains(.pauseSending(seconds: 7, note: nil)))
 
         var refused = ready()
         let halted = try run(&refused, .createSending, .createAnswered(.credentialsRejected(status: 401, message: "no")))

@@ -42,7 +42,9 @@ struct ConfigSection {
         return b
     }
 
-    func number(_ name: String, min: Double) throws(ConfigurationError) -> Double? {
+    /// A number of at least `min` and at most `max` (by default ``Bounded/maxSeconds``: every
+    /// number key is a time, a rate or a count, and none means anything beyond that).
+    func number(_ name: String, min: Double, max: Double = Bounded.maxSeconds) throws(ConfigurationError) -> Double? {
         guard let raw = values[name], !(raw is NSNull) else { return nil }
         let value: Double
         switch raw {
@@ -52,6 +54,9 @@ struct ConfigSection {
         }
         guard value.isFinite, value >= min else {
             throw .invalid(key: key(name), message: "must be at least \(min), found \(value)")
+        }
+        guard value <= max else {
+            throw .invalid(key: key(name), message: "must be at most \(Bounded.text(max)), found \(Bounded.text(value))")
         }
         return value
     }
@@ -74,13 +79,17 @@ struct ConfigSection {
         return .some(value)
     }
 
-    func integer(_ name: String, min: Int) throws(ConfigurationError) -> Int? {
+    /// A whole number in `min`…`max`.
+    func integer(_ name: String, min: Int, max: Int = 1_000_000_000) throws(ConfigurationError) -> Int? {
         guard let raw = values[name], !(raw is NSNull) else { return nil }
         guard let value = raw as? Int, !(raw is Bool) else {
             throw .invalid(key: key(name), message: "expected a whole number, found \(Self.describe(raw))")
         }
         guard value >= min else {
             throw .invalid(key: key(name), message: "must be at least \(min), found \(value)")
+        }
+        guard value <= max else {
+            throw .invalid(key: key(name), message: "must be at most \(max), found \(value)")
         }
         return value
     }

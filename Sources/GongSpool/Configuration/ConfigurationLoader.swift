@@ -71,7 +71,7 @@ public enum ConfigurationLoader {
             try gong.string("accessKeySecretFile").map { config.gong.accessKeySecretFile = $0 }
             try gong.number("requestsPerSecond", min: 0.01).map { config.gong.requestsPerSecond = $0 }
             try gong.integer("dailyRequestLimit", min: 1).map { config.gong.dailyRequestLimit = $0 }
-            try gong.integer("maxConcurrentUploads", min: 1).map { config.gong.maxConcurrentUploads = $0 }
+            try gong.integer("maxConcurrentUploads", min: 1, max: 64).map { config.gong.maxConcurrentUploads = $0 }
             try gong.number("connectTimeoutSeconds", min: 0.1).map { config.gong.connectTimeoutSeconds = $0 }
             try gong.number("readTimeoutSeconds", min: 0.1).map { config.gong.readTimeoutSeconds = $0 }
             try gong.number("minUploadBytesPerSecond", min: 1).map { config.gong.minUploadBytesPerSecond = $0 }

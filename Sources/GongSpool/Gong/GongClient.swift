@@ -29,8 +29,8 @@ public struct GongClient: Sendable, CustomStringConvertible {
     public static func httpConfiguration(_ settings: GongSettings) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(settings.connectTimeoutSeconds * 1000)),
-                           read: .milliseconds(Int64(settings.readTimeoutSeconds * 1000))))
+            timeout: .init(connect: .milliseconds(Bounded.milliseconds(settings.connectTimeoutSeconds)),
+                           read: .milliseconds(Bounded.milliseconds(settings.readTimeoutSeconds))))
         configuration.httpVersion = .http1Only
         return configuration
     }
@@ -96,7 +96,7 @@ public struct GongClient: Sendable, CustomStringConvertible {
 
     private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind, bodyLimit: Int = 64 * 1024) async -> GongReply {
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+            let response = try await http.execute(request, timeout: .milliseconds(Bounded.milliseconds(timeoutSeconds)))
             let body = try await response.body.collect(upTo: bodyLimit)
             let text = String(buffer: body)
             let reply = GongReply.http(status: Int(response.status.code), body: text, retryAfter: response.headers.first(name: "Retry-After"))

@@ -73,7 +73,8 @@ struct GongListReader: Sendable {
             case .http(404, _, _) where notFoundIsEmpty:
                 return .complete(items, requests: requests)
             case .http(429, _, let retryAfter):
-                await gate.pause(seconds: retryAfter.flatMap(ResponseClassifier.parseRetryAfter) ?? 60)
+                let wait = RetryAfter.read(retryAfter, now: await gate.now, fallback: 60)
+                await gate.pause(seconds: wait.seconds, note: wait.note)
             case .http(401, let body, _):
                 await gate.halt("Gong rejected the credentials (401) on \(list.request)")
                 throw GongListFailure.gong(list, status: 401, message: ResponseClassifier.summary(body))

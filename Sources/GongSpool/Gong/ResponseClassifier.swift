@@ -14,8 +14,9 @@ public enum GongOutcome: Sendable, Equatable {
     case mediaAlreadyThere(otherCallId: String?)
     /// Try again later with backoff (5xx, timeouts, resets, edge errors).
     case retryable(code: ErrorCode, message: String)
-    /// 429: wait `retryAfterSeconds` before any request.
-    case rateLimited(retryAfterSeconds: Double)
+    /// 429: wait `retryAfterSeconds` before any request; `note` says why Gong's `Retry-After`
+    /// was not taken as it stood (see ``RetryAfter``).
+    case rateLimited(retryAfterSeconds: Double, note: String? = nil)
     /// 401/403: stop all sending until a person acts.
     case credentialsRejected(status: Int, message: String)
     /// A 3xx, 404 (create), 405 or 415: not Gong's API as GongSpool speaks to it (a `gong.baseURL`
@@ -31,8 +32,8 @@ public enum GongOutcome: Sendable, Equatable {
 
 /// Maps a ``GongReply`` to a ``GongOutcome``. Matches message substrings only, never whole messages.
 public enum ResponseClassifier {
-    /// Classifies `reply` to a request of `kind`.
-    public static func classify(_ reply: GongReply, kind: GongEndpointKind) -> GongOutcome {
+    /// Classifies `reply` to a request of `kind`, answered at `now` (for a `Retry-After` date).
+    public static func classify(_ reply: GongReply, kind: GongEndpointKind, now: Date) -> GongOutcome {
         switch reply {
         case .transport(let code, let message):
             return .retryable(code: code, message: message)
@@ -66,7 +67,8 @@ public enum ResponseClassifier {
             case 409:
                 return .permanent(code: .http(409), message: "conflict on \(kind == .uploadMedia ? "the media upload" : "the request") (409, not documented for it): \(message)")
             case 429:
-                return .rateLimited(retryAfterSeconds: retryAfter.flatMap(parseRetryAfter) ?? 10)
+                let wait = RetryAfter.read(retryAfter, now: now, fallback: 10)
+                return .rateLimited(retryAfterSeconds: wait.seconds, note: wait.note)
             case 408, 500...599:
                 return .retryable(code: .http(status), message: message)
             default:
@@ -79,16 +81,6 @@ public enum ResponseClassifier {
     public static func references(_ reply: GongReply) -> (requestId: String?, url: String?) {
         guard case .http(_, let body, _) = reply else { return (nil, nil) }
         return (jsonString(body, key: "requestId"), jsonString(body, key: "url"))
-    }
-
-    /// `Retry-After` as seconds: an integer, or an HTTP date.
-    static func parseRetryAfter(_ value: String) -> Double? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds >= 0 { return seconds }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: trimmed).map { max(0, $0.timeIntervalSinceNow) }
     }
 
     /// Gong's `errors` (decoded) joined, or the whole body when it has none.

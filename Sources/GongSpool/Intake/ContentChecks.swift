@@ -72,7 +72,5 @@ public struct ContentChecks: Sendable, Equatable {
 
     static func seconds(_ value: Double) -> String { number(value) + " s" }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-    }
+    static func number(_ value: Double) -> String { Bounded.text(value) }
 }

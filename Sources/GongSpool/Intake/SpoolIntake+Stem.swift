@@ -75,7 +75,7 @@ extension SpoolIntake {
 
     /// Stems seen for the first time, recorded in one transaction; their states.
     private func record(_ stems: [(String, PairGroup)]) async throws -> [(String, RecordingState)] {
-        let cutoff = backfillCutoff.map { Int64($0.timeIntervalSince1970 * 1e9) }
+        let cutoff = backfillCutoff.map(Bounded.nanoseconds)
         let skipped = backfillCutoff.map { RecordingLifecycle.skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format($0)) (spool.backfill); `gongspool retry` takes it") }
         let rows = stems.map { stem, group -> (String, RecordingLifecycle, Evidence) in
             let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
@@ -120,7 +120,7 @@ extension SpoolIntake {
         case .incomplete(let why):
             stuck.insert(stem)
             if quiet >= orphanAfter {
-                let reason = "\(why), unchanged for \(Int(quiet / 60)) minutes (truncated?)"
+                let reason = "\(why), unchanged for \(Bounded.text((quiet / 60).rounded(.down))) minutes (truncated?)"
                 return try await apply(id, .timedOut(.mediaIncomplete, reason: reason), stem: stem).state
             }
             if row.reason != why { try await apply(id, .stillIncomplete(reason: why)) }

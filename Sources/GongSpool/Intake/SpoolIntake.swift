@@ -114,7 +114,7 @@ public actor SpoolIntake {
         var queue = [""]
         let walk = self.walk
         let children = Self.children(of: known)
-        let nowNs = Int64(now.timeIntervalSince1970 * 1e9)
+        let nowNs = Bounded.nanoseconds(now)
         repeat {
             let pending = queue
             let step = try await BlockingIO.run {

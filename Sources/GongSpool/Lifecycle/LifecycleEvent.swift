@@ -152,7 +152,7 @@ public enum LifecycleAction: Sendable, Hashable {
     /// Upload the media to `callId`.
     case put(callId: String)
     /// No request to Gong for `seconds` (a 429).
-    case pauseSending(seconds: Double)
+    case pauseSending(seconds: Double, note: String?)
     /// No request to Gong until a person acts (401/403).
     case haltSending(reason: String)
     /// Try again at this time.

@@ -137,11 +137,11 @@ extension RecordingLifecycle {
     private mutating func failed(_ outcome: GongOutcome, phase: Phase, _ context: EventContext) -> [LifecycleAction] {
         let before: LifecycleState = phase == .create ? .ready : .created
         switch outcome {
-        case .rateLimited(let seconds):
+        case .rateLimited(let seconds, let note):
             settled(phase)
             attempts = max(0, attempts - 1)
-            return move(to: before, code: .rateLimited, reason: "rate limited by Gong; retrying after \(Int(seconds.rounded(.up))) s")
-                + [.pauseSending(seconds: seconds)]
+            let why = "rate limited by Gong; retrying after \(Bounded.text(seconds.rounded(.up))) s" + (note.map { " (\($0))" } ?? "")
+            return move(to: before, code: .rateLimited, reason: why) + [.pauseSending(seconds: seconds, note: note)]
         case .credentialsRejected(let status, let message):
             settled(phase)
             attempts = max(0, attempts - 1)

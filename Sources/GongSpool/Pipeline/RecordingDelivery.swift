@@ -81,13 +81,13 @@ public struct RecordingDelivery: Sendable {
         switch sending.actions.first(where: { if case .post = $0 { true } else if case .put = $0 { true } else { false } }) {
         case .post?:
             let reply = await client.createCall(body: sending.row.requestJSON ?? "")
-            answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall), row: sending.row))
+            answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall, now: clock.now()), row: sending.row))
             evidence = Evidence(createRequestId: ResponseClassifier.references(reply).requestId)
         case .put(let callId)?:
             guard let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
             let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
             let reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
-            answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia), row: sending.row))
+            answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia, now: clock.now()), row: sending.row))
             let references = ResponseClassifier.references(reply)
             evidence = Evidence(mediaRequestId: references.requestId, mediaURL: references.url)
         default:
@@ -113,7 +113,7 @@ public struct RecordingDelivery: Sendable {
     private func perform(_ applied: Applied, logger: Logger) async {
         for action in applied.actions {
             switch action {
-            case .pauseSending(let seconds): await gate.pause(seconds: seconds)
+            case .pauseSending(let seconds, let note): await gate.pause(seconds: seconds, note: note)
             case .haltSending(let reason): await gate.halt(reason)
             default: break
             }

@@ -56,7 +56,7 @@ public actor RequestGate {
                 }
                 // In a fleet, the company's rate is shared: wait for this request's slot in the
                 // fleet's schedule (which also holds a pause any node was asked for).
-                let wait = try await store.reserveSlot(interval: interval)
+                let wait = RetryAfter.bounded(try await store.reserveSlot(interval: interval), now: clock.now()).seconds
                 if wait > 0 {
                     let slot = clock.now().addingTimeInterval(wait)
                     if let loop { await health?.rest(loop, until: slot) }
@@ -72,12 +72,19 @@ public actor RequestGate {
 
     /// Stops every request until `seconds` have passed (a 429's `Retry-After`). The end is kept in
     /// the state store, so a restarted or reloaded daemon waits for it too.
-    public func pause(seconds: Double) async {
-        let until = clock.now().addingTimeInterval(seconds)
+    /// `note` says why Gong's `Retry-After` was not taken as it stood; the wait is bounded by
+    /// ``RetryAfter/bounded(_:now:)`` whoever asks.
+    public func pause(seconds asked: Double, note: String? = nil) async {
+        let now = clock.now()
+        let bounded = RetryAfter.bounded(asked, now: now)
+        let (seconds, note) = (bounded.seconds, note ?? bounded.note)
+        let until = now.addingTimeInterval(seconds)
         if until > pausedUntil {
-            DaemonMetrics.paused(seconds: until.timeIntervalSince(max(pausedUntil, clock.now())))
+            DaemonMetrics.paused(seconds: until.timeIntervalSince(max(pausedUntil, now)))
             pausedUntil = until
-            logger.warning("rate limited by Gong; all requests paused", metadata: ["seconds": "\(seconds)"])
+            var metadata: Logger.Metadata = ["seconds": "\(Bounded.text(seconds))"]
+            if let note { metadata["note"] = "\(note)" }
+            logger.warning("rate limited by Gong; all requests paused", metadata: metadata)
             do {
                 try await store.recordPause(seconds: seconds, until: until)
             } catch {
@@ -88,9 +95,15 @@ public actor RequestGate {
 
     /// Takes up a pause Gong asked for before a restart or reload.
     public func restorePause() async throws {
-        guard let stored = try await store.meta(.pausedUntil).flatMap(Double.init) else { return }
-        let until = Date(timeIntervalSince1970: stored)
-        if until > clock.now() {
+        guard let stored = try await store.meta(.pausedUntil).flatMap(Double.init), stored.isFinite else { return }
+        let now = clock.now()
+        // A pause kept by an older version (or written by hand) is bounded like a new one.
+        let left = RetryAfter.bounded(stored - now.timeIntervalSince1970, now: now)
+        if let note = left.note {
+            logger.warning("the pause kept from before the restart was too long; shortened", metadata: ["note": "\(note)"])
+        }
+        let until = now.addingTimeInterval(left.seconds)
+        if left.seconds > 0 {
             pausedUntil = max(pausedUntil, until)
             logger.info("Gong asked for a pause before the restart; waiting for it", metadata: ["until": "\(ISOTimestamp.format(until))"])
         }
@@ -111,6 +124,9 @@ public actor RequestGate {
         haltReason = nil
         try? await store.setMeta(.sendingHalted, nil)
     }
+
+    /// The gate's clock's "now".
+    public var now: Date { clock.now() }
 
     /// The daily request limit.
     public var limit: Int { dailyLimit }

@@ -25,7 +25,7 @@ actor WorkSignal {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.park(id) }
             group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+                try? await Task.sleep(for: Bounded.duration(seconds: seconds))
                 await self.release(id)
             }
             await group.next()

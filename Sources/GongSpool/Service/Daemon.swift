@@ -248,7 +248,7 @@ public struct Daemon: Sendable {
             let summary = try await intake.poll()
             let queued = try await store.hasQueuedWork()
             if !queued && summary.settling == 0 { return .drained }
-            try await Task.sleep(for: .milliseconds(Int64(config.spool.pollIntervalSeconds.clamped(to: 0.05...60) * 1000)))
+            try await Task.sleep(for: Bounded.duration(seconds: config.spool.pollIntervalSeconds.clamped(to: 0.05...60)))
         }
     }
 }

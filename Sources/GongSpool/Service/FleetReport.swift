@@ -6,7 +6,7 @@ public enum FleetReport {
     public static func table(_ fleet: FleetStatus, now: Date) -> String {
         var lines = ["NODE             STATE    LAST SEEN              QUEUED  LEASES  SENT TODAY  SHARE   SPOOL"]
         for node in fleet.nodes {
-            let ago = Int(now.timeIntervalSince(node.lastSeen).rounded())
+            let ago = Bounded.text(now.timeIntervalSince(node.lastSeen).rounded())
             lines.append([
                 node.name.padding(16), node.condition.padding(8), "\(ISOTimestamp.format(node.lastSeen)) (\(ago) s)".padding(22),
                 String(node.queued).leftPadding(6), String(node.leases).leftPadding(7), String(node.requestsToday).leftPadding(11),

@@ -16,7 +16,7 @@ struct FleetService: Service, CustomStringConvertible {
 
     /// How often a node beats: a third of a lease, so two beats may be lost before it runs out.
     static func beatInterval(leaseSeconds: Double) -> Duration {
-        .milliseconds(Int64(max(0.2, leaseSeconds / 3) * 1000))
+        Bounded.duration(seconds: max(0.2, leaseSeconds / 3))
     }
 
     /// One beat: the node is alive, and its leases are renewed; returns the leases it lost.

@@ -129,7 +129,7 @@ public struct StatusReport: Sendable {
 
     /// `1h 05m`, `42s`, `3d 2h`.
     static func duration(_ seconds: Double) -> String {
-        let s = Int(max(0, seconds).rounded())
+        let s = Bounded.int(min(max(0, seconds), Bounded.maxSeconds).rounded()) ?? 0
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }
         if s < 86_400 { return "\(s / 3600)h \(String(format: "%02d", (s / 60) % 60))m" }

@@ -73,7 +73,7 @@ struct UserListService: Service, CustomStringConvertible {
             } catch is CancellationError {
                 return
             } catch {
-                refresher.logger.error("Gong user list not refreshed; recordings needing it wait", metadata: ["error": "\(error)", "retryInSeconds": "\(Int(delay))"])
+                refresher.logger.error("Gong user list not refreshed; recordings needing it wait", metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(delay.rounded()))"])
                 wait = delay
                 delay = min(delay * 2, 3600)
             }

@@ -27,7 +27,7 @@ actor Wakeup {
             await withCheckedContinuation { continuation in
                 waiter = (token, continuation)
                 Task { [weak self] in
-                    try? await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+                    try? await Task.sleep(for: Bounded.duration(seconds: seconds))
                     await self?.expire(token)
                 }
             }

@@ -121,11 +121,19 @@ public enum MediaProbe {
             let type = String(decoding: head[4..<8], as: UTF8.self)
             if size == 1 {
                 guard head.count >= 16 else { return .incomplete("MP4 box header cut off at byte \(offset)") }
-                size = Int64(be32(head, 8) << 32 | be32(head, 12))
+                let wide = be32(head, 8) << 32 | be32(head, 12)
+                // A 64-bit size is the file's word: it may exceed Int64 or what is left of the file.
+                guard let exact = Int64(exactly: wide), exact <= fileSize - offset else {
+                    return .incomplete("MP4 box \(type) at byte \(offset) says \(wide) bytes but only \(fileSize - offset) follow")
+                }
+                size = exact
             } else if size == 0 {
                 return .incomplete("MP4 box \(type) open to end of file: still being written")
             }
             guard size >= 8 else { return .notMedia("MP4 box \(type) has a bad size \(size)") }
+            guard size <= fileSize - offset else {
+                return .incomplete("MP4 box \(type) at byte \(offset) says \(size) bytes but only \(fileSize - offset) follow")
+            }
             if type == "moov" {
                 // Durations and channels live here; a moov beyond 16 MiB is not read (they are then unknown).
                 let header = head.count >= 16 && be32(head, 0) == 1 ? 16 : 8

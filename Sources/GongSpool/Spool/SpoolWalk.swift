@@ -117,10 +117,9 @@ public struct SpoolWalk: Sendable {
                 if errno != 0 { listing.unreadable = true }
                 break
             }
-            let raw = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                Array(buffer.prefix { $0 != 0 })
-            }
-            if raw == [UInt8(ascii: ".")] || raw == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            let record = DirectoryEntry(entry)
+            if record.isDotOrDotDot { continue }
+            let raw = record.name
             count += 1
             if raw.first == UInt8(ascii: ".") { continue }
             guard let name = String(validating: raw, as: UTF8.self) else {

@@ -110,8 +110,9 @@ public final class SpoolWatcher: Sendable {
             state.withLock { $0[wd] = path }
             guard recursive, let dir = opendir(absolute) else { continue }
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name.hasPrefix(".") || entry.pointee.d_type != UInt8(DT_DIR) { continue }
+                let record = DirectoryEntry(entry)
+                let name = String(decoding: record.name, as: UTF8.self)
+                if name.hasPrefix(".") || record.type != UInt8(DT_DIR) { continue }
                 queue.append(path.isEmpty ? name : path + "/" + name)
             }
             closedir(dir)

@@ -36,7 +36,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let what): "no recording \(what)"
         case .leased(let id, let node): "recording #\(id) is being worked on by node \(node)"
         case .nodeNameTaken(let node, let host, let pid, let ago):
-            "node name \(node) is taken by a running gongspool (host \(host), PID \(pid), heard of \(Int(ago)) s ago): give this node its own state.node"
+            "node name \(node) is taken by a running gongspool (host \(host), PID \(pid), heard of \(Bounded.text(ago.rounded())) s ago): give this node its own state.node"
         }
     }
 }

@@ -14,7 +14,7 @@ extension WallClock {
     public func sleep(until deadline: Date) async throws {
         let seconds = deadline.timeIntervalSince(now())
         guard seconds > 0 else { return }
-        try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)) + 1))
+        try await Task.sleep(for: Bounded.duration(seconds: seconds) + .milliseconds(1))
     }
 }
 

@@ -76,6 +76,6 @@ public enum PBXTime {
             guard let value = Double(part), value >= 0 else { return nil }
             total = total * 60 + value
         }
-        return total
+        return total.isFinite ? total : nil
     }
 }

@@ -12,6 +12,11 @@ public struct NewCallValidator: Sendable {
     /// Longest `purpose` / `disposition`, counted in UTF-16 units like Gong's Java back end.
     public static let maxShortTextLength = 255
 
+    /// Longest call duration (and speech-segment time) accepted, in seconds: a week. Gong
+    /// documents no bound; no recording lasts longer (1.5 GB of 8 kHz µ-law is 52 hours), and a
+    /// stated `duration` of 1e20 is a broken sidecar, not a call.
+    public static let maxCallSeconds: Double = 604_800
+
     private let schema: SchemaValidator?
 
     /// The request schema, parsed and checked once.
@@ -75,7 +80,17 @@ public struct NewCallValidator: Sendable {
                 }
             }
             if let from = segment["fromTime"]?.doubleValue, let to = segment["toTime"]?.doubleValue, to < from {
-                issues.append(ValidationIssue(path: "\(path).toTime", message: "ends before it starts (fromTime \(Int(from)) > toTime \(Int(to)))"))
+                issues.append(ValidationIssue(path: "\(path).toTime", message: "ends before it starts (fromTime \(Bounded.text(from)) > toTime \(Bounded.text(to)))"))
+            }
+        }
+        // Rule 7: times in seconds within what a call can last (the schema bounds them below only).
+        var times = [("duration", body["duration"])]
+        for (i, segment) in segments.enumerated() {
+            times += [("speakersTimeline.speechSegments[\(i)].fromTime", segment["fromTime"]), ("speakersTimeline.speechSegments[\(i)].toTime", segment["toTime"])]
+        }
+        for case let (path, value?) in times {
+            if let seconds = value.doubleValue, !(seconds <= Self.maxCallSeconds) {
+                issues.append(ValidationIssue(path: path, message: "\(Bounded.text(seconds)) s is out of range: no call lasts more than \(Bounded.text(Self.maxCallSeconds)) s (a week)"))
             }
         }
         // Rule 3: media either pulled by Gong or pushed by us, never both.

@@ -69,7 +69,7 @@ public struct PostgresStateStore: StateStore {
             configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
                                                          password: password, database: location.database, tls: tls)
         }
-        configuration.options.connectTimeout = .milliseconds(Int64(connectTimeoutSeconds * 1000))
+        configuration.options.connectTimeout = Bounded.duration(seconds: connectTimeoutSeconds)
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = 8
         var quiet = logger
@@ -233,8 +233,8 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         }
         timer.withLock {
             $0 = Task {
-                do { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) } catch { return }
-                self.finish(.failure(StoreError.sqlite("no answer from PostgreSQL within \(Int(seconds)) s (is it running and reachable?)")))
+                do { try await Task.sleep(for: Bounded.duration(seconds: seconds)) } catch { return }
+                self.finish(.failure(StoreError.sqlite("no answer from PostgreSQL within \(Bounded.text(seconds)) s (is it running and reachable?)")))
                 self.work.withLock { $0?.cancel() }
             }
         }
