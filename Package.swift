@@ -9,6 +9,12 @@ let commit: String = {
     return String(git.currentCommit.prefix(7)) + (git.hasUncommittedChanges ? "-dirty" : "")
 }()
 
+/// `GONGSPOOL_FUZZ=1` (set by `scripts/fuzz.sh`) adds the libFuzzer driver and compiles the
+/// code it exercises with `-sanitize=fuzzer,address`; the dependencies are built as usual, so a
+/// fuzz build reuses their objects and rebuilds only GongSpool, its fuzz targets and the driver.
+let fuzzing = Context.environment["GONGSPOOL_FUZZ"] == "1"
+let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "GongSpool",
     platforms: [.macOS(.v15)],
@@ -53,7 +59,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            swiftSettings: fuzzFlags
         ),
         .target(
             name: "GongSimulator",
@@ -107,10 +114,11 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .target(name: "FuzzTargets", dependencies: ["GongSpool"], path: "Fuzz/Targets", swiftSettings: fuzzFlags),
         .testTarget(
             name: "GongSpoolTests",
             dependencies: [
-                "GongSpool", "GongSimulator", "TestSupport",
+                "GongSpool", "GongSimulator", "TestSupport", "FuzzTargets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -123,3 +131,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+if fuzzing {
+    package.targets.append(
+        .executableTarget(
+            name: "gongspool-fuzz",
+            dependencies: ["FuzzTargets"],
+            path: "Fuzz/Driver",
+            swiftSettings: fuzzFlags,
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
+        ))
+}

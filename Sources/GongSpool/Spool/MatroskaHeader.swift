@@ -28,7 +28,8 @@ enum MatroskaHeader {
                 }
             }
         }
-        result.durationSeconds = rawDuration.map { $0 * Double(scale) / 1e9 }
+        // A float from the file: NaN, infinite or negative says nothing about the length.
+        result.durationSeconds = rawDuration.map { $0 * Double(scale) / 1e9 }.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         return result
     }
 

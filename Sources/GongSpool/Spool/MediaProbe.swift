@@ -44,6 +44,19 @@ public enum MediaProbe {
 
     /// Probes a file from its first bytes; `readAt` fetches further bytes (for MP4 box walks).
     public static func probe(header: [UInt8], fileSize: Int64, readAt: (Int64, Int) -> [UInt8]) -> ProbeResult {
+        switch probeContainer(header: header, fileSize: fileSize, readAt: readAt) {
+        case .complete(var info):
+            // Whatever a header claims, only a finite, non-negative duration and a positive
+            // channel count are facts (a request carries them; checks compare them).
+            if let seconds = info.durationSeconds, !(seconds.isFinite && seconds >= 0) { info.durationSeconds = nil }
+            if let channels = info.channels, channels <= 0 { info.channels = nil }
+            return .complete(info)
+        case let other:
+            return other
+        }
+    }
+
+    static func probeContainer(header: [UInt8], fileSize: Int64, readAt: (Int64, Int) -> [UInt8]) -> ProbeResult {
         guard fileSize > 0 else { return .incomplete("file is empty") }
         guard let kind = MediaKind.sniff(header) else {
             return fileSize < 12 ? .incomplete("only \(fileSize) bytes so far") : .notMedia("content is not WAV, MP3, MP4, MKV or FLAC")

@@ -142,7 +142,8 @@ extension JSONValue {
         }
     }
 
-    private static func firstInvalidUTF8Offset(_ data: Data) -> Int? {
+    /// Where `data` stops being UTF-8, or `nil` when it is.
+    static func firstInvalidUTF8Offset(_ data: Data) -> Int? {
         var iterator = data.makeIterator()
         var decoder = UTF8()
         var offset = 0

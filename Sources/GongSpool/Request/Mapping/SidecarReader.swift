@@ -20,6 +20,7 @@ public enum SidecarReader {
             do { value = try JSONValue.parse(data) } catch { throw Failure(description: error.description) }
             flatten(value, path: "sidecar", into: &out)
         case .xml:
+            try requireUTF8XML(data)
             let reader = XMLFieldCollector()
             let parser = XMLParser(data: data)
             parser.shouldResolveExternalEntities = false
@@ -49,6 +50,23 @@ public enum SidecarReader {
             break
         }
         return out
+    }
+
+    /// FoundationXML traps (a crash of the whole daemon) on element names that are not UTF-8,
+    /// which libxml2 hands over from a document that is not, or that declares another encoding.
+    /// XML sidecars are therefore read only as UTF-8 (ASCII is UTF-8).
+    static func requireUTF8XML(_ data: Data) throws(Failure) {
+        if let offset = JSONValue.firstInvalidUTF8Offset(data) {
+            throw Failure(description: "XML sidecar is not UTF-8 (first bad byte near offset \(offset))")
+        }
+        let head = String(decoding: data.prefix(256), as: UTF8.self)
+        guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"), let end = head.range(of: "?>") else { return }
+        let declaration = head[..<end.lowerBound].lowercased().replacingOccurrences(of: "\"", with: "'")
+        guard let encoding = declaration.range(of: "encoding") else { return }
+        let value = declaration[encoding.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "'" }.prefix { $0 != "'" && $0 != " " }
+        guard value == "utf-8" || value == "utf8" || value == "us-ascii" || value == "ascii" else {
+            throw Failure(description: "XML sidecar declares encoding \"\(value)\"; only UTF-8 is read")
+        }
     }
 
     static func flatten(_ value: JSONValue, path: String, into out: inout [String: String]) {
