@@ -40,6 +40,9 @@ public struct SimulatorOptions: Sendable {
     public var forced429Count = 0
     /// `Retry-After` of forced 429s.
     public var forcedRetryAfterSeconds = 2
+    /// When set, the `Retry-After` header of forced 429s exactly as given (a proxy's nonsense:
+    /// `10000000000000000`, `inf`, a date in year 9999).
+    public var forcedRetryAfterHeader: String?
     /// Media size limit (Gong: 1.5 GB).
     public var maxMediaBytes: Int64 = 1_500_000_000
     /// Seed for every random decision (faults, ids).

@@ -83,8 +83,8 @@ public actor SimulatorState {
         }
         if forced429Left > 0 {
             forced429Left -= 1
-            let seconds = options.forcedRetryAfterSeconds
-            return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "\(seconds)")]))
+            let header = options.forcedRetryAfterHeader ?? "\(options.forcedRetryAfterSeconds)"
+            return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", header)]))
         }
         let today = String(ISOTimestamp.format(now).prefix(10))
         if today != day {

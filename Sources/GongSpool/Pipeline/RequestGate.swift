@@ -95,7 +95,7 @@ public actor RequestGate {
 
     /// Takes up a pause Gong asked for before a restart or reload.
     public func restorePause() async throws {
-        guard let stored = try await store.meta(.pausedUntil).flatMap(Double.init), stored.isFinite else { return }
+        guard let stored = try await store.meta(.pausedUntil).flatMap(Double.init) else { return }
         let now = clock.now()
         // A pause kept by an older version (or written by hand) is bounded like a new one.
         let left = RetryAfter.bounded(stored - now.timeIntervalSince1970, now: now)

@@ -136,8 +136,8 @@ public enum MediaProbe {
                 guard head.count >= 16 else { return .incomplete("MP4 box header cut off at byte \(offset)") }
                 let wide = be32(head, 8) << 32 | be32(head, 12)
                 // A 64-bit size is the file's word: it may exceed Int64 or what is left of the file.
-                guard let exact = Int64(exactly: wide), exact <= fileSize - offset else {
-                    return .incomplete("MP4 box \(type) at byte \(offset) says \(wide) bytes but only \(fileSize - offset) follow")
+                guard let exact = Int64(exactly: wide) else {
+                    return .notMedia("MP4 box \(type) at byte \(offset) says \(wide) bytes: more than any file can hold")
                 }
                 size = exact
             } else if size == 0 {

@@ -47,9 +47,11 @@ public enum ISOTimestamp {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
+    /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds); instants outside the
+    /// years 0001–9999 (a time read from the state or a header) are shown at that bound.
     public static func format(_ date: Date) -> String {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        let seconds = date.timeIntervalSince1970
+        let total = seconds.isNaN ? 0 : Int(min(max(seconds, -62_135_596_800), 253_402_300_799).rounded(.down))
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         let secs = total - days * 86_400
         let (y, m, d) = civilFromDays(days)
