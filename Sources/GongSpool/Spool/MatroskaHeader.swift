@@ -38,7 +38,7 @@ enum MatroskaHeader {
             let fields = elements(entry.body)
             guard fields.contains(where: { $0.id == trackType && unsigned($0.body) == 2 }) else { continue }
             guard let audioBody = fields.first(where: { $0.id == audio })?.body else { return 1 }
-            return elements(audioBody).first(where: { $0.id == channels }).flatMap { unsigned($0.body) }.map(Int.init) ?? 1
+            return elements(audioBody).first(where: { $0.id == channels }).flatMap { unsigned($0.body) }.flatMap { Int(exactly: $0) } ?? 1
         }
         return nil
     }

@@ -46,10 +46,10 @@ public enum MediaProbe {
     public static func probe(header: [UInt8], fileSize: Int64, readAt: (Int64, Int) -> [UInt8]) -> ProbeResult {
         switch probeContainer(header: header, fileSize: fileSize, readAt: readAt) {
         case .complete(var info):
-            // Whatever a header claims, only a finite, non-negative duration and a positive
-            // channel count are facts (a request carries them; checks compare them).
+            // Whatever a header claims, only a finite, non-negative duration and a channel count
+            // a container can hold (1–255) are facts (a request carries them; checks compare them).
             if let seconds = info.durationSeconds, !(seconds.isFinite && seconds >= 0) { info.durationSeconds = nil }
-            if let channels = info.channels, channels <= 0 { info.channels = nil }
+            if let channels = info.channels, !(1...255).contains(channels) { info.channels = nil }
             return .complete(info)
         case let other:
             return other

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Reads a non-Gong sidecar (JSON, XML or `key=value`) into flat `sidecar.<dotted.path>` fields.
 public enum SidecarReader {
@@ -20,16 +17,15 @@ public enum SidecarReader {
             do { value = try JSONValue.parse(data) } catch { throw Failure(description: error.description) }
             flatten(value, path: "sidecar", into: &out)
         case .xml:
-            try requireUTF8XML(data)
-            let reader = XMLFieldCollector()
-            let parser = XMLParser(data: data)
-            parser.shouldResolveExternalEntities = false
-            parser.delegate = reader
-            guard parser.parse() else {
-                let detail = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-                throw Failure(description: "not well-formed XML (line \(parser.lineNumber)): \(detail)")
+            if let offset = JSONValue.firstInvalidUTF8Offset(data) {
+                throw Failure(description: "XML sidecar is not UTF-8 (first bad byte near offset \(offset))")
             }
-            for (key, value) in reader.fields { out["sidecar." + key] = value }
+            try requireUTF8Declaration(data)
+            do {
+                for (key, value) in try XMLFields.read(Array(data)) { out["sidecar." + key] = value }
+            } catch {
+                throw Failure(description: "not well-formed XML (line \(error.line)): \(error.message)")
+            }
         case .keyvalue:
             guard let text = String(data: data, encoding: .utf8) else { throw Failure(description: "not UTF-8 text") }
             for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
@@ -52,13 +48,8 @@ public enum SidecarReader {
         return out
     }
 
-    /// FoundationXML traps (a crash of the whole daemon) on element names that are not UTF-8,
-    /// which libxml2 hands over from a document that is not, or that declares another encoding.
-    /// XML sidecars are therefore read only as UTF-8 (ASCII is UTF-8).
-    static func requireUTF8XML(_ data: Data) throws(Failure) {
-        if let offset = JSONValue.firstInvalidUTF8Offset(data) {
-            throw Failure(description: "XML sidecar is not UTF-8 (first bad byte near offset \(offset))")
-        }
+    /// An XML declaration naming another encoding than UTF-8 is refused (the bytes are read as UTF-8).
+    static func requireUTF8Declaration(_ data: Data) throws(Failure) {
         let head = String(decoding: data.prefix(256), as: UTF8.self)
         guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"), let end = head.range(of: "?>") else { return }
         let declaration = head[..<end.lowerBound].lowercased().replacingOccurrences(of: "\"", with: "'")
@@ -84,30 +75,3 @@ public enum SidecarReader {
     }
 }
 
-/// Collects element text and attributes by dotted path (first occurrence wins).
-private final class XMLFieldCollector: NSObject, XMLParserDelegate {
-    var fields: [String: String] = [:]
-    private var stack: [String] = []
-    private var text = ""
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        stack.append(elementName)
-        text = ""
-        let path = stack.joined(separator: ".")
-        for (name, value) in attributes where fields[path + ".@" + name] == nil {
-            fields[path + ".@" + name] = value
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        let path = stack.joined(separator: ".")
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !value.isEmpty, fields[path] == nil { fields[path] = value }
-        text = ""
-        stack.removeLast()
-    }
-}
