@@ -60,7 +60,7 @@ import TestSupport
             .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"), .inputSkipped(.unknownUser, reason: "r"),
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
-            .identityPassed(to: 2), .userMappingChanged, .originalFailed,
+            .identityPassed(to: 2), .userMappingChanged, .originalFailed, .examinationInterrupted(reason: "r"),
             .fileUnreadable(.fileOpen, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
             .retry, .hold, .release, .accept, .forget, .reconciledMissing(callId: "1", reason: "r"), .reconciledFound(callId: "1"),

@@ -95,6 +95,54 @@ import TestSupport
         }
     }
 
+    /// A file this version cannot survive (a test-only switch makes the probe trap on it): under
+    /// a restarting loop, as systemd is, the first start dies, the next holds that recording and
+    /// delivers the others; `retry` tries it once more; a version that survives it delivers it.
+    @Test func aPoisonRecordingIsHeldAndCannotStopDelivery() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        var hashes: [String: String] = [:]
+        for (stem, seed) in [("good1", 11), ("good2", 12), ("good3", 13), ("poison", 20)] {
+            let audio = Fixtures.wav(seconds: 1, seed: seed)
+            try h.spool.writeRecording(stem, id: "pbx:\(stem)", audio: audio)
+            hashes["pbx:\(stem)"] = Crypto.sha256Hex(audio)
+        }
+        let expected = hashes
+        let poisoned = DeliveryHarness.environment().merging(["GONGSPOOL_TEST_TRAP_ON_FILE": "poison.wav", "SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim))
+            /// `run --once` restarted until it exits 0 (at most five starts): the exit of each.
+            func restartingLoop() async throws -> [Int32?] {
+                var exits: [Int32?] = []
+                while exits.count < 5, exits.last != 0 {
+                    exits.append(try await cli.run(["run", "--once", "--config", cli.config], timeout: 60, environment: poisoned).status)
+                }
+                return exits
+            }
+            let exits = try await restartingLoop()
+            #expect(exits.count == 2 && exits.first != 0 && exits.last == 0, "one death, then a start that goes on: \(exits)")
+            let held = try await cli.show("poison")
+            #expect(held["state"] == .string("held") && held["lastErrorCode"] == .string("examination_crashed"), "\(held)")
+            #expect(held["reason"]?.stringValue?.contains("the daemon stopped while examining poison.wav") == true, "\(held)")
+            for i in 1...3 { #expect(try await cli.show("pbx:good\(i)")["state"] == .string("done")) }
+            #expect(await sim.state.snapshot().acceptedCreates.keys.sorted() == ["pbx:good1", "pbx:good2", "pbx:good3"])
+
+            // `retry` tries it once more: still fatal to this version, so held again, nothing else lost.
+            #expect(try await cli.run(["retry", "poison", "--config", cli.config]).status == 0)
+            let again = try await restartingLoop()
+            #expect(again.count == 2 && again.first != 0 && again.last == 0, "\(again)")
+            #expect(try await cli.show("poison")["lastErrorCode"] == .string("examination_crashed"))
+
+            // A version that survives the file delivers it, once.
+            #expect(try await cli.run(["retry", "poison", "--config", cli.config]).status == 0)
+            #expect(try await cli.once().status == 0)
+            #expect(try await cli.show("poison")["state"] == .string("done"))
+            let snapshot = await sim.state.snapshot()
+            #expect(snapshot.acceptedCreates["pbx:poison"] == 1 && snapshot.exactlyOnceProblems(expected).isEmpty, "\(snapshot.exactlyOnceProblems(expected))")
+            #expect(FileManager.default.fileExists(atPath: h.spool.file("poison.wav")))
+        }
+    }
+
     static func pausedUntil(_ cli: OperatorCLI) async throws -> Date {
         let status = try JSONValue.parse(Data(try await cli.run(["status", "--json", "--config", cli.config]).output.utf8))
         return try #require(status["pausedUntil"]?.stringValue.flatMap(ISOTimestamp.parse), "\(status)")

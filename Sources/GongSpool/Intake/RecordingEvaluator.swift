@@ -39,6 +39,10 @@ public struct RecordingEvaluator: Sendable {
     /// Gong's documented media limit (1.5 GB, decimal).
     public static let maxMediaBytes: Int64 = 1_500_000_000
 
+    /// `GONGSPOOL_TEST_TRAP_ON_FILE`: a test's stand-in for a trap on a poison file (the probe
+    /// traps on a path ending so). Never set outside tests.
+    static let testTrapFile: String? = ProcessInfo.processInfo.environment["GONGSPOOL_TEST_TRAP_ON_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+
     /// The spool root.
     public let root: String
     /// Builds the request from the configured sources.
@@ -147,6 +151,10 @@ public struct RecordingEvaluator: Sendable {
 
     /// Reads the media header: complete, or the evaluation that ends here.
     func probe(_ file: SpoolFile, path: String) -> ProbeOutcome {
+        if let poison = Self.testTrapFile, path.hasSuffix(poison) {
+            // Tests only: stands for a parser trap this version missed (the poison-recording test).
+            fatalError("GONGSPOOL_TEST_TRAP_ON_FILE: trapping on \(path)")
+        }
         do {
             let header = try file.read(at: 0, count: MediaProbe.headerLength)
             let result = MediaProbe.probe(header: header, fileSize: file.size) { offset, count in

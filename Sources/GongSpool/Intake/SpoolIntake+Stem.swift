@@ -110,9 +110,19 @@ extension SpoolIntake {
         let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
         let waitForCDR = quiet < orphanAfter
         let waived = row.checksWaived
-        let evaluation = try await BlockingIO.run {
-            evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR, checksWaived: waived)
+        // Committed before the untrusted bytes are read: if they kill the process, the next
+        // start holds this recording instead of meeting it again (``Daemon/holdInterruptedExamination()``).
+        try await store.setMeta(.examining, "\(id) \(audio.relativePath)")
+        let evaluation: Evaluation
+        do {
+            evaluation = try await BlockingIO.run {
+                evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR, checksWaived: waived)
+            }
+        } catch {
+            try? await store.setMeta(.examining, nil)
+            throw error
         }
+        try await store.setMeta(.examining, nil)
         switch evaluation {
         case .changed:
             try await store.observe(id, Evidence(stableSince: now), now: now)

@@ -51,6 +51,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case mediaSilent
     /// The media is much shorter than the call the PBX says it records.
     case mediaTruncated
+    /// The daemon stopped (a trap, an OOM kill) while examining the files: held so it cannot
+    /// stop delivery again.
+    case examinationCrashed
 
     // Gong's answers.
     /// 429: Gong asked to wait.
@@ -97,7 +100,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
         .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
-        .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
+        .examinationCrashed, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
         .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer, .missingInGong,
         .afterUploadFailed, .operatorHold, .internal,
     ]
@@ -128,6 +131,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .mediaTooShort: "media_too_short"
         case .mediaSilent: "media_silent"
         case .mediaTruncated: "media_truncated"
+        case .examinationCrashed: "examination_crashed"
         case .rateLimited: "rate_limited"
         case .credentialsRejected: "credentials_rejected"
         case .endpointMisconfigured: "endpoint_misconfigured"
@@ -214,6 +218,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "No voice on any channel: check the PBX's recording settings if many are silent; `gongspool retry ID` sends it anyway."
         case .mediaTruncated:
             "The audio is much shorter than the call: check the PBX's disk and recording; re-export it (examined again), or `gongspool retry ID` sends it as it is."
+        case .examinationCrashed:
+            "The daemon stopped while reading these files (a crash or an out-of-memory kill); the recording was held so it cannot stop delivery again. Check the file (`gongspool validate PATH`), report it with `gongspool show ID`; `gongspool retry ID` tries it once more."
         case .rateLimited, .timeout, .connectTimeout, .connectionClosed, .transportError, .malformedSuccess, .unknownCall:
             "Nothing: retried with backoff; held after retry.giveUpAfterHours — then check the network or Gong's status and `retry`."
         case .http(let status) where status == 408 || (500...599).contains(status):

@@ -28,6 +28,8 @@ public enum LifecycleEvent: Sendable, Equatable {
     case userMappingChanged
     /// The original of a `duplicate` failed or was forgotten.
     case originalFailed
+    /// The daemon stopped (a trap, an OOM kill) while examining this recording's files.
+    case examinationInterrupted(reason: String)
 
     // Delivery.
     /// The audio can no longer be read.
@@ -84,6 +86,7 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .identityPassed: "identityPassed"
         case .userMappingChanged: "userMappingChanged"
         case .originalFailed: "originalFailed"
+        case .examinationInterrupted: "examinationInterrupted"
         case .fileUnreadable: "fileUnreadable"
         case .fileNotAsTaken: "fileNotAsTaken"
         case .createSending: "createSending"
@@ -108,7 +111,7 @@ public enum LifecycleEvent: Sendable, Equatable {
     public var driver: LifecycleDriver {
         switch self {
         case .filesChanged, .filesVanished, .stillIncomplete, .awaitingUsers, .timedOut, .inputRejected, .inputHeld, .inputSkipped,
-             .claimed, .identityPassed, .userMappingChanged, .originalFailed:
+             .claimed, .identityPassed, .userMappingChanged, .originalFailed, .examinationInterrupted:
             .intake
         case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,
              .afterUploadDone, .afterUploadFailed, .sendingReleased, .rowInconsistent:

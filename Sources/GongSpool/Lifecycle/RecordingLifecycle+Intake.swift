@@ -40,6 +40,10 @@ extension RecordingLifecycle {
         case (.inputSkipped(let code, let why), .pending):
             return move(to: .skipped, code: code, reason: why)
 
+        case (.examinationInterrupted(let why), .pending):
+            // Held, so that a file that kills the daemon cannot stop every other delivery.
+            return move(to: .held(.intake), code: .examinationCrashed, reason: why)
+
         case (.claimed(let claim), .pending):
             return claimed(claim)
 

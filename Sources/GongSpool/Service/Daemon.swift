@@ -67,6 +67,7 @@ public struct Daemon: Sendable {
         try await store.join(NodeAnnouncement(name: config.state.nodeName, version: BuildInfo.version, spool: StateStoreFactory.spoolName(config)))
         try await checkFirstStartCost()
         try await gate.restorePause()
+        try await holdInterruptedExamination()
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
         // are released below, and sending is not halted any more.
         try await store.setMeta(.sendingHalted, nil)
@@ -83,6 +84,26 @@ public struct Daemon: Sendable {
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])
         }
+    }
+
+    /// A recording intake was examining when the process died (a trap on bytes this version
+    /// does not survive, an out-of-memory kill) is held with the reason, so the same file cannot
+    /// stop every other delivery at each restart; `gongspool retry ID` tries it once more.
+    func holdInterruptedExamination() async throws {
+        guard let marker = try await store.meta(.examining) else { return }
+        let path = String(marker.drop { $0 != " " }.dropFirst())
+        if let id = Int64(marker.prefix { $0 != " " }) {
+            let reason = "the daemon stopped while examining \(path) (a crash or an out-of-memory kill); held so it cannot stop delivery again — "
+                + "`gongspool retry ID` tries it once more"
+            do {
+                _ = try await store.apply(id, .examinationInterrupted(reason: reason), context: EventContext(now: clock.now()), evidence: nil)
+                logger.error("recording held: the daemon stopped while examining it", metadata: ["id": "\(id)", "path": "\(path)"])
+            } catch let error {
+                // Refused: the row moved on (or is gone), nothing to hold.
+                guard case .refused = error else { throw error }
+            }
+        }
+        try await store.setMeta(.examining, nil)
     }
 
     /// On the first start with `spool.backfill` not set: refuses (a configuration error) when

@@ -10,4 +10,7 @@ public enum MetaKey: String, Sendable {
     case lastReconciliation
     /// When the last reconciliation ran, seconds since the epoch (the daily run's clock).
     case lastReconciliationAt
+    /// The recording intake is examining now (`<row id> <audio path>`), committed before its
+    /// untrusted bytes are read and cleared after: found at a start, the daemon died there.
+    case examining
 }
