@@ -35,6 +35,14 @@ import Testing
         #expect(wait.note?.contains("waiting the default 10 s") == true, "\(wait)")
     }
 
+    /// Found by fuzzing: Foundation's DateFormatter trapped on this header.
+    @Test func nonASCIIHeadersAreReadWithoutFoundation() {
+        let header = String(decoding: [0x46, 0x72, 0xCD, 0x9F, 0xCA, 0xCA, 0xC5, 0xCF, 0xC5, 0x97, 0x3E, 0x01], as: UTF8.self)
+        #expect(RetryAfter.read(header, now: now, fallback: 10).seconds == 10)
+        #expect(RetryAfter.read("Mon, 31 Feb 2025 16:00:30 GMT", now: now, fallback: 10).seconds == 10, "no such day")
+        #expect(RetryAfter.read("Mon, 24 Nov 2025 16:00:30 UTC", now: now, fallback: 10).seconds == 10, "IMF-fixdate says GMT")
+    }
+
     @Test func boundedNeverTraps() {
         for value in [Double.nan, .infinity, -.infinity, -1, 0, 1e300, .greatestFiniteMagnitude] {
             let wait = RetryAfter.bounded(value, now: now)

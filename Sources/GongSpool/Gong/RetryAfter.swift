@@ -52,13 +52,29 @@ public struct RetryAfter: Sendable, Equatable {
                           + "capped at \(Bounded.text(maxSeconds)) s")
     }
 
-    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), read byte by byte: Foundation's
+    /// `DateFormatter` traps on some non-ASCII text (found by fuzzing), and a header is any bytes.
+    /// The obsolete RFC 850 and asctime forms are not read (the default wait is used).
     static func httpDate(_ text: String) -> Date? {
-        guard text.utf8.count <= 64 else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
+        let b = Array(text.utf8)
+        guard b.count == 29, b[3] == UInt8(ascii: ","), b[4] == 32, b[7] == 32, b[11] == 32, b[16] == 32, b[19] == 58, b[22] == 58, b[25] == 32,
+              String(decoding: b[26...], as: UTF8.self) == "GMT",
+              ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(String(decoding: b[0..<3], as: UTF8.self)),
+              let month = months.firstIndex(of: String(decoding: b[8..<11], as: UTF8.self)) else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in b[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let day = number(5..<7), let year = number(12..<16), let hour = number(17..<19), let minute = number(20..<22),
+              let second = number(23..<25), (1...ISOTimestamp.daysIn(month: month + 1, year: year)).contains(day),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        let days = ISOTimestamp.daysFromCivil(year: year, month: month + 1, day: day)
+        return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)))
     }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }
