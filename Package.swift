@@ -126,7 +126,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GongSpool", "GongSimulator", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GongSpool", "GongSimulator", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
     ],
     swiftLanguageModes: [.v6]

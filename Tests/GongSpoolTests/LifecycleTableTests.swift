@@ -61,7 +61,7 @@ import TestSupport
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed, .examinationInterrupted(reason: "r"),
-            .fileUnreadable(.fileOpen, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
+            .fileUnreadable(.fileOpen, reason: "r"), .fileUnreadable(.fileSymlink, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
             .retry, .hold, .release, .accept, .forget, .reconciledMissing(callId: "1", reason: "r"), .reconciledFound(callId: "1"),
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
+import NIOSSL
 
 /// Talks to Gong: `POST /v2/calls` and `PUT /v2/calls/{id}/media`, with Basic auth,
 /// TLS verification on (plain HTTP only for loopback), no redirects (credentials never
@@ -103,23 +105,32 @@ public struct GongClient: Sendable, CustomStringConvertible {
             DaemonMetrics.request(endpoint: kind, reply: reply)
             logger.debug("gong answered", metadata: ["endpoint": "\(kind.rawValue)", "status": "\(response.status.code)"])
             return reply
-        } catch let error as HTTPClientError {
-            let reply = GongReply.transport(code: Self.code(error), message: String(describing: error))
-            DaemonMetrics.request(endpoint: kind, reply: reply)
-            return reply
         } catch {
-            let reply = GongReply.transport(code: .transportError, message: String(describing: error))
+            let reply = GongReply.transport(code: Self.code(error), message: String(describing: error))
             DaemonMetrics.request(endpoint: kind, reply: reply)
             return reply
         }
     }
 
-    static func code(_ error: HTTPClientError) -> ErrorCode {
+    /// What a failure says about the request: never written (Gong unreachable: refused, no
+    /// route, DNS, TLS handshake), cut off, or timed out.
+    static func code(_ error: any Error) -> ErrorCode {
         switch error {
-        case .deadlineExceeded, .readTimeout, .writeTimeout: .timeout
-        case .connectTimeout: .connectTimeout
-        case .remoteConnectionClosed: .connectionClosed
-        default: .transportError
+        case let error as HTTPClientError:
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout
+            case .connectTimeout: return .connectTimeout
+            case .remoteConnectionClosed: return .connectionClosed
+            default: return .transportError
+            }
+        case is NIOConnectionError, is SocketAddressError:
+            return .gongUnreachable
+        case let error as IOError where [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode):
+            return .gongUnreachable
+        case NIOSSLError.handshakeFailed:
+            return .gongUnreachable
+        default:
+            return .transportError
         }
     }
 }

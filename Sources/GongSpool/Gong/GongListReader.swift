@@ -60,9 +60,11 @@ struct GongListReader: Sendable {
         while true {
             guard requests < maxRequests else { return .cut(requests: requests) }
             if stopAtBudget, await gate.budgetExhausted { return .cut(requests: requests) }
-            try await gate.acquire()
+            let day = try await gate.acquire()
             requests += 1
-            switch await fetch(cursor) {
+            let reply = await fetch(cursor)
+            await gate.settle(reply, countedOn: day)
+            switch reply {
             case .transport(_, let message):
                 throw GongListFailure.transport(list, message)
             case .http(200, let body, _):

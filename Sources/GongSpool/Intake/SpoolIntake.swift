@@ -36,6 +36,8 @@ public actor SpoolIntake {
     let unmappedUsers: UnmappedUsers
     var cdr: CDRIndex?
     private let health: DaemonHealth?
+    /// What the last poll found wrong with the spool directory (`.none` before the first poll).
+    private var spoolProblem: String?? = .none
 
     /// Sets the backfill cutoff fixed on first start (see ``StateStore/backfillCutoff(_:now:)``).
     public func setBackfillCutoff(_ cutoff: Date?) {
@@ -133,9 +135,7 @@ public actor SpoolIntake {
                 ProcessMemory.returnFreedPages()
             }
         } while !queue.isEmpty
-        if pass.gone.contains("") {
-            logger.error("spool directory missing or not a directory", metadata: ["spool": "\(settings.directory)"])
-        }
+        try await noteSpoolReadable(gone: pass.gone.contains(""), unreadable: pass.unreadable.contains(""), now: now)
         try await restateWaiting(pass: pass, summary: &summary)
         try await remember(pass: pass, known: known)
         if full {
@@ -144,6 +144,21 @@ public actor SpoolIntake {
         }
         if summary.filesSeen >= Self.entriesWorthATrim { ProcessMemory.returnFreedPages() }
         return summary
+    }
+
+    /// The spool directory itself gone or unreadable (an unmounted share): one error line when it
+    /// goes, one when it is back; `/healthz` and `status` say so meanwhile.
+    private func noteSpoolReadable(gone: Bool, unreadable: Bool, now: Date) async throws {
+        let problem = gone ? "\(settings.directory) is missing or not a directory" : unreadable ? "\(settings.directory) cannot be listed" : nil
+        guard spoolProblem != .some(problem) else { return }
+        if let problem {
+            logger.error("spool directory not readable; nothing new is taken in", metadata: ["spool": "\(settings.directory)", "problem": "\(problem)"])
+        } else if case .some(.some) = spoolProblem {
+            logger.info("spool directory readable again", metadata: ["spool": "\(settings.directory)"])
+        }
+        spoolProblem = problem
+        await health?.setSpoolProblem(problem)
+        try await store.setMeta(.spoolProblem, problem.map { ISOTimestamp.format(now) + " " + $0 })
     }
 
     /// Entries listed after which freed heap is worth handing back (``ProcessMemory``).

@@ -56,6 +56,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case examinationCrashed
 
     // Gong's answers.
+    /// Gong could not be reached: connection refused, no route, DNS or TLS failure before the
+    /// request was written (so nothing was sent and no budget was spent).
+    case gongUnreachable
     /// 429: Gong asked to wait.
     case rateLimited
     /// 401/403: the access key was refused.
@@ -100,7 +103,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
         .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
-        .examinationCrashed, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
+        .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
         .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer, .missingInGong,
         .afterUploadFailed, .operatorHold, .internal,
     ]
@@ -133,6 +136,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .mediaTruncated: "media_truncated"
         case .examinationCrashed: "examination_crashed"
         case .rateLimited: "rate_limited"
+        case .gongUnreachable: "gong_unreachable"
         case .credentialsRejected: "credentials_rejected"
         case .endpointMisconfigured: "endpoint_misconfigured"
         case .userNotEnabled: "user_not_enabled"
@@ -172,7 +176,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .rateLimited, .unknownCall, .malformedSuccess, .timeout, .connectTimeout, .connectionClosed,
-             .transportError, .afterUploadFailed, .awaitingUsers:
+             .transportError, .afterUploadFailed, .awaitingUsers, .gongUnreachable:
             true
         case .http(let status):
             status == 408 || (500...599).contains(status)
@@ -180,6 +184,13 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             false
         }
     }
+
+    /// File errors that may pass by themselves (permissions being fixed, an NFS hiccup): the
+    /// delivery tries again with backoff instead of holding at once.
+    public var mayPass: Bool { self == .filePermission || self == .fileOpen || self == .fileRead }
+
+    /// Transport failures that prove the request never left: its daily budget is given back.
+    public var neverReachedGong: Bool { self == .gongUnreachable || self == .connectTimeout }
 
     /// What an operator does about it (the table in `docs/operations.md`).
     public var remedy: String {
@@ -220,6 +231,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "The audio is much shorter than the call: check the PBX's disk and recording; re-export it (examined again), or `gongspool retry ID` sends it as it is."
         case .examinationCrashed:
             "The daemon stopped while reading these files (a crash or an out-of-memory kill); the recording was held so it cannot stop delivery again. Check the file (`gongspool validate PATH`), report it with `gongspool show ID`; `gongspool retry ID` tries it once more."
+        case .gongUnreachable:
+            "Nothing: Gong could not be reached (no request left, no budget spent); retried with backoff. `gongspool status` says since when; if it lasts, check the network, DNS, a proxy or firewall."
         case .rateLimited, .timeout, .connectTimeout, .connectionClosed, .transportError, .malformedSuccess, .unknownCall:
             "Nothing: retried with backoff; held after retry.giveUpAfterHours — then check the network or Gong's status and `retry`."
         case .http(let status) where status == 408 || (500...599).contains(status):

@@ -6,6 +6,11 @@ extension RecordingLifecycle {
         switch event {
         case .fileUnreadable(let code, let why):
             guard let phase = state.phase, phase != .finish, deliveryStep != nil else { throw refuse(event, "no upload is due") }
+            if code.mayPass {
+                // An NFS hiccup, permissions being fixed: tried again with backoff, held only
+                // after retry.giveUpAfterHours.
+                return retryLater(phase, code: code, message: "audio file cannot be read now (\(why)); trying again", context)
+            }
             return move(to: .held(phase), code: code, reason: "audio file can no longer be read: \(why)")
 
         case .fileNotAsTaken(let why):
@@ -158,6 +163,11 @@ extension RecordingLifecycle {
         case .permanent(let code, let message):
             settled(phase)
             return move(to: .rejected, code: code, reason: "Gong refused the request (\(code)): \(message)")
+        case .retryable(let code, let message) where code.neverReachedGong:
+            // The request never left (refused, no route, DNS, TLS, connect timeout): nothing is
+            // in doubt, and an outage however long is waited out, never given up on.
+            settled(phase)
+            return retryLater(phase, code: code, message: message, context, givesUp: false)
         case .retryable(let code, let message):
             return retryLater(phase, code: code, message: message, context)
         default:
@@ -173,12 +183,13 @@ extension RecordingLifecycle {
         identity = owned
     }
 
-    /// Waits with backoff, or holds once the step has failed for `retry.giveUpAfterHours`.
-    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext) -> [LifecycleAction] {
+    /// Waits with backoff, or (when it `givesUp`) holds once the step has failed for
+    /// `retry.giveUpAfterHours`.
+    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext, givesUp: Bool = true) -> [LifecycleAction] {
         let since = failingSince ?? context.now
         failingSince = since
         let policy = context.policy
-        if context.now.timeIntervalSince(since) >= policy.giveUpAfterSeconds {
+        if givesUp, context.now.timeIntervalSince(since) >= policy.giveUpAfterSeconds {
             let hours = (policy.giveUpAfterSeconds / 360).rounded() / 10
             return move(to: .held(phase), code: code, reason: "gave up after \(hours) h of failures; last: \(message)")
         }

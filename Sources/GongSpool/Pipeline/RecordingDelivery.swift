@@ -71,7 +71,7 @@ public struct RecordingDelivery: Sendable {
             try await store.apply(id, .rowInconsistent(reason: "no media kind recorded"), context: context())
             return nil
         }
-        try await gate.acquire(as: loop)
+        let day = try await gate.acquire(as: loop)
         let sending = try await store.apply(id, step == .create ? .createSending : .uploadSending, context: context())
         // The request may take until its deadline: that is waiting, not stalling.
         await health?.rest(loop, seconds: step == .create ? client.createDeadlineSeconds : client.uploadDeadlineSeconds(bytes: file.size))
@@ -81,12 +81,14 @@ public struct RecordingDelivery: Sendable {
         switch sending.actions.first(where: { if case .post = $0 { true } else if case .put = $0 { true } else { false } }) {
         case .post?:
             let reply = await client.createCall(body: sending.row.requestJSON ?? "")
+            await gate.settle(reply, countedOn: day)
             answered = .createAnswered(enriched(ResponseClassifier.classify(reply, kind: .createCall, now: clock.now()), row: sending.row))
             evidence = Evidence(createRequestId: ResponseClassifier.references(reply).requestId)
         case .put(let callId)?:
             guard let kind = sending.row.mediaKind.flatMap(MediaKind.init(rawValue:)) else { return nil }
             let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
             let reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
+            await gate.settle(reply, countedOn: day)
             answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia, now: clock.now()), row: sending.row))
             let references = ResponseClassifier.references(reply)
             evidence = Evidence(mediaRequestId: references.requestId, mediaURL: references.url)
@@ -128,7 +130,10 @@ public struct RecordingDelivery: Sendable {
         switch row.state {
         case .created: logger.info("call created", metadata: ["note": "\(reason)"])
         case .uploaded: logger.info("media uploaded", metadata: ["bytes": "\(bytes)", "note": "\(reason)"])
-        case .waiting: logger.warning("request failed; will retry", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "attempt": "\(row.attempts)",
+        case .waiting:
+            // Gong unreachable is one line from the gate, not one per recording every few seconds.
+            let level: Logger.Level = row.lastErrorCode?.neverReachedGong == true ? .debug : .warning
+            logger.log(level: level, "request failed; will retry", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "attempt": "\(row.attempts)",
                                                                             "retryAt": "\(row.nextAttemptAt.map(ISOTimestamp.format) ?? "")"])
         case .held: logger.error("recording held", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])
         case .rejected: logger.error("recording rejected by Gong", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])

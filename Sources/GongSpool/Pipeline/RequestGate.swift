@@ -22,6 +22,7 @@ public actor RequestGate {
     private var nextSlot = Date.distantPast
     private var pausedUntil = Date.distantPast
     private(set) var haltReason: String?
+    private var unreachableSince: Date?
     private var warnedDay: String?
 
     /// Creates the gate; waits are reported to `health` as rests of the waiting loop.
@@ -36,7 +37,9 @@ public actor RequestGate {
 
     /// Waits until a request may be sent and counts it; throws ``Refusal`` while halted.
     /// `loop` names the caller for the watchdog: waiting here is resting, not stalling.
-    public func acquire(as loop: String? = nil) async throws {
+    /// Returns the UTC day the request was counted on (for ``settle(_:countedOn:)``).
+    @discardableResult
+    public func acquire(as loop: String? = nil) async throws -> String {
         while true {
             try Task.checkCancellation()
             if let haltReason { throw Refusal.halted(haltReason) }
@@ -62,13 +65,45 @@ public actor RequestGate {
                     if let loop { await health?.rest(loop, until: slot) }
                     try await clock.sleep(until: slot)
                 }
-                return
+                return day
             }
             let midnight = Self.nextUTCMidnight(after: now)
             logger.warning("daily request budget exhausted; sending resumes at UTC midnight", metadata: ["limit": "\(dailyLimit)"])
             pausedUntil = max(pausedUntil, midnight)
         }
     }
+
+    /// Takes the answer to a request counted on `day`: one that proves the request never left
+    /// (Gong unreachable, a connect timeout) gives its budget back, and Gong's reachability is
+    /// kept — one line when it goes and one when it is back, not a warning per recording — in
+    /// the state (`status`, `/healthz`) and a metric.
+    public func settle(_ reply: GongReply, countedOn day: String) async {
+        switch reply {
+        case .transport(let code, let message) where code.neverReachedGong:
+            do {
+                try await store.releaseDailyRequest(day: day)
+            } catch {
+                logger.warning("a request that never left could not be given back to the daily budget", metadata: ["error": "\(error)"])
+            }
+            guard unreachableSince == nil else { return }
+            let since = clock.now()
+            unreachableSince = since
+            DaemonMetrics.gongReachable(false, since: since)
+            logger.warning("Gong unreachable; requests are retried and cost no budget until it answers", metadata: ["error": "\(message)"])
+            try? await store.setMeta(.gongUnreachable, ISOTimestamp.format(since) + " " + message.prefix(200))
+        case .http:
+            guard let since = unreachableSince else { return }
+            unreachableSince = nil
+            DaemonMetrics.gongReachable(true, since: since)
+            logger.info("Gong reachable again", metadata: ["unreachableSeconds": "\(Bounded.text(clock.now().timeIntervalSince(since).rounded()))"])
+            try? await store.setMeta(.gongUnreachable, nil)
+        case .transport:
+            break
+        }
+    }
+
+    /// Since when Gong could not be reached, if it cannot now.
+    public var unreachable: Date? { unreachableSince }
 
     /// Stops every request until `seconds` have passed (a 429's `Retry-After`). The end is kept in
     /// the state store, so a restarted or reloaded daemon waits for it too.
@@ -91,6 +126,17 @@ public actor RequestGate {
                 logger.error("the pause could not be recorded; a restart may ask Gong too early", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Takes up "Gong unreachable since" from before a restart (cleared by the first answer).
+    public func restoreReachability() async throws {
+        guard unreachableSince == nil, let stored = try await store.meta(.gongUnreachable),
+              let since = ISOTimestamp.parse(String(stored.prefix { $0 != " " })) else {
+            DaemonMetrics.gongReachable(unreachableSince == nil, since: unreachableSince ?? clock.now())
+            return
+        }
+        unreachableSince = since
+        DaemonMetrics.gongReachable(false, since: since)
     }
 
     /// Takes up a pause Gong asked for before a restart or reload.

@@ -67,6 +67,7 @@ public struct Daemon: Sendable {
         try await store.join(NodeAnnouncement(name: config.state.nodeName, version: BuildInfo.version, spool: StateStoreFactory.spoolName(config)))
         try await checkFirstStartCost()
         try await gate.restorePause()
+        try await gate.restoreReachability()
         try await holdInterruptedExamination()
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
         // are released below, and sending is not halted any more.

@@ -13,6 +13,7 @@ public actor DaemonHealth {
     private var beats: [String: Beat] = [:]
     private var storeFailure: (since: Date, message: String)?
     private var userListProblem: String?
+    private var spoolProblem: String?
 
     /// Health for a daemon on `clock`.
     public init(clock: any WallClock) {
@@ -64,6 +65,11 @@ public actor DaemonHealth {
         userListProblem = problem
     }
 
+    /// Sets (or clears, with `nil`) why the spool directory cannot be read.
+    public func setSpoolProblem(_ problem: String?) {
+        spoolProblem = problem
+    }
+
     /// Reasons a person should act on, for `/healthz`.
     public func problems() -> [String] {
         var out: [String] = []
@@ -71,6 +77,7 @@ public actor DaemonHealth {
             out.append("state store failing since \(ISOTimestamp.format(storeFailure.since)): \(storeFailure.message)")
         }
         if let userListProblem { out.append("Gong user list: \(userListProblem)") }
+        if let spoolProblem { out.append("spool not readable: \(spoolProblem)") }
         return out
     }
 }

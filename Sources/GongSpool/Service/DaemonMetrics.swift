@@ -18,6 +18,12 @@ public enum DaemonMetrics {
     }
 
     /// Time all sending was paused after a 429.
+    /// `gongspool_gong_reachable` (1/0) and, while not, since when.
+    static func gongReachable(_ reachable: Bool, since: Date) {
+        Gauge(label: "gongspool_gong_reachable").record(reachable ? 1 : 0)
+        Gauge(label: "gongspool_gong_unreachable_since_timestamp_seconds").record(reachable ? 0 : since.timeIntervalSince1970)
+    }
+
     static func paused(seconds: Double) {
         FloatingPointCounter(label: "gongspool_rate_limit_paused_seconds_total").increment(by: seconds)
     }

@@ -23,6 +23,7 @@ public struct HealthCheck: Sendable {
     public func evaluate() async -> Verdict {
         var reasons: [String] = []
         if let halted = await gate.halted { reasons.append("sending halted: \(halted)") }
+        if let since = await gate.unreachable { reasons.append("Gong unreachable since \(ISOTimestamp.format(since))") }
         reasons += await health.problems()
         let stalled = await health.stalled(limit: 60)
         if !stalled.isEmpty { reasons.append("not turning for over 60 s: \(stalled.joined(separator: ", "))") }

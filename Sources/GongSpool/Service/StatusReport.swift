@@ -22,6 +22,10 @@ public struct StatusReport: Sendable {
     public var userListProblem: String?
     /// Recordings skipped today (UTC) as too short or silent, by cause.
     public var skippedToday: [ErrorCode: Int] = [:]
+    /// Since when Gong could not be reached, and the error (`<ISO time> <error>`), if it cannot now.
+    public var gongUnreachable: String?
+    /// Why intake cannot read the spool directory (an unmounted share), if it cannot.
+    public var spoolProblem: String?
     /// The last reconciliation with Gong's list of calls (when, what it found).
     public var lastReconciliation: String?
 
@@ -43,6 +47,8 @@ public struct StatusReport: Sendable {
                             userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
         report.skippedToday = try await store.skippedForContent(day: RequestGate.utcDay(now))
         report.lastReconciliation = try await store.meta(.lastReconciliation)
+        report.gongUnreachable = try await store.meta(.gongUnreachable)
+        report.spoolProblem = try await store.meta(.spoolProblem)
         return report
     }
 
@@ -87,6 +93,8 @@ public struct StatusReport: Sendable {
             })),
             "requestsSavedToday": .integer(Int64(requestsSavedToday)),
             "lastReconciliation": lastReconciliation.map(JSONValue.string) ?? .null,
+            "gongUnreachable": gongUnreachable.map(JSONValue.string) ?? .null,
+            "spoolProblem": spoolProblem.map(JSONValue.string) ?? .null,
         ])
         return body.prettyString()
     }
@@ -99,6 +107,10 @@ public struct StatusReport: Sendable {
                       "  nothing is sent until the cause is fixed and the daemon restarted (or `gongspool release --all`)", ""]
         }
         if let userListProblem { lines += ["GONG USER LIST NOT FETCHED: \(userListProblem)", ""] }
+        if let gongUnreachable {
+            lines += ["GONG UNREACHABLE since \(gongUnreachable)", "  requests are retried with backoff and cost no budget until Gong answers", ""]
+        }
+        if let spoolProblem { lines += ["SPOOL NOT READABLE: \(spoolProblem)", "  nothing new is taken in until it can be read again (an unmounted share?)", ""] }
         lines.append("STATE       COUNT")
         for state in RecordingState.allCases {
             lines.append(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[state] ?? 0))

@@ -13,4 +13,8 @@ public enum MetaKey: String, Sendable {
     /// The recording intake is examining now (`<row id> <audio path>`), committed before its
     /// untrusted bytes are read and cleared after: found at a start, the daemon died there.
     case examining
+    /// Since when Gong could not be reached (`<ISO time> <error>`); absent while it answers.
+    case gongUnreachable
+    /// Why intake cannot read the spool directory (`<ISO time> <error>`); absent while it can.
+    case spoolProblem
 }

@@ -70,6 +70,8 @@ public protocol StateStore: Sendable {
     func reserveDailyRequest(day: String, limit: Int) async throws(StoreError) -> Int?
     /// Requests counted on UTC day `day`.
     func dailyUsage(day: String) async throws(StoreError) -> Int
+    /// Gives one request counted on `day` back (it never reached Gong).
+    func releaseDailyRequest(day: String) async throws(StoreError)
     /// Whether any recording is held for a cause that halts all sending.
     func hasHaltingHolds() async throws(StoreError) -> Bool
     /// Figures for `status`.

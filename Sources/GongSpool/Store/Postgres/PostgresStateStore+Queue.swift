@@ -93,6 +93,15 @@ extension PostgresStateStore {
         }
     }
 
+    /// Gives one request counted on `day` back (it never reached Gong), and this node's share.
+    public func releaseDailyRequest(day: String) async throws(StoreError) {
+        let node = node ?? "operator", logger = logger
+        try await transaction { connection in
+            try await connection.run("UPDATE dailyUsage SET requests = requests - 1 WHERE day = \(day) AND requests > 0", logger)
+            try await connection.run("UPDATE nodeUsage SET requests = requests - 1 WHERE day = \(day) AND node = \(node) AND requests > 0", logger)
+        }
+    }
+
     public func dailyUsage(day: String) async throws(StoreError) -> Int {
         Int(try await value("SELECT requests FROM dailyUsage WHERE day = \(day)", Int32.self) ?? 0)
     }

@@ -45,6 +45,13 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Gives one request counted on `day` back (it never reached Gong).
+    public func releaseDailyRequest(day: String) async throws(StoreError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE dailyUsage SET requests = requests - 1 WHERE day = ? AND requests > 0", arguments: [day])
+        }
+    }
+
     /// Requests counted on UTC day `day`.
     public func dailyUsage(day: String) async throws(StoreError) -> Int {
         try await read { db in
