@@ -156,9 +156,14 @@ import TestSupport
         #expect(copy.state == .duplicate && copy.duplicateOf == a && copy.clientUniqueId == nil)
         let other = try await store.claim(c, clientUniqueId: "x", evidence: Evidence(sha256: "2"), context: context).row
         #expect(other.state == .held && other.lastErrorCode == .contentConflict)
-        // The original's audio becomes unreadable before anything was sent: the copy is examined
-        // again and takes the id over.
-        try await store.apply(a, .fileUnreadable(.fileOpen, reason: "gone"), context: context)
+        // The original's audio cannot be opened for a moment: it waits and tries again, the copy
+        // stays a copy.
+        try await store.apply(a, .fileUnreadable(.fileOpen, reason: "EACCES"), context: context)
+        #expect(try await store.find(String(a))?.state == .waiting)
+        #expect(try await store.find(String(b))?.state == .duplicate)
+        // Then it is replaced by a link (never followed) before anything was sent: the original
+        // failed, the copy is examined again and takes the id over.
+        try await store.apply(a, .fileUnreadable(.fileSymlink, reason: "a symbolic link"), context: context)
         #expect(try await store.find(String(b))?.state == .pending)
         let taken = try await store.claim(b, clientUniqueId: "x", evidence: Evidence(sha256: "1"), context: context).row
         #expect(taken.state == .ready && taken.clientUniqueId == "x")
