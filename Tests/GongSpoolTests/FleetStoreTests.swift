@@ -54,6 +54,18 @@ import TestSupport
         try await postgres.run("UPDATE recordings SET leaseUntil = clock_timestamp() - interval '1 second' WHERE id = \(id)")
     }
 
+    /// Two nodes that both believe they take the spool in (a lease ran out mid-poll) cannot
+    /// both insert a file: one pending row per spool and stem.
+    @Test func twoNodesTakingOneFileInMakeOnePendingRow() async throws {
+        let (a, b, dir) = try await twoNodes()
+        defer { dir.remove() }
+        let now = Date()
+        let first = try await a.insert([(stem: "d/x", lifecycle: .seen(reason: "new"), evidence: Evidence())], now: now)
+        let second = try await b.insert([(stem: "d/x", lifecycle: .seen(reason: "new"), evidence: Evidence())], now: now)
+        #expect(first.count == 1 && second.isEmpty)
+        #expect(try await a.pendingRows().filter { $0.stem == "d/x" }.count == 1)
+    }
+
     @Test func aRunningNodesNameIsRefusedUntilItLeaves() async throws {
         let (a, b, dir) = try await twoNodes()
         defer { dir.remove() }

@@ -60,8 +60,9 @@ public struct RecordingEvaluator: Sendable {
     /// Looks at `audio` and its `sidecar` (relative paths, `nil` when no sidecar is used) as the
     /// scan saw them, mapping users through `directory` and calls through `cdr`. With
     /// `checksWaived` (an operator sent it on) a short, silent or cut recording is taken anyway.
+    /// Each stage and every chunk hashed is a `progress` step.
     public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false,
-                         checksWaived: Bool = false) -> Evaluation {
+                         checksWaived: Bool = false, progress: WorkProgress? = nil) -> Evaluation {
         if audio.size > Self.maxMediaBytes {
             return .rejected(code: .mediaTooLarge, reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
         }
@@ -95,7 +96,8 @@ public struct RecordingEvaluator: Sendable {
         var meter = checks.silenceThresholdDb != nil ? info.pcm.map(LevelMeter.init(layout:)) : nil
         let sha: String
         do {
-            sha = try FileHasher.sha256(of: file, metering: &meter)
+            progress?.tick()
+            sha = try FileHasher.sha256(of: file, metering: &meter, progress: progress)
         } catch {
             return .rejected(code: error.code, reason: "\(audio.relativePath): \(error.description)")
         }

@@ -73,6 +73,42 @@ extension SpoolIntake {
         }
     }
 
+    /// Runs `work` (a file being probed and hashed: seconds to minutes for a big one on NFS)
+    /// while keeping the watchdog fed and, in a fleet, this node's intake lease renewed — every
+    /// few seconds, as long as `progress` moves. A lease lost meanwhile (the database was
+    /// unreachable for a lease) ends the poll after this file: another node has the spool.
+    func whileAlive<T: Sendable>(_ progress: WorkProgress, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                await self.keepAlive(progress)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func keepAlive(_ progress: WorkProgress) async {
+        var seen = progress.count
+        while true {
+            do { try await Task.sleep(for: keepAliveInterval) } catch { return }
+            let now = progress.count
+            guard now != seen else { continue }
+            seen = now
+            await health?.beat(Self.loopName)
+            if (try? await store.mayRunIntake()) == false { intakeLeaseLost = true }
+        }
+    }
+
+    /// Sets how often long work beats the watchdog and renews the intake lease (tests).
+    func setKeepAliveInterval(_ interval: Duration) {
+        keepAliveInterval = interval
+    }
+
     /// Stems seen for the first time, recorded in one transaction; their states.
     private func record(_ stems: [(String, PairGroup)]) async throws -> [(String, RecordingState)] {
         let cutoff = backfillCutoff.map(Bounded.nanoseconds)
@@ -114,15 +150,23 @@ extension SpoolIntake {
         // start holds this recording instead of meeting it again (``Daemon/holdInterruptedExamination()``).
         try await store.setMeta(.examining, "\(id) \(audio.relativePath)")
         let evaluation: Evaluation
+        let progress = WorkProgress()
         do {
-            evaluation = try await BlockingIO.run {
-                evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR, checksWaived: waived)
+            evaluation = try await whileAlive(progress) {
+                try await BlockingIO.run {
+                    evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR,
+                                       checksWaived: waived, progress: progress)
+                }
             }
         } catch {
             try? await store.setMeta(.examining, nil)
             throw error
         }
         try await store.setMeta(.examining, nil)
+        if intakeLeaseLost {
+            intakeLeaseLost = false
+            throw IntakeInterrupted.leaseLost
+        }
         switch evaluation {
         case .changed:
             try await store.observe(id, Evidence(stableSince: now), now: now)
@@ -178,5 +222,15 @@ extension SpoolIntake {
             ])
         }
         return row
+    }
+}
+
+/// Why a poll stopped before its end.
+public enum IntakeInterrupted: Error, Sendable, CustomStringConvertible {
+    /// Renewing this node's intake lease failed during long work: another node may have the spool.
+    case leaseLost
+
+    public var description: String {
+        "this node's intake lease could not be renewed during long work; the next poll asks for it again"
     }
 }

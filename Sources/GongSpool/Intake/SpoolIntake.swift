@@ -35,9 +35,13 @@ public actor SpoolIntake {
     /// `users.unmapped`.
     let unmappedUsers: UnmappedUsers
     var cdr: CDRIndex?
-    private let health: DaemonHealth?
+    let health: DaemonHealth?
     /// What the last poll found wrong with the spool directory (`.none` before the first poll).
     private var spoolProblem: String?? = .none
+    /// Set when renewing the intake lease during long work failed (``whileAlive(_:_:)``).
+    var intakeLeaseLost = false
+    /// How often long work beats the watchdog and renews the intake lease.
+    var keepAliveInterval: Duration = .seconds(5)
 
     /// Sets the backfill cutoff fixed on first start (see ``StateStore/backfillCutoff(_:now:)``).
     public func setBackfillCutoff(_ cutoff: Date?) {

@@ -13,7 +13,8 @@ public enum FileHasher {
 
     /// The SHA-256 of `file`, feeding every chunk read to `meter` as well: the level is measured
     /// in the same pass, from the same bytes.
-    public static func sha256(of file: SpoolFile, metering meter: inout LevelMeter?) throws(SpoolFileError) -> String {
+    /// Every chunk is a `progress` step.
+    public static func sha256(of file: SpoolFile, metering meter: inout LevelMeter?, progress: WorkProgress? = nil) throws(SpoolFileError) -> String {
         var hasher = SHA256()
         var offset: Int64 = 0
         while offset < file.size {
@@ -22,6 +23,7 @@ public enum FileHasher {
             hasher.update(data: chunk)
             meter?.feed(chunk, at: offset)
             offset += Int64(chunk.count)
+            progress?.tick()
         }
         return hex(hasher.finalize())
     }

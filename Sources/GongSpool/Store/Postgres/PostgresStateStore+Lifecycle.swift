@@ -23,9 +23,11 @@ extension PostgresStateStore {
                 var binds = row.postgresBindings
                 binds.append(spool)
                 let inserted = try await connection.rows(PostgresQuery(unsafeSQL: """
-                    INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), $36) RETURNING id
+                    INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), $36)
+                    ON CONFLICT (spool, stem) WHERE state = 'pending' DO NOTHING RETURNING id
                     """, binds: binds), logger)
-                guard let id = try inserted.first?.decode(Int64.self) else { throw StoreError.sqlite("insert returned no id") }
+                // Another node took this stem in first (one pending row per spool and stem).
+                guard let id = try inserted.first?.decode(Int64.self) else { continue }
                 row.id = id
                 let first = Transition(id: nil, recordingId: id, at: now, fromState: nil, toState: row.state,
                                        reason: row.reason, errorCode: row.lastErrorCode, attempt: row.attempts)

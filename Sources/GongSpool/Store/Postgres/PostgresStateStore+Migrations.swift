@@ -98,6 +98,15 @@ extension PostgresStateStore {
             );
             CREATE TABLE spoolLeases (spool TEXT PRIMARY KEY, node TEXT NOT NULL, until TIMESTAMPTZ NOT NULL);
             """),
+        // Intake takes a file in once: at most one pending row per spool and stem, so two nodes
+        // that both believe they run a spool's intake cannot both insert it. Any found are held
+        // for a person, not deleted.
+        ("v2-one-pending-row-per-stem", """
+            UPDATE recordings r SET state = 'held', phase = 'intake', lastErrorCode = 'internal',
+                reason = 'a second pending row for the same file (two intake nodes at once, before GongSpool 1.2): held for a person — if the other row delivered it, gongspool forget ID'
+            WHERE r.state = 'pending' AND EXISTS (SELECT 1 FROM recordings o WHERE o.state = 'pending' AND o.spool = r.spool AND o.stem = r.stem AND o.id < r.id);
+            CREATE UNIQUE INDEX recordings_pending_stem ON recordings (spool, stem) WHERE state = 'pending';
+            """),
     ]
 
     /// Applies the migrations this database lacks.

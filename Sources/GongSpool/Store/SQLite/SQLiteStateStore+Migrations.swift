@@ -165,6 +165,16 @@ extension SQLiteStateStore {
                 END;
                 """)
         }
+        migrator.registerMigration("v10-one-pending-row-per-stem") { db in
+            // Intake takes a file in once: at most one pending row per stem (a second would be a
+            // second recording of the same files). Any found are held for a person, not deleted.
+            try db.execute(sql: """
+                UPDATE recordings SET state = 'held', phase = 'intake', lastErrorCode = 'internal',
+                    reason = 'a second pending row for the same file (two intake nodes at once, before GongSpool 1.2): held for a person — if the other row delivered it, gongspool forget ID'
+                WHERE state = 'pending' AND EXISTS (SELECT 1 FROM recordings o WHERE o.state = 'pending' AND o.stem = recordings.stem AND o.id < recordings.id);
+                CREATE UNIQUE INDEX recordings_pending_stem ON recordings(stem) WHERE state = 'pending';
+                """)
+        }
         return migrator
     }
 }
