@@ -122,6 +122,13 @@ import TestSupport
             #expect(output.contains("disk I/O error") || output.contains("database or disk is full"), "a clear error: \(output.suffix(600))")
             #expect(stillRunning, "the daemon keeps running and logs why: \(output.suffix(600))")
             #expect(await sim.state.snapshot().acceptedCreates.count < hashes.count, "the limit did stop progress")
+            // Backing off, not polling or claiming into the same error at every interval: a handful
+            // of failed attempts in 4 s (at the 0.1 s poll interval, over 30 without backoff; a
+            // slower machine logs fewer).
+            let failures = output.split(separator: "\n").filter {
+                $0.contains("delivery step failed") || $0.contains("while claiming work") || $0.contains("spool poll failed")
+            }
+            #expect(failures.count <= 20, "\(failures.count) failed attempts in 4 s: \(failures.suffix(3))")
             // Room again: a restart delivers everything exactly once.
             let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }

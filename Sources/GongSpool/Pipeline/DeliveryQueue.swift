@@ -115,7 +115,7 @@ public struct DeliveryWorkers: Sendable {
     }
 
     private func work(as name: String, untilIdle: Bool, idleSeconds: Double, shouldStop: @Sendable () -> Bool) async {
-        var storeBackoff = 0.0
+        var storeBackoff = 0.0, stepBackoff = 0.0
         while !Task.isCancelled && !shouldStop() {
             await health?.beat(name)
             let job: Recording?
@@ -148,6 +148,7 @@ public struct DeliveryWorkers: Sendable {
             }
             do {
                 try await delivery.deliver(job, as: name)
+                stepBackoff = 0
             } catch is RequestGate.Refusal {
                 await queue.release(id)
                 if untilIdle { return }
@@ -165,7 +166,18 @@ public struct DeliveryWorkers: Sendable {
                 // This node's lease ran out and another node took the recording over.
                 logger.warning("recording taken over by another node; left to it", metadata: ["row": "\(id)", "node": "\(node)"])
             } catch {
-                logger.error("delivery step failed; will retry", metadata: ["error": "\(error)", "row": "\(id)"])
+                // The state cannot be written (disk full, read-only, a file-size limit) or the
+                // step failed otherwise: back off before the row is claimed again, never spin.
+                stepBackoff = stepBackoff == 0 ? idleSeconds : min(stepBackoff * 2, Self.maxStoreBackoffSeconds)
+                if let error = error as? StoreError { await health?.storeFailed("\(error)") }
+                logger.error("delivery step failed; waiting before the next try",
+                             metadata: ["error": "\(error)", "row": "\(id)", "retryInSeconds": "\(stepBackoff)"])
+                await queue.release(id)
+                if untilIdle, await queue.inFlight == 0 { return }
+                await health?.rest(name, seconds: stepBackoff + 1)
+                let until = clock.now().addingTimeInterval(stepBackoff)
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(until: until) }
+                continue
             }
             await queue.release(id)
         }

@@ -18,6 +18,9 @@ struct IntakeService: Service, CustomStringConvertible {
     let afterPoll: @Sendable () async -> Void
     let logger: Logger
 
+    /// The longest wait after failed polls.
+    static let maxFailureBackoffSeconds = 60.0
+
     func run() async throws {
         let wakeup = Wakeup()
         await withDiscardingTaskGroup { group in
@@ -34,20 +37,25 @@ struct IntakeService: Service, CustomStringConvertible {
                 }
             }
             #endif
+            var failureBackoff = 0.0
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 await health.beat(SpoolIntake.loopName)
                 var settling = 0
                 do {
                     settling = try await intake.poll().settling
+                    failureBackoff = 0
                 } catch {
-                    logger.error("spool poll failed", metadata: ["error": "\(error)"])
+                    // The state cannot be written, say: wait longer after each failure (up to a
+                    // minute), never poll into the same error every interval.
+                    failureBackoff = failureBackoff == 0 ? interval : min(failureBackoff * 2, Self.maxFailureBackoffSeconds)
+                    logger.error("spool poll failed; waiting before the next poll", metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(failureBackoff))"])
                 }
                 await afterPoll()
                 // With inotify, pairs that are settling are looked at again as soon as they may
                 // have settled (a cheap re-stat of the waiting files), not at the next poll.
-                var wait = interval
+                var wait = max(interval, failureBackoff)
                 #if canImport(Glibc)
-                if watcher != nil, settling > 0 { wait = min(interval, max(0.05, settle / 2)) }
+                if watcher != nil, settling > 0, failureBackoff == 0 { wait = min(interval, max(0.05, settle / 2)) }
                 #endif
                 let seconds = wait
                 await health.rest(SpoolIntake.loopName, seconds: seconds + 1)
