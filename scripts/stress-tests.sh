@@ -5,7 +5,8 @@
 #   scripts/stress-tests.sh N [extra swift test arguments]
 #
 # The load is stress-ng (one CPU worker per core; installed from Debian when missing and
-# possible), else one busy shell loop per core. Logs of failed runs stay in $STRESS_LOGS
+# possible), else one busy shell loop per core; STRESS_LOAD=none adds none (the machine is
+# loaded otherwise, e.g. by scripts/fuzz.sh). Logs of failed runs stay in $STRESS_LOGS
 # (default: a temporary folder). Exits non-zero when any run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,9 @@ if ! command -v stress-ng >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 fi
 load_pids=()
 start_load() {
-  if command -v stress-ng >/dev/null 2>&1; then
+  if [ "${STRESS_LOAD:-}" = none ]; then
+    return
+  elif command -v stress-ng >/dev/null 2>&1; then
     stress-ng --cpu "$cores" --timeout 0 --quiet &
     load_pids+=($!)
   else
@@ -38,7 +41,9 @@ echo "stress: building the tests (unloaded)"
 swift build --build-tests >"$logs/build.log" 2>&1 || { tail -30 "$logs/build.log"; exit 2; }
 
 start_load
-echo "stress: $runs runs of the whole suite with $cores busy cores ($(command -v stress-ng >/dev/null && echo stress-ng || echo shell loops))"
+load="$(command -v stress-ng >/dev/null && echo stress-ng || echo shell loops)"
+[ "${STRESS_LOAD:-}" = none ] && load="the machine's own load"
+echo "stress: $runs runs of the whole suite with $cores busy cores ($load)"
 failed=0
 for run in $(seq "$runs"); do
   log="$logs/run-$run.log"
