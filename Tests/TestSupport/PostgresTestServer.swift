@@ -180,8 +180,10 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
             let url = if let database { database } else { try await PostgresTestServer.shared.createDatabase() }
             var logger = Logger(label: "test-postgres")
             logger.logLevel = .error
+            // As long as a loaded machine needs to answer (the daemon's own default is 10 s).
             return try await PostgresStateStore.open(PostgresLocation(url: url), password: nil,
-                                                     role: .node(name: node, spool: spool, leaseSeconds: leaseSeconds), logger: logger)
+                                                     role: .node(name: node, spool: spool, leaseSeconds: leaseSeconds), logger: logger,
+                                                     connectTimeoutSeconds: 120)
         }
     }
 }
