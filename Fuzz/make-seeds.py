@@ -172,4 +172,8 @@ retry:
   maxBackoffSeconds: 1.7976931348623157e308
 """)
 put("inotify-events", "two", struct.pack("<iIII", 1, 0x8, 0, 16) + b"a.wav".ljust(16, b"\0") + struct.pack("<iIII", 2, 0x4000, 0, 0))
+# The directory reader: a folder big enough to fill libc's readdir buffer, and odd names.
+put("spool-tree", "wide-3000", "#wide 3000")
+put("spool-tree", "freepbx", b"2026/11/22/in-204-555-20261122-101500-1763824500.12.wav\0" b"2026/11/22/in-204-555-20261122-101500-1763824500.12.json\0.hidden\0dir/x.wav/y")
+put("spool-tree", "names", b"a\nb/c\nd/e/f.wav\n\xff\xfe-not-utf8.wav\n")
 print("seeds written under", root)

@@ -40,6 +40,7 @@ public enum FuzzTargets {
         Target(name: "retry-after", summary: "a Retry-After header", run: GongTargets.retryAfter),
         Target(name: "config-yaml", summary: "a YAML configuration file", run: ConfigTargets.yaml),
         Target(name: "inotify-events", summary: "inotify event records", run: { _ = InotifyDecoder.decode($0) }),
+        Target(name: "spool-tree", summary: "real folders named by the input (or '#wide N' files) through the directory reader", run: SpoolTargets.tree),
     ]
 
     /// The target called `name`.
