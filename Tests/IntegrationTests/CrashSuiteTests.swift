@@ -59,6 +59,14 @@ import TestSupport
                 kill(daemon.processIdentifier, SIGKILL)
                 await Binary.waitForExit(daemon)
             }
+            // Two kills in a row while the same recording was examined look like a file that kills
+            // the daemon: it is held (examination_crashed), its files kept; an operator's retry
+            // sends it. Anything else held is a failure below.
+            let store = try SQLiteStateStore.open(path: h.database)
+            for row in try await store.recordings(in: [.held]) where row.lastErrorCode == .examinationCrashed {
+                _ = try await Binary.run(["retry", String(row.id ?? 0), "--config", path], environment: env, log: h.work.file("retry.log"))
+            }
+            try store.close()
             let status = try await Binary.run(["run", "--once", "--config", path], environment: env, log: h.work.file("final.log"))
             #expect(status == 0)
             return await sim.state.snapshot()

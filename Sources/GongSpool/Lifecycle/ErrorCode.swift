@@ -51,8 +51,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case mediaSilent
     /// The media is much shorter than the call the PBX says it records.
     case mediaTruncated
-    /// The daemon stopped (a trap, an OOM kill) while examining the files: held so it cannot
-    /// stop delivery again.
+    /// The daemon stopped twice (a trap, an OOM kill) while examining the files: held so it
+    /// cannot stop delivery again.
     case examinationCrashed
 
     // Gong's answers.
@@ -230,7 +230,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .mediaTruncated:
             "The audio is much shorter than the call: check the PBX's disk and recording; re-export it (examined again), or `gongspool retry ID` sends it as it is."
         case .examinationCrashed:
-            "The daemon stopped while reading these files (a crash or an out-of-memory kill); the recording was held so it cannot stop delivery again. Check the file (`gongspool validate PATH`), report it with `gongspool show ID`; `gongspool retry ID` tries it once more."
+            "The daemon stopped twice while reading these files (a crash or an out-of-memory kill); the recording was held so it cannot stop delivery again. Check the file (`gongspool validate PATH`), report it with `gongspool show ID`; `gongspool retry ID` tries it once more."
         case .gongUnreachable:
             "Nothing: Gong could not be reached (no request left, no budget spent); retried with backoff. `gongspool status` says since when; if it lasts, check the network, DNS, a proxy or firewall."
         case .rateLimited, .timeout, .connectTimeout, .connectionClosed, .transportError, .malformedSuccess, .unknownCall:

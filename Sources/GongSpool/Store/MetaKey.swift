@@ -10,9 +10,13 @@ public enum MetaKey: String, Sendable {
     case lastReconciliation
     /// When the last reconciliation ran, seconds since the epoch (the daily run's clock).
     case lastReconciliationAt
-    /// The recording intake is examining now (`<row id> <audio path>`), committed before its
-    /// untrusted bytes are read and cleared after: found at a start, the daemon died there.
+    /// The recording intake is examining now (`<row id> <earlier deaths> <audio path>`),
+    /// committed before its untrusted bytes are read and cleared after: found at a start, the
+    /// daemon died there.
     case examining
+    /// A recording the daemon died examining once (`<row id> <deaths>`): examined once more,
+    /// held if it dies again.
+    case examiningStrikes
     /// Since when Gong could not be reached (`<ISO time> <error>`); absent while it answers.
     case gongUnreachable
     /// Why intake cannot read the spool directory (`<ISO time> <error>`); absent while it can.

@@ -77,7 +77,7 @@ extension PostgresStateStore {
     /// (Gong's pause, the reconciliation) are the fleet's.
     static func isNodeKey(_ key: MetaKey) -> Bool {
         switch key {
-        case .sendingHalted, .userListProblem, .examining, .gongUnreachable, .spoolProblem: true
+        case .sendingHalted, .userListProblem, .examining, .examiningStrikes, .gongUnreachable, .spoolProblem: true
         case .pausedUntil, .lastReconciliation, .lastReconciliationAt: false
         }
     }
