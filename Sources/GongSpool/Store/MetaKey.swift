@@ -21,4 +21,8 @@ public enum MetaKey: String, Sendable {
     case gongUnreachable
     /// Why intake cannot read the spool directory (`<ISO time> <error>`); absent while it can.
     case spoolProblem
+
+    /// Facts that need only survive a crash of the process, not a power loss: written without
+    /// waiting for the disk (the intake's per-recording examination marker, two writes per file).
+    public var survivesProcessCrashOnly: Bool { self == .examining || self == .examiningStrikes }
 }
