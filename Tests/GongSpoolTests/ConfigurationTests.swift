@@ -99,3 +99,16 @@ import TestSupport
         #expect(throws: ConfigurationError.self) { try Credentials.load(GongSettings(), environment: [:]) }
     }
 }
+
+/// Found by fuzzing: Yams' constructor trapped on a mapping key that is not plain text.
+@Suite struct ConfigurationKeyTests {
+    @Test(arguments: ["users:\n? table: {\"204\": \"1\"}\n", "? [a, b]\n: 1\n", "metadata:\n  fields:\n    ? {x: 1}\n    : [\"{a}\"]\n"])
+    func aKeyThatIsNotTextIsAnErrorNotACrash(yaml: String) {
+        #expect(throws: ConfigurationError.self) { _ = try ConfigurationLoader.parse(yaml: yaml) }
+        do throws(ConfigurationError) {
+            _ = try ConfigurationLoader.parse(yaml: yaml)
+        } catch {
+            #expect(error.description.contains("a key must be plain text"), "\(error)")
+        }
+    }
+}

@@ -23,11 +23,33 @@ public enum ConfigurationLoader {
         return try parse(yaml: text, path: path)
     }
 
+    /// Where `node` has a mapping key that is not plain text, if anywhere.
+    static func nonTextKey(in node: Node, path: String) -> String? {
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else { return "\(path.isEmpty ? "the top level" : path): a key must be plain text" }
+                if let problem = nonTextKey(in: value, path: path.isEmpty ? name : path + "." + name) { return problem }
+            }
+        } else if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() {
+                if let problem = nonTextKey(in: item, path: "\(path)[\(index)]") { return problem }
+            }
+        }
+        return nil
+    }
+
     /// Parses YAML text; `path` only labels errors.
     public static func parse(yaml text: String, path: String = "<config>") throws(ConfigurationError) -> Configuration {
         let document: Any?
         do {
+            // Yams' constructor traps on a mapping key that is not plain text (a `? [a]` complex
+            // key; found by fuzzing): the node tree is checked first.
+            if let node = try Yams.compose(yaml: text), let problem = nonTextKey(in: node, path: "") {
+                throw ConfigurationError.syntax(path: path, detail: problem)
+            }
             document = try Yams.load(yaml: text)
+        } catch let error as ConfigurationError {
+            throw error
         } catch {
             throw .syntax(path: path, detail: String(describing: error))
         }
