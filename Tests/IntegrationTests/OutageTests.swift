@@ -9,11 +9,7 @@ import TestSupport
 /// each is one line in the log, one line in `status` and `/healthz`, costs no request budget,
 /// parks nothing for good, and ends by itself.
 @Suite struct OutageTests {
-    func get(_ url: String) async throws -> (Int, String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), String(buffer: body))
-    }
+    func get(_ url: String) async throws -> (Int, String) { try await loopbackGet(url) }
 
     func status(_ cli: OperatorCLI) async throws -> (text: String, json: JSONValue) {
         let text = try await cli.run(["status", "--config", cli.config]).output

@@ -7,11 +7,7 @@ import TestSupport
 
 /// `/metrics` and `/healthz` of the running daemon.
 @Suite struct StatusEndpointTests {
-    func get(_ url: String) async throws -> (Int, String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), String(buffer: body))
-    }
+    func get(_ url: String) async throws -> (Int, String) { try await loopbackGet(url) }
 
     @Test func metricsAndHealthReflectTheDaemon() async throws {
         let h = try DeliveryHarness()
