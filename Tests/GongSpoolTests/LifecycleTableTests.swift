@@ -37,11 +37,11 @@ import TestSupport
         add(.held(.intake), [nil], codes: [.unknownUser, .userImportDisabled, .contentConflict, .operatorHold, .mediaTruncated])
         add(.held(.intake), [withCall, inDoubt], codes: [.fileChanged, .filesMissing, .identityChanged])
         add(.held(.create), [free, inDoubt], codes: [.credentialsRejected, .operatorHold, .userNotEnabled, .fileOpen])
-        add(.held(.upload), [withCall], codes: [.credentialsRejected, .foreignMedia, .mediaOnOtherCall, .operatorHold])
+        add(.held(.upload), [withCall], codes: [.credentialsRejected, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused, .operatorHold])
         add(.held(.finish), [withCall], codes: [.afterUploadFailed, .operatorHold])
         add(.rejected, [nil, free, withCall], codes: [.invalidRequest])
         add(.orphaned, [nil], codes: [.orphaned])
-        add(.duplicate(of: 1), [nil])
+        add(.duplicate(of: 1), [nil], codes: [nil, .sameAudio])
         add(.skipped, [nil], codes: [.backfill, .unknownUser, .mediaTooShort, .mediaSilent])
         add(.missing, [withCall], codes: [.missingInGong])
         return out
@@ -54,12 +54,14 @@ import TestSupport
             .mediaAlreadyThere(otherCallId: "1"), .mediaAlreadyThere(otherCallId: "2"), .retryable(code: .timeout, message: "m"),
             .rateLimited(retryAfterSeconds: 2), .credentialsRejected(status: 401, message: "m"), .userNotEnabled(message: "m"),
             .unknownCall(message: "m"), .permanent(code: .http(400), message: "m"),
+            .mediaTypeRefused(message: "m", repeated: false), .mediaTypeRefused(message: "m", repeated: true),
         ]
         return [
             .filesChanged, .filesVanished, .stillIncomplete(reason: "r"), .awaitingUsers(reason: "r"), .timedOut(.orphaned, reason: "r"),
             .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"), .inputSkipped(.unknownUser, reason: "r"),
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
+            .claimed(.sameAudio(of: 1, clientUniqueId: "x", description: "d")),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed, .examinationInterrupted(reason: "r"),
             .fileUnreadable(.fileOpen, reason: "r"), .fileUnreadable(.fileSymlink, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),

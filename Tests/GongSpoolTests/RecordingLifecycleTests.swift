@@ -8,7 +8,7 @@ import Testing
     var context: EventContext { EventContext(now: t0, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600)) }
 
     func ready(_ id: String = "pbx:1") -> RecordingLifecycle {
-        RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: id))
+        RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: id), audioSHA256: "a1")
     }
 
     /// Applies `events` in order at `context`; fails the test on a refusal.
@@ -216,5 +216,55 @@ import Testing
         #expect(silent.state == .pending)
         var old = RecordingLifecycle(state: .skipped, code: .backfill, reason: "old")
         #expect(throws: LifecycleRefusal.self) { try old.handle(.filesChanged, context) }
+    }
+
+    // MARK: Issue 21
+
+    @Test func anUploadInDoubtProvesOnlyTheBytesItCarried() throws {
+        // Version A goes out, its answer is lost; the file is rewritten (B) and taken again.
+        var rewritten = ready()
+        _ = try run(&rewritten, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                    .uploadAnswered(.retryable(code: .timeout, message: "lost")))
+        #expect(rewritten.identity?.uploadDigestsInDoubt == ["a1"])
+        rewritten = RecordingLifecycle(state: .created, identity: rewritten.identity, audioSHA256: "b2")
+        _ = try run(&rewritten, .uploadSending)
+        let actions = try rewritten.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        #expect(rewritten.state == .held(.upload) && rewritten.code == .earlierVersionInGong, "\(rewritten)")
+        #expect(!actions.contains(.afterUpload), "files kept")
+        #expect(rewritten.reason?.contains("call 5") == true)
+        // The same bytes twice are proof.
+        var same = ready()
+        _ = try run(&same, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                    .uploadAnswered(.retryable(code: .timeout, message: "lost")), .uploadSending)
+        #expect(try same.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context).contains(.afterUpload))
+        #expect(same.identity?.uploadDigestsInDoubt == [] && same.identity?.uploadsInDoubt == 0)
+        // An upload in doubt from before digests were recorded proves nothing about these bytes.
+        var legacy = RecordingLifecycle(state: .created, identity: Identity(clientUniqueId: "pbx:1", callId: "5", uploadsInDoubt: 1), audioSHA256: "a1")
+        _ = try run(&legacy, .uploadSending, .uploadAnswered(.mediaAlreadyThere(otherCallId: nil)))
+        #expect(legacy.code == .earlierVersionInGong)
+    }
+
+    @Test func aFourFifteenOnOneUploadHoldsThatRecordingAndARepeatHalts() throws {
+        var one = ready()
+        let actions = try run(&one, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                              .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: false)))
+        #expect(one.state == .held(.upload) && one.code == .mediaTypeRefused)
+        #expect(!actions.contains { if case .haltSending = $0 { true } else { false } })
+        #expect(one.identity?.uploadsInDoubt == 0, "a 415 proves nothing was stored")
+        var second = ready()
+        let halting = try run(&second, .createSending, .createAnswered(.created(callId: "6")), .uploadSending,
+                              .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: true)))
+        #expect(second.state == .held(.upload) && second.code == .endpointMisconfigured)
+        #expect(halting.contains { if case .haltSending = $0 { true } else { false } })
+    }
+
+    @Test func aCallGoneFromGongIsRememberedAndItsAnswerHolds() throws {
+        var deleted = ready()
+        _ = try run(&deleted, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+                    .uploadAnswered(.unknownCall(message: "Call ID was not found")))
+        #expect(deleted.identity?.goneCallId == "5" && deleted.identity?.callId == nil)
+        #expect(deleted.identity?.isLocked == true, "Gong may still answer with the id")
+        _ = try run(&deleted, .retry, .createSending, .createAnswered(.alreadyCreated(callId: "5")))
+        #expect(deleted.state == .held(.create) && deleted.code == .missingInGong, "no loop: \(deleted)")
     }
 }

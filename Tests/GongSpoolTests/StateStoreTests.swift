@@ -125,7 +125,7 @@ import TestSupport
             (try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"), try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'"))
         }
         let columns = try #require(mine).columnNames.filter { !["id", "stem", "clientUniqueId"].contains($0) }
-        #expect(columns.count == 35)
+        #expect(columns.count == 37)
         for column in columns {
             #expect(mine?[column] as DatabaseValue? == theirs?[column] as DatabaseValue?, "\(column)")
         }

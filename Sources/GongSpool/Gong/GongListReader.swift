@@ -1,3 +1,5 @@
+import Foundation
+
 /// A list Gong returns in cursor pages.
 public enum GongList: String, Sendable, Equatable {
     /// `GET /v2/users` (scope `api:users:read`).
@@ -48,6 +50,13 @@ struct GongListReader: Sendable {
         case cut(requests: Int)
     }
 
+    /// Whether a 404's `body` is Gong's JSON error answer (`{"requestId": …, "errors": […]}`).
+    static func isGongsEmptyAnswer(_ body: String) -> Bool {
+        guard let value = try? JSONValue.parse(Data(body.utf8)), value["requestId"]?.stringValue != nil,
+              let errors = value["errors"]?.arrayValue, !errors.isEmpty else { return false }
+        return errors.allSatisfy { $0.stringValue != nil }
+    }
+
     /// Pages from the first to the last. `fetch` asks for the page after a cursor, `parse` reads
     /// one (`nil`: not the expected shape); a 404 is an empty list when `notFoundIsEmpty`
     /// (Gong's "no calls in this period").
@@ -72,8 +81,13 @@ struct GongListReader: Sendable {
                 items += page.items
                 guard let next = page.cursor else { return .complete(items, requests: requests) }
                 cursor = next
-            case .http(404, _, _) where notFoundIsEmpty:
+            case .http(404, let body, _) where notFoundIsEmpty && cursor == nil && Self.isGongsEmptyAnswer(body):
+                // Gong's own "no calls in this period", and only for the first page: a 404 from
+                // an edge (HTML), or on a later page, says nothing about the calls.
                 return .complete(items, requests: requests)
+            case .http(404, let body, _) where notFoundIsEmpty:
+                throw GongListFailure.gong(list, status: 404, message: (cursor == nil ? "not Gong's JSON answer: " : "on a later page: ")
+                    + ResponseClassifier.summary(body))
             case .http(429, _, let retryAfter):
                 let wait = RetryAfter.read(retryAfter, now: await gate.now, fallback: 60)
                 await gate.pause(seconds: wait.seconds, note: wait.note)

@@ -19,13 +19,17 @@ public enum GongOutcome: Sendable, Equatable {
     case rateLimited(retryAfterSeconds: Double, note: String? = nil)
     /// 401/403: stop all sending until a person acts.
     case credentialsRejected(status: Int, message: String)
-    /// A 3xx, 404 (create), 405 or 415: not Gong's API as GongSpool speaks to it (a `gong.baseURL`
+    /// A 3xx, 404 (create), 405 or 415 (create): not Gong's API as GongSpool speaks to it (a `gong.baseURL`
     /// with `/v2` at the end, a proxy): stop all sending until a person acts.
     case misconfigured(status: Int, message: String)
     /// 409: the primary user may not import telephony calls.
     case userNotEnabled(message: String)
     /// PUT on a callId Gong does not know: resolve the callId again with the create body.
     case unknownCall(message: String)
+    /// 415 on the media upload: Gong will not take the file's media type. `repeated` when the
+    /// upload before it, of another recording, was refused so too (the upload path is wrong,
+    /// not the file: sending halts).
+    case mediaTypeRefused(message: String, repeated: Bool)
     /// Gong will never accept this request as it is.
     case permanent(code: ErrorCode, message: String)
 }
@@ -58,6 +62,8 @@ public enum ResponseClassifier {
                 return .permanent(code: .http(400), message: message)
             case 401, 403:
                 return .credentialsRejected(status: status, message: message)
+            case 415 where kind == .uploadMedia:
+                return .mediaTypeRefused(message: message, repeated: false)
             case 300...399, 405, 415, 404 where kind == .createCall:
                 return .misconfigured(status: status, message: message)
             case 404 where kind == .uploadMedia:

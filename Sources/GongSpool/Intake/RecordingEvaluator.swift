@@ -9,9 +9,10 @@ public enum Evaluation: Sendable, Equatable {
     /// Invalid input: never sent.
     case rejected(code: ErrorCode, reason: String)
     /// A person must act first (e.g. unknown user, a truncated recording): `held`, never sent.
-    case held(code: ErrorCode, reason: String)
+    /// `clientUniqueId`: the id the files give, when the request was built.
+    case held(code: ErrorCode, reason: String, clientUniqueId: String? = nil)
     /// Not worth Gong's budget (too short, silent): `skipped`, no request spent.
-    case skipped(code: ErrorCode, reason: String, levels: AudioLevels?)
+    case skipped(code: ErrorCode, reason: String, levels: AudioLevels?, clientUniqueId: String? = nil)
     /// The user mapping cannot be consulted yet: wait for it, however long.
     case awaitingUsers(String)
     /// Valid: hashed and built.
@@ -90,7 +91,7 @@ public struct RecordingEvaluator: Sendable {
             return shortOnItsOwn(info, checksWaived: checksWaived, path: audio.relativePath) ?? .awaitingUsers(reason)
         }
         if !checksWaived, let finding = durationFinding(media: info, request: request, provenance: provenance) {
-            return finding.evaluation(levels: nil, path: audio.relativePath)
+            return finding.evaluation(levels: nil, path: audio.relativePath, clientUniqueId: request.clientUniqueId)
         }
         // The level is read from the bytes the hash reads (one pass).
         var meter = checks.silenceThresholdDb != nil ? info.pcm.map(LevelMeter.init(layout:)) : nil
@@ -104,7 +105,7 @@ public struct RecordingEvaluator: Sendable {
         guard let after = file.currentFingerprint(), after.size == audio.size, after.mtimeNs == audio.mtimeNs else { return .changed }
         let levels = meter?.levels
         if !checksWaived, let finding = checks.examine(levels: levels) {
-            return finding.evaluation(levels: levels, path: audio.relativePath)
+            return finding.evaluation(levels: levels, path: audio.relativePath, clientUniqueId: request.clientUniqueId)
         }
         let silent = checks.silentChannels(levels)
         request = request.droppingMediaChannels(silent)
@@ -198,10 +199,10 @@ enum ProbeOutcome {
 
 extension ContentChecks.Finding {
     /// The evaluation a finding ends in.
-    func evaluation(levels: AudioLevels?, path: String) -> Evaluation {
+    func evaluation(levels: AudioLevels?, path: String, clientUniqueId: String? = nil) -> Evaluation {
         switch self {
-        case .skip(let code, let reason): .skipped(code: code, reason: "\(path): \(reason)", levels: levels)
-        case .hold(let code, let reason): .held(code: code, reason: "\(path): \(reason)")
+        case .skip(let code, let reason): .skipped(code: code, reason: "\(path): \(reason)", levels: levels, clientUniqueId: clientUniqueId)
+        case .hold(let code, let reason): .held(code: code, reason: "\(path): \(reason)", clientUniqueId: clientUniqueId)
         }
     }
 }

@@ -191,17 +191,19 @@ extension SpoolIntake {
             return .pending
         case .rejected(let code, let reason):
             return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
-        case .held(.unknownUser, let reason) where unmappedUsers == .skip:
-            return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"), stem: stem).state
-        case .held(let code, let reason):
-            return try await apply(id, .inputHeld(code, reason: reason), stem: stem).state
-        case .skipped(let code, let reason, let levels):
+        case .held(.unknownUser, let reason, let named) where unmappedUsers == .skip:
+            return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"),
+                                   evidence: Evidence(filesClientUniqueId: named), stem: stem).state
+        case .held(let code, let reason, let named):
+            return try await apply(id, .inputHeld(code, reason: reason), evidence: Evidence(filesClientUniqueId: named), stem: stem).state
+        case .skipped(let code, let reason, let levels, let named):
             logger.info("recording skipped: not worth Gong's budget", metadata: ["stem": "\(stem)", "code": "\(code.rawValue)", "reason": "\(reason)"])
             let silent = code == .mediaSilent ? levels.map { Array($0.peakDb.indices) } : nil
-            return try await apply(id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent), stem: stem).state
+            return try await apply(id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent, filesClientUniqueId: named),
+                                   stem: stem).state
         case .accepted(let accepted):
             let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue,
-                                    levels: accepted.levels, silentChannels: accepted.silentChannels)
+                                    levels: accepted.levels, silentChannels: accepted.silentChannels, filesClientUniqueId: accepted.request.clientUniqueId)
             let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
                                                 context: EventContext(now: now))
             logger.info("recording taken", metadata: [

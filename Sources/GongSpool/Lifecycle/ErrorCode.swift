@@ -41,6 +41,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case awaitingUsers
     /// The clientUniqueId belongs to another recording with different audio.
     case contentConflict
+    /// The same audio (SHA-256) as a recording already delivered or being delivered under
+    /// another clientUniqueId: not sent again.
+    case sameAudio
     /// A recording that owns a Gong call now evaluates to another clientUniqueId.
     case identityChanged
     /// Older than the first start's backfill cutoff.
@@ -85,6 +88,11 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     case foreignMedia
     /// Gong holds the same audio on another call.
     case mediaOnOtherCall
+    /// Gong holds an earlier version of the audio on this recording's call: an upload of it,
+    /// in doubt, reached Gong before the file was rewritten.
+    case earlierVersionInGong
+    /// 415 on the media upload: Gong will not take this file's media type.
+    case mediaTypeRefused
     /// An answer that makes no sense for the request.
     case unexpectedAnswer
     /// Delivered, but Gong did not list the call when reconciled.
@@ -102,9 +110,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let catalogue: [ErrorCode] = [
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
-        .userImportDisabled, .awaitingUsers, .contentConflict, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
+        .userImportDisabled, .awaitingUsers, .contentConflict, .sameAudio, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
         .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
-        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .unexpectedAnswer, .missingInGong,
+        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused, .unexpectedAnswer, .missingInGong,
         .afterUploadFailed, .operatorHold, .internal,
     ]
 
@@ -129,6 +137,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .userImportDisabled: "user_import_disabled"
         case .awaitingUsers: "awaiting_users"
         case .contentConflict: "content_conflict"
+        case .sameAudio: "same_audio"
         case .identityChanged: "identity_changed"
         case .backfill: "backfill"
         case .mediaTooShort: "media_too_short"
@@ -149,6 +158,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
         case .transportError: "transport_error"
         case .foreignMedia: "foreign_media"
         case .mediaOnOtherCall: "media_on_other_call"
+        case .earlierVersionInGong: "earlier_version_in_gong"
+        case .mediaTypeRefused: "media_type_refused"
         case .unexpectedAnswer: "unexpected_answer"
         case .missingInGong: "missing_in_gong"
         case .afterUploadFailed: "after_upload_failed"
@@ -219,6 +230,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "Nothing, or fix the users file / Gong's user list access: the recording goes on once the mapping can be read."
         case .contentConflict:
             "Two recordings claim one clientUniqueId with different audio: give one its own id (sidecar), then `retry`."
+        case .sameAudio:
+            "The same audio (byte for byte) was already delivered, or is being delivered, by the recording named in the reason under another clientUniqueId (a re-export under a new name, a second copy): nothing to do. If it is really another call, give it other audio; `gongspool forget ID` drops the row."
         case .identityChanged:
             "The recording owns a Gong call but now maps to another clientUniqueId: restore the old sidecar/mapping, then `retry`."
         case .backfill:
@@ -247,6 +260,10 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
             "Gong's call already had media this recording did not send: check the call in Gong; `gongspool accept ID` if it is this recording."
         case .mediaOnOtherCall:
             "Gong holds this audio on another call (named in the reason): check it; `gongspool accept ID` if that call is this recording."
+        case .earlierVersionInGong:
+            "An upload of the earlier version of this file reached Gong before the PBX rewrote it, and Gong keeps the first media a call gets. The files are kept. Check the call in Gong: `gongspool accept ID` if that version will do; otherwise delete the call in Gong and give the recording a new clientUniqueId."
+        case .mediaTypeRefused:
+            "Gong would not take this file's media type (HTTP 415); the files are kept. Convert the recording (e.g. to MP3 or a PCM WAV) under a new name, or `gongspool retry ID` after checking it plays. Two in a row halt sending: then check a proxy or the upload path, and `gongspool release --all`."
         case .unexpectedAnswer, .internal:
             "Report it with `gongspool show ID`; `retry` after a fix."
         case .afterUploadFailed:

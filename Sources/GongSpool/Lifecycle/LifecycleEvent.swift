@@ -144,6 +144,9 @@ public enum Claim: Sendable, Equatable {
     case duplicate(of: Int64, clientUniqueId: String, description: String)
     /// Row `of` owns it with different audio.
     case conflict(of: Int64, clientUniqueId: String, description: String)
+    /// Nobody owns `clientUniqueId`, but row `of` delivered (or is delivering) the same audio
+    /// under another one: a re-export under a new name, a second copy.
+    case sameAudio(of: Int64, clientUniqueId: String, description: String)
 }
 
 /// What the lifecycle asks its driver (or the store, in the same transaction) to do.

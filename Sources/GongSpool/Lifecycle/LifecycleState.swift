@@ -87,18 +87,45 @@ public struct Identity: Sendable, Equatable {
     public var createsInDoubt = 0
     /// Media uploads sent whose outcome no answer proved.
     public var uploadsInDoubt = 0
+    /// The SHA-256 of the bytes each upload in doubt carried, oldest first (the last is the one
+    /// on the wire). An upload in doubt proves only the bytes it carried: "already handled"
+    /// proves delivery of the current audio only if every earlier one carried the same.
+    public var uploadDigestsInDoubt: [String] = []
     /// The call this recording delivered that Gong stopped listing (reconciliation; deleted in
     /// Gong?). Gong keeps answering with a deleted call's id and audio for hours: an answer
     /// naming it proves nothing about a delivery made again.
     public var goneCallId: String?
 
     /// An identity.
-    public init(clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0, goneCallId: String? = nil) {
+    public init(clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0,
+                uploadDigestsInDoubt: [String] = [], goneCallId: String? = nil) {
         self.clientUniqueId = clientUniqueId
         self.callId = callId
         self.createsInDoubt = createsInDoubt
         self.uploadsInDoubt = uploadsInDoubt
+        self.uploadDigestsInDoubt = uploadDigestsInDoubt
         self.goneCallId = goneCallId
+    }
+
+    /// No upload is in doubt any more.
+    mutating func uploadsSettled() {
+        uploadsInDoubt = 0
+        uploadDigestsInDoubt = []
+    }
+
+    /// One upload in doubt (the latest) was proved to have done nothing.
+    mutating func uploadSettled() {
+        uploadsInDoubt = max(0, uploadsInDoubt - 1)
+        if !uploadDigestsInDoubt.isEmpty { uploadDigestsInDoubt.removeLast() }
+        if uploadsInDoubt == 0 { uploadDigestsInDoubt = [] }
+    }
+
+    /// Whether every upload in doubt before the latest carried `digest` (uploads sent before
+    /// GongSpool recorded digests count as other bytes).
+    func earlierUploadsCarried(_ digest: String?) -> Bool {
+        guard let digest else { return false }
+        let earlier = uploadDigestsInDoubt.dropLast()
+        return earlier.count == uploadsInDoubt - 1 && earlier.allSatisfy { $0 == digest }
     }
 
     /// A recording that owns a call, whose create may have reached Gong, or that once owned a

@@ -35,7 +35,7 @@ extension RecordingLifecycle {
                 owned.callId = callId
                 owned.createsInDoubt = 0
                 // A call made just now holds no earlier upload of ours.
-                owned.uploadsInDoubt = 0
+                owned.uploadsSettled()
                 identity = owned
                 failingSince = nil
                 return move(to: .created, reason: nil)
@@ -56,7 +56,7 @@ extension RecordingLifecycle {
                 return move(to: .created, reason: ours
                     ? "call \(callId) found: Gong already had clientUniqueId \(owned.clientUniqueId) from an earlier create of this recording"
                     : "adopted call \(callId): Gong already had clientUniqueId \(owned.clientUniqueId) from a request this recording did not send; the media upload decides")
-            case .mediaAccepted, .mediaAlreadyThere, .unknownCall:
+            case .mediaAccepted, .mediaAlreadyThere, .unknownCall, .mediaTypeRefused:
                 return move(to: .held(.create), code: .unexpectedAnswer, reason: "unexpected answer to the create: \(outcome)")
             default:
                 return failed(outcome, phase: .create, context)
@@ -65,6 +65,7 @@ extension RecordingLifecycle {
         case .uploadSending:
             guard deliveryStep == .upload, var owned = identity, let callId = owned.callId else { throw refuse(event, "no upload is due") }
             owned.uploadsInDoubt += 1
+            owned.uploadDigestsInDoubt.append(audioSHA256 ?? "unknown")
             identity = owned
             attempts += 1
             return move(to: .uploading, reason: nil) + [.put(callId: callId)]
@@ -73,14 +74,15 @@ extension RecordingLifecycle {
             guard state == .uploading, var owned = identity, let callId = owned.callId else { throw refuse(event, "no upload was sent") }
             switch outcome {
             case .mediaAccepted:
-                owned.uploadsInDoubt = 0
+                owned.uploadsSettled()
                 identity = owned
                 failingSince = nil
                 return move(to: .uploaded, reason: nil) + [.afterUpload]
             case .mediaAlreadyThere(let other):
                 // This request stored nothing. Delivered only if Gong's answer proves the media is ours.
                 let earlierUpload = owned.uploadsInDoubt > 1
-                owned.uploadsInDoubt -= 1
+                let sameBytes = owned.earlierUploadsCarried(audioSHA256)
+                owned.uploadSettled()
                 identity = owned
                 if let other, other != callId, other == owned.goneCallId {
                     return move(to: .held(.upload), code: .missingInGong,
@@ -95,17 +97,34 @@ extension RecordingLifecycle {
                     return move(to: .held(.upload), code: .foreignMedia,
                                 reason: "call \(callId) already has media that this recording did not send (Gong: already handled); check the call in Gong, then `gongspool accept` if it is this recording")
                 }
-                owned.uploadsInDoubt = 0
+                if other == nil && !sameBytes {
+                    // An upload in doubt proves only the bytes it carried: Gong keeps the first.
+                    return move(to: .held(.upload), code: .earlierVersionInGong,
+                                reason: "Gong holds an earlier version of this audio on call \(callId): an upload of it reached Gong before the file was rewritten "
+                                    + "(Gong: already handled); these bytes were not stored and the files are kept — check the call, `gongspool accept` if that version will do")
+                }
+                owned.uploadsSettled()
                 identity = owned
                 failingSince = nil
                 let proof = other == nil ? "an earlier upload of this recording" : "the same audio on call \(callId)"
                 return move(to: .uploaded, reason: "Gong already had the media (\(proof))") + [.afterUpload]
             case .unknownCall(let message):
-                // Gong does not know the call: forget it; the create resolves it again.
+                // Gong does not know the call (deleted?): it is gone. The create resolves the id
+                // again; an answer naming this call then holds the recording instead of looping.
                 owned.callId = nil
-                owned.uploadsInDoubt = 0
+                owned.goneCallId = callId
+                owned.uploadsSettled()
                 identity = owned
-                return failed(.retryable(code: .unknownCall, message: "Gong does not know call \(callId): \(message)"), phase: .create, context)
+                return failed(.retryable(code: .unknownCall, message: "Gong does not know call \(callId) (deleted?): \(message); asking Gong for the call of this clientUniqueId again"),
+                              phase: .create, context)
+            case .mediaTypeRefused(let message, repeated: false):
+                // One file's media type: this recording's problem, not a reason to stop sending.
+                owned.uploadSettled()
+                identity = owned
+                return move(to: .held(.upload), code: .mediaTypeRefused,
+                            reason: "Gong will not take this file's media type (HTTP 415: \(message)); the files are kept — convert the recording, or `gongspool retry` after checking it plays")
+            case .mediaTypeRefused(let message, repeated: true):
+                return failed(.misconfigured(status: 415, message: "a second recording in a row refused as a media type Gong will not take: \(message)"), phase: .upload, context)
             case .created, .alreadyCreated:
                 return move(to: .held(.upload), code: .unexpectedAnswer, reason: "unexpected answer to the media upload: \(outcome)")
             default:
@@ -179,7 +198,7 @@ extension RecordingLifecycle {
     private mutating func settled(_ phase: Phase) {
         guard var owned = identity else { return }
         if phase == .create { owned.createsInDoubt = max(0, owned.createsInDoubt - 1) }
-        if phase == .upload { owned.uploadsInDoubt = max(0, owned.uploadsInDoubt - 1) }
+        if phase == .upload { owned.uploadSettled() }
         identity = owned
     }
 

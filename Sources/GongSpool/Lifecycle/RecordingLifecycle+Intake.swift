@@ -89,6 +89,10 @@ extension RecordingLifecycle {
         case .duplicate(let original, let id, let description):
             identity = nil
             return move(to: .duplicate(of: original), reason: "same recording as \(description) (clientUniqueId \(id)); not sent again")
+        case .sameAudio(let original, let id, let description):
+            identity = nil
+            return move(to: .duplicate(of: original), code: .sameAudio,
+                        reason: "the same audio (byte for byte) as \(description); not sent again under clientUniqueId \(id), no request spent")
         case .conflict(_, let id, let description):
             identity = nil
             return move(to: .held(.intake), code: .contentConflict,

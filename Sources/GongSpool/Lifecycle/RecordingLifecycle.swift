@@ -12,7 +12,8 @@ import Foundation
 ///   changes its clientUniqueId and its row is never dropped by intake;
 /// - Gong's duplicate answers prove delivery only of a request this recording sent before:
 ///   "already posted for the call N" after an earlier create of ours, "already handled" after an
-///   earlier upload of ours, "same content … callID M" only when M is our call;
+///   earlier upload of ours that carried the same bytes, "same content … callID M" only when M
+///   is our call;
 /// - a file that changed after it was taken is never sent under an identity that is locked.
 public struct RecordingLifecycle: Sendable, Equatable {
     /// The state.
@@ -30,10 +31,12 @@ public struct RecordingLifecycle: Sendable, Equatable {
     /// An operator sent it on after it was skipped or held as too short, silent or cut: intake
     /// takes it without those checks.
     public internal(set) var checksWaived: Bool
+    /// The SHA-256 of the audio as taken (what a media upload sends now); read, never changed.
+    public internal(set) var audioSHA256: String?
 
     /// A lifecycle in any state (rows read back from the store, tests).
     public init(state: LifecycleState, identity: Identity? = nil, code: ErrorCode? = nil, reason: String? = nil,
-                attempts: Int = 0, failingSince: Date? = nil, checksWaived: Bool = false) {
+                attempts: Int = 0, failingSince: Date? = nil, checksWaived: Bool = false, audioSHA256: String? = nil) {
         self.state = state
         self.identity = identity
         self.code = code
@@ -41,6 +44,7 @@ public struct RecordingLifecycle: Sendable, Equatable {
         self.attempts = attempts
         self.failingSince = failingSince
         self.checksWaived = checksWaived
+        self.audioSHA256 = audioSHA256
     }
 
     /// A recording intake has just seen.

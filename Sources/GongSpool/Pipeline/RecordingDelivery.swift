@@ -89,7 +89,8 @@ public struct RecordingDelivery: Sendable {
             let filename = (row.audioPath ?? "recording").split(separator: "/").last.map(String.init) ?? "recording"
             let reply = await client.uploadMedia(callId: callId, file: file, filename: filename, kind: kind)
             await gate.settle(reply, countedOn: day)
-            answered = .uploadAnswered(enriched(ResponseClassifier.classify(reply, kind: .uploadMedia, now: clock.now()), row: sending.row))
+            let outcome = ResponseClassifier.classify(reply, kind: .uploadMedia, now: clock.now())
+            answered = .uploadAnswered(await gate.noteMediaAnswer(outcome, of: id))
             let references = ResponseClassifier.references(reply)
             evidence = Evidence(mediaRequestId: references.requestId, mediaURL: references.url)
         default:

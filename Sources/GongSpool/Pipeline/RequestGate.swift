@@ -24,6 +24,8 @@ public actor RequestGate {
     private(set) var haltReason: String?
     private var unreachableSince: Date?
     private var warnedDay: String?
+    /// The recording whose media upload was last answered 415 (since the last accepted one).
+    private var mediaRefusedBy: Int64?
 
     /// Creates the gate; waits are reported to `health` as rests of the waiting loop.
     public init(settings: GongSettings, store: any StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
@@ -163,6 +165,24 @@ public actor RequestGate {
         }
         haltReason = reason
         try? await store.setMeta(.sendingHalted, ISOTimestamp.format(clock.now()) + " " + reason)
+    }
+
+    /// A 415 on a media upload is that file's problem, unless the upload before it, of another
+    /// recording, was refused so too: then the upload path is wrong (a proxy, a body GongSpool
+    /// builds wrongly) and `outcome` comes back `repeated`, which halts sending. Any accepted
+    /// upload ends the streak.
+    public func noteMediaAnswer(_ outcome: GongOutcome, of recording: Int64) -> GongOutcome {
+        switch outcome {
+        case .mediaTypeRefused(let message, _):
+            let repeated = mediaRefusedBy.map { $0 != recording } ?? false
+            mediaRefusedBy = recording
+            return .mediaTypeRefused(message: message, repeated: repeated)
+        case .mediaAccepted, .mediaAlreadyThere:
+            mediaRefusedBy = nil
+            return outcome
+        default:
+            return outcome
+        }
     }
 
     /// Resumes after a halt.

@@ -172,6 +172,7 @@ public enum RecordingListing {
                 "waitsFor": text(waitsFor(row, halted: halted)),
                 "id": .integer(row.id ?? 0),
                 "clientUniqueId": text(row.clientUniqueId),
+                "filesClientUniqueId": text(row.filesClientUniqueId),
                 "state": .string(row.state.rawValue),
                 "callId": text(row.callId),
                 "reason": text(row.reason),
@@ -186,13 +187,18 @@ public enum RecordingListing {
         }).prettyString()
     }
 
-    /// An aligned text table; queued rows say what they wait for while sending is halted.
+    /// An aligned text table; queued rows say what they wait for while sending is halted. Ids
+    /// are printed whole (they are pasted back into `show`, `retry`…): the column is as wide as
+    /// the longest. A row that does not own an id shows the one its files give.
     public static func table(_ rows: [Recording], halted: String? = nil) -> String {
-        var lines = [pad("ID", 6) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", 28) + pad("CALL ID", 21) + "FILE / REASON"]
-        for row in rows {
+        let ids = rows.map { $0.clientUniqueId ?? $0.filesClientUniqueId ?? "-" }
+        let idWidth = max(18, (ids.map(\.count).max() ?? 0) + 2)
+        let callWidth = max(21, (rows.compactMap { $0.callId?.count }.max() ?? 0) + 2)
+        var lines = [pad("ID", 6) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", idWidth) + pad("CALL ID", callWidth) + "FILE / REASON"]
+        for (row, id) in zip(rows, ids) {
             let waits = waitsFor(row, halted: halted).map { "waits for " + $0 }
             let detail = [row.audioPath ?? row.stem, row.reason, waits].compactMap { $0 }.joined(separator: " — ")
-            lines.append(pad(String(row.id ?? 0), 6) + pad(row.state.rawValue, 11) + pad(row.clientUniqueId ?? "-", 28) + pad(row.callId ?? "-", 21) + detail)
+            lines.append(pad(String(row.id ?? 0), 6) + pad(row.state.rawValue, 11) + pad(id, idWidth) + pad(row.callId ?? "-", callWidth) + detail)
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
@@ -208,7 +214,7 @@ extension RecordingListing {
     public static func detail(_ row: Recording, history: [Transition], halted: String? = nil) -> String {
         var lines = [
             "recording #\(row.id ?? 0)  \(row.state.rawValue)\(row.reason.map { " — \($0)" } ?? "")",
-            "  clientUniqueId: \(row.clientUniqueId ?? "-")",
+            "  clientUniqueId: \(row.clientUniqueId ?? row.filesClientUniqueId.map { "- (its files give \($0); not owned)" } ?? "-")",
             "  callId:         \(row.callId ?? "-")",
             "  audio:          \(row.audioPath ?? "-") (\(row.size.map { "\($0) bytes" } ?? "?"), \(row.mediaKind ?? "?"))",
             "  sidecar:        \(row.sidecarPath ?? "-")",

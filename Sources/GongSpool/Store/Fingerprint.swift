@@ -60,12 +60,14 @@ public struct Evidence: Sendable, Equatable {
     public var levels: AudioLevels?
     /// The channels found silent.
     public var silentChannels: [Int]?
+    /// The clientUniqueId the files give (claimed or not).
+    public var filesClientUniqueId: String?
 
     /// Evidence; `nil` fields are left as they are.
     public init(fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
                 requestJSON: String? = nil, mediaKind: String? = nil,
                 createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil, levels: AudioLevels? = nil,
-                silentChannels: [Int]? = nil) {
+                silentChannels: [Int]? = nil, filesClientUniqueId: String? = nil) {
         self.fingerprint = fingerprint
         self.stableSince = stableSince
         self.sha256 = sha256
@@ -76,6 +78,7 @@ public struct Evidence: Sendable, Equatable {
         self.mediaURL = mediaURL
         self.levels = levels
         self.silentChannels = silentChannels
+        self.filesClientUniqueId = filesClientUniqueId
     }
 
     func apply(to row: inout Recording) {
@@ -89,5 +92,6 @@ public struct Evidence: Sendable, Equatable {
         if let mediaURL { row.mediaURL = mediaURL }
         if let levels { row.channelPeaksDb = levels.text }
         if let silentChannels { row.silentChannels = silentChannels.isEmpty ? nil : silentChannels.map(String.init).joined(separator: ",") }
+        if let filesClientUniqueId { row.filesClientUniqueId = filesClientUniqueId }
     }
 }

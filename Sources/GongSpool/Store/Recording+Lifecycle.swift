@@ -21,10 +21,11 @@ extension Recording {
         case .missing: .missing
         }
         let identity = clientUniqueId.map {
-            Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt, goneCallId: goneCallId)
+            Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt,
+                     uploadDigestsInDoubt: (uploadDigestsInDoubt ?? "").split(separator: ",").map(String.init), goneCallId: goneCallId)
         }
         return RecordingLifecycle(state: lifecycleState, identity: identity, code: lastErrorCode, reason: reason,
-                                  attempts: attempts, failingSince: failingSince, checksWaived: checksWaived)
+                                  attempts: attempts, failingSince: failingSince, checksWaived: checksWaived, audioSHA256: sha256)
     }
 
     /// Rows written before phases were stored: where a waiting or held row resumes.
@@ -55,6 +56,7 @@ extension Recording {
         callId = lifecycle.identity?.callId
         createsInDoubt = lifecycle.identity?.createsInDoubt ?? 0
         uploadsInDoubt = lifecycle.identity?.uploadsInDoubt ?? 0
+        uploadDigestsInDoubt = lifecycle.identity.flatMap { $0.uploadDigestsInDoubt.isEmpty ? nil : $0.uploadDigestsInDoubt.joined(separator: ",") }
         goneCallId = lifecycle.identity?.goneCallId
         lastErrorCode = lifecycle.code
         reason = lifecycle.reason

@@ -46,6 +46,8 @@ public struct Recording: Sendable, Equatable, Codable {
     public var createsInDoubt: Int = 0
     /// Media uploads sent whose outcome no answer proved.
     public var uploadsInDoubt: Int = 0
+    /// The SHA-256 each of them carried, comma-separated, oldest first (see ``Identity/uploadDigestsInDoubt``).
+    public var uploadDigestsInDoubt: String?
     /// Requests attempted in the current step's streak.
     public var attempts: Int
     /// When a `waiting` recording may be tried again.
@@ -68,6 +70,9 @@ public struct Recording: Sendable, Equatable, Codable {
     public var confirmedAt: Date?
     /// A call this recording delivered that Gong stopped listing (see ``Identity/goneCallId``).
     public var goneCallId: String?
+    /// The clientUniqueId its files give, whether or not the row owns it (a skipped or
+    /// duplicate row is found by it).
+    public var filesClientUniqueId: String?
     /// When intake first saw the files.
     public var firstSeenAt: Date
     /// Since when the files' size and mtime are unchanged.

@@ -65,10 +65,21 @@ struct ClaimDecision: Sendable {
     /// The owner gives the id up first (``LifecycleEvent/identityPassed(to:)``).
     var ownerPassesIt: Bool
 
-    init(row: Recording, clientUniqueId: String, owner: Recording?, sha256: String?) {
+    /// `sameAudio`: rows with the claiming row's SHA-256 under another clientUniqueId
+    /// (``sameAudioStates``), oldest first.
+    init(row: Recording, clientUniqueId: String, owner: Recording?, sha256: String?, sameAudio: [Recording] = []) {
         claim = .owner(clientUniqueId: clientUniqueId)
         ownerPassesIt = false
-        guard Self.needsOwner(row), let owner, let ownerId = owner.id, ownerId != row.id else { return }
+        guard Self.needsOwner(row) else { return }
+        guard let owner, let ownerId = owner.id, ownerId != row.id else {
+            // Nobody has the id: unless this audio is already on its way to Gong under another one.
+            if let twin = sameAudio.first(where: { $0.id != row.id && $0.clientUniqueId != clientUniqueId && !Self.failedBeforeSending($0) }),
+               let twinId = twin.id, let twinCall = twin.clientUniqueId {
+                claim = .sameAudio(of: twinId, clientUniqueId: clientUniqueId,
+                                   description: "recording #\(twinId) \(twin.audioPath ?? twin.stem) (\(twin.state.rawValue), clientUniqueId \(twinCall))")
+            }
+            return
+        }
         let description = "recording #\(ownerId) \(owner.audioPath ?? owner.stem) (\(owner.state.rawValue))"
         if owner.sha256 != sha256 {
             claim = .conflict(of: ownerId, clientUniqueId: clientUniqueId, description: description)
@@ -78,6 +89,11 @@ struct ClaimDecision: Sendable {
             claim = .duplicate(of: ownerId, clientUniqueId: clientUniqueId, description: description)
         }
     }
+
+    /// The states of a row whose audio is delivered or on its way: the same audio claimed under
+    /// another clientUniqueId is its duplicate (Gong would answer "same content" after an empty
+    /// call was created).
+    static let sameAudioStates: [RecordingState] = [.ready, .creating, .created, .uploading, .uploaded, .done, .waiting, .held, .missing]
 
     /// Whether the owner's lookup matters: a locked identity keeps its id whoever else has it.
     static func needsOwner(_ row: Recording) -> Bool {

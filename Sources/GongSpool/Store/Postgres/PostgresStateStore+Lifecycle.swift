@@ -23,7 +23,7 @@ extension PostgresStateStore {
                 var binds = row.postgresBindings
                 binds.append(spool)
                 let inserted = try await connection.rows(PostgresQuery(unsafeSQL: """
-                    INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), $36)
+                    INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), \(Recording.postgresNextPlaceholder))
                     ON CONFLICT (spool, stem) WHERE state = 'pending' DO NOTHING RETURNING id
                     """, binds: binds), logger)
                 // Another node took this stem in first (one pending row per spool and stem).
@@ -60,7 +60,16 @@ extension PostgresStateStore {
                 owner = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE clientUniqueId = $1 FOR UPDATE",
                                                                 binds: Self.binds(clientUniqueId)), logger).first.map(Recording.init(postgres:))
             }
-            let decision = ClaimDecision(row: row, clientUniqueId: clientUniqueId, owner: owner, sha256: evidence.sha256)
+            var sameAudio: [Recording] = []
+            if ClaimDecision.needsOwner(row), owner == nil, let sha256 = evidence.sha256 {
+                // Every node's rows: the two nodes of an HA pair may derive different ids for one file.
+                try await connection.run("SELECT pg_advisory_xact_lock(hashtext(\("audio:" + sha256)))", logger)
+                sameAudio = try await connection.rows(PostgresQuery(unsafeSQL: """
+                    SELECT \(Recording.postgresColumns) FROM recordings
+                    WHERE sha256 = $1 AND clientUniqueId IS NOT NULL AND state = ANY($2) ORDER BY id LIMIT 16
+                    """, binds: Self.binds(sha256, ClaimDecision.sameAudioStates.map(\.rawValue))), logger).map(Recording.init(postgres:))
+            }
+            let decision = ClaimDecision(row: row, clientUniqueId: clientUniqueId, owner: owner, sha256: evidence.sha256, sameAudio: sameAudio)
             if decision.ownerPassesIt, let ownerId = owner?.id {
                 try await Self.apply(connection, logger, ownerId, .identityPassed(to: id), context, nil, node: nil)
             }
@@ -103,13 +112,20 @@ extension PostgresStateStore {
         return binds
     }
 
+    static func binds<T: PostgresNonThrowingEncodable, U: PostgresNonThrowingEncodable>(_ first: T, _ second: U) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(first)
+        binds.append(second)
+        return binds
+    }
+
     /// Writes every column of `row`; with `freeingLease`, gives up whatever lease the row had.
     static func update(_ connection: PostgresConnection, _ logger: Logger, _ row: Recording, freeingLease: Bool = false) async throws {
         guard let id = row.id else { throw StoreError.notFound(row.stem) }
         var binds = row.postgresBindings
         binds.append(id)
         let lease = freeingLease ? ", leaseNode = NULL, leaseUntil = NULL" : ""
-        try await connection.run(PostgresQuery(unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments)\(lease) WHERE id = $36", binds: binds), logger)
+        try await connection.run(PostgresQuery(unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments)\(lease) WHERE id = \(Recording.postgresNextPlaceholder)", binds: binds), logger)
     }
 
     /// The lifecycle's change of row `id` (see ``RowChange``). With `node`, a row another live
@@ -125,7 +141,7 @@ extension PostgresStateStore {
                    CASE WHEN leaseNode <> $2 AND leaseUntil > clock_timestamp() THEN leaseNode END
             FROM recordings WHERE id = $1 FOR UPDATE
             """, binds: binds), logger).first else { throw StoreError.notFound("#\(id)") }
-        if node != nil, let holder = try found.makeRandomAccess()[36].decode(String?.self) {
+        if node != nil, let holder = try found.makeRandomAccess()[Recording.postgresColumnCount].decode(String?.self) {
             throw StoreError.leased(id: id, node: holder)
         }
         let change = try RowChange(try Recording(postgres: found), event, context, evidence)

@@ -107,6 +107,14 @@ extension PostgresStateStore {
             WHERE r.state = 'pending' AND EXISTS (SELECT 1 FROM recordings o WHERE o.state = 'pending' AND o.spool = r.spool AND o.stem = r.stem AND o.id < r.id);
             CREATE UNIQUE INDEX recordings_pending_stem ON recordings (spool, stem) WHERE state = 'pending';
             """),
+        // The bytes each upload in doubt carried; the id a row's files give, claimed or not; the
+        // same audio under another clientUniqueId is found before any request is spent.
+        ("v3-bytes-in-doubt-and-audio-index", """
+            ALTER TABLE recordings ADD COLUMN uploadDigestsInDoubt TEXT;
+            ALTER TABLE recordings ADD COLUMN filesClientUniqueId TEXT;
+            CREATE INDEX recordings_sha256 ON recordings (sha256) WHERE sha256 IS NOT NULL AND clientUniqueId IS NOT NULL;
+            CREATE INDEX recordings_files_client_unique_id ON recordings (filesClientUniqueId) WHERE filesClientUniqueId IS NOT NULL;
+            """),
     ]
 
     /// Applies the migrations this database lacks.

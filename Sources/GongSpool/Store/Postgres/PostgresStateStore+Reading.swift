@@ -6,6 +6,8 @@ extension PostgresStateStore {
         let columns = Recording.postgresColumns
         if let id = Int64(key), let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE id = \(id)").first { return row }
         if let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE clientUniqueId = \(key)").first { return row }
+        // Skipped, held or a duplicate before (or without) owning the id its files give.
+        if let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE filesClientUniqueId = \(key) ORDER BY id DESC LIMIT 1").first { return row }
         // A stem or path: this spool's first, then any node's.
         return try await recordings("""
             SELECT \(unescaped: columns) FROM recordings WHERE stem = \(key) OR audioPath = \(key)

@@ -7,7 +7,8 @@ extension Recording {
         id, stem, clientUniqueId, state, phase, reason, audioPath, sidecarPath, mediaKind, size, mtimeNs, inode, \
         sidecarSize, sidecarMtimeNs, sha256, requestJSON, callId, createRequestId, mediaRequestId, mediaURL, \
         createsInDoubt, uploadsInDoubt, attempts, nextAttemptAt, duplicateOf, lastErrorCode, failingSince, checksWaived, \
-        channelPeaksDb, silentChannels, confirmedAt, goneCallId, firstSeenAt, stableSince, createdAt, updatedAt
+        channelPeaksDb, silentChannels, confirmedAt, goneCallId, firstSeenAt, stableSince, createdAt, updatedAt, \
+        uploadDigestsInDoubt, filesClientUniqueId
         """
 
     /// Reads a row selected with ``postgresColumns``.
@@ -55,12 +56,14 @@ extension Recording {
         stableSince = try value(33)
         createdAt = try value(34)
         updatedAt = try value(35)
+        uploadDigestsInDoubt = try value(36)
+        filesClientUniqueId = try value(37)
     }
 
     /// Every column but `id` (and the fleet's own `spool`, `leaseNode`, `leaseUntil`), bound in
     /// ``postgresColumns`` order: `$1` is `stem`.
     var postgresBindings: PostgresBindings {
-        var binds = PostgresBindings(capacity: 35)
+        var binds = PostgresBindings(capacity: Self.postgresBoundCount + 1)
         binds.append(stem)
         binds.append(clientUniqueId)
         binds.append(state.rawValue)
@@ -96,6 +99,8 @@ extension Recording {
         binds.append(stableSince)
         binds.append(createdAt)
         binds.append(updatedAt)
+        binds.append(uploadDigestsInDoubt)
+        binds.append(filesClientUniqueId)
         return binds
     }
 
@@ -104,8 +109,18 @@ extension Recording {
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         .dropFirst().enumerated().map { "\($0.element) = $\($0.offset + 1)" }.joined(separator: ", ")
 
-    /// `$1, …, $35` for an `INSERT` of every bound column.
-    static let postgresPlaceholders: String = (1...35).map { "$\($0)" }.joined(separator: ", ")
+    /// How many columns ``postgresBindings`` binds.
+    static let postgresBoundCount = 37
+
+    /// How many columns ``postgresColumns`` names (`id` and the bound ones): the index of the
+    /// first column a query selects after them.
+    static let postgresColumnCount = postgresBoundCount + 1
+
+    /// `$1, …, $37` for an `INSERT` of every bound column.
+    static let postgresPlaceholders: String = (1...postgresBoundCount).map { "$\($0)" }.joined(separator: ", ")
+
+    /// The placeholder of the first binding appended after ``postgresBindings`` (`$38`).
+    static let postgresNextPlaceholder = "$\(postgresBoundCount + 1)"
 
     /// The bound column names, for an `INSERT`.
     static let postgresBoundColumns: String = postgresColumns

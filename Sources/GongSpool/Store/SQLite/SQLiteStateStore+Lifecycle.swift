@@ -72,8 +72,15 @@ extension SQLiteStateStore {
     public func claim(_ id: Int64, clientUniqueId: String, evidence: Evidence, context: EventContext) async throws(StoreError) -> Applied {
         try await write { db in
             guard let row = try Recording.fetchOne(db, key: id) else { throw StoreError.notFound("#\(id)") }
-            let owner = ClaimDecision.needsOwner(row) ? try Recording.filter(Column("clientUniqueId") == clientUniqueId).fetchOne(db) : nil
-            let decision = ClaimDecision(row: row, clientUniqueId: clientUniqueId, owner: owner, sha256: evidence.sha256)
+            let needsOwner = ClaimDecision.needsOwner(row)
+            let owner = needsOwner ? try Recording.filter(Column("clientUniqueId") == clientUniqueId).fetchOne(db) : nil
+            var sameAudio: [Recording] = []
+            if needsOwner, owner == nil, let sha256 = evidence.sha256 {
+                sameAudio = try Recording
+                    .filter(Column("sha256") == sha256 && Column("clientUniqueId") != nil && ClaimDecision.sameAudioStates.map(\.rawValue).contains(Column("state")))
+                    .order(Column("id")).limit(16).fetchAll(db)
+            }
+            let decision = ClaimDecision(row: row, clientUniqueId: clientUniqueId, owner: owner, sha256: evidence.sha256, sameAudio: sameAudio)
             if decision.ownerPassesIt, let ownerId = owner?.id {
                 try Self.apply(db, ownerId, .identityPassed(to: id), context, nil)
             }

@@ -175,6 +175,18 @@ extension SQLiteStateStore {
                 CREATE UNIQUE INDEX recordings_pending_stem ON recordings(stem) WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("v11-bytes-in-doubt-and-audio-index") { db in
+            try db.alter(table: "recordings") { table in
+                table.add(column: "uploadDigestsInDoubt", .text)
+                table.add(column: "filesClientUniqueId", .text)
+            }
+            // The same audio under another clientUniqueId is found before any request is spent;
+            // a row is found by the id its files give, claimed or not.
+            try db.execute(sql: """
+                CREATE INDEX recordings_sha256 ON recordings(sha256) WHERE sha256 IS NOT NULL AND clientUniqueId IS NOT NULL;
+                CREATE INDEX recordings_files_client_unique_id ON recordings(filesClientUniqueId) WHERE filesClientUniqueId IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
-    /// One recording by row id, clientUniqueId, or stem.
+    /// One recording by row id, clientUniqueId (owned, or given by its files), or stem.
     public func find(_ key: String) async throws(StoreError) -> Recording? {
         try await read { db in
             if let id = Int64(key), let row = try Recording.fetchOne(db, key: id) { return row }
             if let row = try Recording.filter(Column("clientUniqueId") == key).fetchOne(db) { return row }
+            // Skipped, held or a duplicate before (or without) owning the id its files give.
+            if let row = try Recording.filter(Column("filesClientUniqueId") == key).order(Column("id").desc).fetchOne(db) { return row }
             return try Recording.filter(Column("stem") == key || Column("audioPath") == key)
                 .order(Column("id").desc).fetchOne(db)
         }
