@@ -37,7 +37,11 @@ struct CheckCommand: AsyncParsableCommand {
         print("  gong:        \(config.gong.baseURL) (credentials from \(credentials.source))")
         print("  state:       \(config.state.database)")
         print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+        var quiet = Logger(label: "gongspool")
+        quiet.logLevel = .error
+        let (known, source) = await SystemIdentity.current(config, logger: quiet)
         var findings = SetupCheck.files(config)
+        findings.append(SetupCheck.systemId(config, inForce: known.spool.effectiveSystemId, source: source))
         if !offline {
             findings += try await askGong(config, credentials)
         }

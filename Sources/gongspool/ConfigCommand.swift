@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GongSpool
+import Logging
 
 /// `gongspool config`: the effective configuration, secrets redacted.
 struct ConfigCommand: AsyncParsableCommand {
@@ -9,9 +10,12 @@ struct ConfigCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let config = try options.load()
+        var logger = Logger(label: "gongspool")
+        logger.logLevel = .error
+        let (config, systemIdSource) = await SystemIdentity.current(try options.load(), logger: logger)
         print("# \(options.path)")
         print(config.effectiveYAML)
+        print("# systemId: from \(systemIdSource.rawValue)")
         let source = (try? Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment))?.source ?? "none found"
         print("# credentials: from \(source) (values redacted)")
     }

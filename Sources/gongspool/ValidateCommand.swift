@@ -1,5 +1,6 @@
 import ArgumentParser
 import GongSpool
+import Logging
 
 /// `gongspool validate PATH`: what would be sent for this file, and where each field came from?
 struct ValidateCommand: AsyncParsableCommand {
@@ -21,7 +22,10 @@ struct ValidateCommand: AsyncParsableCommand {
     var path: String
 
     func run() async throws {
-        let config = try options.loadOrDefaults()
+        var quiet = Logger(label: "gongspool")
+        quiet.logLevel = .error
+        // The request as the daemon builds it: with the system id its state keeps.
+        let (config, _) = await SystemIdentity.current(try options.loadOrDefaults(), logger: quiet)
         let directory = await UserDirectory.load(settings: config.users, databasePath: config.state.database)
         let report = FileValidation.validate(path: path, config: config, directory: directory)
         guard let request = report.request else {

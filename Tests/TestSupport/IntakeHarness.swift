@@ -48,7 +48,15 @@ public struct IntakeHarness: Sendable {
 
     /// Writes an audio file and its sidecar.
     public func addPair(_ stem: String, id: String, audio: Data? = nil, ext: String = "wav") throws {
-        try spool.writeRecording(stem, id: id, audio: audio ?? Fixtures.wav(seed: id.hashValue & 0xFF), ext: ext)
+        try spool.writeRecording(stem, id: id, audio: audio ?? Fixtures.wav(seed: Self.seed(of: id)), ext: ext)
+    }
+
+    /// A seed of its own for each id, the same in every run (FNV-1a): two recordings never share
+    /// audio by chance (the same audio under another id is a duplicate).
+    public static func seed(of id: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in id.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % 32_749)
     }
 
     /// The row of `stem`.

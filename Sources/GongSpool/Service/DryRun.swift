@@ -16,7 +16,7 @@ public enum DryRun {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-dry-run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteStateStore.open(path: directory + "/state.sqlite")
-        var dry = config
+        var dry = await SystemIdentity.current(config, logger: logger).0
         dry.spool.settleSeconds = 0
         if config.users.fromGong, let real = try await StateStoreFactory.openExisting(config, logger: logger) {
             // Gong's user list as the daemon last fetched it.

@@ -57,6 +57,15 @@ public enum SetupCheck {
         return findings
     }
 
+    /// `spool.systemId`: derived clientUniqueIds carry it, so it must never change. Not set, the
+    /// daemon keeps the one it chose at its first start in the state — lost with the state, and
+    /// different on each node of an HA pair that does not share one.
+    public static func systemId(_ config: Configuration, inForce: String, source: SystemIdentity.Source) -> Finding {
+        if source == .configured { return Finding(.ok, "spool.systemId", "\(inForce) (set in the configuration)") }
+        return Finding(.note, "spool.systemId", "not set: derived clientUniqueIds use \(inForce), from \(source.rawValue). "
+            + "Set spool.systemId: \(inForce) so that a new state database, a renamed host or the other node of an HA pair derive the same ids")
+    }
+
     /// A directory that must be writable, or creatable where it does not exist yet.
     static func writable(_ key: String, _ path: String, because: String) -> Finding {
         var probe = path

@@ -28,6 +28,8 @@ public struct StatusReport: Sendable {
     public var spoolProblem: String?
     /// The last reconciliation with Gong's list of calls (when, what it found).
     public var lastReconciliation: String?
+    /// The system id derived clientUniqueIds use, and where it comes from.
+    public var systemId: String?, systemIdSource: String?
 
     /// Requests not spent today on recordings Gong would not keep (two per recording).
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
@@ -49,6 +51,13 @@ public struct StatusReport: Sendable {
         report.lastReconciliation = try await store.meta(.lastReconciliation)
         report.gongUnreachable = try await store.meta(.gongUnreachable)
         report.spoolProblem = try await store.meta(.spoolProblem)
+        if let configured = config.spool.systemId, !configured.isEmpty {
+            (report.systemId, report.systemIdSource) = (configured, SystemIdentity.Source.configured.rawValue)
+        } else if let stored = try await store.meta(.systemId) {
+            (report.systemId, report.systemIdSource) = (stored, SystemIdentity.Source.state.rawValue)
+        } else {
+            (report.systemId, report.systemIdSource) = (config.spool.effectiveSystemId, SystemIdentity.Source.provisional.rawValue)
+        }
         return report
     }
 
@@ -95,6 +104,7 @@ public struct StatusReport: Sendable {
             "lastReconciliation": lastReconciliation.map(JSONValue.string) ?? .null,
             "gongUnreachable": gongUnreachable.map(JSONValue.string) ?? .null,
             "spoolProblem": spoolProblem.map(JSONValue.string) ?? .null,
+            "systemId": systemId.map(JSONValue.string) ?? .null,
         ])
         return body.prettyString()
     }
@@ -133,6 +143,7 @@ public struct StatusReport: Sendable {
             lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
         }
         if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
+        if let systemId { lines.append("system id:            \(systemId) (from \(systemIdSource ?? "?"))") }
         if let missing = counts[.missing], missing > 0 {
             lines.append("MISSING IN GONG:      \(missing) delivered recordings Gong does not list — `gongspool list --state missing`")
         }

@@ -21,6 +21,9 @@ public enum MetaKey: String, Sendable {
     case gongUnreachable
     /// Why intake cannot read the spool directory (`<ISO time> <error>`); absent while it can.
     case spoolProblem
+    /// The name this spool gives Gong in derived clientUniqueIds when `spool.systemId` is not
+    /// set, written once at the first start (``SystemIdentity``); in a fleet, the spool's.
+    case systemId
 
     /// Facts that need only survive a crash of the process, not a power loss: written without
     /// waiting for the disk (the intake's per-recording examination marker, two writes per file).

@@ -132,6 +132,9 @@ public protocol StateStore: Sendable {
     func meta(_ key: MetaKey) async throws(StoreError) -> String?
     /// Stores `value` under `key`, or removes it (`nil`).
     func setMeta(_ key: MetaKey, _ value: String?) async throws(StoreError)
+    /// Stores `value` under `key` unless one is there (in one statement: two nodes starting
+    /// together agree); returns the value in force.
+    func setMetaIfAbsent(_ key: MetaKey, _ value: String) async throws(StoreError) -> String
     /// Replaces the cached Gong user list in one transaction and stamps the time.
     func replaceGongUsers(_ users: [DirectoryUser], fetchedAt: Date) async throws(StoreError)
     /// When Gong's user list was last fetched, or `nil`.

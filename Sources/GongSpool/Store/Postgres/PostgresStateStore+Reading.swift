@@ -80,12 +80,19 @@ extension PostgresStateStore {
     static func isNodeKey(_ key: MetaKey) -> Bool {
         switch key {
         case .sendingHalted, .userListProblem, .examining, .examiningStrikes, .gongUnreachable, .spoolProblem: true
-        case .pausedUntil, .lastReconciliation, .lastReconciliationAt: false
+        case .pausedUntil, .lastReconciliation, .lastReconciliationAt, .systemId: false
         }
     }
 
     func key(_ key: MetaKey) -> String {
-        Self.isNodeKey(key) ? "\(key.rawValue)/\(node ?? ProcessInfo.processInfo.hostName)" : key.rawValue
+        if key == .systemId { return "\(key.rawValue)/spool/\(spool ?? "")" }
+        return Self.isNodeKey(key) ? "\(key.rawValue)/\(node ?? ProcessInfo.processInfo.hostName)" : key.rawValue
+    }
+
+    public func setMetaIfAbsent(_ key: MetaKey, _ value: String) async throws(StoreError) -> String {
+        let name = self.key(key)
+        try await run("INSERT INTO meta (key, value) VALUES (\(name), \(value)) ON CONFLICT (key) DO NOTHING")
+        return try await meta(raw: name) ?? value
     }
 
     public func meta(_ key: MetaKey) async throws(StoreError) -> String? {

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 
-
 extension SQLiteStateStore {
     /// The value stored under `key`, if any.
     public func meta(_ key: MetaKey) async throws(StoreError) -> String? {
@@ -22,6 +21,14 @@ extension SQLiteStateStore {
             try await writeLazily(body)
         } else {
             try await write(body)
+        }
+    }
+
+    /// Stores `value` under `key` unless a value is there; returns the one in force.
+    public func setMetaIfAbsent(_ key: MetaKey, _ value: String) async throws(StoreError) -> String {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES(?, ?)", arguments: [key.rawValue, value])
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue]) ?? value
         }
     }
 }
