@@ -8,6 +8,8 @@ struct ReceivedPart: Sendable {
     var contentType: String?
     var size: Int64
     var sha256: String
+    /// The first bytes of the part (what it is, whatever its name says).
+    var head: [UInt8] = []
 }
 
 /// Parses a `multipart/form-data` body as it streams in, hashing the first part's bytes
@@ -121,6 +123,7 @@ struct MultipartStreamParser {
     private mutating func absorb(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         hasher.update(bufferPointer: bytes)
+        if let have = current?.head.count, have < 16 { current?.head.append(contentsOf: bytes.prefix(16 - have)) }
         current?.size += Int64(bytes.count)
     }
 

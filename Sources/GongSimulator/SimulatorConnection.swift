@@ -40,6 +40,13 @@ struct SimulatorConnection: Sendable {
                         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
                         try await outbound.write(.end(nil))
+                    case .raw(let status, let type, let body):
+                        var headers = HTTPHeaders()
+                        if let type { headers.add(name: "Content-Type", value: type) }
+                        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+                        if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body)))) }
+                        try await outbound.write(.end(nil))
                     }
                 }
             }
@@ -56,6 +63,10 @@ struct SimulatorConnection: Sendable {
         // Gong counts a request when it arrives: the time the event loop saw its head, not when
         // this task (on a test process's busy pool) got round to it.
         let arrived = head.headers[Self.arrivalHeader].first.flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? Date()
+        if let edge = await state.edgeAnswer(method: method, path: path) {
+            try await drain(&parts)
+            return edge
+        }
         if let refusal = await state.admit(method: method, path: path, authorization: head.headers["Authorization"].first, arrivedAt: arrived) {
             try await drain(&parts)
             return refusal

@@ -43,6 +43,15 @@ public struct SimulatorOptions: Sendable {
     /// When set, the `Retry-After` header of forced 429s exactly as given (a proxy's nonsense:
     /// `10000000000000000`, `inf`, a date in year 9999).
     public var forcedRetryAfterHeader: String?
+    /// The first this many media uploads Gong stores have their answer lost (the connection
+    /// closes after the commit), like a reset on the way back.
+    public var lostMediaAnswers = 0
+    /// Containers (`wav`, `mp3`, `mp4`, `mkv`, `flac`) answered 415 after the body was read, as
+    /// Gong is reported to for a media type it will not take (a codec it does not decode).
+    public var refusedMediaKinds: Set<String> = []
+    /// Answers from Gong's edge instead of Gong: each is given once, to the first request it
+    /// matches, before authentication and limits (nothing is counted or stored).
+    public var edgeAnswers: [EdgeAnswer] = []
     /// Media size limit (Gong: 1.5 GB).
     public var maxMediaBytes: Int64 = 1_500_000_000
     /// Seed for every random decision (faults, ids).
@@ -52,4 +61,23 @@ public struct SimulatorOptions: Sendable {
 
     /// Defaults.
     public init() {}
+}
+
+/// An answer from in front of Gong (a load balancer, a proxy, a captive portal): not JSON, or
+/// no body at all.
+public struct EdgeAnswer: Sendable {
+    /// The request it answers: method and path prefix (`GET`, `/v2/calls`).
+    public var method: String, pathPrefix: String
+    /// The status.
+    public var status: Int
+    /// An HTML page, or an empty body.
+    public var html: Bool
+
+    /// An edge answer.
+    public init(method: String, pathPrefix: String, status: Int, html: Bool = true) {
+        self.method = method
+        self.pathPrefix = pathPrefix
+        self.status = status
+        self.html = html
+    }
 }

@@ -4,4 +4,6 @@ enum SimulatorResponse: Sendable {
     case json(status: Int, body: String, headers: [(String, String)])
     /// Close the connection without answering (a response lost after the commit).
     case drop
+    /// Answer as an edge (load balancer, proxy) does: any content type, maybe an empty body.
+    case raw(status: Int, contentType: String?, body: String)
 }

@@ -24,7 +24,8 @@ public actor SimulatorState {
     private var retryAfterUntil = Date.distantPast
     private var earlyRequests = 0
     private var answered = 0
-    private let validator = NewCallValidator()
+    private var mediaAnswersToLose: Int
+    private var edgeAnswersLeft: [EdgeAnswer]
 
     /// Creates an empty Gong.
     public init(options: SimulatorOptions) {
@@ -33,6 +34,16 @@ public actor SimulatorState {
         self.bucket = options.requestsPerSecond
         self.forced429Left = options.forced429Count
         self.mediaFailuresLeft = options.failedMediaUploads
+        self.mediaAnswersToLose = options.lostMediaAnswers
+        self.edgeAnswersLeft = options.edgeAnswers
+    }
+
+    /// The edge's answer to this request, if one is due (``SimulatorOptions/edgeAnswers``).
+    func edgeAnswer(method: String, path: String) -> SimulatorResponse? {
+        guard let index = edgeAnswersLeft.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) }) else { return nil }
+        let edge = edgeAnswersLeft.remove(at: index)
+        let page = "<html><head><title>\(edge.status)</title></head><body><center><h1>\(edge.status)</h1></center><hr><center>nginx</center></body></html>"
+        return record(method, path, .raw(status: edge.status, contentType: edge.html ? "text/html" : nil, body: edge.html ? page : ""))
     }
 
     /// Puts a call into this Gong as another system would have: `clientUniqueId` posted by
@@ -143,9 +154,10 @@ public actor SimulatorState {
         } catch {
             return invalid("POST", path, failure(400, "Json parse error: \(error)"))
         }
-        let issues = validator.validate(parsed, mediaUpload: false)
-        if !issues.isEmpty {
-            return invalid("POST", path, errors(400, issues.map(\.description)))
+        // The simulator's own reading of the request, not the daemon's validator.
+        let problems = GongRequestRules.problems(parsed)
+        if !problems.isEmpty {
+            return invalid("POST", path, errors(400, problems))
         }
         guard let clientId = parsed["clientUniqueId"]?.stringValue, let user = parsed["primaryUser"]?.stringValue else {
             return invalid("POST", path, failure(400, "Json parse error"))
@@ -205,6 +217,10 @@ public actor SimulatorState {
         if call.mediaSHA256 != nil {
             return record("PUT", path, failure(400, "Media for call \(callId) has already been handled"))
         }
+        if let refusal = SimulatedMedia.refusal(part, refusedKinds: options.refusedMediaKinds) {
+            // A media type Gong will not take is not a client bug: counted as a request, not as invalid.
+            return refusal.status == 415 ? record("PUT", path, failure(415, refusal.message)) : invalid("PUT", path, failure(refusal.status, refusal.message))
+        }
         if let owner = mediaOwners[part.sha256] {
             return record("PUT", path, failure(400, "A media file with the same content has been uploaded in the past. callID with the same content: \(owner)"))
         }
@@ -214,6 +230,10 @@ public actor SimulatorState {
         call.mediaContentType = part.contentType
         calls[callId] = call
         mediaOwners[part.sha256] = callId
+        if mediaAnswersToLose > 0 {
+            mediaAnswersToLose -= 1
+            return record("PUT", path, .drop)
+        }
         if lose() { return record("PUT", path, .drop) }
         let requestId = newRequestId()
         let url = "https://\(options.tenant).app.gong.io/call?id=\(callId)"
@@ -352,6 +372,7 @@ public actor SimulatorState {
         switch response {
         case .json(let s, _, _): status = s
         case .drop: status = 0
+        case .raw(let s, _, _): status = s
         }
         requests.append(SimulatedRequest(at: Date(), method: method, path: path, status: status))
         return response

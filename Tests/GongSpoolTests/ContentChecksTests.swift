@@ -167,9 +167,9 @@ import TestSupport
         defer { h.remove() }
         try h.addPair("m", id: "pbx:m", audio: SampleMedia.mp3(seconds: 10, channels: 1), ext: "mp3")
         try h.addPair("x", id: "pbx:x", audio: SampleMedia.mp3(seconds: 12, channels: 2, xing: true), ext: "mp3")
-        try h.addPair("a", id: "pbx:a", audio: SampleMedia.mp4(seconds: 12, channels: 1), ext: "m4a")
-        try h.addPair("k", id: "pbx:k", audio: SampleMedia.mkv(seconds: 8, channels: 1), ext: "mka")
-        try h.addPair("long", id: "pbx:long", audio: SampleMedia.mp4(seconds: 95, channels: 2), ext: "m4a")
+        try h.addPair("a", id: "pbx:a", audio: SampleMedia.mp4(seconds: 12, channels: 1), ext: "mp4")
+        try h.addPair("k", id: "pbx:k", audio: SampleMedia.mkv(seconds: 8, channels: 1), ext: "mkv")
+        try h.addPair("long", id: "pbx:long", audio: SampleMedia.mp4(seconds: 95, channels: 2), ext: "mp4")
         // A FLAC written without its sample count: the sidecar's duration decides.
         try h.spool.write("f.flac", Fixtures.flac(bytes: 8192))
         try h.spool.write("f.json", try Fixtures.sidecar(id: "pbx:f", extra: ["duration": .integer(9)]).canonicalData())

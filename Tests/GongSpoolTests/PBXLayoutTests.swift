@@ -38,8 +38,8 @@ import TestSupport
         defer { spool.remove() }
         let config = try Self.config(spool, preset: .freepbx)
         let files: [(String, Data)] = [
-            ("mp3", SampleMedia.mp3(seconds: 3, channels: 2)), ("m4a", SampleMedia.mp4(seconds: 3, channels: 2)),
-            ("mka", SampleMedia.mkv(seconds: 3, channels: 2)),
+            ("mp3", SampleMedia.mp3(seconds: 3, channels: 2)), ("mp4", SampleMedia.mp4(seconds: 3, channels: 2)),
+            ("mkv", SampleMedia.mkv(seconds: 3, channels: 2)),
         ]
         for (index, (ext, audio)) in files.enumerated() {
             let path = try spool.write("2026/11/22/out-5559876543-205-20261122-10300\(index)-1763825400.2\(index).\(ext)", audio)

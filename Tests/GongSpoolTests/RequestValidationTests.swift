@@ -144,11 +144,10 @@ import TestSupport
         #expect(found.map(\.path) == ["context[0].system"], "\(found)")
     }
 
-    @Test func audioOnlyContainersAreDeclaredAsAudio() {
-        #expect(MediaKind.mp4.contentType(forFileName: "call.m4a") == "audio/mp4")
-        #expect(MediaKind.mp4.contentType(forFileName: "call.MP4") == "video/mp4")
-        #expect(MediaKind.mkv.contentType(forFileName: "call.mka") == "audio/x-matroska")
-        #expect(MediaKind.wav.contentType(forFileName: "call.wav") == "audio/wav")
+    @Test func onlyTheFormatsGongNamesAreTaken() {
+        #expect(["wav", "WAV", "mp3", "mp4", "mkv", "flac"].allSatisfy { MediaKind(fileExtension: $0) != nil })
+        #expect(["wave", "m4a", "mka", "ogg", "opus", "gsm"].allSatisfy { MediaKind(fileExtension: $0) == nil })
+        #expect(MediaKind.mp4.contentType == "video/mp4" && MediaKind.wav.contentType == "audio/wav")
     }
 
     @Test func defaultsMergeUnderTheSidecar() throws {

@@ -59,7 +59,7 @@ public struct GongClient: Sendable, CustomStringConvertible {
 
     /// `PUT /v2/calls/{callId}/media`, streaming `file` as multipart part `mediaFile`.
     public func uploadMedia(callId: String, file: SpoolFile, filename: String, kind: MediaKind) async -> GongReply {
-        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType(forFileName: filename),
+        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType,
                                       boundary: "gongspool-" + UUID().uuidString.replacingOccurrences(of: "-", with: ""))
         let escapedId = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
         var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/calls/\(escapedId)/media")

@@ -22,7 +22,7 @@ public enum GongListFailure: Error, Sendable, Equatable, CustomStringConvertible
     case transport(GongList, String)
     /// An answer of the wrong shape (or more pages than any list has).
     case malformed(GongList)
-    /// 403: the access key lacks the list's scope.
+    /// 403: an IP allow-list, an API not enabled, or (OAuth) a missing scope.
     case forbidden(GongList, String)
 
     public var description: String {
@@ -30,7 +30,7 @@ public enum GongListFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .gong(let list, let status, let message): "\(list.request) answered \(status): \(message.prefix(200))"
         case .transport(let list, let message): "\(list.request) failed: \(message.prefix(200))"
         case .malformed(let list): "\(list.request) answered with an unexpected shape"
-        case .forbidden(let list, let message): "\(list.request) refused (403): the access key lacks the \(list.scope) scope (\(message.prefix(200)))"
+        case .forbidden(let list, let message): "\(list.request) refused (403) — \(SetupCheck.forbiddenCauses(list.scope)) (\(message.prefix(200)))"
         }
     }
 }

@@ -169,7 +169,9 @@ extension RecordingLifecycle {
         case .credentialsRejected(let status, let message):
             settled(phase)
             attempts = max(0, attempts - 1)
-            let why = "credentials rejected (HTTP \(status)): \(message)"
+            let why = status == 403
+                ? "refused by Gong (HTTP 403): \(message) — with an access key most likely an IP allow-list in Gong's API settings without this server, or an API not enabled for the company"
+                : "credentials rejected (HTTP \(status)): \(message)"
             return move(to: .held(phase), code: .credentialsRejected, reason: why) + [.haltSending(reason: why)]
         case .misconfigured(let status, let message):
             settled(phase)

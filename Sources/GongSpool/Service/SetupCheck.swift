@@ -92,8 +92,8 @@ public enum SetupCheck {
             return Finding(.ok, subject, "accepted by Gong (GET /v2/users)")
         case .http(403, _, _):
             return needUsers
-                ? Finding(.wrong, subject, "accepted, but the key may not read users (scope api:users:read), which users.fromGong needs")
-                : Finding(.note, subject, "accepted (the key may not read users; users.fromGong would need scope api:users:read)")
+                ? Finding(.wrong, subject, "accepted, but Gong refused GET /v2/users (403), which users.fromGong needs — \(Self.forbiddenCauses("api:users:read"))")
+                : Finding(.note, subject, "accepted, but Gong refused GET /v2/users (403); users.fromGong would need it — \(Self.forbiddenCauses("api:users:read"))")
         case .http(401, let body, _):
             return Finding(.wrong, subject, "rejected by Gong (401): \(ResponseClassifier.summary(body))")
         case .http(let status, let body, _) where (300...399).contains(status) || [404, 405, 415].contains(status):
@@ -111,10 +111,17 @@ public enum SetupCheck {
         case .http(200, _, _), .http(404, _, _):
             return Finding(.ok, subject, "the key may list calls (GET /v2/calls)")
         case .http(403, _, _):
-            return Finding(.wrong, subject, "the key may not list calls (scope api:calls:read:basic), which reconciliation needs")
+            return Finding(.wrong, subject, "Gong refused GET /v2/calls (403), which reconciliation needs — \(Self.forbiddenCauses("api:calls:read:basic"))")
         case let reply:
             return notChecked(reply, subject, "GET /v2/calls")
         }
+    }
+
+    /// What a 403 most likely means. An access key (Basic auth) is not limited by scopes: an IP
+    /// allow-list in Gong's API settings without this server, or an endpoint not released to the
+    /// company, is likelier; only an OAuth app's token lacks a scope.
+    public static func forbiddenCauses(_ scope: String) -> String {
+        "with an access key, most likely an IP allow-list in Gong's API settings that does not include this server's address, or an API not enabled for the company; with an OAuth token, the \(scope) scope"
     }
 
     /// An answer that proves nothing either way: Gong rate limiting, another status, no answer.

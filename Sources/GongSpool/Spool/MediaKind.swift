@@ -2,29 +2,20 @@
 public enum MediaKind: String, Sendable, CaseIterable, Codable {
     case wav, mp3, mp4, mkv, flac
 
-    /// The kind named by a file extension (case-insensitive), if it is one GongSpool takes.
+    /// The kind named by a file extension (case-insensitive), if it is one Gong names: WAV,
+    /// MP3, MP4, MKV, FLAC (reference §5). `.wave`, `.m4a`, `.mka` are not taken: Gong does not
+    /// name them, and a file Gong refuses costs a create and a call without media.
     public init?(fileExtension: String) {
         // Lower-cased only when needed: this runs for every listed file.
         guard (3...4).contains(fileExtension.utf8.count) else { return nil }
         let lower = fileExtension.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } ? fileExtension.lowercased() : fileExtension
         switch lower {
-        case "wav", "wave": self = .wav
+        case "wav": self = .wav
         case "mp3": self = .mp3
-        case "mp4", "m4a": self = .mp4
-        case "mkv", "mka": self = .mkv
+        case "mp4": self = .mp4
+        case "mkv": self = .mkv
         case "flac": self = .flac
         default: return nil
-        }
-    }
-
-    /// The multipart part's Content-Type for a file named `name`: an audio-only container
-    /// (`.m4a`, `.mka`) is declared as audio.
-    public func contentType(forFileName name: String) -> String {
-        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        switch (self, ext) {
-        case (.mp4, "m4a"): return "audio/mp4"
-        case (.mkv, "mka"): return "audio/x-matroska"
-        default: return contentType
         }
     }
 

@@ -189,13 +189,15 @@ extension CallMapping {
         }
 
         if let title = context.first(title) {
-            body["title"] = .string(String(title.value.prefix(1024)))
+            body["title"] = .string(title.value.clipped(toUTF16: NewCallValidator.maxTitleLength))
             provenance["title"] = "metadata.title ← " + label(title.sources)
         }
         var result = JSONValue.object(body)
         for (path, templates) in request {
             guard let value = context.first(templates) else { continue }
-            result = result.setting(path: path.split(separator: ".").map(String.init), to: .string(value.value))
+            // A field with a length limit is cut to it (as Gong counts), not sent to be refused.
+            let limit = NewCallValidator.lengthLimits[path]
+            result = result.setting(path: path.split(separator: ".").map(String.init), to: .string(limit.map { value.value.clipped(toUTF16: $0) } ?? value.value))
             provenance[path] = "metadata.request ← " + label(value.sources)
         }
         if result["customData"] == nil {

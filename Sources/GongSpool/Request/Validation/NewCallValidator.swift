@@ -19,6 +19,11 @@ public struct NewCallValidator: Sendable {
 
     private let schema: SchemaValidator?
 
+    /// `GONGSPOOL_TEST_VALIDATOR_MUTATION=accept-all`: a test's deliberately broken validator,
+    /// to prove the simulator's independent check catches what this one lets through. Never set
+    /// outside tests.
+    static let testMutation: String? = ProcessInfo.processInfo.environment["GONGSPOOL_TEST_VALIDATOR_MUTATION"]
+
     /// The request schema, parsed and checked once.
     public static let schemaDocument: Result<JSONValue, SchemaError> = load(NewCallSchemaText.json)
 
@@ -51,6 +56,7 @@ public struct NewCallValidator: Sendable {
     /// - Parameter mediaUpload: `true` when GongSpool will PUT the media itself,
     ///   which rules out `downloadMediaUrl` (reference §4.5 rule 3).
     public func validate(_ request: JSONValue, mediaUpload: Bool = true) -> [ValidationIssue] {
+        if Self.testMutation == "accept-all" { return [] }
         guard let schema else {
             let why = (try? Self.schemaDocument.get()).map { _ in "" } ?? "\(Self.schemaDocument)"
             return [ValidationIssue(path: "$", message: "the embedded request schema is unusable, nothing can be validated: \(why)")]
@@ -103,9 +109,7 @@ public struct NewCallValidator: Sendable {
             issues.append(ValidationIssue(path: "scheduledEnd", message: "is before scheduledStart"))
         }
         // Rule 5: lengths as Gong counts them (UTF-16 units), and our own bounds.
-        let limits = [("purpose", Self.maxShortTextLength), ("disposition", Self.maxShortTextLength),
-                      ("title", Self.maxTitleLength), ("customData", Self.maxCustomDataLength)]
-        for (key, limit) in limits {
+        for (key, limit) in Self.lengthLimits.sorted(by: { $0.key < $1.key }) {
             guard let text = body[key]?.stringValue, text.utf16.count > limit else { continue }
             // The schema's maxLength (code points) already reported the grossly long ones.
             let reportedBySchema = limit == Self.maxShortTextLength && text.unicodeScalars.count > limit
@@ -115,13 +119,23 @@ public struct NewCallValidator: Sendable {
         }
         // Rule 6: the CRM contexts Gong accepts today ("currently only Salesforce and Generic are
         // supported"; the schema's enum also lists HubSpot and MicrosoftDynamic).
-        for (i, context) in (body["context"]?.arrayValue ?? []).enumerated() {
+        // The same for each party's context (reference §4.3: "Salesforce or Generic").
+        var contexts = (body["context"]?.arrayValue ?? []).enumerated().map { ("context[\($0.offset)]", $0.element) }
+        for (p, party) in parties.enumerated() {
+            contexts += (party["context"]?.arrayValue ?? []).enumerated().map { ("parties[\(p)].context[\($0.offset)]", $0.element) }
+        }
+        for (path, context) in contexts {
             if let system = context["system"]?.stringValue, !Self.contextSystems.contains(system) {
-                issues.append(ValidationIssue(path: "context[\(i)].system", message: "Gong currently supports only \(Self.contextSystems.sorted().joined(separator: " and ")), found \"\(system)\""))
+                issues.append(ValidationIssue(path: "\(path).system", message: "Gong currently supports only \(Self.contextSystems.sorted().joined(separator: " and ")), found \"\(system)\""))
             }
         }
         return issues
     }
+
+    /// The text fields with a length limit, in UTF-16 units (the mapping cuts to these).
+    public static let lengthLimits: [String: Int] = [
+        "purpose": maxShortTextLength, "disposition": maxShortTextLength, "title": maxTitleLength, "customData": maxCustomDataLength,
+    ]
 
     /// `context[].system` values Gong documents as supported.
     public static let contextSystems: Set<String> = ["Salesforce", "Generic"]
