@@ -42,6 +42,9 @@ struct CheckCommand: AsyncParsableCommand {
         let (known, source) = await SystemIdentity.current(config, logger: quiet)
         var findings = SetupCheck.files(config)
         findings.append(SetupCheck.systemId(config, inForce: known.spool.effectiveSystemId, source: source))
+        if config.state.isPostgres, let location = try? PostgresLocation(url: config.state.database), let risk = location.tlsRisk {
+            findings.append(SetupCheck.Finding(.note, "state.database", risk + "; use sslmode=verify-full (the default off loopback)"))
+        }
         if !offline {
             findings += try await askGong(config, credentials)
         }

@@ -28,8 +28,11 @@ public struct PostgresLocation: Sendable, Equatable {
     public var port: Int
     /// The database.
     public var database: String
-    /// TLS (`sslmode`; default `prefer` off loopback, `disable` on loopback and sockets).
+    /// TLS (`sslmode`; default `verify-full` off loopback, `disable` on loopback and sockets).
     public var tls: TLSMode
+    /// Whether `sslmode` was given (a weaker mode off loopback is then the operator's choice,
+    /// which `check` names the risk of).
+    public var tlsExplicit: Bool
     /// A CA bundle to verify the server with (`sslrootcert`), else the system's roots.
     public var rootCertificate: String?
 
@@ -66,14 +69,41 @@ public struct PostgresLocation: Sendable, Equatable {
                 throw .invalid(key: "state.database", message: "sslmode must be disable, prefer, require, verify-ca or verify-full, found \"\(mode)\"")
             }
             tls = parsed
+            tlsExplicit = true
         } else {
-            tls = Self.isLocal(self.host) ? .disable : .prefer
+            // Off loopback the password must never go to a server (or anything in between) that
+            // declines TLS: postgres-nio's `prefer` would fall back to plain text.
+            tls = Self.isLocal(self.host) ? .disable : .verifyFull
+            tlsExplicit = false
         }
     }
 
-    /// Loopback and Unix sockets.
-    static func isLocal(_ host: String) -> Bool {
-        host.hasPrefix("/") || host == "localhost" || host == "127.0.0.1" || host == "::1"
+    /// Whether the connection stays on this machine: a Unix socket, `localhost`, or an address
+    /// that parses as loopback (127.0.0.0/8, ::1, ::ffff:127.x.x.x) — decided by the address,
+    /// not by comparing text.
+    public static func isLocal(_ host: String) -> Bool {
+        if host.hasPrefix("/") || host.lowercased() == "localhost" { return true }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var v4 = in_addr()
+        if inet_pton(AF_INET, bare, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, bare, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }
+        let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        return mapped && bytes[12] == 127
+    }
+
+    /// What the TLS mode risks off loopback, if anything (for `check`).
+    public var tlsRisk: String? {
+        guard !Self.isLocal(host) else { return nil }
+        switch tls {
+        case .disable: return "sslmode=disable: the password and every recording's metadata cross the network in clear text"
+        case .prefer: return "sslmode=prefer: a server, or anything in between, that declines TLS gets the password in clear text"
+        case .require, .verifyCA, .verifyFull: return nil
+        }
     }
 
     /// The URL as logs and `status` show it (there is no password in it to hide).
