@@ -8,6 +8,9 @@ public struct SimulatorOptions: Sendable {
     public var accessKeySecret = "simulator-secret"
     /// Leaky-bucket rate per second (bucket size equals the rate); 0 disables.
     public var requestsPerSecond: Double = 3
+    /// Count the rate as at most `requestsPerSecond` arrivals in any one-second window (stricter
+    /// than the bucket: four requests within 0.95 s are a 429 however they are spaced).
+    public var slidingWindow = false
     /// Requests per UTC day.
     public var dailyLimit = 10_000
     /// Users whose telephony call import is disabled (create → 409).

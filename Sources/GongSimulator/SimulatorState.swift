@@ -26,6 +26,7 @@ public actor SimulatorState {
     private var answered = 0
     private var mediaAnswersToLose: Int
     private var edgeAnswersLeft: [EdgeAnswer]
+    private var recentArrivals: [Date] = []
 
     /// Creates an empty Gong.
     public init(options: SimulatorOptions) {
@@ -107,7 +108,13 @@ public actor SimulatorState {
             let wait = Int((midnight - now.timeIntervalSince1970).rounded(.up))
             return record(method, path, failure(429, "Daily API call limit reached", headers: [("Retry-After", "\(wait)")]))
         }
-        if options.requestsPerSecond > 0 {
+        if options.requestsPerSecond > 0, options.slidingWindow {
+            recentArrivals = recentArrivals.filter { now.timeIntervalSince($0) < 1 && $0 <= now.addingTimeInterval(1) }
+            if Double(recentArrivals.count) >= options.requestsPerSecond.rounded(.down) {
+                return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "1")]))
+            }
+            recentArrivals.append(now)
+        } else if options.requestsPerSecond > 0 {
             let rate = options.requestsPerSecond
             // Requests may reach here out of arrival order: time never runs back for the bucket.
             bucket = min(rate, bucket + max(0, now.timeIntervalSince(bucketTime)) * rate)

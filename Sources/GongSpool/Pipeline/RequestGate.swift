@@ -67,6 +67,15 @@ public actor RequestGate {
                     if let loop { await health?.rest(loop, until: slot) }
                     try await clock.sleep(until: slot)
                 }
+                // The slot is a schedule; what Gong counts is when requests arrive. The request
+                // leaves only when the fleet's real sends allow it (and no pause holds).
+                while true {
+                    let more = RetryAfter.bounded(try await store.confirmSend(count: sendWindow.count, window: sendWindow.seconds), now: clock.now()).seconds
+                    guard more > 0 else { break }
+                    let later = clock.now().addingTimeInterval(more)
+                    if let loop { await health?.rest(loop, until: later) }
+                    try await clock.sleep(until: later)
+                }
                 return day
             }
             let midnight = Self.nextUTCMidnight(after: now)
@@ -190,6 +199,17 @@ public actor RequestGate {
         haltReason = nil
         try? await store.setMeta(.sendingHalted, nil)
     }
+
+    /// The fleet's send window: at most `count` requests in any `seconds` (the configured rate,
+    /// over a window widened by ``sendMargin`` for the jitter between a send and its arrival).
+    var sendWindow: (count: Int, seconds: Double) {
+        let count = max(1, Int((1 / interval + 1e-9).rounded(.down)))
+        return (count, Double(count) * interval + Self.sendMargin)
+    }
+
+    /// Seconds added to the send window: event-loop and network jitter between hosts (a
+    /// request recorded as sent may arrive this much later than the one before it).
+    static let sendMargin = 0.06
 
     /// The gate's clock's "now".
     public var now: Date { clock.now() }

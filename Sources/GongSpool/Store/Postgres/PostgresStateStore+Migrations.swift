@@ -108,12 +108,15 @@ extension PostgresStateStore {
             CREATE UNIQUE INDEX recordings_pending_stem ON recordings (spool, stem) WHERE state = 'pending';
             """),
         // The bytes each upload in doubt carried; the id a row's files give, claimed or not; the
-        // same audio under another clientUniqueId is found before any request is spent.
+        // same audio under another clientUniqueId is found before any request is spent; the
+        // fleet's real send times (a request leaves only when the window allows it).
         ("v3-bytes-in-doubt-and-audio-index", """
             ALTER TABLE recordings ADD COLUMN uploadDigestsInDoubt TEXT;
             ALTER TABLE recordings ADD COLUMN filesClientUniqueId TEXT;
             CREATE INDEX recordings_sha256 ON recordings (sha256) WHERE sha256 IS NOT NULL AND clientUniqueId IS NOT NULL;
             CREATE INDEX recordings_files_client_unique_id ON recordings (filesClientUniqueId) WHERE filesClientUniqueId IS NOT NULL;
+            CREATE TABLE sends (sentAt TIMESTAMPTZ NOT NULL);
+            CREATE INDEX sends_at ON sends (sentAt);
             """),
     ]
 

@@ -118,6 +118,25 @@ extension PostgresStateStore {
         return max(0, wait ?? 0)
     }
 
+    public func confirmSend(count: Int, window: Double) async throws(StoreError) -> Double {
+        let logger = logger
+        return try await transaction { connection in
+            // One node at a time decides, on the budget row's lock.
+            let paused = try await connection.rows("""
+                SELECT EXTRACT(EPOCH FROM (GREATEST(pausedUntil, clock_timestamp()) - clock_timestamp()))::float8 FROM budget WHERE id = 1 FOR UPDATE
+                """, logger).first.map { try $0.decode(Double.self) } ?? 0
+            // A 429 seen by any node stops the slots the others already hold.
+            if paused > 0 { return paused }
+            let earlier = try await connection.rows("""
+                SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends ORDER BY sentAt DESC OFFSET \(Int64(max(0, count - 1))) LIMIT 1
+                """, logger).first.map { try $0.decode(Double.self) }
+            if let age = earlier, age < window { return window - age }
+            try await connection.run("INSERT INTO sends (sentAt) VALUES (clock_timestamp())", logger)
+            try await connection.run("DELETE FROM sends WHERE sentAt < clock_timestamp() - interval '1 minute'", logger)
+            return 0
+        }
+    }
+
     /// Pauses every node's requests for `seconds` (a 429's `Retry-After`).
     public func recordPause(seconds: Double, until: Date) async throws(StoreError) {
         try await run("UPDATE budget SET pausedUntil = GREATEST(pausedUntil, clock_timestamp() + \(seconds) * interval '1 second') WHERE id = 1")

@@ -14,6 +14,8 @@ extension SQLiteStateStore {
 
     public func reserveSlot(interval: Double) async throws(StoreError) -> Double { 0 }
 
+    public func confirmSend(count: Int, window: Double) async throws(StoreError) -> Double { 0 }
+
     public func recordPause(seconds: Double, until: Date) async throws(StoreError) {
         try await setMeta(.pausedUntil, String(until.timeIntervalSince1970))
     }
