@@ -266,7 +266,11 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             #expect(try await cli.once().status == 0)
-            #expect(try await cli.show("a/x")["state"] == .string("rejected"))
+            // Examined first (the usual order), the wrong export is rejected by Gong and its copy
+            // carries on; on a loaded machine the right one may settle first and the wrong one is
+            // then its duplicate — either way one call, with the audio.
+            let first = try await cli.show("a/x")["state"]
+            #expect(first == .string("rejected") || first == .string("duplicate"), "\(first ?? .null)")
             let copy = try await cli.show("b/x")
             #expect(copy["state"] == .string("done"), "\(copy)")
             return await sim.state.snapshot()

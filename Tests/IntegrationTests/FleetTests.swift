@@ -11,7 +11,7 @@ import TestSupport
 @Suite struct FleetTests {
     /// A node's configuration: `spool` read as `spoolName`, the fleet's database, Gong's default rate.
     func config(_ work: TemporaryDirectory, node: String, spool: TemporaryDirectory, spoolName: String, database: String,
-                simulator: GongSimulator, leaseSeconds: Double, metricsPort: Int? = nil) throws -> String {
+                simulator: GongSimulator, leaseSeconds: Double, metricsPort: Int? = nil, requestsPerSecond: Double = 3) throws -> String {
         try work.write("\(node).yaml", text: """
             spool:
               directory: \(spool.path)
@@ -21,7 +21,7 @@ import TestSupport
               minDurationSeconds: 0
             gong:
               baseURL: \(simulator.baseURL)
-              requestsPerSecond: 3
+              requestsPerSecond: \(requestsPerSecond)
               maxConcurrentUploads: 2
               readTimeoutSeconds: 10
             retry:
@@ -68,7 +68,10 @@ import TestSupport
         let hashes = try shared.addBacklog(count: 9, prefix: "nas").merging(try own.addBacklog(count: 5, prefix: "west", firstSeed: 100)) { $1 }
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
-        options.slidingWindow = true // 3 arrivals in any 1 s, however spaced
+        // 3 arrivals in any 1 s, however spaced. The nodes ask for 2.7/s: a loaded CI machine's
+        // scheduling jitter (hundreds of ms between a send and its arrival) must not make a 429;
+        // at 3 of 3 on a quiet machine the fleet measured 0.94 of the rate with none (docs/fleet.md).
+        options.slidingWindow = true
         let expected = hashes.count
         let snapshot = try await GongSimulator.withRunning(options: options) { sim -> SimulatorSnapshot in
             let nodes = [("east-1", shared, "nas"), ("east-2", shared, "nas"), ("west", own, "west-local")]
@@ -76,7 +79,7 @@ import TestSupport
             let metricsPort = try QuietPort.free()
             for (name, spool, spoolName) in nodes {
                 let file = try config(work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10,
-                                      metricsPort: name == "east-1" ? metricsPort : nil)
+                                      metricsPort: name == "east-1" ? metricsPort : nil, requestsPerSecond: 2.7)
                 daemons.append(try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log")))
             }
             let store = try await operatorStore(database)

@@ -229,10 +229,15 @@ import TestSupport
             #expect(local["state"] == .string("rejected") && local["lastErrorCode"] == .string("invalid_request"), "\(local)")
             #expect(await sim.state.snapshot().requests.isEmpty)
             // A validator broken on purpose lets it through: the simulator's own check refuses it.
-            #expect(try await cli.run(["forget", "--config", cli.config, "bad", "--yes"]).status == 0)
+            let forgot = try await cli.run(["forget", "--config", cli.config, "bad", "--yes"])
+            #expect(forgot.status == 0, "\(forgot.output)")
+            // Exported again (the folder changes, so intake lists it again).
+            try FileManager.default.removeItem(atPath: h.spool.file("bad.json"))
+            try h.spool.write("bad.json", try Fixtures.sidecar(id: "pbx:bad", direction: "Sideways").canonicalData())
             var environment = DeliveryHarness.environment()
             environment["GONGSPOOL_TEST_VALIDATOR_MUTATION"] = "accept-all"
-            #expect(try await cli.run(["run", "--once", "--config", cli.config], environment: environment).status == 0)
+            let mutated = try await cli.run(["run", "--once", "--config", cli.config], timeout: 120, environment: environment)
+            #expect(mutated.status == 0, "\(mutated.output.suffix(2000))")
             let sent = try await cli.show("bad")
             #expect(sent["state"] == .string("rejected") && sent["lastErrorCode"] == .string("http_400"), "\(sent)")
             #expect(sent["reason"]?.stringValue?.contains("direction must be one of") == true, "\(sent)")
