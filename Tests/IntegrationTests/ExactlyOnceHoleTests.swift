@@ -132,21 +132,19 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
             let cli = OperatorCLI(h, config: config)
-            let daemon = try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
-            defer { kill(daemon.processIdentifier, SIGKILL) }
-            let waiting = try await cli.waitFor("pbx:h4", "waiting")
-            let callId = try #require(waiting["callId"]?.stringValue)
-            // While it waits, the PBX rewrites the recording and its sidecar names another id.
-            try h.spool.write("h4.wav.tmp", Fixtures.wav(seconds: 2, seed: 402))
-            #expect(rename(h.spool.file("h4.wav.tmp"), h.spool.file("h4.wav")) == 0)
-            try h.spool.write("h4.json", Fixtures.sidecarData(id: "pbx:h4-new"))
-            let held = try await cli.waitFor("h4", "held")
-            #expect(held["lastErrorCode"] == .string("file_changed"), "\(held)")
-            #expect(held["clientUniqueId"] == .string("pbx:h4"), "identity kept")
-            #expect(held["reason"]?.stringValue?.contains(callId) == true)
-            try await Task.sleep(for: .seconds(2)) // nothing more happens on its own
-            kill(daemon.processIdentifier, SIGTERM)
-            await Binary.waitForExit(daemon)
+            try await cli.withDaemon {
+                let waiting = try await cli.waitFor("pbx:h4", "waiting")
+                let callId = try #require(waiting["callId"]?.stringValue)
+                // While it waits, the PBX rewrites the recording and its sidecar names another id.
+                try h.spool.write("h4.wav.tmp", Fixtures.wav(seconds: 2, seed: 402))
+                #expect(rename(h.spool.file("h4.wav.tmp"), h.spool.file("h4.wav")) == 0)
+                try h.spool.write("h4.json", Fixtures.sidecarData(id: "pbx:h4-new"))
+                let held = try await cli.waitFor("h4", "held")
+                #expect(held["lastErrorCode"] == .string("file_changed"), "\(held)")
+                #expect(held["clientUniqueId"] == .string("pbx:h4"), "identity kept")
+                #expect(held["reason"]?.stringValue?.contains(callId) == true)
+                try await Task.sleep(for: .seconds(2)) // nothing more happens on its own
+            }
             return await sim.state.snapshot()
         }
         #expect(snapshot.acceptedCreates == ["pbx:h4": 1], "no second call: \(snapshot.acceptedCreates)")

@@ -27,23 +27,21 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim, spool: ["afterUpload: delete"], retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
             let cli = OperatorCLI(h, config: config)
-            let daemon = try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
-            defer { kill(daemon.processIdentifier, SIGKILL) }
-            let waiting = try await cli.waitFor("pbx:r1", "waiting")
-            let callId = try #require(waiting["callId"]?.stringValue)
-            // The PBX rewrites the recording before the upload is tried again.
-            try h.spool.write("r1.wav.tmp", rewritten)
-            #expect(rename(h.spool.file("r1.wav.tmp"), h.spool.file("r1.wav")) == 0)
-            let changed = try await cli.waitFor("pbx:r1", "held")
-            #expect(changed["lastErrorCode"] == .string("file_changed"), "\(changed)")
-            // The remedy says retry; Gong then answers "already handled" — about version A.
-            #expect(try await cli.run(["retry", "--config", config, "pbx:r1"]).status == 0)
-            try await Task.sleep(for: .seconds(1))
-            let held = try await cli.waitFor("pbx:r1", "held")
-            #expect(held["lastErrorCode"] == .string("earlier_version_in_gong"), "\(held)")
-            #expect(held["reason"]?.stringValue?.contains("call \(callId)") == true, "\(held)")
-            kill(daemon.processIdentifier, SIGTERM)
-            await Binary.waitForExit(daemon)
+            try await cli.withDaemon {
+                let waiting = try await cli.waitFor("pbx:r1", "waiting")
+                let callId = try #require(waiting["callId"]?.stringValue)
+                // The PBX rewrites the recording before the upload is tried again.
+                try h.spool.write("r1.wav.tmp", rewritten)
+                #expect(rename(h.spool.file("r1.wav.tmp"), h.spool.file("r1.wav")) == 0)
+                let changed = try await cli.waitFor("pbx:r1", "held")
+                #expect(changed["lastErrorCode"] == .string("file_changed"), "\(changed)")
+                // The remedy says retry; Gong then answers "already handled" — about version A.
+                #expect(try await cli.run(["retry", "--config", config, "pbx:r1"]).status == 0)
+                try await Task.sleep(for: .seconds(1))
+                let held = try await cli.waitFor("pbx:r1", "held")
+                #expect(held["lastErrorCode"] == .string("earlier_version_in_gong"), "\(held)")
+                #expect(held["reason"]?.stringValue?.contains("call \(callId)") == true, "\(held)")
+            }
             return await sim.state.snapshot()
         }
         #expect(FileManager.default.contents(atPath: h.spool.file("r1.wav")) == rewritten, "the rewritten audio is kept")
@@ -173,20 +171,18 @@ import TestSupport
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 3", "maxBackoffSeconds: 3"])
             let cli = OperatorCLI(h, config: config)
-            let daemon = try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
-            defer { kill(daemon.processIdentifier, SIGKILL) }
-            let waiting = try await cli.waitFor("pbx:r7", "waiting")
-            let callId = try #require(waiting["callId"]?.stringValue)
-            // A Gong admin deletes the call before the upload is tried again.
-            await sim.state.removeCall(callId)
-            let held = try await cli.waitFor("pbx:r7", "held", seconds: 30)
-            #expect(held["lastErrorCode"] == .string("missing_in_gong"), "\(held)")
-            #expect(held["reason"]?.stringValue?.contains(callId) == true, "\(held)")
-            let settled = await sim.state.snapshot().requests.count
-            try await Task.sleep(for: .seconds(4)) // past the backoff: nothing loops
-            #expect(await sim.state.snapshot().requests.count == settled)
-            kill(daemon.processIdentifier, SIGTERM)
-            await Binary.waitForExit(daemon)
+            try await cli.withDaemon {
+                let waiting = try await cli.waitFor("pbx:r7", "waiting")
+                let callId = try #require(waiting["callId"]?.stringValue)
+                // A Gong admin deletes the call before the upload is tried again.
+                await sim.state.removeCall(callId)
+                let held = try await cli.waitFor("pbx:r7", "held", seconds: 30)
+                #expect(held["lastErrorCode"] == .string("missing_in_gong"), "\(held)")
+                #expect(held["reason"]?.stringValue?.contains(callId) == true, "\(held)")
+                let settled = await sim.state.snapshot().requests.count
+                try await Task.sleep(for: .seconds(4)) // past the backoff: nothing loops
+                #expect(await sim.state.snapshot().requests.count == settled)
+            }
             return await sim.state.snapshot()
         }
         let puts = snapshot.requests.filter { $0.method == "PUT" }.map(\.status)

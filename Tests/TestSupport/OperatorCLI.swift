@@ -83,3 +83,16 @@ public struct OperatorCLI: Sendable {
         return last
     }
 }
+
+extension OperatorCLI {
+    /// Runs the daemon (`gongspool run`, its log in `daemon.log`) while `body` runs; stops it
+    /// with SIGTERM afterwards (SIGKILL if `body` throws).
+    public func withDaemon<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let daemon = try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
+        defer { kill(daemon.processIdentifier, SIGKILL) }
+        let result = try await body()
+        kill(daemon.processIdentifier, SIGTERM)
+        await Binary.waitForExit(daemon)
+        return result
+    }
+}
