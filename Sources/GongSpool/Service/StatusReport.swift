@@ -51,13 +51,8 @@ public struct StatusReport: Sendable {
         report.lastReconciliation = try await store.meta(.lastReconciliation)
         report.gongUnreachable = try await store.meta(.gongUnreachable)
         report.spoolProblem = try await store.meta(.spoolProblem)
-        if let configured = config.spool.systemId, !configured.isEmpty {
-            (report.systemId, report.systemIdSource) = (configured, SystemIdentity.Source.configured.rawValue)
-        } else if let stored = try await store.meta(.systemId) {
-            (report.systemId, report.systemIdSource) = (stored, SystemIdentity.Source.state.rawValue)
-        } else {
-            (report.systemId, report.systemIdSource) = (config.spool.effectiveSystemId, SystemIdentity.Source.provisional.rawValue)
-        }
+        let (known, source) = try await SystemIdentity.current(config, store: store)
+        (report.systemId, report.systemIdSource) = (known.spool.effectiveSystemId, source.rawValue)
         return report
     }
 

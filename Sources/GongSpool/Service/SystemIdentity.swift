@@ -62,7 +62,13 @@ public enum SystemIdentity {
         if let configured = config.spool.systemId, !configured.isEmpty { return (config, .configured) }
         guard let store = (try? await StateStoreFactory.openExisting(config, logger: logger)) ?? nil else { return (config, .provisional) }
         defer { try? store.close() }
-        guard let stored = (try? await store.meta(.systemId)) ?? nil else { return (config, .provisional) }
+        return (try? await current(config, store: store)) ?? (config, .provisional)
+    }
+
+    /// The same, read from an open `store`.
+    public static func current(_ config: Configuration, store: any StateStore) async throws(StoreError) -> (Configuration, Source) {
+        if let configured = config.spool.systemId, !configured.isEmpty { return (config, .configured) }
+        guard let stored = try await store.meta(.systemId) else { return (config, .provisional) }
         var known = config
         known.spool.systemId = stored
         return (known, .state)
