@@ -15,12 +15,17 @@ let commit: String = {
 let fuzzing = Context.environment["GONGSPOOL_FUZZ"] == "1"
 let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
+/// Every Swift target: a file sees only the members of the modules it imports itself (SE-0444),
+/// so the walls between modules hold for extensions too.
+let walls: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "GongSpool",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gongspool", targets: ["gongspool"]),
-        .library(name: "GongSpool", targets: ["GongSpool"]),
+        .library(name: "GongSpoolCore", targets: ["GongSpoolCore"]),
+        .library(name: "GongSpoolDaemon", targets: ["GongSpoolDaemon"]),
         .library(name: "GongSimulator", targets: ["GongSimulator"]),
     ],
     dependencies: [
@@ -40,94 +45,149 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo", cSettings: [.define("GONGSPOOL_COMMIT", to: "\"\(commit)\"")]),
         .target(name: "CMalloc"),
+        // The core: spool, media, intake, request, lifecycle, the store's roles, the pipeline
+        // behind a Gong protocol, observability. No NIO, no GRDB, no PostgreSQL (docs/design.md).
         .target(
-            name: "GongSpool",
+            name: "GongSpoolCore",
             dependencies: [
                 "CBuildInfo",
                 "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: walls + fuzzFlags
+        ),
+        // The embedded state store (GRDB over the system libsqlite3).
+        .target(
+            name: "GongSpoolSQLite",
+            dependencies: [
+                "GongSpoolCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: walls
+        ),
+        // The fleet's state store (postgres-nio).
+        .target(
+            name: "GongSpoolPostgres",
+            dependencies: [
+                "GongSpoolCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: walls
+        ),
+        // HTTP on SwiftNIO: the Gong client (async-http-client) and the loopback server channel.
+        .target(
+            name: "GongSpoolHTTP",
+            dependencies: [
+                "GongSpoolCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: walls
+        ),
+        // The daemon: services, reconciliation, the status server, the reload supervisor, set-up checks.
+        .target(
+            name: "GongSpoolDaemon",
+            dependencies: [
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            swiftSettings: fuzzFlags
+            swiftSettings: walls
         ),
         .target(
             name: "GongSimulator",
             dependencies: [
-                "GongSpool",
+                "GongSpoolCore", "GongSpoolHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: walls
         ),
         .executableTarget(
             name: "gongspool",
             dependencies: [
-                "GongSpool",
-                "GongSimulator",
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: walls
         ),
         .executableTarget(
             name: "upload-bench",
             dependencies: [
-                "GongSpool",
+                "GongSpoolCore", "GongSpoolHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Benchmarks/UploadBench"
+            path: "Benchmarks/UploadBench",
+            swiftSettings: walls
         ),
         .executableTarget(
             name: "pipeline-bench",
             dependencies: [
-                "GongSpool", "GongSimulator",
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Benchmarks/PipelineBench"
+            path: "Benchmarks/PipelineBench",
+            swiftSettings: walls
         ),
         .target(
             name: "TestSupport",
             dependencies: [
-                "GongSpool", "GongSimulator",
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            swiftSettings: walls
         ),
-        .target(name: "FuzzTargets", dependencies: ["GongSpool"], path: "Fuzz/Targets", swiftSettings: fuzzFlags),
+        .target(name: "FuzzTargets", dependencies: ["GongSpoolCore"], path: "Fuzz/Targets", swiftSettings: walls + fuzzFlags),
         .testTarget(
             name: "GongSpoolTests",
             dependencies: [
-                "GongSpool", "GongSimulator", "TestSupport", "FuzzTargets",
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
+                "TestSupport", "FuzzTargets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: walls
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GongSpool", "GongSimulator", "TestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: walls
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -139,7 +199,7 @@ if fuzzing {
             name: "gongspool-fuzz",
             dependencies: ["FuzzTargets"],
             path: "Fuzz/Driver",
-            swiftSettings: fuzzFlags,
+            swiftSettings: walls + fuzzFlags,
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
         ))
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 
 /// `level MINUTES`: what measuring the level while hashing costs. For each coding, a WAV of
 /// MINUTES minutes is hashed as intake hashes every recording, alone and with the level meter fed

@@ -1,8 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
+import GongSpoolSQLite
 import GRDB
-import GongSpool
 import Logging
 
 /// Pipeline benchmarks, each printing a ratio against a reference measured in the same run:
@@ -74,7 +77,7 @@ enum PipelineBench {
         // Steady state: every file already recorded (backfill none marks them skipped once).
         let state = try temporaryDirectory("poll-state")
         defer { try? FileManager.default.removeItem(atPath: state) }
-        var config = GongSpool.Configuration()
+        var config = GongSpoolCore.Configuration()
         config.spool.directory = root
         config.spool.recursive = true
         config.spool.backfill = .none
@@ -152,7 +155,7 @@ enum PipelineBench {
     static func scaleMeasure(root: String, empty: String, database: String, logger: Logger) async throws {
         let findSeconds = try run("/usr/bin/find", [root, "-type", "f", "-printf", "%s %T@ %p\\n"])
         func intake(_ directory: String) throws -> (SpoolIntake, StateStore) {
-            var config = GongSpool.Configuration()
+            var config = GongSpoolCore.Configuration()
             config.spool.directory = directory
             config.spool.recursive = true
             let store = try SQLiteStateStore.open(path: database)
@@ -300,8 +303,8 @@ enum PipelineBench {
 
     /// A daemon configuration over `spool` with its database in `state`: settle 0, poll 0.1 s,
     /// no duration floor, no metrics endpoint.
-    static func daemonConfiguration(spool: String, state: String, baseURL: String) -> GongSpool.Configuration {
-        var config = GongSpool.Configuration()
+    static func daemonConfiguration(spool: String, state: String, baseURL: String) -> GongSpoolCore.Configuration {
+        var config = GongSpoolCore.Configuration()
         config.spool.directory = spool
         config.spool.settleSeconds = 0
         config.spool.pollIntervalSeconds = 0.1

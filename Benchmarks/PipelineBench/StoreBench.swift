@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
 import Logging
 
 /// `stores RECORDINGS`: the same work on the embedded SQLite store and on PostgreSQL (the URL in
@@ -67,7 +69,7 @@ extension PipelineBench {
     static func claims(recordings: Int, database: String?, logger: Logger) async throws -> Double {
         let state = try temporaryDirectory("claims")
         defer { try? FileManager.default.removeItem(atPath: state) }
-        var config = GongSpool.Configuration()
+        var config = GongSpoolCore.Configuration()
         config.spool.directory = state
         config.state.database = database ?? state + "/state.sqlite"
         config.state.node = "bench"

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolHTTP
 import Logging
 
 /// Uploads one file through GongSpool's real client (create call, then streamed media PUT)

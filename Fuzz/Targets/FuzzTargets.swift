@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 
 /// One entry point per parser of untrusted bytes: what libFuzzer drives (`gongspool-fuzz`, built
 /// with `-sanitize=fuzzer,address` by `scripts/fuzz.sh`) and what the test suite replays, seed

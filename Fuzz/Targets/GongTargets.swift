@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 
 /// Gong's answers, or a proxy's in front of it.
 enum GongTargets {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 
 /// Container headers and samples: what a PBX, a transcoder or a broken disk writes.
 enum MediaTargets {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 
 /// Sidecars, PBX mappings, file names and the CDR: what the PBX writes.
 enum MetadataTargets {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 
 /// The spool's directory reader (`readdir` records read in place, `fstatat` without following
 /// links) over real directories whose names come from the input — and, for `#wide N`, a folder

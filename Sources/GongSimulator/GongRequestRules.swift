@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// The simulator's own reading of Gong's "Add New Call" request (reference §4 and the schema),
 /// written field by field without the daemon's validator or its schema interpreter: a gap in

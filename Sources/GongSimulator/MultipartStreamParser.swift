@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// A file part received by the simulator.
 struct ReceivedPart: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolHTTP
 import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,4 @@
-import GongSpool
+import GongSpoolCore
 
 /// How the simulated Gong behaves. Defaults follow Gong's documented behaviour.
 public struct SimulatorOptions: Sendable {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// The simulated Gong: its database, its rules and its record. All decisions happen here;
 /// the HTTP layer only moves bytes.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// `gongspool backup FILE`: a consistent copy of the state database, while the daemon runs.
 struct BackupCommand: AsyncParsableCommand {

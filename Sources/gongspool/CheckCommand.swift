@@ -1,7 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
 import Logging
 
 /// `gongspool check`: is the set-up usable by `run`?

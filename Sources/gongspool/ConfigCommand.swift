@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Logging
 
 /// `gongspool config`: the effective configuration, secrets redacted.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// `--config PATH`, shared by every command that reads the configuration.
 struct ConfigOption: ParsableArguments {

@@ -2,7 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
 import Logging
 
 /// `gongspool demo`: the whole pipeline on generated recordings against the simulator.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import GongSpool
+import GongSpoolCore
 
 /// The `gongspool` command: argument parsing only; the work is in the GongSpool library.
 @main

@@ -1,5 +1,5 @@
 import ArgumentParser
-import GongSpool
+import GongSpoolCore
 import Logging
 
 /// `--log-format`.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// `gongspool show ID`: one recording and its whole history.
 struct ShowCommand: AsyncParsableCommand {

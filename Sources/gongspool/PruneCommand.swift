@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 /// `gongspool prune --older-than DAYS [--all]`: keeps the state database small.
 struct PruneCommand: AsyncParsableCommand {

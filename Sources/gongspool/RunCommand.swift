@@ -1,7 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
+import GongSpoolSQLite
 import Logging
 import Metrics
 import Prometheus

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Logging
 
 /// `gongspool status`: counts per state.

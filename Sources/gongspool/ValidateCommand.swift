@@ -1,5 +1,7 @@
 import ArgumentParser
-import GongSpool
+import Foundation
+import GongSpoolCore
+import GongSpoolDaemon
 import Logging
 
 /// `gongspool validate PATH`: what would be sent for this file, and where each field came from?
@@ -25,8 +27,12 @@ struct ValidateCommand: AsyncParsableCommand {
         var quiet = Logger(label: "gongspool")
         quiet.logLevel = .error
         // The request as the daemon builds it: with the system id its state keeps.
-        let (config, _) = await SystemIdentity.current(try options.loadOrDefaults(), logger: quiet)
-        let directory = await UserDirectory.load(settings: config.users, databasePath: config.state.database)
+        let loaded = try options.loadOrDefaults()
+        let state = (try? await StateStoreFactory.openExisting(loaded, logger: quiet)) ?? nil
+        defer { try? state?.close() }
+        var config = loaded
+        if let state, let (known, _) = try? await SystemIdentity.current(loaded, store: state) { config = known }
+        let directory = await UserDirectory.load(settings: config.users, store: state)
         let report = FileValidation.validate(path: path, config: config, directory: directory)
         guard let request = report.request else {
             for problem in report.problems {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 import Testing
 import TestSupport
 

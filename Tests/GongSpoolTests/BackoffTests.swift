@@ -1,4 +1,4 @@
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// ``Backoff``: the table in its doc comment, at both ends of the jitter.

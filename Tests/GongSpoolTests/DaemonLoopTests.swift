@@ -1,6 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
+@testable import GongSpoolDaemon
+import GongSpoolHTTP
+import GongSpoolSQLite
 import Logging
 import Testing
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// The error codes: stable text, and the table in `docs/operations.md` says what each means.

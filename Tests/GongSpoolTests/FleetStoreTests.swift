@@ -1,5 +1,7 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
+@testable import GongSpoolPostgres
+import PostgresNIO
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
+import GongSpoolSQLite
 import Logging
 import Testing
 import TestSupport

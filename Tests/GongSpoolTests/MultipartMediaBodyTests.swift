@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolHTTP
 import NIOCore
 import Testing
 import TestSupport

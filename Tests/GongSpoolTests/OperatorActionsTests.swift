@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolSQLite
 import Testing
 import TestSupport
 

@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// Naive PBX timestamps in a configured zone, epoch forms, durations, user and CDR files.

@@ -1,5 +1,5 @@
+@testable import GongSpoolCore
 import Testing
-@testable import GongSpool
 
 /// The heap trim the daemon runs after every poll really hands pages back (issue 14).
 @Suite struct ProcessMemoryTests {

@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// The exactly-once rules of ``RecordingLifecycle``, event by event, without I/O or a clock.

@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// Every kind of answer Gong gives, as ``ResponseClassifier`` reads it.

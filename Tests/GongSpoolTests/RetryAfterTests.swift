@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Testing
 
 /// `Retry-After` is a number from outside: read strictly, bounded, never a trap.

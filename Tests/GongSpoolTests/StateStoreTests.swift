@@ -1,6 +1,7 @@
 import Foundation
+@testable import GongSpoolCore
+@testable import GongSpoolSQLite
 import GRDB
-@testable import GongSpool
 import Testing
 import TestSupport
 

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GongSpool
+@testable import GongSpoolCore
 import Testing
 
 /// XML sidecars, read by GongSpool's own strict reader (FoundationXML crashed on crafted ones).

@@ -1,6 +1,7 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolSQLite
 import Testing
 import TestSupport
 

@@ -1,9 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
-import Testing
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
+import GongSpoolSQLite
 import Logging
+import Testing
 import TestSupport
 
 /// Issue 15 through the real `gongspool` binary and the strict simulator: what Gong would not

@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Testing
 import TestSupport
 

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolPostgres
 import Logging
 import Testing
 import TestSupport

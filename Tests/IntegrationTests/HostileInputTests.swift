@@ -1,6 +1,6 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
 import Testing
 import TestSupport
 

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Testing
 import TestSupport
 

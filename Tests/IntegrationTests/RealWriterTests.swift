@@ -1,6 +1,8 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolSQLite
 import Testing
 import TestSupport
 

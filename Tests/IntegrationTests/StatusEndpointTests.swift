@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
 
 extension DeliveryHarness {
     /// Writes `count` recordings into the harness's spool (see ``TemporaryDirectory/addBacklog(count:prefix:)``).

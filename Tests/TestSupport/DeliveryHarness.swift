@@ -1,7 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
+import GongSpoolHTTP
+import GongSpoolSQLite
 import Logging
 
 /// A spool, a state directory and a configuration pointing at a simulator, for running the

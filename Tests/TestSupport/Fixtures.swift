@@ -1,6 +1,6 @@
 import Foundation
 import GongSimulator
-import GongSpool
+import GongSpoolCore
 
 /// Generated media and sidecars (no binary fixtures in git).
 public enum Fixtures {

@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolSQLite
 import Logging
 
 /// A spool directory, a state database and an intake on a manual clock.

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// A GET to the daemon's status endpoint (`/metrics`, `/healthz`) on loopback: status and body.
 public func loopbackGet(_ url: String) async throws -> (Int, String) {

@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 import Synchronization
 
 /// A wall clock that only moves when a test says so — or when something sleeps on it: then it

@@ -1,5 +1,6 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
+import GongSpoolDaemon
 import Testing
 
 /// The `gongspool` binary as an operator runs it against a ``DeliveryHarness``'s configuration,

@@ -1,9 +1,11 @@
 import Foundation
+import GongSpoolCore
+import GongSpoolPostgres
+import GongSpoolSQLite
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
-import GongSpool
-import Logging
 
 /// A real PostgreSQL server for the tests: the one `.ci/run` started (`GONGSPOOL_TEST_POSTGRES_URL`,
 /// e.g. `postgresql://gs@127.0.0.1:54329/postgres`), else a temporary cluster this test process

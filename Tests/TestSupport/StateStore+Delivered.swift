@@ -1,5 +1,5 @@
 import Foundation
-import GongSpool
+import GongSpoolCore
 
 extension StateStore {
     /// Moves a `ready` row to `done` through the lifecycle's own events, as if Gong had created

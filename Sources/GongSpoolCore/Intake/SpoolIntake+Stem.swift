@@ -1,0 +1,273 @@
+import Foundation
+import Logging
+
+extension SpoolIntake {
+    /// Advances `groups` (stems of one directory, or re-stated ones), rows fetched together.
+    func advance(_ groups: [String: PairGroup], summary: inout IntakeSummary) async throws {
+        guard !groups.isEmpty else { return }
+        // Most stems of a listed folder are long finished with unchanged files: settle those on
+        // a light query, and read whole rows only for the rest.
+        let (fresh, needed) = try await store.intakeConcerns(groups.mapValues(\.fingerprint))
+        // Whatever needs nothing leaves the working set (which holds only what intake waits for).
+        let concerned = Set(fresh).union(needed)
+        for stem in trackedStems where groups[stem] != nil && !concerned.contains(stem) {
+            untrack(stem)
+        }
+        // Stems seen for the first time are recorded together (a folder of a first start in one
+        // transaction): nothing of them is sent before they settle, so nothing is lost if a crash
+        // comes before the commit — the next poll sees them again.
+        if !fresh.isEmpty {
+            let states = try await record(fresh.sorted().compactMap { stem in groups[stem].map { (stem, $0) } })
+            for (stem, state) in states { account(state, stem: stem, group: groups[stem], summary: &summary) }
+        }
+        guard !needed.isEmpty else { return }
+        let rows = try await store.latestRows(stems: needed)
+        for stem in needed.sorted() {
+            guard let group = groups[stem] else { continue }
+            let state = try await advance(stem: stem, group: group, row: rows[stem])
+            account(state, stem: stem, group: group, summary: &summary)
+        }
+    }
+
+    /// Counts what became of `stem` and keeps it in the working set while it is pending.
+    private func account(_ state: RecordingState?, stem: String, group: PairGroup?, summary: inout IntakeSummary) {
+        guard let group else { return }
+        switch state {
+            case .ready?, .created?: summary.becameReady += 1
+            case .rejected?: summary.rejected += 1
+            case .pending?:
+                summary.pending += 1
+                if group.isComplete, !stuck.contains(stem), !awaitingUsers.contains(stem) { summary.settling += 1 }
+            default: break
+            }
+            track(stem, group, pending: state == .pending)
+    }
+
+    /// Advances one stem; returns the row's state afterwards when intake has to do with it.
+    private func advance(stem: String, group: PairGroup, row: Recording?) async throws -> RecordingState? {
+        let now = clock.now()
+        let fingerprint = group.fingerprint
+        guard let row, let id = row.id else {
+            return try await record([(stem, group)]).first?.1
+        }
+        let changed = Fingerprint(row) != fingerprint
+        switch row.lifecycle.state {
+        case .done, .duplicate:
+            guard changed else { return nil }
+            // New files under a name already delivered: a recording of its own.
+            _ = try await store.insert(stem: stem, .seen(reason: "new files under a name already delivered"),
+                                       evidence: Evidence(fingerprint: fingerprint), now: now)
+            return .pending
+        case .pending, .rejected, .orphaned, .held(.intake), .skipped:
+            // Skipped for the content (too short, silent) a re-export is looked at again; skipped
+            // as backfill or for an unmapped user it is not.
+            if case .skipped = row.lifecycle.state, !row.lifecycle.isContentFinding { return nil }
+            if changed {
+                // A pending row only records the files (settling starts again); the others are examined again.
+                awaitingUsers.remove(stem)
+                return try await apply(id, .filesChanged, evidence: Evidence(fingerprint: fingerprint, stableSince: now)).state
+            }
+            return row.state == .pending ? try await examine(row, id: id, stem: stem, group: group, now: now) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Runs `work` (a file being probed and hashed: seconds to minutes for a big one on NFS)
+    /// while keeping the watchdog fed and, in a fleet, this node's intake lease renewed — every
+    /// few seconds, as long as `progress` moves. A lease lost meanwhile (the database was
+    /// unreachable for a lease) ends the poll after this file: another node has the spool.
+    func whileAlive<T: Sendable>(_ progress: WorkProgress, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                await self.keepAlive(progress)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func keepAlive(_ progress: WorkProgress) async {
+        var seen = progress.count
+        while true {
+            do { try await Task.sleep(for: keepAliveInterval) } catch { return }
+            let now = progress.count
+            guard now != seen else { continue }
+            seen = now
+            await health?.beat(Self.loopName)
+            if (try? await store.mayRunIntake()) == false { intakeLeaseLost = true }
+        }
+    }
+
+    /// Sets how often long work beats the watchdog and renews the intake lease (tests).
+    func setKeepAliveInterval(_ interval: Duration) {
+        keepAliveInterval = interval
+    }
+
+    /// Stems seen for the first time, recorded in one transaction; their states.
+    private func record(_ stems: [(String, PairGroup)]) async throws -> [(String, RecordingState)] {
+        let cutoff = backfillCutoff.map(Bounded.nanoseconds)
+        let skipped = backfillCutoff.map { RecordingLifecycle.skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format($0)) (spool.backfill); `gongspool retry` takes it") }
+        let rows = stems.map { stem, group -> (String, RecordingLifecycle, Evidence) in
+            let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
+            let lifecycle: RecordingLifecycle = if let cutoff, let skipped, newest < cutoff { skipped } else { .seen(reason: group.waitingReason(stem: stem)) }
+            return (stem, lifecycle, Evidence(fingerprint: group.fingerprint))
+        }
+        let inserted = try await store.insert(rows, now: clock.now())
+        logger.debug("recordings seen", metadata: ["count": "\(inserted.count)"])
+        return inserted.map { ($0.stem, $0.state) }
+    }
+
+    /// A `pending` stem with unchanged files: settled? complete? then probe, build, hash, claim.
+    private func examine(_ row: Recording, id: Int64, stem: String, group: PairGroup, now: Date) async throws -> RecordingState {
+        let quiet = now.timeIntervalSince(row.stableSince)
+        guard quiet >= settings.settleSeconds else { return .pending }
+        // Waiting for the user mapping: nothing to learn until it changes.
+        if awaitingUsers.contains(stem) && row.lastErrorCode == .awaitingUsers { return .pending }
+        let orphanAfter = settings.orphanAfterMinutes * 60
+        guard let audio = group.audio.first, group.isComplete else {
+            if quiet >= orphanAfter {
+                return try await apply(id, .timedOut(.orphaned, reason: group.orphanReason(stem: stem)), stem: stem).state
+            }
+            let why = group.waitingReason(stem: stem)
+            if row.reason != why { try await apply(id, .stillIncomplete(reason: why)) }
+            return .pending
+        }
+        if group.audio.count > 1 {
+            let names = group.audio.map(\.relativePath).joined(separator: ", ")
+            return try await apply(id, .inputRejected(.ambiguousAudio, reason: "several audio files share one sidecar: \(names)"), stem: stem).state
+        }
+        let evaluator = self.evaluator
+        let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
+        let waitForCDR = quiet < orphanAfter
+        let waived = row.checksWaived
+        // Committed before the untrusted bytes are read: if they kill the process, the next
+        // start knows (``Daemon/holdInterruptedExamination()``), and holds this recording if it
+        // already died on it once.
+        let strikes = try await store.meta(.examiningStrikes).flatMap(ExaminationMarker.strikes(of: id)) ?? 0
+        try await store.setMeta(.examining, ExaminationMarker(id: id, strikes: strikes, path: audio.relativePath).text)
+        let evaluation: Evaluation
+        let progress = WorkProgress()
+        do {
+            evaluation = try await whileAlive(progress) {
+                try await BlockingIO.run {
+                    evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR,
+                                       checksWaived: waived, progress: progress)
+                }
+            }
+        } catch {
+            try? await store.setMeta(.examining, nil)
+            throw error
+        }
+        try await store.setMeta(.examining, nil)
+        if strikes > 0 { try await store.setMeta(.examiningStrikes, nil) }
+        if intakeLeaseLost {
+            intakeLeaseLost = false
+            throw IntakeInterrupted.leaseLost
+        }
+        switch evaluation {
+        case .changed:
+            try await store.observe(id, Evidence(stableSince: now), now: now)
+            return .pending
+        case .incomplete(let why):
+            stuck.insert(stem)
+            if quiet >= orphanAfter {
+                let reason = "\(why), unchanged for \(Bounded.text((quiet / 60).rounded(.down))) minutes (truncated?)"
+                return try await apply(id, .timedOut(.mediaIncomplete, reason: reason), stem: stem).state
+            }
+            if row.reason != why { try await apply(id, .stillIncomplete(reason: why)) }
+            return .pending
+        case .awaitingUsers(let why):
+            awaitingUsers.insert(stem)
+            if row.reason != why || row.lastErrorCode != .awaitingUsers {
+                try await apply(id, .awaitingUsers(reason: why))
+                logger.info("recording waits for the user mapping", metadata: ["stem": "\(stem)", "reason": "\(why)"])
+            }
+            return .pending
+        case .rejected(let code, let reason):
+            return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
+        case .held(.unknownUser, let reason, let named) where unmappedUsers == .skip:
+            return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"),
+                                   evidence: Evidence(filesClientUniqueId: named), stem: stem).state
+        case .held(let code, let reason, let named):
+            return try await apply(id, .inputHeld(code, reason: reason), evidence: Evidence(filesClientUniqueId: named), stem: stem).state
+        case .skipped(let code, let reason, let levels, let named):
+            logger.info("recording skipped: not worth Gong's budget", metadata: ["stem": "\(stem)", "code": "\(code.rawValue)", "reason": "\(reason)"])
+            let silent = code == .mediaSilent ? levels.map { Array($0.peakDb.indices) } : nil
+            return try await apply(id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent, filesClientUniqueId: named),
+                                   stem: stem).state
+        case .accepted(let accepted):
+            let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue,
+                                    levels: accepted.levels, silentChannels: accepted.silentChannels, filesClientUniqueId: accepted.request.clientUniqueId)
+            let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
+                                                context: EventContext(now: now))
+            logger.info("recording taken", metadata: [
+                "stem": "\(stem)", "clientUniqueId": "\(accepted.request.clientUniqueId)", "state": "\(claimed.row.state.rawValue)",
+            ])
+            if claimed.row.state == .held {
+                logger.warning("recording held", metadata: ["stem": "\(stem)", "code": "\(claimed.row.lastErrorCode?.rawValue ?? "")",
+                                                            "reason": "\(claimed.row.reason ?? "")"])
+            }
+            return claimed.row.state
+        }
+    }
+
+    /// Reports `event` for row `id` now; logs what intake parked.
+    @discardableResult
+    private func apply(_ id: Int64, _ event: LifecycleEvent, evidence: Evidence? = nil, stem: String? = nil) async throws -> Recording {
+        let row = try await store.apply(id, event, context: EventContext(now: clock.now()), evidence: evidence).row
+        if let stem, [.rejected, .held, .orphaned].contains(row.state) {
+            logger.warning("recording parked", metadata: [
+                "stem": "\(stem)", "state": "\(row.state.rawValue)", "code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(row.reason ?? "")",
+            ])
+        }
+        return row
+    }
+}
+
+/// What intake commits before it reads a recording's untrusted bytes (meta `examining`):
+/// the row, how often the daemon already died examining it, and the audio's path.
+package struct ExaminationMarker: Equatable {
+    package var id: Int64
+    package var strikes: Int
+    package var path: String
+
+    var text: String { "\(id) \(strikes) \(path)" }
+
+    /// Reads `text` (`nil` when it is not a marker).
+    package init?(_ text: String) {
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let id = Int64(parts[0]), let strikes = Int(parts[1]) else { return nil }
+        self.init(id: id, strikes: strikes, path: String(parts[2]))
+    }
+
+    init(id: Int64, strikes: Int, path: String) {
+        self.id = id
+        self.strikes = max(0, strikes)
+        self.path = path
+    }
+
+    /// Deaths recorded for `id` in an `examiningStrikes` value (`<row id> <deaths>`).
+    static func strikes(of id: Int64) -> (String) -> Int? {
+        { text in
+            let parts = text.split(separator: " ")
+            guard parts.count == 2, Int64(parts[0]) == id else { return nil }
+            return Int(parts[1])
+        }
+    }
+}
+
+/// Why a poll stopped before its end.
+public enum IntakeInterrupted: Error, Sendable, CustomStringConvertible {
+    /// Renewing this node's intake lease failed during long work: another node may have the spool.
+    case leaseLost
+
+    public var description: String {
+        "this node's intake lease could not be renewed during long work; the next poll asks for it again"
+    }
+}

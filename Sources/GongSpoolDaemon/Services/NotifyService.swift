@@ -1,0 +1,75 @@
+import Foundation
+import GongSpoolCore
+import Logging
+import ServiceLifecycle
+
+/// Tells systemd how the daemon is doing: `READY=1` once started (and again after a reload),
+/// `STATUS=` with queue counts, `WATCHDOG=1` at half the watchdog interval (at least every 5 s)
+/// — but only while the intake and delivery loops turn, so a wedged daemon is restarted —,
+/// `STOPPING=1` when the process ends (a reload is announced by ``ReloadService`` as
+/// `RELOADING=1` instead). On the same beat it samples the state-store gauges for the metrics.
+struct NotifyService: Service, CustomStringConvertible {
+    let notifier: SystemdNotifier
+    let store: any StateStore
+    let gate: RequestGate
+    let health: DaemonHealth
+    /// Set when the group is ending for a reload (then the process goes on).
+    let reloading: ReloadFlag
+    let logger: Logger
+
+    var description: String { "NotifyService" }
+
+    /// A loop that has not turned for this long stops the watchdog pings.
+    var stallLimit: TimeInterval {
+        max(30, notifier.watchdogInterval.map { Double($0.components.seconds) } ?? 60)
+    }
+
+    func run() async throws {
+        notifier.notify("READY=1")
+        let interval = min(notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(5), .seconds(5))
+        var reportedStall: [String] = []
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let stalled = await health.stalled(limit: stallLimit)
+                var lines: [String] = []
+                if stalled.isEmpty { lines.append("WATCHDOG=1") }
+                if let status = try? await statusLine() {
+                    lines.append("STATUS=" + (stalled.isEmpty ? status : "STALLED (\(stalled.joined(separator: ", "))): " + status))
+                }
+                if stalled != reportedStall, !stalled.isEmpty {
+                    logger.critical("a loop stopped turning; the systemd watchdog will restart the daemon", metadata: ["loops": "\(stalled.joined(separator: ", "))"])
+                }
+                reportedStall = stalled
+                notifier.notify(lines.joined(separator: "\n"))
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            }
+        } onGracefulShutdown: {
+            if reloading.isSet {
+                notifier.notify("STATUS=reloading: finishing requests in flight")
+            } else {
+                notifier.notify("STOPPING=1\nSTATUS=stopping: finishing requests in flight")
+            }
+        }
+    }
+
+    private func statusLine() async throws -> String {
+        let counts = try await store.countsByState()
+        let facts = try await store.queueFacts()
+        let used = try await store.dailyUsage(day: RequestGate.utcDay(Date()))
+        let limit = await gate.limit
+        let drain = StatusReport.drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
+                                               requestsPerSecond: await gate.requestsPerSecond, now: Date())
+        let halted = await gate.halted
+        let skipped = try await store.skippedForContent(day: RequestGate.utcDay(Date()))
+        DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
+                             oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
+                             requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
+        if let fleet = try await store.fleetStatus(now: Date()) { DaemonMetrics.fleet(fleet) }
+        let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
+        let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)
+        var line = "\(queued) queued, \(active) uploading, \(counts[.held] ?? 0) held, \(counts[.done] ?? 0) done"
+        if let missing = counts[.missing], missing > 0 { line += ", \(missing) missing in Gong" }
+        if let halted { line += "; SENDING HALTED: \(halted)" }
+        return line
+    }
+}

@@ -1,0 +1,13 @@
+import GongSpoolCore
+import GRDB
+
+/// Stored as its text code; an unknown code reads as `internal` (see `ErrorCode+Codable`).
+extension ErrorCode: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { rawValue.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ErrorCode? {
+        String.fromDatabaseValue(dbValue).map { ErrorCode(rawValue: $0) ?? .internal }
+    }
+}
+
+extension Phase: DatabaseValueConvertible {}
