@@ -44,25 +44,13 @@ extension PostgresStateStore {
     }
 
     /// Takes or renews this spool's intake lease; `false` while another live node holds it.
-    public func mayRunIntake() async throws(StoreError) -> Bool {
-        guard let node else { return true }
-        let spool = try requireSpool()
-        let held = try await value("""
-            INSERT INTO spoolLeases (spool, node, until) VALUES (\(spool), \(node), clock_timestamp() + \(leaseSeconds) * interval '1 second')
-            ON CONFLICT (spool) DO UPDATE SET node = EXCLUDED.node, until = EXCLUDED.until
-                WHERE spoolLeases.node = EXCLUDED.node OR spoolLeases.until < clock_timestamp()
-            RETURNING node
-            """, String.self)
-        return held == node
-    }
-
     public func fleetStatus(now: Date) async throws(StoreError) -> FleetStatus? {
-        let day = RequestGate.utcDay(now)
+        let day = ISOTimestamp.utcDay(now)
         let total = try await dailyUsage(day: day)
         let silentAfter = Self.silentAfter(leaseSeconds: leaseSeconds)
         let nodes = try await rows("""
             SELECT n.name, n.host, n.pid, n.version, n.spool, n.startedAt, n.lastSeen, n.stoppedAt,
-                   (SELECT COUNT(*) FROM recordings r WHERE r.spool = n.spool AND r.state IN ('ready','creating','created','uploading','uploaded','waiting')),
+                   (SELECT COUNT(*) FROM recordings r WHERE r.spool = n.spool AND r.\(unescaped: SQLFragment.inDelivery)),
                    (SELECT COUNT(*) FROM recordings r WHERE r.leaseNode = n.name AND r.leaseUntil > clock_timestamp()),
                    COALESCE((SELECT requests FROM nodeUsage u WHERE u.day = \(day) AND u.node = n.name), 0),
                    EXTRACT(EPOCH FROM (clock_timestamp() - n.lastSeen))::float8

@@ -82,35 +82,18 @@ extension PostgresStateStore {
 
     public func pendingRows() async throws(StoreError) -> [Recording] {
         let spool = try requireSpool()
-        return try await recordings("SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE spool = \(spool) AND state = 'pending' ORDER BY id")
+        return try await recordings("SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE spool = \(spool) AND state = \(RecordingState.pending.rawValue) ORDER BY id")
     }
 
-    public func lastFullRescan() async throws(StoreError) -> Date? {
-        try await meta(raw: "lastFullRescan/\(try requireSpool())").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
-    }
-
-    public func setLastFullRescan(_ date: Date) async throws(StoreError) {
-        try await setMeta(raw: "lastFullRescan/\(try requireSpool())", String(date.timeIntervalSince1970))
-    }
-
-    public func hasBackfillCutoff() async throws(StoreError) -> Bool {
-        try await meta(raw: "backfillCutoff/\(try requireSpool())") != nil
-    }
-
-    public func backfillCutoff(_ backfill: Backfill, now: Date) async throws(StoreError) -> Date? {
-        let key = "backfillCutoff/\(try requireSpool())"
-        let cutoff: Date? = switch backfill {
-        case .all: nil
-        case .none: now
-        case .since(let date): date
-        }
-        // The first node to get here fixes it; everyone reads what it fixed.
-        try await run("INSERT INTO meta (key, value) VALUES (\(key), \(cutoff.map { String($0.timeIntervalSince1970) } ?? "all")) ON CONFLICT (key) DO NOTHING")
-        return try await meta(raw: key).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
-    }
-
-    /// Rows of `query` (which selects ``Recording/postgresColumns``).
-    func recordings(_ query: PostgresQuery) async throws(StoreError) -> [Recording] {
-        try await rows(query, as: Recording.init(postgres:))
+    public func mayRunIntake() async throws(StoreError) -> Bool {
+        guard let node else { return true }
+        let spool = try requireSpool()
+        let held = try await value("""
+            INSERT INTO spoolLeases (spool, node, until) VALUES (\(spool), \(node), clock_timestamp() + \(leaseSeconds) * interval '1 second')
+            ON CONFLICT (spool) DO UPDATE SET node = EXCLUDED.node, until = EXCLUDED.until
+                WHERE spoolLeases.node = EXCLUDED.node OR spoolLeases.until < clock_timestamp()
+            RETURNING node
+            """, String.self)
+        return held == node
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GongSpoolCore
 import GRDB
 import GRDBSQLite
@@ -17,6 +18,27 @@ struct BoundInsert {
     enum Value {
         case text(String?)
         case integer(Int64?)
+    }
+
+    /// Dates as GRDB stores them (text), formatted once for a run of equal dates: the rows of a
+    /// batch share their times.
+    struct DateText {
+        private var last: (date: Date, text: String)?
+
+        /// `value` as bound: dates as GRDB's text, flags as 0 or 1.
+        mutating func bindable(_ value: StoredValue) -> Value {
+            switch value {
+            case .null: return .text(nil)
+            case .text(let text): return .text(text)
+            case .integer(let number): return .integer(number)
+            case .flag(let flag): return .integer(flag ? 1 : 0)
+            case .date(let date):
+                if let last, last.date == date { return .text(last.text) }
+                let text = String.fromDatabaseValue(date.databaseValue)
+                last = text.map { (date, $0) }
+                return .text(text)
+            }
+        }
     }
 
     /// Binds `values` by position and runs the statement once.

@@ -2,22 +2,16 @@ import Foundation
 import GongSpoolCore
 import GRDB
 
+/// A SQLite state belongs to one node and one spool: every key is stored under its bare name.
 extension SQLiteStateStore {
-    /// The value stored under `key`, if any.
     public func meta(_ key: MetaKey) async throws(StoreError) -> String? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue]) }
+        try await read { db in try Self.meta(key, db) }
     }
 
-    /// Stores `value` under `key`, or removes it (`nil`); keys that need only survive a crash of
-    /// the process are committed without waiting for the disk (``MetaKey/survivesProcessCrashOnly``).
+    /// Keys that need only survive a crash of the process are committed without waiting for the
+    /// disk (``MetaKey/survivesProcessCrashOnly``).
     public func setMeta(_ key: MetaKey, _ value: String?) async throws(StoreError) {
-        let body: @Sendable (Database) throws -> Void = { db in
-            if let value {
-                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", arguments: [key.rawValue, value])
-            } else {
-                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key.rawValue])
-            }
-        }
+        let body: @Sendable (Database) throws -> Void = { db in try Self.setMeta(key, value, db) }
         if key.survivesProcessCrashOnly {
             try await writeLazily(body)
         } else {
@@ -25,11 +19,22 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Stores `value` under `key` unless a value is there; returns the one in force.
     public func setMetaIfAbsent(_ key: MetaKey, _ value: String) async throws(StoreError) -> String {
         try await write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES(?, ?)", arguments: [key.rawValue, value])
-            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue]) ?? value
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", arguments: [key.rawValue, value])
+            return try Self.meta(key, db) ?? value
+        }
+    }
+
+    static func meta(_ key: MetaKey, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue])
+    }
+
+    static func setMeta(_ key: MetaKey, _ value: String?, _ db: Database) throws {
+        if let value {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key.rawValue, value])
+        } else {
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key.rawValue])
         }
     }
 }

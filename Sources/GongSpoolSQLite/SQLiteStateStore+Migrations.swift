@@ -188,6 +188,22 @@ extension SQLiteStateStore {
                 CREATE INDEX recordings_files_client_unique_id ON recordings(filesClientUniqueId) WHERE filesClientUniqueId IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v12-tallies-in-swift") { db in
+            // The tallies are written by every backend from the same plan (`Tallies`), not by
+            // triggers PostgreSQL cannot share; the counts they kept carry on. The last delivery
+            // is kept as seconds since the epoch, as PostgreSQL keeps it.
+            try db.execute(sql: """
+                DROP TRIGGER IF EXISTS recordings_counted_insert;
+                DROP TRIGGER IF EXISTS recordings_counted_delete;
+                DROP TRIGGER IF EXISTS recordings_counted_update;
+                DROP TRIGGER IF EXISTS transitions_last_success;
+                DROP TRIGGER IF EXISTS transitions_last_error;
+                DROP TRIGGER IF EXISTS transitions_saved;
+                UPDATE meta SET value = CAST((julianday(value) - 2440587.5) * 86400.0 AS TEXT)
+                WHERE key = 'lastSuccessAt' AND value LIKE '____-__-__%' AND julianday(value) IS NOT NULL;
+                """)
+            try recount(db)
+        }
         return migrator
     }
 }

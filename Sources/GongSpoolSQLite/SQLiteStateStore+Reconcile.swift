@@ -6,7 +6,7 @@ extension SQLiteStateStore {
     /// The candidates of ``reconcileCandidates(deliveredSince:before:)``.
     static let reconcileCandidatesSQL = """
         SELECT id, callId, json_extract(requestJSON, '$.actualStart'), state FROM recordings INDEXED BY recordings_unconfirmed
-        WHERE confirmedAt IS NULL AND state IN ('done', 'missing') AND callId IS NOT NULL
+        WHERE confirmedAt IS NULL AND state IN (\(SQLFragment.list(RecordingState.reconciledStates))) AND callId IS NOT NULL
           AND updatedAt >= ? AND updatedAt <= ?
         ORDER BY id
         """
@@ -34,22 +34,11 @@ extension SQLiteStateStore {
     public func confirmListed(_ candidates: [ReconcileCandidate], at date: Date) async throws(StoreError) {
         for batch in candidates.batches(of: 500) {
             try await write { db in
-                let statement = try db.cachedStatement(sql: "UPDATE recordings SET confirmedAt = ? WHERE id = ? AND callId = ? AND state = 'done'")
+                let statement = try db.cachedStatement(sql: "UPDATE recordings SET confirmedAt = ? WHERE id = ? AND callId = ? AND state = ?")
                 for candidate in batch {
-                    try statement.execute(arguments: [date, candidate.id, candidate.callId])
+                    try statement.execute(arguments: [date, candidate.id, candidate.callId, RecordingState.done.rawValue])
                 }
             }
-        }
-    }
-
-    /// Recordings skipped as too short or silent on UTC day `day` (`2026-11-30`), by cause.
-    public func skippedForContent(day: String) async throws(StoreError) -> [ErrorCode: Int] {
-        try await read { db in
-            var out: [ErrorCode: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT code, recordings FROM savedByDay WHERE day = ?", arguments: [day]) {
-                if let code = ErrorCode(rawValue: row[0]) { out[code] = row[1] }
-            }
-            return out
         }
     }
 }

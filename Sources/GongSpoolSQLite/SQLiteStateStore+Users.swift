@@ -13,14 +13,7 @@ extension SQLiteStateStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [user.id, user.emailAddress, user.phoneNumber, user.phoneExtension, user.name, user.active, user.telephonyCallsImported])
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('gongUsersFetchedAt', ?)", arguments: [String(fetchedAt.timeIntervalSince1970)])
-        }
-    }
-
-    /// When Gong's user list was last fetched, or `nil`.
-    public func gongUsersFetchedAt() async throws(StoreError) -> Date? {
-        try await read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'gongUsersFetchedAt'").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+            try Self.setMeta(.gongUsersFetchedAt, String(fetchedAt.timeIntervalSince1970), db)
         }
     }
 

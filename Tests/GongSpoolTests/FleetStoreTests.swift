@@ -117,7 +117,7 @@ import TestSupport
         defer { dir.remove() }
         try await a.join(NodeAnnouncement(name: "a", version: "t", spool: "shared"))
         try await b.join(NodeAnnouncement(name: "b", version: "t", spool: "shared"))
-        let day = RequestGate.utcDay(Date())
+        let day = ISOTimestamp.utcDay(Date())
         #expect(try await a.reserveDailyRequest(day: day, limit: 3) == 1)
         #expect(try await b.reserveDailyRequest(day: day, limit: 3) == 2)
         #expect(try await b.reserveDailyRequest(day: day, limit: 3) == 3)

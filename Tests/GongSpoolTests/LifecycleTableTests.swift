@@ -82,8 +82,8 @@ import TestSupport
         for sample in samples {
             for event in events {
                 var lifecycle = sample
-                guard let actions = try? lifecycle.handle(event, context) else { continue }
-                let to = actions.contains(.deleteRow) ? "(deleted)" : lifecycle.state.name.rawValue
+                guard let decision = try? lifecycle.handle(event, context) else { continue }
+                let to = decision.effects.contains(.deleteRow) ? "(deleted)" : lifecycle.state.name.rawValue
                 edges.insert(Edge(from: sample.state.name.rawValue, event: event.name, driver: event.driver.rawValue, to: to))
             }
         }

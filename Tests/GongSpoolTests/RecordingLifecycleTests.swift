@@ -12,8 +12,8 @@ import Testing
     }
 
     /// Applies `events` in order at `context`; fails the test on a refusal.
-    func run(_ lifecycle: inout RecordingLifecycle, _ events: LifecycleEvent..., at context: EventContext? = nil) throws -> [LifecycleAction] {
-        var last: [LifecycleAction] = []
+    func run(_ lifecycle: inout RecordingLifecycle, _ events: LifecycleEvent..., at context: EventContext? = nil) throws -> LifecycleDecision {
+        var last = LifecycleDecision.quiet
         for event in events { last = try lifecycle.handle(event, context ?? self.context) }
         return last
     }
@@ -33,28 +33,29 @@ import Testing
     @Test func alreadyHandledIsDeliveryOnlyAfterAnEarlierUploadOfOurs() throws {
         var foreign = ready()
         _ = try run(&foreign, .createSending, .createAnswered(.alreadyCreated(callId: "77")), .uploadSending)
-        let actions = try foreign.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        let decision = try foreign.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
         #expect(foreign.state == .held(.upload) && foreign.code == .foreignMedia)
-        #expect(!actions.contains(.afterUpload), "files are not touched")
+        #expect(decision.actions.isEmpty && foreign.deliveryStep != .finish, "files are not touched")
         #expect(foreign.reason?.contains("77") == true)
         // Released and sent again, the same answer is still not proof (the first PUT stored nothing).
         _ = try run(&foreign, .release, .uploadSending, .uploadAnswered(.mediaAlreadyThere(otherCallId: nil)))
         #expect(foreign.state == .held(.upload) && foreign.code == .foreignMedia)
         // An operator who checked accepts it; nothing touches the files.
         let accepted = try foreign.handle(.accept, context)
-        #expect(foreign.state == .done && !accepted.contains(.afterUpload))
+        #expect(foreign.state == .done && accepted.actions.isEmpty && foreign.deliveryStep == nil)
 
         var ours = ready()
         _ = try run(&ours, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
                     .uploadAnswered(.retryable(code: .connectionClosed, message: "reset")), .uploadSending)
-        let delivered = try ours.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
-        #expect(ours.state == .uploaded && delivered.contains(.afterUpload))
+        _ = try ours.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        #expect(ours.state == .uploaded && ours.deliveryStep == .finish, "delivered: the after-upload step is due")
     }
 
     @Test func theSameContentProvesDeliveryOnlyOnOurCall() throws {
         var mine = ready()
         _ = try run(&mine, .createSending, .createAnswered(.created(callId: "5")), .uploadSending)
-        #expect(try mine.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: "5")), context).contains(.afterUpload))
+        _ = try mine.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: "5")), context)
+        #expect(mine.deliveryStep == .finish)
         var other = ready()
         _ = try run(&other, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
                     .uploadAnswered(.mediaAlreadyThere(otherCallId: "9")))
@@ -69,7 +70,7 @@ import Testing
         _ = try run(&owner, .fileNotAsTaken(reason: "size"))
         #expect(owner.state == .held(.intake) && owner.code == .fileChanged && owner.identity?.callId == "5")
         // Intake only records further changes; a person retries, intake takes the files again for the same call.
-        #expect(try owner.handle(.filesChanged, context) == [])
+        #expect(try owner.handle(.filesChanged, context) == .quiet)
         #expect(owner.state == .held(.intake))
         _ = try run(&owner, .retry)
         #expect(owner.state == .pending && owner.identity?.clientUniqueId == "pbx:1")
@@ -83,19 +84,19 @@ import Testing
         _ = try run(&gone, .filesVanished)
         #expect(gone.state == .held(.intake) && gone.code == .filesMissing)
         var fresh = RecordingLifecycle.seen(reason: "new")
-        #expect(try fresh.handle(.filesVanished, context) == [.deleteRow])
+        #expect(try fresh.handle(.filesVanished, context) == LifecycleDecision(effects: .deleteRow))
         // An unlocked identity goes back to intake and is given up (its duplicates may carry it).
         var free = ready()
-        #expect(try free.handle(.fileNotAsTaken(reason: "size"), context).contains(.reexamineDuplicates))
+        #expect(try free.handle(.fileNotAsTaken(reason: "size"), context).effects.contains(.reexamineDuplicates))
         #expect(free.state == .pending && free.identity == nil)
     }
 
     @Test func failuresBackOffThenHoldAndAnswersThatProveNothingWasDoneSettleTheDoubt() throws {
         var row = ready()
-        let actions = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")))
+        let decision = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")))
         guard case .waiting(.create, let until) = row.state else { Issue.record("\(row.state)"); return }
         #expect(until == t0.addingTimeInterval(30), "attempt 1: the floor")
-        #expect(actions.contains(.retryAt(until)))
+        #expect(decision.actions.isEmpty, "the queue finds a waiting row by its time")
         #expect(row.identity?.createsInDoubt == 1, "a 503 does not prove nothing was created")
         let later = EventContext(now: t0.addingTimeInterval(3600), jitter: 0.5, policy: context.policy)
         _ = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")), at: later)
@@ -104,11 +105,11 @@ import Testing
         var limited = ready()
         let paused = try run(&limited, .createSending, .createAnswered(.rateLimited(retryAfterSeconds: 7)))
         #expect(limited.state == .ready && limited.attempts == 0 && limited.identity?.createsInDoubt == 0)
-        #expect(paused.contains(.pauseSending(seconds: 7, note: nil)))
+        #expect(paused.actions == [.pauseSending(seconds: 7, note: nil)])
 
         var refused = ready()
         let halted = try run(&refused, .createSending, .createAnswered(.credentialsRejected(status: 401, message: "no")))
-        #expect(refused.state == .held(.create) && halted.contains(.haltSending(reason: "credentials rejected (HTTP 401): no")))
+        #expect(refused.state == .held(.create) && halted.actions == [.haltSending(reason: "credentials rejected (HTTP 401): no")])
         _ = try run(&refused, .sendingReleased)
         #expect(refused.state == .ready)
 
@@ -138,7 +139,7 @@ import Testing
         #expect(throws: LifecycleRefusal.self) { try sending.handle(.hold, context) }
         #expect(throws: LifecycleRefusal.self) { try sending.handle(.forget, context) }
         var idle = ready()
-        #expect(try idle.handle(.forget, context) == [.deleteRow, .reexamineDuplicates])
+        #expect(try idle.handle(.forget, context) == LifecycleDecision(effects: [.deleteRow, .reexamineDuplicates]))
         var held = ready()
         _ = try run(&held, .hold)
         #expect(held.state == .held(.create) && held.code == .operatorHold)
@@ -150,8 +151,8 @@ import Testing
 
     @Test func waitingForTheUserMappingIsRecordedOnceAndNeverTimesOut() throws {
         var row = RecordingLifecycle.seen(reason: "new")
-        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == [.recordTransition])
-        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == [])
+        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == LifecycleDecision(effects: .recordTransition))
+        #expect(try row.handle(.awaitingUsers(reason: "users file unreadable"), context) == .quiet)
         #expect(row.state == .pending && row.code == .awaitingUsers)
     }
 
@@ -228,15 +229,16 @@ import Testing
         #expect(rewritten.identity?.uploadDigestsInDoubt == ["a1"])
         rewritten = RecordingLifecycle(state: .created, identity: rewritten.identity, audioSHA256: "b2")
         _ = try run(&rewritten, .uploadSending)
-        let actions = try rewritten.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        _ = try rewritten.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
         #expect(rewritten.state == .held(.upload) && rewritten.code == .earlierVersionInGong, "\(rewritten)")
-        #expect(!actions.contains(.afterUpload), "files kept")
+        #expect(rewritten.deliveryStep != .finish, "files kept")
         #expect(rewritten.reason?.contains("call 5") == true)
         // The same bytes twice are proof.
         var same = ready()
         _ = try run(&same, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
                     .uploadAnswered(.retryable(code: .timeout, message: "lost")), .uploadSending)
-        #expect(try same.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context).contains(.afterUpload))
+        _ = try same.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
+        #expect(same.deliveryStep == .finish)
         #expect(same.identity?.uploadDigestsInDoubt == [] && same.identity?.uploadsInDoubt == 0)
         // An upload in doubt from before digests were recorded proves nothing about these bytes.
         var legacy = RecordingLifecycle(state: .created, identity: Identity(clientUniqueId: "pbx:1", callId: "5", uploadsInDoubt: 1), audioSHA256: "a1")
@@ -246,16 +248,16 @@ import Testing
 
     @Test func aFourFifteenOnOneUploadHoldsThatRecordingAndARepeatHalts() throws {
         var one = ready()
-        let actions = try run(&one, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+        let decision = try run(&one, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
                               .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: false)))
         #expect(one.state == .held(.upload) && one.code == .mediaTypeRefused)
-        #expect(!actions.contains { if case .haltSending = $0 { true } else { false } })
+        #expect(!decision.actions.contains { if case .haltSending = $0 { true } else { false } })
         #expect(one.identity?.uploadsInDoubt == 0, "a 415 proves nothing was stored")
         var second = ready()
         let halting = try run(&second, .createSending, .createAnswered(.created(callId: "6")), .uploadSending,
                               .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: true)))
         #expect(second.state == .held(.upload) && second.code == .endpointMisconfigured)
-        #expect(halting.contains { if case .haltSending = $0 { true } else { false } })
+        #expect(halting.actions.contains { if case .haltSending = $0 { true } else { false } })
     }
 
     @Test func aCallGoneFromGongIsRememberedAndItsAnswerHolds() throws {

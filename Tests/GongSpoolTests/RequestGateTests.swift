@@ -53,11 +53,11 @@ import TestSupport
         try await gate.acquire()
         try await gate.acquire()
         #expect(await gate.budgetExhausted)
-        #expect(try await store.dailyUsage(day: RequestGate.utcDay(start)) == 2)
+        #expect(try await store.dailyUsage(day: ISOTimestamp.utcDay(start)) == 2)
         try await gate.acquire()
         let midnight = Date(timeIntervalSince1970: (start.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 86_400)
         #expect(clock.now() >= midnight, "the third request waited for the next UTC day")
-        #expect(try await store.dailyUsage(day: RequestGate.utcDay(clock.now())) == 1)
+        #expect(try await store.dailyUsage(day: ISOTimestamp.utcDay(clock.now())) == 1)
     }
 
     @Test func aHaltRefusesUntilResumed() async throws {
@@ -67,7 +67,7 @@ import TestSupport
         let (gate, store) = try gate(rate: 100, daily: 100, clock: clock, dir: dir)
         await gate.halt("credentials rejected (HTTP 401)")
         await #expect(throws: RequestGate.Refusal.halted("credentials rejected (HTTP 401)")) { try await gate.acquire() }
-        #expect(try await store.dailyUsage(day: RequestGate.utcDay(clock.now())) == 0, "a refused request is not counted")
+        #expect(try await store.dailyUsage(day: ISOTimestamp.utcDay(clock.now())) == 0, "a refused request is not counted")
         await gate.resume()
         try await gate.acquire()
     }

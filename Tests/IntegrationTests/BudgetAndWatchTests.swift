@@ -1,6 +1,7 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
+import GongSpoolDaemon
 import GongSpoolSQLite
 import Testing
 import TestSupport

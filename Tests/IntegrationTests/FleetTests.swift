@@ -4,6 +4,7 @@ import GongSimulator
 import GongSpoolCore
 import GongSpoolPostgres
 import Logging
+import NIOCore
 import Testing
 import TestSupport
 
@@ -221,7 +222,7 @@ import TestSupport
             await Binary.waitForExit(daemon)
             let log = (try? String(contentsOfFile: work.file("solo.log"), encoding: .utf8)) ?? ""
             #expect(done == expected, "\(log)")
-            let counted = try await back.dailyUsage(day: RequestGate.utcDay(Date()))
+            let counted = try await back.dailyUsage(day: ISOTimestamp.utcDay(Date()))
             try back.close()
             return (await sim.state.snapshot(), counted)
         }

@@ -46,7 +46,7 @@ public struct RetryAfter: Sendable, Equatable {
         }
         if seconds <= 0 { return RetryAfter(seconds: 0, note: nil) }
         if seconds <= maxSeconds { return RetryAfter(seconds: seconds, note: nil) }
-        let untilReset = RequestGate.nextUTCMidnight(after: now).timeIntervalSince(now) + midnightSlackSeconds
+        let untilReset = ISOTimestamp.nextUTCMidnight(after: now).timeIntervalSince(now) + midnightSlackSeconds
         if seconds <= untilReset { return RetryAfter(seconds: seconds, note: nil) }
         return RetryAfter(seconds: maxSeconds, note: "Retry-After of \(Bounded.text(seconds)) s is beyond the next reset of Gong's daily quota; "
                           + "capped at \(Bounded.text(maxSeconds)) s")

@@ -7,7 +7,7 @@ import Logging
 /// I/O runs off the cooperative pool.
 public actor SpoolIntake {
     let settings: SpoolSettings
-    let store: any StateStore
+    let store: any IntakeRoles
     let clock: any WallClock
     let logger: Logger
     private let walk: SpoolWalk
@@ -50,7 +50,7 @@ public actor SpoolIntake {
 
     /// Creates the intake for the spool of `config`; `users` defaults to a provider over
     /// `config.users`; every step of a poll is reported to `health` (the watchdog).
-    public init(config: Configuration, store: any StateStore, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil,
+    public init(config: Configuration, store: any IntakeRoles, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil,
                 health: DaemonHealth? = nil) throws(ConfigurationError) {
         self.settings = config.spool
         self.store = store

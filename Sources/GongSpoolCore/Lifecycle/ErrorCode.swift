@@ -1,7 +1,7 @@
 /// Why a recording is where it is: one stable, value-free code per cause, stored in the
 /// `lastErrorCode` column and the history, used as a metrics label, listed with what an
 /// operator does about it in `docs/operations.md` (a test keeps that list complete).
-public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
+public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresentable {
     // Files in the spool.
     /// A path component is a symbolic link (never followed).
     case fileSymlink
@@ -202,6 +202,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Transport failures that prove the request never left: its daily budget is given back.
     public var neverReachedGong: Bool { self == .gongUnreachable || self == .connectTimeout }
+
+    /// Causes that halt all sending (a person fixes the credentials or `gong.baseURL`).
+    public static let haltingCauses: Set<ErrorCode> = [.credentialsRejected, .endpointMisconfigured]
 
     /// What an operator does about it (the table in `docs/operations.md`).
     public var remedy: String {

@@ -149,28 +149,6 @@ public enum Claim: Sendable, Equatable {
     case sameAudio(of: Int64, clientUniqueId: String, description: String)
 }
 
-/// What the lifecycle asks its driver (or the store, in the same transaction) to do.
-public enum LifecycleAction: Sendable, Hashable {
-    /// Write a history line for this change.
-    case recordTransition
-    /// Send the stored create body.
-    case post
-    /// Upload the media to `callId`.
-    case put(callId: String)
-    /// No request to Gong for `seconds` (a 429).
-    case pauseSending(seconds: Double, note: String?)
-    /// No request to Gong until a person acts (401/403).
-    case haltSending(reason: String)
-    /// Try again at this time.
-    case retryAt(Date)
-    /// Keep, archive or delete the files — only those that are still the ones uploaded.
-    case afterUpload
-    /// Delete the row and its history.
-    case deleteRow
-    /// Rows that are duplicates of this one are examined again (they may carry on in its place).
-    case reexamineDuplicates
-}
-
 /// An event the recording's state does not allow.
 public struct LifecycleRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// The state the recording was in.

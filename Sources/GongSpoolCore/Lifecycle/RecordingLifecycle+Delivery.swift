@@ -2,65 +2,30 @@ import Foundation
 
 extension RecordingLifecycle {
     /// Events reported by delivery workers (and the daemon's start-up).
-    mutating func handleDelivery(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> [LifecycleAction] {
+    mutating func handleDelivery(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> LifecycleDecision {
         switch event {
         case .fileUnreadable(let code, let why):
             guard let phase = state.phase, phase != .finish, deliveryStep != nil else { throw refuse(event, "no upload is due") }
-            if code.mayPass {
-                // An NFS hiccup, permissions being fixed: tried again with backoff, held only
-                // after retry.giveUpAfterHours.
-                return retryLater(phase, code: code, message: "audio file cannot be read now (\(why)); trying again", context)
-            }
-            return move(to: .held(phase), code: code, reason: "audio file can no longer be read: \(why)")
+            // An NFS hiccup, permissions being fixed: tried again with backoff, held only after
+            // retry.giveUpAfterHours.
+            if code.mayPass { return retryLater(phase, code: code, message: Reasons.fileUnreadableNow(why), context) }
+            return move(to: .held(phase), code: code, reason: Reasons.fileUnreadable(why))
 
         case .fileNotAsTaken(let why):
             guard let phase = state.phase, phase != .finish, deliveryStep != nil else { throw refuse(event, "no upload is due") }
-            guard identity?.isLocked == true else {
-                return backToIntake(code: .fileChanged, reason: "audio changed after it was taken (\(why)); examining it again")
-            }
-            return move(to: .held(.intake), code: .fileChanged,
-                        reason: "audio changed after it was taken (\(why)); this recording owns \(callLabel), so nothing was sent. Check the file; `gongspool retry` uploads it as it is now to the same call")
+            guard identity?.isLocked == true else { return backToIntake(code: .fileChanged, reason: Reasons.fileChanged(why)) }
+            return move(to: .held(.intake), code: .fileChanged, reason: Reasons.fileChangedOwned(why, call: callLabel))
 
         case .createSending:
             guard deliveryStep == .create, var owned = identity else { throw refuse(event, "no create is due") }
             owned.createsInDoubt += 1
             identity = owned
             attempts += 1
-            return move(to: .creating, reason: nil) + [.post]
+            return move(to: .creating, reason: nil).then(.post)
 
         case .createAnswered(let outcome):
-            guard state == .creating, var owned = identity else { throw refuse(event, "no create was sent") }
-            switch outcome {
-            case .created(let callId):
-                owned.callId = callId
-                owned.createsInDoubt = 0
-                // A call made just now holds no earlier upload of ours.
-                owned.uploadsSettled()
-                identity = owned
-                failingSince = nil
-                return move(to: .created, reason: nil)
-            case .alreadyCreated(let callId) where callId == owned.goneCallId:
-                // Gong still maps the id to the call it no longer lists: nothing was created.
-                owned.createsInDoubt = 0
-                identity = owned
-                return move(to: .held(.create), code: .missingInGong,
-                            reason: "Gong still answers with call \(callId), which it no longer lists, for clientUniqueId \(owned.clientUniqueId) "
-                                + "(Gong remembers a deleted call's id for hours); `gongspool retry ID` later, or give the recording a new clientUniqueId")
-            case .alreadyCreated(let callId):
-                // This request created nothing; the call is ours only if an earlier create of ours may have made it.
-                let ours = owned.createsInDoubt > 1
-                owned.callId = callId
-                owned.createsInDoubt = 0
-                identity = owned
-                failingSince = nil
-                return move(to: .created, reason: ours
-                    ? "call \(callId) found: Gong already had clientUniqueId \(owned.clientUniqueId) from an earlier create of this recording"
-                    : "adopted call \(callId): Gong already had clientUniqueId \(owned.clientUniqueId) from a request this recording did not send; the media upload decides")
-            case .mediaAccepted, .mediaAlreadyThere, .unknownCall, .mediaTypeRefused:
-                return move(to: .held(.create), code: .unexpectedAnswer, reason: "unexpected answer to the create: \(outcome)")
-            default:
-                return failed(outcome, phase: .create, context)
-            }
+            guard state == .creating, let owned = identity else { throw refuse(event, "no create was sent") }
+            return createAnswered(outcome, owned, context)
 
         case .uploadSending:
             guard deliveryStep == .upload, var owned = identity, let callId = owned.callId else { throw refuse(event, "no upload is due") }
@@ -68,68 +33,11 @@ extension RecordingLifecycle {
             owned.uploadDigestsInDoubt.append(audioSHA256 ?? "unknown")
             identity = owned
             attempts += 1
-            return move(to: .uploading, reason: nil) + [.put(callId: callId)]
+            return move(to: .uploading, reason: nil).then(.put(callId: callId))
 
         case .uploadAnswered(let outcome):
-            guard state == .uploading, var owned = identity, let callId = owned.callId else { throw refuse(event, "no upload was sent") }
-            switch outcome {
-            case .mediaAccepted:
-                owned.uploadsSettled()
-                identity = owned
-                failingSince = nil
-                return move(to: .uploaded, reason: nil) + [.afterUpload]
-            case .mediaAlreadyThere(let other):
-                // This request stored nothing. Delivered only if Gong's answer proves the media is ours.
-                let earlierUpload = owned.uploadsInDoubt > 1
-                let sameBytes = owned.earlierUploadsCarried(audioSHA256)
-                owned.uploadSettled()
-                identity = owned
-                if let other, other != callId, other == owned.goneCallId {
-                    return move(to: .held(.upload), code: .missingInGong,
-                                reason: "Gong still knows this audio as call \(other), which it no longer lists (Gong remembers a deleted call's audio for hours); "
-                                    + "`gongspool retry ID` later uploads it to call \(callId)")
-                }
-                if let other, other != callId {
-                    return move(to: .held(.upload), code: .mediaOnOtherCall,
-                                reason: "Gong already holds this audio on call \(other), not on this recording's call \(callId) (which has no media from it); check call \(other) in Gong, then `gongspool accept` if it is this recording")
-                }
-                if other == nil && !earlierUpload {
-                    return move(to: .held(.upload), code: .foreignMedia,
-                                reason: "call \(callId) already has media that this recording did not send (Gong: already handled); check the call in Gong, then `gongspool accept` if it is this recording")
-                }
-                if other == nil && !sameBytes {
-                    // An upload in doubt proves only the bytes it carried: Gong keeps the first.
-                    return move(to: .held(.upload), code: .earlierVersionInGong,
-                                reason: "Gong holds an earlier version of this audio on call \(callId): an upload of it reached Gong before the file was rewritten "
-                                    + "(Gong: already handled); these bytes were not stored and the files are kept — check the call, `gongspool accept` if that version will do")
-                }
-                owned.uploadsSettled()
-                identity = owned
-                failingSince = nil
-                let proof = other == nil ? "an earlier upload of this recording" : "the same audio on call \(callId)"
-                return move(to: .uploaded, reason: "Gong already had the media (\(proof))") + [.afterUpload]
-            case .unknownCall(let message):
-                // Gong does not know the call (deleted?): it is gone. The create resolves the id
-                // again; an answer naming this call then holds the recording instead of looping.
-                owned.callId = nil
-                owned.goneCallId = callId
-                owned.uploadsSettled()
-                identity = owned
-                return failed(.retryable(code: .unknownCall, message: "Gong does not know call \(callId) (deleted?): \(message); asking Gong for the call of this clientUniqueId again"),
-                              phase: .create, context)
-            case .mediaTypeRefused(let message, repeated: false):
-                // One file's media type: this recording's problem, not a reason to stop sending.
-                owned.uploadSettled()
-                identity = owned
-                return move(to: .held(.upload), code: .mediaTypeRefused,
-                            reason: "Gong will not take this file's media type (HTTP 415: \(message)); the files are kept — convert the recording, or `gongspool retry` after checking it plays")
-            case .mediaTypeRefused(let message, repeated: true):
-                return failed(.misconfigured(status: 415, message: "a second recording in a row refused as a media type Gong will not take: \(message)"), phase: .upload, context)
-            case .created, .alreadyCreated:
-                return move(to: .held(.upload), code: .unexpectedAnswer, reason: "unexpected answer to the media upload: \(outcome)")
-            default:
-                return failed(outcome, phase: .upload, context)
-            }
+            guard state == .uploading, let owned = identity, let callId = owned.callId else { throw refuse(event, "no upload was sent") }
+            return uploadAnswered(outcome, owned, callId: callId, context)
 
         case .afterUploadDone(let note):
             guard deliveryStep == .finish else { throw refuse(event, "nothing was uploaded") }
@@ -139,51 +47,138 @@ extension RecordingLifecycle {
         case .afterUploadFailed(let why):
             guard deliveryStep == .finish else { throw refuse(event, "nothing was uploaded") }
             attempts += 1
-            return retryLater(.finish, code: .afterUploadFailed, message: "after-upload action failed: \(why)", context)
+            return retryLater(.finish, code: .afterUploadFailed, message: Reasons.afterUploadFailed(why), context)
 
         case .sendingReleased:
-            guard case .held(let phase) = state, code == .credentialsRejected || code == .endpointMisconfigured else {
+            guard case .held(let phase) = state, let code, ErrorCode.haltingCauses.contains(code) else {
                 throw refuse(event, "not held because sending was halted")
             }
             failingSince = nil
-            return move(to: resumed(phase), reason: "released: the credentials or gong.baseURL may have been fixed")
+            return move(to: resumed(phase), reason: Reasons.sendingReleased)
 
         case .rowInconsistent(let why):
             guard let phase = deliveryStep else { throw refuse(event, "not in delivery") }
-            return move(to: .held(phase), code: .internal, reason: "internal: \(why)")
+            return move(to: .held(phase), code: .internal, reason: Reasons.inconsistent(why))
 
         default:
             throw refuse(event, "not a delivery event")
         }
     }
 
+    /// Gong answered the create this recording sent.
+    private mutating func createAnswered(_ outcome: GongOutcome, _ owned: Identity, _ context: EventContext) -> LifecycleDecision {
+        var owned = owned
+        switch outcome {
+        case .created(let callId):
+            owned.callId = callId
+            owned.createsInDoubt = 0
+            // A call made just now holds no earlier upload of ours.
+            owned.uploadsSettled()
+            identity = owned
+            failingSince = nil
+            return move(to: .created, reason: nil)
+        case .alreadyCreated(let callId) where callId == owned.goneCallId:
+            // Gong still maps the id to the call it no longer lists: nothing was created.
+            owned.createsInDoubt = 0
+            identity = owned
+            return move(to: .held(.create), code: .missingInGong, reason: Reasons.goneCallAnswered(callId, clientUniqueId: owned.clientUniqueId))
+        case .alreadyCreated(let callId):
+            // This request created nothing; the call is ours only if an earlier create of ours may have made it.
+            let ours = owned.createsInDoubt > 1
+            owned.callId = callId
+            owned.createsInDoubt = 0
+            identity = owned
+            failingSince = nil
+            return move(to: .created, reason: Reasons.callFound(callId, clientUniqueId: owned.clientUniqueId, ours: ours))
+        case .mediaAccepted, .mediaAlreadyThere, .unknownCall, .mediaTypeRefused:
+            return move(to: .held(.create), code: .unexpectedAnswer, reason: Reasons.unexpected(outcome, to: "create"))
+        default:
+            return failed(outcome, phase: .create, context)
+        }
+    }
+
+    /// Gong answered the media upload this recording sent to `callId`.
+    private mutating func uploadAnswered(_ outcome: GongOutcome, _ owned: Identity, callId: String, _ context: EventContext) -> LifecycleDecision {
+        var owned = owned
+        switch outcome {
+        case .mediaAccepted:
+            owned.uploadsSettled()
+            identity = owned
+            failingSince = nil
+            return move(to: .uploaded, reason: nil)
+        case .mediaAlreadyThere(let other):
+            return mediaAlreadyThere(other, owned, callId: callId)
+        case .unknownCall(let message):
+            // Gong does not know the call (deleted?): it is gone. The create resolves the id
+            // again; an answer naming this call then holds the recording instead of looping.
+            owned.callId = nil
+            owned.goneCallId = callId
+            owned.uploadsSettled()
+            identity = owned
+            return failed(.retryable(code: .unknownCall, message: Reasons.unknownCall(callId, message)), phase: .create, context)
+        case .mediaTypeRefused(let message, repeated: false):
+            // One file's media type: this recording's problem, not a reason to stop sending.
+            owned.uploadSettled()
+            identity = owned
+            return move(to: .held(.upload), code: .mediaTypeRefused, reason: Reasons.mediaTypeRefused(message))
+        case .mediaTypeRefused(let message, repeated: true):
+            return failed(.misconfigured(status: 415, message: Reasons.mediaTypeRefusedTwice(message)), phase: .upload, context)
+        case .created, .alreadyCreated:
+            return move(to: .held(.upload), code: .unexpectedAnswer, reason: Reasons.unexpected(outcome, to: "media upload"))
+        default:
+            return failed(outcome, phase: .upload, context)
+        }
+    }
+
+    /// "Already handled" (`other` nil) or "same content … callID `other`": this request stored
+    /// nothing, and the recording is delivered only if the answer proves the media is ours.
+    private mutating func mediaAlreadyThere(_ other: String?, _ owned: Identity, callId: String) -> LifecycleDecision {
+        var owned = owned
+        let earlierUpload = owned.uploadsInDoubt > 1
+        let sameBytes = owned.earlierUploadsCarried(audioSHA256)
+        owned.uploadSettled()
+        identity = owned
+        if let other, other != callId, other == owned.goneCallId {
+            return move(to: .held(.upload), code: .missingInGong, reason: Reasons.goneCallHoldsAudio(other, callId: callId))
+        }
+        if let other, other != callId {
+            return move(to: .held(.upload), code: .mediaOnOtherCall, reason: Reasons.mediaOnOtherCall(other, callId: callId))
+        }
+        if other == nil && !earlierUpload {
+            return move(to: .held(.upload), code: .foreignMedia, reason: Reasons.foreignMedia(callId))
+        }
+        if other == nil && !sameBytes {
+            // An upload in doubt proves only the bytes it carried: Gong keeps the first.
+            return move(to: .held(.upload), code: .earlierVersionInGong, reason: Reasons.earlierVersionInGong(callId))
+        }
+        owned.uploadsSettled()
+        identity = owned
+        failingSince = nil
+        let proof = other == nil ? "an earlier upload of this recording" : "the same audio on call \(callId)"
+        return move(to: .uploaded, reason: Reasons.mediaAlreadyThere(proof: proof))
+    }
+
     /// A failed request in `phase`: back off, wait, hold or reject as Gong's answer says.
-    private mutating func failed(_ outcome: GongOutcome, phase: Phase, _ context: EventContext) -> [LifecycleAction] {
+    private mutating func failed(_ outcome: GongOutcome, phase: Phase, _ context: EventContext) -> LifecycleDecision {
         let before: LifecycleState = phase == .create ? .ready : .created
         switch outcome {
         case .rateLimited(let seconds, let note):
-            settled(phase)
-            attempts = max(0, attempts - 1)
-            let why = "rate limited by Gong; retrying after \(Bounded.text(seconds.rounded(.up))) s" + (note.map { " (\($0))" } ?? "")
-            return move(to: before, code: .rateLimited, reason: why) + [.pauseSending(seconds: seconds, note: note)]
+            settled(phase, counted: false)
+            return move(to: before, code: .rateLimited, reason: Reasons.rateLimited(seconds, note: note)).then(.pauseSending(seconds: seconds, note: note))
         case .credentialsRejected(let status, let message):
-            settled(phase)
-            attempts = max(0, attempts - 1)
-            let why = status == 403
-                ? "refused by Gong (HTTP 403): \(message) — with an access key most likely an IP allow-list in Gong's API settings without this server, or an API not enabled for the company"
-                : "credentials rejected (HTTP \(status)): \(message)"
-            return move(to: .held(phase), code: .credentialsRejected, reason: why) + [.haltSending(reason: why)]
+            settled(phase, counted: false)
+            let why = Reasons.credentialsRejected(status: status, message)
+            return move(to: .held(phase), code: .credentialsRejected, reason: why).then(.haltSending(reason: why))
         case .misconfigured(let status, let message):
-            settled(phase)
-            attempts = max(0, attempts - 1)
-            let why = "HTTP \(status) from \(phase == .create ? "POST /v2/calls" : "PUT /v2/calls/{id}/media"): not Gong's API as configured — check gong.baseURL (no /v2 at its end) and any proxy (\(message))"
-            return move(to: .held(phase), code: .endpointMisconfigured, reason: why) + [.haltSending(reason: why)]
+            settled(phase, counted: false)
+            let why = Reasons.misconfigured(status: status, phase: phase, message)
+            return move(to: .held(phase), code: .endpointMisconfigured, reason: why).then(.haltSending(reason: why))
         case .userNotEnabled(let message):
             settled(phase)
-            return move(to: .held(phase), code: .userNotEnabled, reason: "Gong refused the primary user (HTTP 409): \(message)")
+            return move(to: .held(phase), code: .userNotEnabled, reason: Reasons.userNotEnabled(message))
         case .permanent(let code, let message):
             settled(phase)
-            return move(to: .rejected, code: code, reason: "Gong refused the request (\(code)): \(message)")
+            return move(to: .rejected, code: code, reason: Reasons.refused(code, message))
         case .retryable(let code, let message) where code.neverReachedGong:
             // The request never left (refused, no route, DNS, TLS, connect timeout): nothing is
             // in doubt, and an outage however long is waited out, never given up on.
@@ -192,12 +187,14 @@ extension RecordingLifecycle {
         case .retryable(let code, let message):
             return retryLater(phase, code: code, message: message, context)
         default:
-            return move(to: .held(phase), code: .unexpectedAnswer, reason: "unexpected answer from Gong: \(outcome)")
+            return move(to: .held(phase), code: .unexpectedAnswer, reason: Reasons.unexpected(outcome))
         }
     }
 
-    /// Gong's answer proves the request did nothing: it is no longer in doubt.
-    private mutating func settled(_ phase: Phase) {
+    /// Gong's answer proves the request did nothing: it is no longer in doubt. `counted: false`
+    /// when the attempt does not count either (a 429, a halt: nothing wrong with the recording).
+    private mutating func settled(_ phase: Phase, counted: Bool = true) {
+        if !counted { attempts = max(0, attempts - 1) }
         guard var owned = identity else { return }
         if phase == .create { owned.createsInDoubt = max(0, owned.createsInDoubt - 1) }
         if phase == .upload { owned.uploadSettled() }
@@ -206,17 +203,15 @@ extension RecordingLifecycle {
 
     /// Waits with backoff, or (when it `givesUp`) holds once the step has failed for
     /// `retry.giveUpAfterHours`.
-    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext, givesUp: Bool = true) -> [LifecycleAction] {
+    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext, givesUp: Bool = true) -> LifecycleDecision {
         let since = failingSince ?? context.now
         failingSince = since
         let policy = context.policy
         if givesUp, context.now.timeIntervalSince(since) >= policy.giveUpAfterSeconds {
-            let hours = (policy.giveUpAfterSeconds / 360).rounded() / 10
-            return move(to: .held(phase), code: code, reason: "gave up after \(hours) h of failures; last: \(message)")
+            return move(to: .held(phase), code: code, reason: Reasons.gaveUp(afterSeconds: policy.giveUpAfterSeconds, last: message))
         }
         let delay = Backoff.delay(attempt: max(1, attempts), initial: policy.initialBackoffSeconds,
                                   maximum: policy.maxBackoffSeconds, unit: context.jitter)
-        let at = context.now.addingTimeInterval(delay)
-        return move(to: .waiting(phase, until: at), code: code, reason: message) + [.retryAt(at)]
+        return move(to: .waiting(phase, until: context.now.addingTimeInterval(delay)), code: code, reason: message)
     }
 }

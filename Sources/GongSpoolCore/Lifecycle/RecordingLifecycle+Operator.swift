@@ -2,19 +2,15 @@ import Foundation
 
 extension RecordingLifecycle {
     /// Events from `gongspool retry|hold|release|accept|forget`.
-    mutating func handleOperator(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> [LifecycleAction] {
+    mutating func handleOperator(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> LifecycleDecision {
         switch (event, state) {
         case (.retry, .held(let phase)), (.retry, .waiting(let phase, _)):
-            attempts = 0
-            failingSince = nil
-            if isContentFinding { checksWaived = true }
-            if resumed(phase) == .pending { return backToIntake(reason: "retry requested by operator") }
-            return move(to: resumed(phase), reason: "retry requested by operator")
+            restart()
+            if resumed(phase) == .pending { return backToIntake(reason: Reasons.retried) }
+            return move(to: resumed(phase), reason: Reasons.retried)
         case (.retry, .rejected), (.retry, .orphaned), (.retry, .skipped), (.retry, .duplicate):
-            attempts = 0
-            failingSince = nil
-            if isContentFinding { checksWaived = true }
-            return backToIntake(reason: isContentFinding ? "retry requested by operator: sent however short, silent or cut" : "retry requested by operator")
+            restart()
+            return backToIntake(reason: isContentFinding ? Reasons.retriedWaivingChecks : Reasons.retried)
         case (.retry, .missing):
             // Delivered once but no longer listed: created again under the same clientUniqueId.
             // Gong remembers a deleted call's id and audio for hours; an answer naming that call
@@ -25,14 +21,13 @@ extension RecordingLifecycle {
             owned.createsInDoubt = 0
             owned.uploadsInDoubt = 0
             identity = owned
-            attempts = 0
-            failingSince = nil
-            return move(to: .ready, reason: "retry requested by operator: Gong did not list call \(gone); delivering it again")
+            restart()
+            return move(to: .ready, reason: Reasons.retriedMissing(gone))
         case (.retry, _):
             throw refuse(event, "only held, waiting, rejected, orphaned, skipped, duplicate or missing recordings can be retried")
 
         case (.hold, .pending), (.hold, .ready), (.hold, .created), (.hold, .uploaded), (.hold, .waiting):
-            return move(to: .held(state.phase ?? .intake), code: .operatorHold, reason: "held by operator")
+            return move(to: .held(state.phase ?? .intake), code: .operatorHold, reason: Reasons.held)
         case (.hold, .creating), (.hold, .uploading):
             throw refuse(event, "a request is on the wire; try again in a moment")
         case (.hold, _):
@@ -41,26 +36,32 @@ extension RecordingLifecycle {
         case (.release, .held(let phase)):
             failingSince = nil
             if isContentFinding { checksWaived = true }
-            if resumed(phase) == .pending { return backToIntake(reason: "released by operator") }
-            return move(to: resumed(phase), reason: "released by operator")
+            if resumed(phase) == .pending { return backToIntake(reason: Reasons.released) }
+            return move(to: resumed(phase), reason: Reasons.released)
         case (.release, _):
             throw refuse(event, "only held recordings can be released")
 
         case (.accept, .held) where code == .foreignMedia || code == .mediaOnOtherCall:
-            let checked = reason ?? ""
-            return move(to: .done, reason: "accepted by operator (files kept): \(checked)")
+            return move(to: .done, reason: Reasons.accepted(reason ?? ""))
         case (.accept, .missing):
-            return move(to: .done, reason: "accepted by operator: the call is in Gong after all")
+            return move(to: .done, reason: Reasons.acceptedAsListed)
         case (.accept, _):
             throw refuse(event, "only missing recordings, or held for foreign_media or media_on_other_call, can be accepted")
 
         case (.forget, .creating), (.forget, .uploading):
             throw refuse(event, "a request is on the wire; hold it first")
         case (.forget, _):
-            return [.deleteRow, .reexamineDuplicates]
+            return LifecycleDecision(effects: [.deleteRow, .reexamineDuplicates])
 
         default:
             throw refuse(event, "not an operator action")
         }
+    }
+
+    /// An operator's retry: a fresh streak, and their word against the content checks.
+    private mutating func restart() {
+        attempts = 0
+        failingSince = nil
+        if isContentFinding { checksWaived = true }
     }
 }

@@ -2,10 +2,10 @@ import Foundation
 
 /// The one place that decides a recording's life: a value with no I/O and no clock. Drivers
 /// (intake, delivery, operator commands) report ``LifecycleEvent``s with the time; the
-/// lifecycle changes itself and answers with ``LifecycleAction``s — write a history line,
-/// post, put, pause or halt sending, retry at a time, run the after-upload step, delete the row.
-/// The store applies every change in one transaction (``StateStore/apply(_:_:context:evidence:)``),
-/// so no other code writes a recording's state.
+/// lifecycle changes itself and answers with a ``LifecycleDecision``: the store's effects
+/// (a history line, the row deleted, its duplicates examined again) and the driver's actions
+/// (post, put, pause or halt sending). The store applies every change in one transaction
+/// (``LifecycleStore/apply(_:_:context:evidence:)``), so no other code writes a recording's state.
 ///
 /// The exactly-once rules live here:
 /// - an ``Identity`` that owns a call, or whose create may have reached Gong, is locked: it never
@@ -59,7 +59,7 @@ public struct RecordingLifecycle: Sendable, Equatable {
 
     /// Applies `event` at `context.now`; returns what to do. Throws when the state does not allow
     /// the event (nothing changes then).
-    public mutating func handle(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> [LifecycleAction] {
+    public mutating func handle(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> LifecycleDecision {
         switch event.driver {
         case .intake: try handleIntake(event, context)
         case .delivery: try handleDelivery(event, context)
@@ -92,7 +92,7 @@ public struct RecordingLifecycle: Sendable, Equatable {
     /// Moves to `next` with a cause; a history line is written. When a recording that owns an
     /// id fails (rejected, or held other than by an operator), its duplicates are examined again:
     /// one of them may carry the id on.
-    mutating func move(to next: LifecycleState, code: ErrorCode? = nil, reason: String?) -> [LifecycleAction] {
+    mutating func move(to next: LifecycleState, code: ErrorCode? = nil, reason: String?) -> LifecycleDecision {
         state = next
         self.code = code
         self.reason = reason
@@ -100,7 +100,7 @@ public struct RecordingLifecycle: Sendable, Equatable {
         case .rejected, .held: identity != nil && code != .operatorHold
         default: false
         }
-        return failed ? [.recordTransition, .reexamineDuplicates] : [.recordTransition]
+        return LifecycleDecision(effects: failed ? [.recordTransition, .reexamineDuplicates] : .recordTransition)
     }
 
     /// The state a held or waiting row resumes in.
@@ -114,13 +114,11 @@ public struct RecordingLifecycle: Sendable, Equatable {
     }
 
     /// Back to intake: an unlocked identity is given up (intake claims again), a locked one kept.
-    mutating func backToIntake(code: ErrorCode? = nil, reason: String) -> [LifecycleAction] {
-        var actions = move(to: .pending, code: code, reason: reason)
-        if let identity, !identity.isLocked {
-            self.identity = nil
-            actions.append(.reexamineDuplicates)
-        }
-        return actions
+    mutating func backToIntake(code: ErrorCode? = nil, reason: String) -> LifecycleDecision {
+        let decision = move(to: .pending, code: code, reason: reason)
+        guard let identity, !identity.isLocked else { return decision }
+        self.identity = nil
+        return decision.with(.reexamineDuplicates)
     }
 
     /// Whether `code` is a finding about the recording's content (too short, silent, cut).

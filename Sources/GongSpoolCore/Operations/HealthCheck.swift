@@ -5,12 +5,12 @@ import Glibc
 
 /// `/healthz`: ok, or degraded with every reason a person should act on.
 public struct HealthCheck: Sendable {
-    let store: any StateStore
+    let store: any StatusStore & UpkeepStore
     let gate: RequestGate
     let health: DaemonHealth
 
     /// A value with every field given.
-    public init(store: any StateStore, gate: RequestGate, health: DaemonHealth) {
+    public init(store: any StatusStore & UpkeepStore, gate: RequestGate, health: DaemonHealth) {
         self.store = store
         self.gate = gate
         self.health = health

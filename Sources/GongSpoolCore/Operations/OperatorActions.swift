@@ -4,11 +4,11 @@ import Foundation
 /// while the daemon works on the same database: each is one lifecycle event applied in one
 /// transaction, and the lifecycle refuses what the recording's state does not allow.
 public struct OperatorActions: Sendable {
-    let store: any StateStore
+    let store: any LifecycleStore
     let clock: any WallClock
 
     /// Creates the actions over `store`.
-    public init(store: any StateStore, clock: any WallClock = SystemWallClock()) {
+    public init(store: any LifecycleStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }

@@ -35,8 +35,8 @@ public struct StatusReport: Sendable {
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
 
     /// Reads the report from the store.
-    public static func make(store: any StateStore, config: Configuration, now: Date) async throws -> StatusReport {
-        let used = try await store.dailyUsage(day: RequestGate.utcDay(now))
+    public static func make(store: any StatusStore & GateStore & MetaStore, config: Configuration, now: Date) async throws -> StatusReport {
+        let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
         var report = StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
@@ -47,7 +47,7 @@ public struct StatusReport: Sendable {
                             sendingHalted: try await store.meta(.sendingHalted),
                             pausedUntil: paused.flatMap { $0 > now ? $0 : nil },
                             userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
-        report.skippedToday = try await store.skippedForContent(day: RequestGate.utcDay(now))
+        report.skippedToday = try await store.skippedForContent(day: ISOTimestamp.utcDay(now))
         report.lastReconciliation = try await store.meta(.lastReconciliation)
         report.gongUnreachable = try await store.meta(.gongUnreachable)
         report.spoolProblem = try await store.meta(.spoolProblem)

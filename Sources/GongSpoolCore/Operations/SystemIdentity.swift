@@ -27,7 +27,7 @@ public enum SystemIdentity {
 
     /// The daemon's start: `config` with `spool.systemId` settled (written into the state if
     /// this is the first start), and where it came from.
-    public static func settle(_ config: Configuration, store: any StateStore, machineIdPath: String = "/etc/machine-id",
+    public static func settle(_ config: Configuration, store: any StatusStore & MetaStore, machineIdPath: String = "/etc/machine-id",
                               random: () -> UInt64 = { UInt64.random(in: .min ... .max) }) async throws(StoreError) -> (Configuration, Source) {
         var settled = config
         if let configured = config.spool.systemId, !configured.isEmpty {
@@ -58,7 +58,7 @@ public enum SystemIdentity {
 
     /// A tool's view (`config`, `status`, `validate`) from an open `store`: the system id in
     /// the state if there is one, never written.
-    public static func current(_ config: Configuration, store: any StateStore) async throws(StoreError) -> (Configuration, Source) {
+    public static func current(_ config: Configuration, store: any StatusStore & MetaStore) async throws(StoreError) -> (Configuration, Source) {
         if let configured = config.spool.systemId, !configured.isEmpty { return (config, .configured) }
         guard let stored = try await store.meta(.systemId) else { return (config, .provisional) }
         var known = config

@@ -13,7 +13,7 @@ public actor DeliveryQueue {
     /// Every this many picks, one comes from the other end of the queue.
     public static let fairnessPeriod = 4
 
-    private let store: any StateStore
+    private let store: any QueueStore
     private let clock: any WallClock
     private let order: QueueOrder
     private var busy: Set<Int64> = []
@@ -22,7 +22,7 @@ public actor DeliveryQueue {
     let work = WorkSignal()
 
     /// Creates the queue over `store`.
-    public init(store: any StateStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
+    public init(store: any QueueStore, clock: any WallClock, order: QueueOrder = .newestFirst) {
         self.store = store
         self.clock = clock
         self.order = order

@@ -7,7 +7,7 @@ import Logging
 /// resumes safely: a `creating` row re-POSTs the identical body, an `uploading` row re-PUTs, and
 /// the lifecycle decides which of Gong's duplicate answers prove delivery.
 public struct RecordingDelivery: Sendable {
-    let store: any StateStore
+    let store: any LifecycleStore & GateStore
     let client: any GongAPI
     let gate: RequestGate
     let config: Configuration
@@ -17,7 +17,7 @@ public struct RecordingDelivery: Sendable {
     let health: DaemonHealth?
 
     /// Creates the deliverer; waits and requests are reported to `health` (the watchdog).
-    public init(store: any StateStore, client: any GongAPI, gate: RequestGate, config: Configuration,
+    public init(store: any LifecycleStore & GateStore, client: any GongAPI, gate: RequestGate, config: Configuration,
                 clock: any WallClock, random: @escaping @Sendable () -> Double, logger: Logger, health: DaemonHealth? = nil) {
         self.store = store
         self.client = client

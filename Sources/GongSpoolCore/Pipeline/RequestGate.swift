@@ -13,7 +13,7 @@ public actor RequestGate {
         case halted(String)
     }
 
-    private let store: any StateStore
+    private let store: any GateStore & MetaStore
     private let clock: any WallClock
     private let interval: Double
     private let dailyLimit: Int
@@ -28,7 +28,7 @@ public actor RequestGate {
     private var mediaRefusedBy: Int64?
 
     /// Creates the gate; waits are reported to `health` as rests of the waiting loop.
-    public init(settings: GongSettings, store: any StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
+    public init(settings: GongSettings, store: any GateStore & MetaStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
         self.store = store
         self.clock = clock
         self.interval = 1 / settings.requestsPerSecond
@@ -53,7 +53,7 @@ public actor RequestGate {
                 continue
             }
             nextSlot = now.addingTimeInterval(interval)
-            let day = Self.utcDay(now)
+            let day = ISOTimestamp.utcDay(now)
             if let used = try await store.reserveDailyRequest(day: day, limit: dailyLimit) {
                 if Double(used) >= Double(dailyLimit) * 0.8, warnedDay != day { // no overflow for huge limits
                     warnedDay = day
@@ -78,7 +78,7 @@ public actor RequestGate {
                 }
                 return day
             }
-            let midnight = Self.nextUTCMidnight(after: now)
+            let midnight = ISOTimestamp.nextUTCMidnight(after: now)
             logger.warning("daily request budget exhausted; sending resumes at UTC midnight", metadata: ["limit": "\(dailyLimit)"])
             pausedUntil = max(pausedUntil, midnight)
         }
@@ -223,7 +223,7 @@ public actor RequestGate {
     /// Whether the daily budget is spent (sending waits for UTC midnight).
     public var budgetExhausted: Bool {
         get async {
-            let used = (try? await store.dailyUsage(day: Self.utcDay(clock.now()))) ?? 0
+            let used = (try? await store.dailyUsage(day: ISOTimestamp.utcDay(clock.now()))) ?? 0
             return used >= dailyLimit
         }
     }
@@ -233,14 +233,4 @@ public actor RequestGate {
 
     /// Until when requests are paused, if in the future.
     public var pauseEnd: Date? { pausedUntil > clock.now() ? pausedUntil : nil }
-
-    /// `YYYY-MM-DD` of `date` in UTC.
-    public static func utcDay(_ date: Date) -> String {
-        String(ISOTimestamp.format(date).prefix(10))
-    }
-
-    static func nextUTCMidnight(after date: Date) -> Date {
-        let day = (date.timeIntervalSince1970 / 86_400).rounded(.down)
-        return Date(timeIntervalSince1970: (day + 1) * 86_400)
-    }
 }

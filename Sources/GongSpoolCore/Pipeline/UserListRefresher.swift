@@ -8,13 +8,13 @@ public struct UserListRefresher: Sendable {
     package let settings: UserSettings
     let client: any GongAPI
     let gate: RequestGate
-    let store: any StateStore
+    let store: any UserCacheStore & MetaStore
     let clock: any WallClock
     package let logger: Logger
     let health: DaemonHealth?
 
     /// A value with every field given.
-    public init(settings: UserSettings, client: any GongAPI, gate: RequestGate, store: any StateStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
+    public init(settings: UserSettings, client: any GongAPI, gate: RequestGate, store: any UserCacheStore & MetaStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
         self.settings = settings
         self.client = client
         self.gate = gate

@@ -81,7 +81,7 @@ public struct Evidence: Sendable, Equatable {
         self.filesClientUniqueId = filesClientUniqueId
     }
 
-    package func apply(to row: inout Recording) {
+    func apply(to row: inout Recording) {
         fingerprint?.apply(to: &row)
         if let stableSince { row.stableSince = stableSince }
         if let sha256 { row.sha256 = sha256 }

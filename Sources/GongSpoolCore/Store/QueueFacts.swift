@@ -14,4 +14,11 @@ public struct QueueFacts: Sendable {
 
     /// No facts yet.
     public init() {}
+
+    /// The requests a queued row still needs (none once uploaded, 1 with a call, 2 without),
+    /// summed: the same SQL for every backend.
+    public static let requestsNeededSQL = """
+        COALESCE(SUM(CASE WHEN state = '\(RecordingState.uploaded.rawValue)' OR phase = '\(Phase.finish.rawValue)' THEN 0 \
+        WHEN callId IS NULL THEN 2 ELSE 1 END), 0)
+        """
 }

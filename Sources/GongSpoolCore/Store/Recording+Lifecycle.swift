@@ -28,6 +28,11 @@ extension Recording {
                                   attempts: attempts, failingSince: failingSince, checksWaived: checksWaived, audioSHA256: sha256)
     }
 
+    /// The row as a party to a claim (``ClaimDecision``).
+    public var claimParty: ClaimParty {
+        ClaimParty(id: id ?? 0, lifecycle: lifecycle, sha256: sha256, path: audioPath ?? stem)
+    }
+
     /// Rows written before phases were stored: where a waiting or held row resumes.
     private var legacyPhase: Phase {
         if clientUniqueId == nil { return .intake }
@@ -36,7 +41,7 @@ extension Recording {
     }
 
     /// Writes `lifecycle` into the row's columns.
-    package mutating func store(_ lifecycle: RecordingLifecycle) {
+    mutating func store(_ lifecycle: RecordingLifecycle) {
         state = lifecycle.state.name
         phase = nil
         nextAttemptAt = nil

@@ -2,18 +2,20 @@ import Foundation
 
 /// One row of the `recordings` table: a recording (audio + sidecar sharing a stem) and
 /// everything known about its delivery. Only the row that owns a `clientUniqueId` carries it
-/// (the column is UNIQUE), so Gong can never be asked to create the same id twice.
+/// (the column is UNIQUE), so Gong can never be asked to create the same id twice. The columns
+/// of its lifecycle (state, identity, cause, attempts) are written only by the store, through
+/// the ``WritePlan`` its ``RecordingLifecycle`` decides; the evidence columns by ``Evidence``.
 public struct Recording: Sendable, Equatable, Codable {
     /// Row id.
     public var id: Int64?
     /// Path relative to the spool without extension; pairs audio and sidecar.
     public var stem: String
     /// The Gong `clientUniqueId`, once the row owns it.
-    public var clientUniqueId: String?
+    public internal(set) var clientUniqueId: String?
     /// Lifecycle state.
-    public var state: RecordingState
+    public internal(set) var state: RecordingState
     /// Why the row is in its state, for operators.
-    public var reason: String?
+    public internal(set) var reason: String?
     /// Audio file, relative to the spool.
     public var audioPath: String?
     /// Sidecar file, relative to the spool.
@@ -35,7 +37,7 @@ public struct Recording: Sendable, Equatable, Codable {
     /// The exact `POST /v2/calls` body, re-sent byte for byte after a crash.
     public var requestJSON: String?
     /// Gong's callId once known.
-    public var callId: String?
+    public internal(set) var callId: String?
     /// Gong's `requestId` of the last answer to the create (Gong asks for it when troubleshooting).
     public var createRequestId: String?
     /// Gong's `requestId` of the last answer to the media upload.
@@ -43,25 +45,25 @@ public struct Recording: Sendable, Equatable, Codable {
     /// The call in Gong's web app, from the media upload's answer.
     public var mediaURL: String?
     /// Creates sent whose outcome no answer proved (see ``Identity``).
-    public var createsInDoubt: Int = 0
+    public internal(set) var createsInDoubt: Int = 0
     /// Media uploads sent whose outcome no answer proved.
-    public var uploadsInDoubt: Int = 0
+    public internal(set) var uploadsInDoubt: Int = 0
     /// The SHA-256 each of them carried, comma-separated, oldest first (see ``Identity/uploadDigestsInDoubt``).
-    public var uploadDigestsInDoubt: String?
+    public internal(set) var uploadDigestsInDoubt: String?
     /// Requests attempted in the current step's streak.
-    public var attempts: Int
+    public internal(set) var attempts: Int
     /// When a `waiting` recording may be tried again.
-    public var nextAttemptAt: Date?
+    public internal(set) var nextAttemptAt: Date?
     /// The step a `waiting` or `held` recording resumes in.
-    public var phase: Phase?
+    public internal(set) var phase: Phase?
     /// The row a `duplicate` copies.
-    public var duplicateOf: Int64?
+    public internal(set) var duplicateOf: Int64?
     /// Why the recording is in its state (its cause), when the cause has a code.
-    public var lastErrorCode: ErrorCode?
+    public internal(set) var lastErrorCode: ErrorCode?
     /// Since when the current step keeps failing, for `retry.giveUpAfterHours`.
-    public var failingSince: Date?
+    public internal(set) var failingSince: Date?
     /// An operator sent it on past the duration, silence and truncation checks.
-    public var checksWaived = false
+    public internal(set) var checksWaived = false
     /// Peak level of each channel in dBFS (`-12.3,-120.0`), when measured (WAV).
     public var channelPeaksDb: String?
     /// The channels found silent (`1`, `0,1`): no party is given them.
@@ -69,7 +71,7 @@ public struct Recording: Sendable, Equatable, Codable {
     /// When reconciliation last found the call in Gong's list.
     public var confirmedAt: Date?
     /// A call this recording delivered that Gong stopped listing (see ``Identity/goneCallId``).
-    public var goneCallId: String?
+    public internal(set) var goneCallId: String?
     /// The clientUniqueId its files give, whether or not the row owns it (a skipped or
     /// duplicate row is found by it).
     public var filesClientUniqueId: String?

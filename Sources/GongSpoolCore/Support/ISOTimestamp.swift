@@ -88,4 +88,15 @@ public enum ISOTimestamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
+
+    /// The UTC day of `date` (`2026-11-30`): the day Gong's daily limit counts in.
+    public static func utcDay(_ date: Date) -> String {
+        String(format(date).prefix(10))
+    }
+
+    /// The next UTC midnight after `date` (when Gong's daily limit starts again).
+    public static func nextUTCMidnight(after date: Date) -> Date {
+        let day = (date.timeIntervalSince1970 / 86_400).rounded(.down)
+        return Date(timeIntervalSince1970: (day + 1) * 86_400)
+    }
 }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// delivery workers finished (it is the group's first service, so it ends last), it leaves: its
 /// name is free and its leases are given up at once rather than after they run out.
 struct FleetService: Service, CustomStringConvertible {
-    let store: any StateStore
+    let store: any FleetStore
     let queue: DeliveryQueue
     let leaseSeconds: Double
     let logger: Logger

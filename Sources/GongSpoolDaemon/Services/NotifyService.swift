@@ -55,12 +55,12 @@ struct NotifyService: Service, CustomStringConvertible {
     private func statusLine() async throws -> String {
         let counts = try await store.countsByState()
         let facts = try await store.queueFacts()
-        let used = try await store.dailyUsage(day: RequestGate.utcDay(Date()))
+        let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(Date()))
         let limit = await gate.limit
         let drain = StatusReport.drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
                                                requestsPerSecond: await gate.requestsPerSecond, now: Date())
         let halted = await gate.halted
-        let skipped = try await store.skippedForContent(day: RequestGate.utcDay(Date()))
+        let skipped = try await store.skippedForContent(day: ISOTimestamp.utcDay(Date()))
         DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
                              oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
                              requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)

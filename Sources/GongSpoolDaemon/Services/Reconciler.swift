@@ -9,12 +9,12 @@ import Logging
 public struct Reconciler: Sendable {
     let client: any GongAPI
     let gate: RequestGate
-    let store: any StateStore
+    let store: any LifecycleStore & ReconcileStore & MetaStore
     let clock: any WallClock
     let logger: Logger
 
     /// A reconciler over the daemon's (or a command's) client, gate and store.
-    public init(client: any GongAPI, gate: RequestGate, store: any StateStore, clock: any WallClock, logger: Logger) {
+    public init(client: any GongAPI, gate: RequestGate, store: any LifecycleStore & ReconcileStore & MetaStore, clock: any WallClock, logger: Logger) {
         self.client = client
         self.gate = gate
         self.store = store
@@ -58,7 +58,7 @@ public struct Reconciler: Sendable {
         let candidates = try await store.reconcileCandidates(deliveredSince: since, before: now.addingTimeInterval(-graceSeconds))
         var outcome = Outcome()
         // One window per UTC day of the calls' starts, as narrow as the starts allow.
-        let byDay = Dictionary(grouping: candidates) { RequestGate.utcDay($0.start) }
+        let byDay = Dictionary(grouping: candidates) { ISOTimestamp.utcDay($0.start) }
         for day in byDay.keys.sorted() {
             let group = byDay[day] ?? []
             guard outcome.requests < maxRequests, !(await gate.budgetExhausted) else {

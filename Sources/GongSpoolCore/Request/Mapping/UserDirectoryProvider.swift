@@ -5,7 +5,7 @@ import Logging
 /// user list is fetched again, otherwise the cached snapshot (one `stat` and one query per poll).
 public actor UserDirectoryProvider {
     private let settings: UserSettings
-    private let store: any StateStore
+    private let store: any UserCacheStore & MetaStore
     private let logger: Logger
     private var cached: UserDirectory?
     private var fileStamp: [Int64]?
@@ -14,7 +14,7 @@ public actor UserDirectoryProvider {
     public private(set) var generation = 0
 
     /// A provider for `settings` over the cache in `store`.
-    public init(settings: UserSettings, store: any StateStore, logger: Logger) {
+    public init(settings: UserSettings, store: any UserCacheStore & MetaStore, logger: Logger) {
         self.settings = settings
         self.store = store
         self.logger = logger
@@ -54,7 +54,7 @@ public actor UserDirectoryProvider {
 extension UserDirectory {
     /// The directory as `gongspool validate` sees it: the table, the users file and, when there
     /// is a state (`store`, SQLite or PostgreSQL), Gong's user list as the daemon last fetched it.
-    public static func load(settings: UserSettings, store: (any StateStore)?) async -> UserDirectory {
+    public static func load(settings: UserSettings, store: (any UserCacheStore & MetaStore)?) async -> UserDirectory {
         var entries: [String: String] = [:]
         var problem: String?
         if let file = settings.file {

@@ -55,25 +55,10 @@ extension SQLiteStateStore {
     /// Every `pending` row (intake's working set; small in steady state).
     public func pendingRows() async throws(StoreError) -> [Recording] {
         try await read { db in
-            try Recording.filter(Column("state") == RecordingState.pending.rawValue).fetchAll(db)
-        }
-    }
-
-    /// When the last full rescan of the spool finished.
-    public func lastFullRescan() async throws(StoreError) -> Date? {
-        try await read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lastFullRescan'").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
-        }
-    }
-
-    /// Records the end of a full rescan.
-    public func setLastFullRescan(_ date: Date) async throws(StoreError) {
-        try await write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES('lastFullRescan', ?)", arguments: [String(date.timeIntervalSince1970)])
+            try Recording.filter(Column("state") == RecordingState.pending.rawValue).order(Column("id")).fetchAll(db)
         }
     }
 }
-
 
 extension SQLiteStateStore {
     /// Sorts the stems of `current` (the files as listed now) by what intake has to do: `fresh`
@@ -113,4 +98,7 @@ extension SQLiteStateStore {
         }
         return (fresh, needed)
     }
+
+    /// One node reads a SQLite state's spool: always.
+    public func mayRunIntake() async throws(StoreError) -> Bool { true }
 }

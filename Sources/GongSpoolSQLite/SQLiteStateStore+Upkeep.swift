@@ -9,25 +9,27 @@ extension SQLiteStateStore {
     /// recognised: the dedup horizon ends at `cutoff`.) Then gives free pages back.
     public func prune(finishedBefore cutoff: Date, all: Bool,
                       stillInSpool: @escaping @Sendable (Recording) -> Bool) async throws(StoreError) -> PruneResult {
-        let states = RecordingState.prunableStates.map(\.rawValue)
-        let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
-        let arguments = StatementArguments(states) + [cutoff]
-        let finished = "SELECT id FROM recordings WHERE state IN (\(marks)) AND updatedAt < ?"
+        let finished = "SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(RecordingState.prunableStates))) AND updatedAt < ?"
         var kept: [Int64] = []
         if all {
-            let candidates = try await read { db in try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: arguments) }
+            let candidates = try await read { db in try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: [cutoff]) }
             kept = try await Self.mapErrors { try await BlockingIO.run { candidates.filter(stillInSpool).compactMap(\.id) } }
         }
         let keep = kept
         var result = try await write { db in
             var result = PruneResult()
-            try db.execute(sql: "DELETE FROM transitions WHERE recordingId IN (\(finished))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM transitions WHERE recordingId IN (\(finished))", arguments: [cutoff])
             result.transitions = db.changesCount
             if all {
-                let spared = keep.isEmpty ? "" : " AND id NOT IN (" + keep.map(String.init).joined(separator: ",") + ")"
-                try db.execute(sql: "DELETE FROM recordings WHERE id IN (\(finished))\(spared)", arguments: arguments)
+                let doomed = "id IN (\(finished))" + (keep.isEmpty ? "" : " AND id NOT IN (" + keep.map(String.init).joined(separator: ",") + ")")
+                var tallies = Tallies()
+                for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM recordings WHERE \(doomed) GROUP BY state", arguments: [cutoff]) {
+                    if let state = RecordingState(rawValue: row[0]) { tallies.deleted(state, count: row[1]) }
+                }
+                try db.execute(sql: "DELETE FROM recordings WHERE \(doomed)", arguments: [cutoff])
                 result.recordings = db.changesCount
                 result.keptInSpool = keep.count
+                try Self.count(tallies, errorLine: nil, db)
             }
             return result
         }
@@ -48,9 +50,7 @@ extension SQLiteStateStore {
             }
         }
     }
-}
 
-extension SQLiteStateStore {
     /// Writes a consistent copy of the database to `path` (SQLite's online backup: safe while
     /// the daemon writes). Refuses to overwrite an existing file.
     public func backup(to path: String) async throws(StoreError) {
