@@ -1,14 +1,14 @@
 import Foundation
 import GongSpoolCore
-import GongSpoolSQLite
 import Logging
 import Testing
 import TestSupport
 
-/// ``RequestGate`` on a manual clock (sleeping moves it) over a real SQLite store.
+/// ``RequestGate`` on a manual clock (sleeping moves it) over the in-memory gate role (the
+/// databases' gate roles are the store suite's: `StateStoreTests`, `FleetStoreTests`).
 @Suite struct RequestGateTests {
-    func gate(rate: Double, daily: Int, clock: ManualWallClock, dir: TemporaryDirectory) throws -> (RequestGate, StateStore) {
-        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
+    func gate(rate: Double, daily: Int, clock: ManualWallClock, dir: TemporaryDirectory) throws -> (RequestGate, MemoryStore) {
+        let store = MemoryStore()
         var settings = GongSettings()
         settings.requestsPerSecond = rate
         settings.dailyRequestLimit = daily

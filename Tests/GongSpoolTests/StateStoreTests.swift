@@ -22,8 +22,8 @@ import TestSupport
         #expect((pragmas.3 ?? 0) >= 1000)
     }
 
-    @Test(arguments: StoreBackend.allCases)
-    func transitionsAreRecordedAndGuarded(_ backend: StoreBackend) async throws {
+    @Test(arguments: RoleBackend.allCases)
+    func transitionsAreRecordedAndGuarded(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
@@ -57,8 +57,8 @@ import TestSupport
     }
 
     /// Every column a row holds comes back as it was written, through the insert and through an update.
-    @Test(arguments: StoreBackend.allCases)
-    func everyColumnComesBackAsWritten(_ backend: StoreBackend) async throws {
+    @Test(arguments: RoleBackend.allCases)
+    func everyColumnComesBackAsWritten(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
@@ -132,8 +132,8 @@ import TestSupport
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
-    func clientUniqueIdIsUniqueInTheSchema(_ backend: StoreBackend) async throws {
+    @Test(arguments: RoleBackend.allCases)
+    func clientUniqueIdIsUniqueInTheSchema(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
@@ -142,8 +142,8 @@ import TestSupport
         await #expect(throws: StoreError.self) { try await store.insert(stem: "b", owner, evidence: Evidence(), now: Date()) }
     }
 
-    @Test(arguments: StoreBackend.allCases)
-    func claimsGiveDuplicatesConflictsAndPassTheIdOnlyFromAFailureBeforeSending(_ backend: StoreBackend) async throws {
+    @Test(arguments: RoleBackend.allCases)
+    func claimsGiveDuplicatesConflictsAndPassTheIdOnlyFromAFailureBeforeSending(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
@@ -239,8 +239,8 @@ import TestSupport
 
     /// The queue's order: a recording whose call exists first, then the newest; busy rows and
     /// retries not yet due are skipped; the daily budget stops at its limit.
-    @Test(arguments: StoreBackend.allCases)
-    func theQueueOrdersAndTheDailyBudgetStops(_ backend: StoreBackend) async throws {
+    @Test(arguments: RoleBackend.allCases)
+    func theQueueOrdersAndTheDailyBudgetStops(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)

@@ -189,3 +189,28 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
         }
     }
 }
+
+/// The roles every store implements, the in-memory one included: the write path, the queue,
+/// the gate, the status and the meta facts.
+public typealias CoreRoles = LifecycleStore & QueueStore & GateStore & StatusStore & MetaStore
+
+/// The stores the role suite runs on: both databases, and the in-memory roles.
+public enum RoleBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// `SQLiteStateStore` in a temporary directory.
+    case sqlite
+    /// `PostgresStateStore` on a fresh database of the test server.
+    case postgres
+    /// `MemoryStore`.
+    case memory
+
+    public var description: String { rawValue }
+
+    /// A fresh store with the core roles.
+    public func makeStore(in directory: TemporaryDirectory) async throws -> any CoreRoles {
+        switch self {
+        case .sqlite: try await StoreBackend.sqlite.makeStore(in: directory)
+        case .postgres: try await StoreBackend.postgres.makeStore(in: directory)
+        case .memory: MemoryStore()
+        }
+    }
+}

@@ -147,7 +147,7 @@ extension SpoolIntake {
         let waitForCDR = quiet < orphanAfter
         let waived = row.checksWaived
         // Committed before the untrusted bytes are read: if they kill the process, the next
-        // start knows (``Daemon/holdInterruptedExamination()``), and holds this recording if it
+        // start knows (``SpoolIntake/holdInterruptedExamination()``), and holds this recording if it
         // already died on it once.
         let strikes = try await store.meta(.examiningStrikes).flatMap(ExaminationMarker.strikes(of: id)) ?? 0
         try await store.setMeta(.examining, ExaminationMarker(id: id, strikes: strikes, path: audio.relativePath).text)
@@ -227,38 +227,6 @@ extension SpoolIntake {
             ])
         }
         return row
-    }
-}
-
-/// What intake commits before it reads a recording's untrusted bytes (meta `examining`):
-/// the row, how often the daemon already died examining it, and the audio's path.
-package struct ExaminationMarker: Equatable {
-    package var id: Int64
-    package var strikes: Int
-    package var path: String
-
-    var text: String { "\(id) \(strikes) \(path)" }
-
-    /// Reads `text` (`nil` when it is not a marker).
-    package init?(_ text: String) {
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, let id = Int64(parts[0]), let strikes = Int(parts[1]) else { return nil }
-        self.init(id: id, strikes: strikes, path: String(parts[2]))
-    }
-
-    init(id: Int64, strikes: Int, path: String) {
-        self.id = id
-        self.strikes = max(0, strikes)
-        self.path = path
-    }
-
-    /// Deaths recorded for `id` in an `examiningStrikes` value (`<row id> <deaths>`).
-    static func strikes(of id: Int64) -> (String) -> Int? {
-        { text in
-            let parts = text.split(separator: " ")
-            guard parts.count == 2, Int64(parts[0]) == id else { return nil }
-            return Int(parts[1])
-        }
     }
 }
 

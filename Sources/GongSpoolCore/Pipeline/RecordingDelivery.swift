@@ -78,7 +78,7 @@ public struct RecordingDelivery: Sendable {
         // The lifecycle committed "sending" and says which request goes out.
         let answered: LifecycleEvent
         let evidence: Evidence
-        switch sending.actions.first(where: { if case .post = $0 { true } else if case .put = $0 { true } else { false } }) {
+        switch sending.actions.first {
         case .post?:
             let reply = await client.createCall(body: sending.row.requestJSON ?? "")
             await gate.settle(reply, countedOn: day)
@@ -112,13 +112,13 @@ public struct RecordingDelivery: Sendable {
         return .userNotEnabled(message: "primaryUser \(user): \(message)")
     }
 
-    /// The gate actions the lifecycle asked for.
+    /// The gate actions the lifecycle asked for (an answer asks for no request).
     private func perform(_ applied: Applied, logger: Logger) async {
         for action in applied.actions {
             switch action {
             case .pauseSending(let seconds, let note): await gate.pause(seconds: seconds, note: note)
             case .haltSending(let reason): await gate.halt(reason)
-            default: break
+            case .post, .put: break
             }
         }
         if let code = applied.row.lastErrorCode {

@@ -75,7 +75,7 @@ public struct Daemon: Sendable {
         try await checkFirstStartCost()
         try await gate.restorePause()
         try await gate.restoreReachability()
-        try await holdInterruptedExamination()
+        try await intake.holdInterruptedExamination()
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
         // are released below, and sending is not halted any more.
         try await store.setMeta(.sendingHalted, nil)
@@ -93,42 +93,6 @@ public struct Daemon: Sendable {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])
         }
     }
-
-    /// A recording intake was examining when the process died (a trap on bytes this version
-    /// does not survive, an out-of-memory kill, or a power cut that says nothing about the file)
-    /// is examined once more; if the daemon dies on it a second time it is held with the reason,
-    /// so the same file cannot stop every other delivery at each restart. `gongspool retry ID`
-    /// tries it again.
-    func holdInterruptedExamination() async throws {
-        guard let text = try await store.meta(.examining) else { return }
-        guard let marker = ExaminationMarker(text) else {
-            try await store.setMeta(.examining, nil)
-            return
-        }
-        let deaths = marker.strikes + 1
-        if deaths < Self.deathsBeforeHold {
-            logger.warning("the daemon stopped while examining a recording; it is examined once more, and held if that happens again",
-                           metadata: ["id": "\(marker.id)", "path": "\(marker.path)"])
-            try await store.setMeta(.examiningStrikes, "\(marker.id) \(deaths)")
-            try await store.setMeta(.examining, nil)
-            return
-        }
-        let reason = "the daemon stopped \(deaths) times while examining \(marker.path) (a crash or an out-of-memory kill); "
-            + "held so it cannot stop delivery again — `gongspool retry ID` tries it once more"
-        do {
-            _ = try await store.apply(marker.id, .examinationInterrupted(reason: reason), context: EventContext(now: clock.now()), evidence: nil)
-            logger.error("recording held: the daemon stopped while examining it", metadata: ["id": "\(marker.id)", "path": "\(marker.path)"])
-        } catch let error {
-            // Refused: the row moved on (or is gone), nothing to hold.
-            guard case .refused = error else { throw error }
-        }
-        try await store.setMeta(.examiningStrikes, nil)
-        try await store.setMeta(.examining, nil)
-    }
-
-    /// Deaths while examining one recording after which it is held: one could be a power cut
-    /// or a kill that has nothing to do with the file; two in a row on the same file are the file.
-    static let deathsBeforeHold = 2
 
     /// On the first start with `spool.backfill` not set: refuses (a configuration error) when
     /// sending what the spool already holds would take more than one day's request budget — the

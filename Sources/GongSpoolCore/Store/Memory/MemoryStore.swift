@@ -31,15 +31,24 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     }
 
     public func insert(_ recordings: [InsertPlan]) throws(StoreError) -> [Recording] {
-        recordings.map { plan in
+        let before = snapshot
+        var out: [Recording] = []
+        for plan in recordings {
             let id = nextRow
-            nextRow += 1
             let row = plan.inserted(as: id)
+            do {
+                try checkConstraints(row)
+            } catch {
+                snapshot = before
+                throw error
+            }
+            nextRow += 1
             rows[id] = row
             let line = record(plan.firstTransition(id: id))
             count(plan.tallies, errorLine: plan.tallies.errorLine ? line : nil)
-            return row
+            out.append(row)
         }
+        return out
     }
 
     public func observe(_ id: Int64, _ evidence: Evidence, now: Date) throws(StoreError) {
@@ -100,6 +109,7 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
             rows[id] = nil
             lines.removeAll { $0.recordingId == id }
         } else {
+            try checkConstraints(plan.row)
             rows[id] = plan.row
             if let line = plan.transition {
                 let lineId = record(line)
@@ -113,6 +123,17 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
             }
         }
         return plan.applied
+    }
+
+    /// The constraints the databases' schemas hold: a clientUniqueId belongs to one row, and a
+    /// stem has at most one pending row.
+    private func checkConstraints(_ row: Recording) throws(StoreError) {
+        if let id = row.clientUniqueId, rows.values.contains(where: { $0.clientUniqueId == id && $0.id != row.id }) {
+            throw .sqlite("UNIQUE constraint failed: recordings.clientUniqueId (\(id))")
+        }
+        if row.state == .pending, rows.values.contains(where: { $0.stem == row.stem && $0.state == .pending && $0.id != row.id }) {
+            throw .sqlite("UNIQUE constraint failed: recordings.stem (a second pending row for \(row.stem))")
+        }
     }
 
     private func record(_ line: Transition) -> Int64 {

@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
 
-extension StateStore {
+extension LifecycleStore {
     /// Moves a `ready` row to `done` through the lifecycle's own events, as if Gong had created
     /// call `callId` and accepted the media (for tests about what follows delivery).
     public func deliverAsIfGongAnswered(_ id: Int64, callId: String, now: Date) async throws {
