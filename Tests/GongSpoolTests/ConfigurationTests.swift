@@ -16,7 +16,7 @@ import TestSupport
         let config = try ConfigurationLoader.load(path: root.appendingPathComponent("config/gongspool.yaml").path)
         #expect(config.spool.recursive && config.metadata.preset == .freepbx && config.users.fromGong)
         #expect(config.spool.timeZone == "system")
-        #expect(!config.spool.backfillExplicit, "the administrator decides what history costs")
+        #expect(config.spool.backfill == nil, "the administrator decides what history costs")
         _ = try CallMapping(config)
     }
 

@@ -59,8 +59,8 @@ import TestSupport
         #expect(defaults.spool.minDurationSeconds == 30 && defaults.spool.silenceThresholdDb == -50 && !defaults.gong.reconcile)
         let set = try ConfigurationLoader.parse(yaml: "spool:\n  minDurationSeconds: 45\n  silenceThresholdDb: -60.5\ngong:\n  reconcile: true\n")
         #expect(set.spool.minDurationSeconds == 45 && set.spool.silenceThresholdDb == -60.5 && set.gong.reconcile)
-        #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: off\n").spool.silenceThresholdDb == nil)
-        #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: false\n").spool.silenceThresholdDb == nil)
+        #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: off\n").spool.silenceThresholdDb == .off)
+        #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: false\n").spool.silenceThresholdDb == .off)
         #expect(try ConfigurationLoader.parse(yaml: "spool:\n  minDurationSeconds: 0\n").spool.minDurationSeconds == 0)
         for (yaml, key) in [("spool:\n  silenceThresholdDb: 3\n", "spool.silenceThresholdDb"), ("spool:\n  silenceThresholdDb: loud\n", "spool.silenceThresholdDb"),
                             ("spool:\n  minDurationSeconds: -1\n", "spool.minDurationSeconds"), ("gong:\n  reconcile: daily\n", "gong.reconcile")] {
@@ -75,7 +75,7 @@ import TestSupport
         let printed = try ConfigurationLoader.parse(yaml: set.effectiveYAML)
         #expect(printed.spool.minDurationSeconds == 45 && printed.spool.silenceThresholdDb == -60.5 && printed.gong.reconcile)
         let off = try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: off\n")
-        #expect(try ConfigurationLoader.parse(yaml: off.effectiveYAML).spool.silenceThresholdDb == nil)
+        #expect(try ConfigurationLoader.parse(yaml: off.effectiveYAML).spool.silenceThresholdDb == .off)
     }
 
     /// An intake with Gong's defaults (30 s floor, −50 dBFS).

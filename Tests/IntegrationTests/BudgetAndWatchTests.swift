@@ -51,7 +51,7 @@ import TestSupport
         options.requestsPerSecond = 0
         options.dailyLimit = 5
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let run = Task { try await h.runOnce(sim) { $0.gong.dailyRequestLimit = 5; $0.spool.backfillExplicit = true } }
+            let run = Task { try await h.runOnce(sim) { $0.gong.dailyRequestLimit = 5; $0.spool.backfill = .all } }
             // Wait until the budget is spent, then a little longer.
             for _ in 0..<200 where await sim.state.snapshot().requests.count < 5 {
                 try await Task.sleep(for: .milliseconds(50))

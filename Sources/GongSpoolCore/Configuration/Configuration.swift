@@ -3,7 +3,7 @@ import Foundation
 /// The whole effective configuration of GongSpool: one value tree with defaults,
 /// decoded from YAML by ``ConfigurationLoader``. Every key is documented in
 /// `docs/configuration.md`.
-public struct Configuration: Sendable, Equatable {
+public struct Configuration: Sendable, Equatable, Codable {
     /// Where recordings come from and what happens to them afterwards.
     public var spool = SpoolSettings()
     /// How to reach Gong and how hard to use it.
@@ -23,10 +23,33 @@ public struct Configuration: Sendable, Equatable {
 
     /// A configuration with every default.
     public init() {}
+
+    /// Every problem of the values: bounds, and the rules that span keys.
+    func check(_ problems: inout ConfigProblems) {
+        problems.within(CodingKeys.spool) { spool.check(&$0) }
+        problems.within(CodingKeys.gong) { gong.check(&$0) }
+        problems.within(CodingKeys.retry) { retry.check(&$0) }
+        problems.within(CodingKeys.state) { state.check(&$0) }
+        problems.within(CodingKeys.metrics) { metrics.check(&$0) }
+        problems.within(CodingKeys.metadata) { metadata.check(&$0) }
+        problems.within(CodingKeys.users) { users.check(&$0) }
+        if case .object = defaults {} else { problems.invalid(CodingKeys.defaults, "expected a mapping of Gong request fields") }
+        if spool.afterUpload == .archive, let archive = spool.archiveDirectory, !archive.isEmpty, !spool.directory.isEmpty {
+            let root = URL(fileURLWithPath: spool.directory).standardizedFileURL.path
+            let target = URL(fileURLWithPath: archive).standardizedFileURL.path
+            if target == root || target.hasPrefix(root + "/") {
+                problems.add(.invalid(key: "spool.archiveDirectory", message: "must lie outside spool.directory"))
+            }
+        }
+        problems.check { _ = try CallMapping(self) }
+        if metadata.isMapped && !users.isConfigured && metadata.effectiveSidecar != .gong {
+            problems.missing(CodingKeys.users, hint: "PBX metadata names extensions, not Gong users: set users.table, users.file or users.fromGong")
+        }
+    }
 }
 
 /// What to do with a recording's files once Gong has it.
-public enum AfterUpload: String, Sendable, Equatable, CaseIterable {
+public enum AfterUpload: String, Sendable, Equatable, ConfigChoice {
     /// Leave both files where they are.
     case keep
     /// Move audio and sidecar under `spool.archiveDirectory`, keeping the relative path.
@@ -36,7 +59,7 @@ public enum AfterUpload: String, Sendable, Equatable, CaseIterable {
 }
 
 /// Which recordings the queue sends first when it cannot send everything at once.
-public enum QueueOrder: String, Sendable, Equatable, CaseIterable {
+public enum QueueOrder: String, Sendable, Equatable, ConfigChoice {
     /// Most recent recordings first (what users look for in Gong today).
     case newestFirst = "newest-first"
     /// Oldest first (a strict backfill).
@@ -47,7 +70,7 @@ public enum QueueOrder: String, Sendable, Equatable, CaseIterable {
 }
 
 /// `spool.*` keys.
-public struct SpoolSettings: Sendable, Equatable {
+public struct SpoolSettings: Sendable, Equatable, Codable {
     /// The spool directory (required by `run`).
     public var directory: String = ""
     /// Whether sub-directories are scanned too.
@@ -62,11 +85,10 @@ public struct SpoolSettings: Sendable, Equatable {
     public var afterUpload = AfterUpload.keep
     /// Target of `afterUpload: archive`.
     public var archiveDirectory: String?
-    /// What the first start takes of what is already in the spool.
-    public var backfill = Backfill.all
-    /// Whether `backfill` was set (in the file): a first start over more than one day's budget
-    /// of old recordings needs the administrator to have said what they want.
-    public var backfillExplicit = false
+    /// What the first start takes of what is already in the spool; `nil` when not set: then a
+    /// first start takes everything, unless that is more than one day's budget (the
+    /// administrator must say what they want).
+    public var backfill: Backfill?
     /// Which recordings go first under a backlog.
     public var order = QueueOrder.newestFirst
     /// How intake notices new files: `auto` (inotify on local file systems, polling always),
@@ -80,7 +102,7 @@ public struct SpoolSettings: Sendable, Equatable {
     public var minDurationSeconds = 30.0
     /// A WAV recording whose every channel peaks below this level (dBFS) is `skipped` as silent;
     /// a silent channel of a stereo file is not given to the rep. `nil` (`off`): not measured.
-    public var silenceThresholdDb: Double? = -50
+    public var silenceThresholdDb: NumberOrOff = -50
     /// IANA zone of naive timestamps in file names, sidecars and CDRs.
     public var timeZone = "UTC"
     /// Names this PBX in derived `clientUniqueId`s; `nil`: the host name.
@@ -94,10 +116,24 @@ public struct SpoolSettings: Sendable, Equatable {
 
     /// Defaults.
     public init() {}
+
+    func check(_ problems: inout ConfigProblems) {
+        problems.number(settleSeconds, CodingKeys.settleSeconds, min: 0)
+        problems.number(pollIntervalSeconds, CodingKeys.pollIntervalSeconds, min: 0.05)
+        problems.number(orphanAfterMinutes, CodingKeys.orphanAfterMinutes, min: 0)
+        problems.number(fullRescanMinutes, CodingKeys.fullRescanMinutes, min: 0)
+        problems.number(minDurationSeconds, CodingKeys.minDurationSeconds, min: 0)
+        if let level = silenceThresholdDb.number, !level.isFinite || !(-120...0).contains(level) {
+            problems.invalid(CodingKeys.silenceThresholdDb, "must be between -120 and 0 (or off), found \(Bounded.text(level))")
+        }
+        if afterUpload == .archive, archiveDirectory?.isEmpty ?? true {
+            problems.missing(CodingKeys.archiveDirectory, hint: "needed when spool.afterUpload is archive")
+        }
+    }
 }
 
 /// `gong.*` keys.
-public struct GongSettings: Sendable, Equatable {
+public struct GongSettings: Sendable, Equatable, Codable {
     /// The company's API base URL, e.g. `https://us-12345.api.gong.io`.
     public var baseURL: String = ""
     /// File holding the access key (first line).
@@ -122,10 +158,20 @@ public struct GongSettings: Sendable, Equatable {
 
     /// Defaults.
     public init() {}
+
+    func check(_ problems: inout ConfigProblems) {
+        problems.number(requestsPerSecond, CodingKeys.requestsPerSecond, min: 0.01)
+        problems.integer(dailyRequestLimit, CodingKeys.dailyRequestLimit, min: 1)
+        problems.integer(maxConcurrentUploads, CodingKeys.maxConcurrentUploads, min: 1, max: 64)
+        problems.number(connectTimeoutSeconds, CodingKeys.connectTimeoutSeconds, min: 0.1)
+        problems.number(readTimeoutSeconds, CodingKeys.readTimeoutSeconds, min: 0.1)
+        problems.number(minUploadBytesPerSecond, CodingKeys.minUploadBytesPerSecond, min: 1)
+        if !baseURL.isEmpty { problems.check { _ = try GongEndpoint(baseURL: baseURL) } }
+    }
 }
 
 /// `retry.*` keys.
-public struct RetrySettings: Sendable, Equatable {
+public struct RetrySettings: Sendable, Equatable, Codable {
     /// Smallest backoff ceiling, for the first retry.
     public var initialBackoffSeconds = 30.0
     /// Largest backoff.
@@ -135,10 +181,19 @@ public struct RetrySettings: Sendable, Equatable {
 
     /// Defaults.
     public init() {}
+
+    func check(_ problems: inout ConfigProblems) {
+        problems.number(initialBackoffSeconds, CodingKeys.initialBackoffSeconds, min: 0)
+        problems.number(maxBackoffSeconds, CodingKeys.maxBackoffSeconds, min: 0)
+        problems.number(giveUpAfterHours, CodingKeys.giveUpAfterHours, min: 0)
+        if maxBackoffSeconds < initialBackoffSeconds {
+            problems.invalid(CodingKeys.maxBackoffSeconds, "must not be below retry.initialBackoffSeconds")
+        }
+    }
 }
 
 /// `state.*` keys.
-public struct StateSettings: Sendable, Equatable {
+public struct StateSettings: Sendable, Equatable, Codable {
     /// Path of the SQLite state database, or a PostgreSQL URL (a fleet: every node pointing at
     /// the same database shares Gong's limits and each call's claim).
     public var database = "/var/lib/gongspool/state.sqlite"
@@ -165,10 +220,15 @@ public struct StateSettings: Sendable, Equatable {
         if let node, !node.isEmpty { return node }
         return ProcessInfo.processInfo.hostName
     }
+
+    func check(_ problems: inout ConfigProblems) {
+        problems.number(leaseSeconds, CodingKeys.leaseSeconds, min: 1)
+        if isPostgres { problems.check { _ = try PostgresLocation(url: database) } }
+    }
 }
 
 /// `metrics.*` keys.
-public struct MetricsSettings: Sendable, Equatable {
+public struct MetricsSettings: Sendable, Equatable, Codable {
     /// `host:port` for `/metrics` and `/healthz`; empty turns the endpoint off.
     public var listen = "127.0.0.1:9464"
 
@@ -182,10 +242,16 @@ public struct MetricsSettings: Sendable, Equatable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
+
+    func check(_ problems: inout ConfigProblems) {
+        if !listen.isEmpty, address.map({ (0...65_535).contains($0.port) }) != true {
+            problems.invalid(CodingKeys.listen, "expected host:port (e.g. 127.0.0.1:9464) or empty to turn it off, found \"\(listen)\"")
+        }
+    }
 }
 
 /// `spool.watch`.
-public enum WatchMode: String, Sendable, Equatable, CaseIterable {
+public enum WatchMode: String, Sendable, Equatable, ConfigChoice {
     /// inotify when the spool is on a local file system, else polling only.
     case auto
     /// Polling only.
@@ -196,7 +262,7 @@ public enum WatchMode: String, Sendable, Equatable, CaseIterable {
 
 /// `spool.backfill`: on first start, take every recording already in the spool (`all`), none of
 /// them (`none`: only files modified after the first start), or those modified since a date.
-public enum Backfill: Sendable, Equatable {
+public enum Backfill: Sendable, Equatable, Codable {
     case all
     case none
     case since(Date)
@@ -222,5 +288,18 @@ public enum Backfill: Sendable, Equatable {
         case .none: "none"
         case .since(let date): ISOTimestamp.format(date)
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let backfill = Backfill(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected all, none or a date like 2026-11-01, found \"\(text)\""))
+        }
+        self = backfill
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
     }
 }

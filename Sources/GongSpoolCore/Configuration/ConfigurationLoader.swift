@@ -1,8 +1,9 @@
 import Foundation
 import Yams
 
-/// Reads a ``Configuration`` from YAML, strictly: unknown keys and values of the wrong
-/// type are errors that name the key, so a typo never silently becomes a default.
+/// Reads a ``Configuration`` from YAML through the settings types' own `Codable` conformance,
+/// strictly: unknown keys and values of the wrong type or out of range are errors that name the
+/// key, all of a file's problems at once, so a typo never silently becomes a default.
 public enum ConfigurationLoader {
     /// The path used when neither `--config` nor `GONGSPOOL_CONFIG` says otherwise.
     public static let defaultPath = "/etc/gongspool/gongspool.yaml"
@@ -40,104 +41,67 @@ public enum ConfigurationLoader {
 
     /// Parses YAML text; `path` only labels errors.
     public static func parse(yaml text: String, path: String = "<config>") throws(ConfigurationError) -> Configuration {
-        let document: Any?
+        let file: Node
         do {
             // Yams' constructor traps on a mapping key that is not plain text (a `? [a]` complex
-            // key; found by fuzzing): the node tree is checked first.
-            if let node = try Yams.compose(yaml: text), let problem = nonTextKey(in: node, path: "") {
-                throw ConfigurationError.syntax(path: path, detail: problem)
-            }
-            document = try Yams.load(yaml: text)
+            // key; found by fuzzing): the node tree is checked before anything is constructed.
+            guard let node = try Yams.compose(yaml: text), !node.isNull else { return try checked(Configuration(), file: nil) }
+            if let problem = nonTextKey(in: node, path: "") { throw ConfigurationError.syntax(path: path, detail: problem) }
+            file = node
         } catch let error as ConfigurationError {
             throw error
         } catch {
             throw .syntax(path: path, detail: String(describing: error))
         }
-        guard let document else { return Configuration() }
-        guard let root = document as? [String: Any] else {
+        guard file.mapping != nil else {
             throw .syntax(path: path, detail: "the top level must be a mapping of sections (spool:, gong:, …)")
         }
-        var config = Configuration()
-        let top = ConfigSection(root, prefix: "")
-        try top.allowOnly(["spool", "gong", "retry", "state", "metrics", "defaults", "metadata", "users"])
-        if let spool = try top.section("spool") {
-            try spool.allowOnly(["directory", "recursive", "settleSeconds", "pollIntervalSeconds", "orphanAfterMinutes", "afterUpload", "archiveDirectory", "backfill", "timeZone", "systemId", "fullRescanMinutes", "order", "watch",
-                                 "minDurationSeconds", "silenceThresholdDb"])
-            try spool.choice("order", QueueOrder.self).map { config.spool.order = $0 }
-            try spool.choice("watch", WatchMode.self).map { config.spool.watch = $0 }
-            try spool.number("fullRescanMinutes", min: 0).map { config.spool.fullRescanMinutes = $0 }
-            try spool.number("minDurationSeconds", min: 0).map { config.spool.minDurationSeconds = $0 }
-            try spool.numberOrOff("silenceThresholdDb", in: -120...0).map { config.spool.silenceThresholdDb = $0 }
-            try spool.string("timeZone").map { config.spool.timeZone = $0 }
-            try spool.string("systemId").map { config.spool.systemId = $0 }
-            try spool.string("directory").map { config.spool.directory = $0 }
-            try spool.bool("recursive").map { config.spool.recursive = $0 }
-            try spool.number("settleSeconds", min: 0).map { config.spool.settleSeconds = $0 }
-            try spool.number("pollIntervalSeconds", min: 0.05).map { config.spool.pollIntervalSeconds = $0 }
-            try spool.number("orphanAfterMinutes", min: 0).map { config.spool.orphanAfterMinutes = $0 }
-            try spool.choice("afterUpload", AfterUpload.self).map { config.spool.afterUpload = $0 }
-            try spool.string("archiveDirectory").map { config.spool.archiveDirectory = $0 }
-            if let text = try spool.string("backfill") {
-                guard let backfill = Backfill(text) else {
-                    throw .invalid(key: "spool.backfill", message: "expected all, none or a date like 2026-11-01, found \"\(text)\"")
+        // Each value that cannot be decoded is reported and dropped, and the rest decoded again,
+        // so that one run names every problem of the file.
+        var problems: [ConfigurationError] = []
+        var remaining = file
+        let (defaults, prototype) = (Self.defaults, Self.prototype)
+        for _ in 0..<100 {
+            let merged = ConfigTree.merge(remaining, over: defaults, prototype: prototype)
+            let decoded = Result { try YAMLDecoder().decode(Configuration.self, from: merged) }
+            switch decoded {
+            case .success(let config):
+                return try checked(config, file: file, problems: problems)
+            case .failure(let error as DecodingError):
+                let (problem, at) = ConfigTree.problem(error, in: file)
+                problems.append(problem)
+                guard let pruned = ConfigTree.removing(at[...], from: remaining) else {
+                    throw ConfigurationError.all(problems) ?? problem
                 }
-                config.spool.backfill = backfill
-                config.spool.backfillExplicit = true
+                remaining = pruned
+            case .failure(let error):
+                throw ConfigurationError.all(problems + [.syntax(path: path, detail: String(describing: error))]) ?? .syntax(path: path, detail: "")
             }
         }
-        if let gong = try top.section("gong") {
-            try gong.allowOnly(["baseURL", "accessKeyFile", "accessKeySecretFile", "requestsPerSecond", "dailyRequestLimit",
-                                "maxConcurrentUploads", "connectTimeoutSeconds", "readTimeoutSeconds", "minUploadBytesPerSecond", "reconcile"])
-            try gong.string("baseURL").map { config.gong.baseURL = $0 }
-            try gong.string("accessKeyFile").map { config.gong.accessKeyFile = $0 }
-            try gong.string("accessKeySecretFile").map { config.gong.accessKeySecretFile = $0 }
-            try gong.number("requestsPerSecond", min: 0.01).map { config.gong.requestsPerSecond = $0 }
-            try gong.integer("dailyRequestLimit", min: 1).map { config.gong.dailyRequestLimit = $0 }
-            try gong.integer("maxConcurrentUploads", min: 1, max: 64).map { config.gong.maxConcurrentUploads = $0 }
-            try gong.number("connectTimeoutSeconds", min: 0.1).map { config.gong.connectTimeoutSeconds = $0 }
-            try gong.number("readTimeoutSeconds", min: 0.1).map { config.gong.readTimeoutSeconds = $0 }
-            try gong.number("minUploadBytesPerSecond", min: 1).map { config.gong.minUploadBytesPerSecond = $0 }
-            try gong.bool("reconcile").map { config.gong.reconcile = $0 }
-        }
-        if let retry = try top.section("retry") {
-            try retry.allowOnly(["initialBackoffSeconds", "maxBackoffSeconds", "giveUpAfterHours"])
-            try retry.number("initialBackoffSeconds", min: 0).map { config.retry.initialBackoffSeconds = $0 }
-            try retry.number("maxBackoffSeconds", min: 0).map { config.retry.maxBackoffSeconds = $0 }
-            try retry.number("giveUpAfterHours", min: 0).map { config.retry.giveUpAfterHours = $0 }
-        }
-        if let state = try top.section("state") {
-            try state.allowOnly(["database", "passwordFile", "node", "leaseSeconds", "spoolName"])
-            try state.string("database").map { config.state.database = $0 }
-            try state.string("passwordFile").map { config.state.passwordFile = $0 }
-            try state.string("node").map { config.state.node = $0 }
-            try state.number("leaseSeconds", min: 1).map { config.state.leaseSeconds = $0 }
-            try state.string("spoolName").map { config.state.spoolName = $0 }
-            if config.state.isPostgres {
-                _ = try PostgresLocation(url: config.state.database)
-            }
-        }
-        if let metrics = try top.section("metrics") {
-            try metrics.allowOnly(["listen"])
-            if let listen = try metrics.string("listen") {
-                config.metrics.listen = listen
-                if !listen.isEmpty, config.metrics.address.map({ (0...65_535).contains($0.port) }) != true {
-                    throw .invalid(key: "metrics.listen", message: "expected host:port (e.g. 127.0.0.1:9464) or empty to turn it off, found \"\(listen)\"")
-                }
-            }
-        }
-        if let defaults = root["defaults"] {
-            guard case .object = ConfigSection.json(defaults) else {
-                throw .invalid(key: "defaults", message: "expected a mapping of Gong request fields")
-            }
-            config.defaults = ConfigSection.json(defaults)
-        }
-        if let metadata = try top.section("metadata") {
-            config.metadata = try MetadataSection.parse(metadata)
-        }
-        if let users = try top.section("users") {
-            config.users = try MetadataSection.parseUsers(users)
-        }
-        try ConfigurationChecks.validate(config)
+        throw ConfigurationError.all(problems) ?? .syntax(path: path, detail: "cannot be read")
+    }
+
+    /// `config` if neither the file (unknown keys) nor its values (bounds, rules across keys)
+    /// have problems; otherwise every problem, with those found while decoding first.
+    private static func checked(_ config: Configuration, file: Node?, problems decoding: [ConfigurationError] = []) throws(ConfigurationError) -> Configuration {
+        var problems = ConfigProblems()
+        config.check(&problems)
+        let unknown = file.map { ConfigTree.unknownKeys(in: $0, of: config) } ?? []
+        if let error = ConfigurationError.all(decoding + unknown + problems.all) { throw error }
         return config
+    }
+
+    /// The defaults as a node tree: what a key left out of the file keeps.
+    private static var defaults: Node? { tree(Configuration()) }
+
+    /// The defaults of the sections that are absent unless the file gives them (`metadata.cdr`).
+    private static var prototype: Node? {
+        var full = Configuration()
+        full.metadata.cdr = CDRSettings(file: "")
+        return tree(full)
+    }
+
+    private static func tree(_ config: Configuration) -> Node? {
+        (try? YAMLEncoder().encode(config)).flatMap { try? Yams.compose(yaml: $0) }
     }
 }

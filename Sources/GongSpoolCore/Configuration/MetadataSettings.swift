@@ -1,7 +1,7 @@
 import Foundation
 
 /// The kind of sidecar file that comes with each recording.
-public enum SidecarFormat: String, Sendable, Equatable, CaseIterable {
+public enum SidecarFormat: String, Sendable, Equatable, ConfigChoice {
     /// A Gong "Add New Call" request as JSON (merged over the mapped fields; it wins).
     case gong
     /// Any JSON document; its fields are addressed as `sidecar.<dotted.path>`.
@@ -25,7 +25,7 @@ public enum SidecarFormat: String, Sendable, Equatable, CaseIterable {
 }
 
 /// Which channel of a stereo recording carries the company's side of the call.
-public enum RepChannel: String, Sendable, Equatable, CaseIterable {
+public enum RepChannel: String, Sendable, Equatable, ConfigChoice {
     case left, right
 
     /// Gong's `mediaChannelId` (0 left, 1 right).
@@ -34,27 +34,27 @@ public enum RepChannel: String, Sendable, Equatable, CaseIterable {
 
 /// `metadata.*`: where a recording's call facts come from and how they become a Gong request.
 /// Without a preset, pattern, CDR or non-Gong sidecar, GongSpool reads Gong-shaped sidecars only.
-public struct MetadataSettings: Sendable, Equatable {
+public struct MetadataSettings: Sendable, Equatable, Codable {
     /// A built-in PBX layout supplying a file-name pattern and field mapping.
     public var preset: PBXPreset?
     /// The sidecar kind; `none` when a preset is set and nothing else is said.
     public var sidecar: SidecarFormat?
-    /// The sidecar's file extension (without dot).
+    /// The sidecar's file extension (a leading dot is ignored).
     public var sidecarExtension: String?
     /// A regular expression with named captures over the path relative to the spool.
     public var fileNamePattern: String?
     /// Call fields (`pbxCallId`, `start`, `direction`, `from`, `to`, …) ← templates, tried in order.
-    public var fields: [String: [String]] = [:]
-    /// PBX direction values → Gong `direction`.
+    public var fields: [String: TemplateList] = [:]
+    /// PBX direction values (any case) → Gong `direction`.
     public var direction: [String: String] = [:]
     /// The rep's channel in stereo files.
     public var repChannel: RepChannel?
     /// Template of `clientUniqueId` when the sidecar does not carry one.
     public var clientUniqueId = "{systemId}:{pbxCallId}"
     /// Templates of the call title, first one that resolves wins.
-    public var title: [String] = ["Call with {other}"]
+    public var title: TemplateList = ["Call with {other}"]
     /// Further Gong request fields (dotted paths, string values) ← templates.
-    public var request: [String: [String]] = [:]
+    public var request: [String: TemplateList] = [:]
     /// The Asterisk CDR CSV to look calls up in.
     public var cdr: CDRSettings?
     /// Fields taken out of other fields by patterns (e.g. the agent's extension out of the CDR's `dstchannel`).
@@ -78,7 +78,8 @@ public struct MetadataSettings: Sendable, Equatable {
     /// The sidecar extension in force (`nil`: no sidecar).
     public var effectiveSidecarExtension: String? {
         guard let fallback = effectiveSidecar.defaultExtension else { return nil }
-        return (sidecarExtension ?? fallback).lowercased()
+        let given = sidecarExtension.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
+        return (given ?? fallback).lowercased()
     }
 
     /// The file-name pattern in force.
@@ -86,20 +87,39 @@ public struct MetadataSettings: Sendable, Equatable {
 
     /// Call-field templates in force: the preset's, overridden key by key.
     public var effectiveFields: [String: [String]] {
-        (preset?.fields ?? PBXPreset.genericFields).merging(fields) { $1 }
+        (preset?.fields ?? PBXPreset.genericFields).merging(fields.mapValues(\.all)) { $1 }
     }
 
     /// Direction mapping in force.
     public var effectiveDirection: [String: String] {
-        PBXPreset.directionValues.merging(direction) { $1 }
+        PBXPreset.directionValues.merging(direction.map { ($0.key.lowercased(), $0.value) }) { $1 }
     }
 
     /// Stereo channel in force.
     public var effectiveRepChannel: RepChannel { repChannel ?? preset?.repChannel ?? .left }
+
+    /// Gong's call directions.
+    static let gongDirections = ["Inbound", "Outbound", "Conference", "Unknown"]
+
+    func check(_ problems: inout ConfigProblems) {
+        for (raw, value) in direction.sorted(by: { $0.key < $1.key }) where !Self.gongDirections.contains(value) {
+            problems.add(.invalid(key: problems.path(CodingKeys.direction) + ".\(raw)",
+                                  message: "must be \(Self.gongDirections.joined(separator: ", ")), found \"\(value)\""))
+        }
+        if let cdr { problems.within(CodingKeys.cdr) { cdr.check(&$0) } }
+        for (index, rule) in derive.enumerated() {
+            let key = problems.path(CodingKeys.derive) + "[\(index)].pattern"
+            do {
+                _ = try FileNamePattern(pattern: rule.pattern, label: key)
+            } catch {
+                problems.add(.invalid(key: key, message: error.description))
+            }
+        }
+    }
 }
 
 /// `metadata.cdr.*`: an Asterisk CDR CSV (`Master.csv`) to look calls up in.
-public struct CDRSettings: Sendable, Equatable {
+public struct CDRSettings: Sendable, Equatable, Codable {
     /// Asterisk's default `Master.csv` columns (cdr_csv, no header line).
     public static let asteriskColumns = [
         "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
@@ -109,7 +129,7 @@ public struct CDRSettings: Sendable, Equatable {
     /// Path of the CSV file.
     public var file: String
     /// Column names, in file order.
-    public var columns = CDRSettings.asteriskColumns
+    public var columns = TemplateList(CDRSettings.asteriskColumns)
     /// The column matched.
     public var match = "uniqueid"
     /// Template of the value looked for (over file-name and sidecar fields).
@@ -119,10 +139,15 @@ public struct CDRSettings: Sendable, Equatable {
     public init(file: String) {
         self.file = file
     }
+
+    func check(_ problems: inout ConfigProblems) {
+        if file.isEmpty { problems.missing(CodingKeys.file, hint: "the CDR CSV, e.g. /var/log/asterisk/cdr-csv/Master.csv") }
+        if !columns.all.contains(match) { problems.invalid(CodingKeys.match, "\"\(match)\" is not one of metadata.cdr.columns") }
+    }
 }
 
 /// `metadata.derive[]`: the named captures of `pattern`'s first match in field `from` become fields.
-public struct DeriveRule: Sendable, Equatable {
+public struct DeriveRule: Sendable, Equatable, Codable {
     /// The field searched (`cdr.dstchannel`).
     public var from: String
     /// A regular expression with named captures.
@@ -136,7 +161,7 @@ public struct DeriveRule: Sendable, Equatable {
 }
 
 /// What happens to a recording whose rep has no Gong user (`users.unmapped`).
-public enum UnmappedUsers: String, Sendable, Equatable, CaseIterable {
+public enum UnmappedUsers: String, Sendable, Equatable, ConfigChoice {
     /// `held` (`unknown_user`): a person looks.
     case hold
     /// `skipped`: no request, nothing held — a pilot with some agents.
@@ -144,7 +169,7 @@ public enum UnmappedUsers: String, Sendable, Equatable, CaseIterable {
 }
 
 /// `users.*`: how a PBX extension, e-mail address or phone number becomes a Gong user id.
-public struct UserSettings: Sendable, Equatable {
+public struct UserSettings: Sendable, Equatable, Codable {
     /// Identifier → Gong user id, from the configuration.
     public var table: [String: String] = [:]
     /// A CSV file of `identifier,userId` lines (header optional).
@@ -161,4 +186,11 @@ public struct UserSettings: Sendable, Equatable {
 
     /// Whether any user mapping is configured.
     public var isConfigured: Bool { !table.isEmpty || file != nil || fromGong }
+
+    func check(_ problems: inout ConfigProblems) {
+        for (key, id) in table.sorted(by: { $0.key < $1.key }) where id.isEmpty || !id.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            problems.add(.invalid(key: problems.path(CodingKeys.table) + ".\(key)", message: "expected a Gong user id (digits), found \"\(id)\""))
+        }
+        problems.number(refreshHours, CodingKeys.refreshHours, min: 0.1)
+    }
 }

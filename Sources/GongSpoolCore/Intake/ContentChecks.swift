@@ -18,7 +18,7 @@ public struct ContentChecks: Sendable, Equatable {
     /// The checks `settings` ask for.
     public init(_ settings: SpoolSettings) {
         minDurationSeconds = settings.minDurationSeconds
-        silenceThresholdDb = settings.silenceThresholdDb
+        silenceThresholdDb = settings.silenceThresholdDb.number
     }
 
     /// Checks as given.

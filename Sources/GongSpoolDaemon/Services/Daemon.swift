@@ -79,7 +79,7 @@ public struct Daemon: Sendable {
         // A start (or reload) is how fixed credentials and configuration arrive: holds for them
         // are released below, and sending is not halted any more.
         try await store.setMeta(.sendingHalted, nil)
-        let cutoff = try await store.backfillCutoff(config.spool.backfill, now: clock.now())
+        let cutoff = try await store.backfillCutoff(config.spool.backfill ?? .all, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
         // The user mapping may have changed since the last start or reload.
         let requeued = try await store.applyToAll(in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
@@ -98,7 +98,7 @@ public struct Daemon: Sendable {
     /// sending what the spool already holds would take more than one day's request budget — the
     /// budget is the whole company's, and weeks of it should be the administrator's decision.
     func checkFirstStartCost() async throws {
-        guard !config.spool.backfillExplicit, try await !store.hasBackfillCutoff() else { return }
+        guard config.spool.backfill == nil, try await !store.hasBackfillCutoff() else { return }
         let walk = SpoolWalk(root: config.spool.directory, recursive: config.spool.recursive)
         let recordings = try await BlockingIO.run { walk.countRecordings() }
         let requests = recordings * 2

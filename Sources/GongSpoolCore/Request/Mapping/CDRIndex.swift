@@ -37,7 +37,7 @@ public struct CDRIndex: Sendable {
             lines = [:]
         }
         lastError = nil
-        guard let column = settings.columns.firstIndex(of: settings.match) else { return }
+        guard let column = settings.columns.all.firstIndex(of: settings.match) else { return }
         let chunkSize = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var pending: [UInt8] = []
@@ -77,7 +77,7 @@ public struct CDRIndex: Sendable {
         guard read == length else { return nil }
         let fields = CSVLine.fields(Substring(String(decoding: bytes, as: UTF8.self)))
         var row: [String: String] = [:]
-        for (name, field) in zip(settings.columns, fields) { row[name] = field }
+        for (name, field) in zip(settings.columns.all, fields) { row[name] = field }
         return row
     }
 }

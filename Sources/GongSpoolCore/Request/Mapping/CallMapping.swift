@@ -43,10 +43,10 @@ public struct CallMapping: Sendable {
         }
         self.fields = fields
         clientUniqueId = try compile("metadata.clientUniqueId", [settings.clientUniqueId])[0]
-        title = try compile("metadata.title", settings.title)
+        title = try compile("metadata.title", settings.title.all)
         var request: [(String, [FieldTemplate])] = []
         for (path, texts) in settings.request.sorted(by: { $0.key < $1.key }) {
-            request.append((path, try compile("metadata.request.\(path)", texts)))
+            request.append((path, try compile("metadata.request.\(path)", texts.all)))
         }
         self.request = request
         cdrValue = try settings.cdr.map { (cdr) throws(ConfigurationError) in try compile("metadata.cdr.value", [cdr.value])[0] }

@@ -1,7 +1,7 @@
 /// Built-in PBX layouts: a file-name pattern over the path relative to the spool and the
 /// templates that turn its captures into call fields. Every value can be overridden in
 /// `metadata.*`; `docs/pbx.md` shows each one as ready-to-copy configuration.
-public enum PBXPreset: String, Sendable, Equatable, CaseIterable {
+public enum PBXPreset: String, Sendable, Equatable, ConfigChoice {
     /// FreePBX call recordings: `YYYY/MM/DD/<dir>-<to>-<from>-<YYYYMMDD>-<HHMMSS>-<uniqueid>.wav`.
     case freepbx
     /// Asterisk MixMonitor: `[<YYYYMMDD>-<HHMMSS>-<from>-<to>-]<uniqueid>.wav`, CDR for the rest.
