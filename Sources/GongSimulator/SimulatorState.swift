@@ -86,6 +86,17 @@ public actor SimulatorState {
         SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests, earlyRequests: earlyRequests)
     }
 
+    /// Whether admitting a request that arrived at `arrival` would put more than `limit` of the
+    /// `accepted` arrivals (and it) inside some one-second window: Gong's "requests per second",
+    /// judged by arrival time whatever order the requests are admitted in.
+    static func overfills(_ accepted: [Date], with arrival: Date, limit: Int) -> Bool {
+        let near = (accepted + [arrival]).filter { abs($0.timeIntervalSince(arrival)) < 1 }.sorted()
+        // Every window holding the new arrival starts at one of the arrivals in the second before it.
+        return near.contains { start in
+            start <= arrival && near.filter { $0 >= start && $0.timeIntervalSince(start) < 1 }.count > limit
+        }
+    }
+
     /// Admission common to every request: auth, limits, injected faults. `nil` = go on.
     func admit(method: String, path: String, authorization: String?, arrivedAt now: Date) -> SimulatorResponse? {
         let expected = "Basic " + Data("\(options.accessKey):\(options.accessKeySecret)".utf8).base64EncodedString()
@@ -109,11 +120,13 @@ public actor SimulatorState {
             return record(method, path, failure(429, "Daily API call limit reached", headers: [("Retry-After", "\(wait)")]))
         }
         if options.requestsPerSecond > 0, options.slidingWindow {
-            recentArrivals = recentArrivals.filter { now.timeIntervalSince($0) < 1 && $0 <= now.addingTimeInterval(1) }
-            if Double(recentArrivals.count) >= options.requestsPerSecond.rounded(.down) {
+            if Self.overfills(recentArrivals, with: now, limit: Int(options.requestsPerSecond.rounded(.down))) {
                 return record(method, path, failure(429, "Too many requests", headers: [("Retry-After", "1")]))
             }
             recentArrivals.append(now)
+            // Requests are stamped on arrival but may be admitted out of order: keep a margin.
+            let horizon = (recentArrivals.max() ?? now).addingTimeInterval(-10)
+            recentArrivals.removeAll { $0 < horizon }
         } else if options.requestsPerSecond > 0 {
             let rate = options.requestsPerSecond
             // Requests may reach here out of arrival order: time never runs back for the bucket.

@@ -46,7 +46,7 @@ extension PostgresStateStore {
         return max(0, wait ?? 0)
     }
 
-    public func confirmSend(count: Int, window: Double) async throws(StoreError) -> Double {
+    public func confirmSend(_ window: SendWindow) async throws(StoreError) -> Double {
         let logger = logger
         return try await transaction { connection in
             // One node at a time decides, on the budget row's lock.
@@ -55,10 +55,11 @@ extension PostgresStateStore {
                 """, logger).first.map { try $0.decode(Double.self) } ?? 0
             // A 429 seen by any node stops the slots the others already hold.
             if paused > 0 { return paused }
-            let earlier = try await connection.rows("""
-                SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends ORDER BY sentAt DESC OFFSET \(Int64(max(0, count - 1))) LIMIT 1
-                """, logger).first.map { try $0.decode(Double.self) }
-            if let age = earlier, age < window { return window - age }
+            let ages = try await connection.rows("""
+                SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends ORDER BY sentAt DESC LIMIT \(Int64(max(1, window.count)))
+                """, logger).map { try $0.decode(Double.self) }
+            let wait = window.wait(afterSendsAged: ages)
+            if wait > 0 { return wait }
             try await connection.run("INSERT INTO sends (sentAt) VALUES (clock_timestamp())", logger)
             try await connection.run("DELETE FROM sends WHERE sentAt < clock_timestamp() - interval '1 minute'", logger)
             return 0

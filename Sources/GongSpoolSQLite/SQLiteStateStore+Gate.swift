@@ -29,7 +29,7 @@ extension SQLiteStateStore {
     public func reserveSlot(interval: Double) async throws(StoreError) -> Double { 0 }
 
     /// One node: its own gate follows its previous real send.
-    public func confirmSend(count: Int, window: Double) async throws(StoreError) -> Double { 0 }
+    public func confirmSend(_ window: SendWindow) async throws(StoreError) -> Double { 0 }
 
     public func recordPause(seconds: Double, until: Date) async throws(StoreError) {
         try await setMeta(.pausedUntil, String(until.timeIntervalSince1970))

@@ -70,7 +70,7 @@ public actor RequestGate {
                 // The slot is a schedule; what Gong counts is when requests arrive. The request
                 // leaves only when the fleet's real sends allow it (and no pause holds).
                 while true {
-                    let more = RetryAfter.bounded(try await store.confirmSend(count: sendWindow.count, window: sendWindow.seconds), now: clock.now()).seconds
+                    let more = RetryAfter.bounded(try await store.confirmSend(sendWindow), now: clock.now()).seconds
                     guard more > 0 else { break }
                     let later = clock.now().addingTimeInterval(more)
                     if let loop { await health?.rest(loop, until: later) }
@@ -200,11 +200,12 @@ public actor RequestGate {
         try? await store.setMeta(.sendingHalted, nil)
     }
 
-    /// The fleet's send window: at most `count` requests in any `seconds` (the configured rate,
-    /// over a window widened by ``sendMargin`` for the jitter between a send and its arrival).
-    var sendWindow: (count: Int, seconds: Double) {
+    /// The fleet's send window: requests at least one interval apart, and at most `count` in
+    /// any `seconds` (the configured rate, over a window widened by ``sendMargin`` for the
+    /// jitter between a send and its arrival).
+    var sendWindow: SendWindow {
         let count = max(1, Int((1 / interval + 1e-9).rounded(.down)))
-        return (count, Double(count) * interval + Self.sendMargin)
+        return SendWindow(count: count, seconds: Double(count) * interval + Self.sendMargin, spacing: interval)
     }
 
     /// Seconds added to the send window: event-loop and network jitter between hosts (a

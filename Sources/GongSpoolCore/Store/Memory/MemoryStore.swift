@@ -209,7 +209,7 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     public func reserveSlot(interval: Double) -> Double { 0 }
 
     /// One node: its own gate follows its previous real send.
-    public func confirmSend(count: Int, window: Double) -> Double { 0 }
+    public func confirmSend(_ window: SendWindow) -> Double { 0 }
 
     public func recordPause(seconds: Double, until: Date) {
         facts[.pausedUntil] = String(until.timeIntervalSince1970)
