@@ -1,9 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import GongSpoolCore
 import GongSpoolDaemon
-import GongSpoolHTTP
 import GongSpoolSQLite
 import Logging
 import Metrics
@@ -51,67 +49,41 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.config)
         }
         // One daemon per SQLite file; a fleet refuses a second node of the same name instead.
-        var lock: StateLock?
+        let lock: StateLock?
         do {
-            lock = config.state.isPostgres ? nil : try StateLock.acquire(database: config.state.database)
+            lock = try ReloadSupervisor.lock(config)
         } catch {
-            printError("gongspool: \(error.description)")
+            printError("gongspool: \(error)")
             throw ExitCode(ExitStatus.tempFail)
         }
-        // Held until `run` returns (and replaced if a reload moves the state database).
-        defer { withExtendedLifetime(lock) {} }
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingBootstrap.bootstrap(format: logFormat, level: level)
+        LoggingBootstrap.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel) ?? .info)
         let registry = PrometheusCollectorRegistry()
         // In a fleet every metric names its node (the label a reload cannot change: the process's name).
         let prometheus = PrometheusMetricsFactory(registry: registry)
         MetricsSystem.bootstrap(config.state.isPostgres ? NodeLabelledMetrics(prometheus, node: config.state.nodeName) : prometheus)
         let logger = Logger(label: "gongspool")
-        let path = options.path
-        var current = config
-        var currentCredentials = credentials
-        while true {
-            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(current.gong))
-            do {
-                let daemon = try await Daemon.open(config: current, credentials: currentCredentials, http: http, logger: logger)
-                if once {
-                    let result = try await daemon.runOnce()
-                    try await http.shutdown()
-                    if case .halted(let reason) = result {
-                        printError("gongspool: sending halted: \(reason)")
-                        throw ExitCode(ExitStatus.tempFail)
-                    }
-                    return
-                }
-                let outcome = try await daemon.run(reload: {
-                    let next = try ConfigurationLoader.load(path: path)
-                    _ = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
-                    return next
-                }, metricsText: { registry.emitToString() })
-                try await http.shutdown()
-                guard case .reload(let next) = outcome else { return }
-                if next.state.database != current.state.database {
-                    lock = next.state.isPostgres ? nil : try StateLock.acquire(database: next.state.database)
-                }
-                current = next
-                currentCredentials = try Credentials.load(next.gong, environment: ProcessInfo.processInfo.environment)
-            } catch let exit as ExitCode {
-                throw exit
-            } catch let error as ConfigurationError {
-                try? await http.shutdown()
-                printError("gongspool: \(error.description)")
-                throw ExitCode(ExitStatus.config)
-            } catch let error as StoreError {
-                // The fleet refused this node's name, or the state database cannot be reached.
-                try? await http.shutdown()
-                logger.critical("gongspool cannot use its state store", metadata: ["error": "\(error)"])
-                printError("gongspool: \(error.description)")
+        let supervisor = ReloadSupervisor(configPath: options.path, environment: environment, metricsText: { registry.emitToString() }, logger: logger)
+        do {
+            if case .halted(let reason) = try await supervisor.run(config, credentials: credentials, lock: lock, once: once) {
+                printError("gongspool: sending halted: \(reason)")
                 throw ExitCode(ExitStatus.tempFail)
-            } catch {
-                try? await http.shutdown()
-                logger.critical("gongspool failed", metadata: ["error": "\(error)"])
-                throw ExitCode(ExitStatus.software)
             }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as ConfigurationError {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.config)
+        } catch let error as StoreError {
+            // The fleet refused this node's name, or the state database cannot be reached.
+            logger.critical("gongspool cannot use its state store", metadata: ["error": "\(error)"])
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.tempFail)
+        } catch let error as StateLockError {
+            printError("gongspool: \(error.description)")
+            throw ExitCode(ExitStatus.tempFail)
+        } catch {
+            logger.critical("gongspool failed", metadata: ["error": "\(error)"])
+            throw ExitCode(ExitStatus.software)
         }
     }
 

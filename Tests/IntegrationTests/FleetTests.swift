@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import GongSpoolPostgres
+@testable import GongSpoolPostgres
 import Logging
 import NIOCore
+import PostgresNIO
 import Testing
 import TestSupport
 
@@ -228,5 +229,50 @@ import TestSupport
         }
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
         #expect(counted >= snapshot.requests.count, "every request Gong saw was counted in the fleet's budget first: \(counted) counted, \(snapshot.requests.count) sent")
+    }
+
+    /// A SIGHUP restarts the pipeline with the new configuration: the generation it replaces
+    /// closes its PostgreSQL client, so reloads do not pile up connections on the fleet's server.
+    @Test func aReloadClosesThePostgreSQLClientItReplaces() async throws {
+        let database = try await PostgresTestServer.shared.createDatabase()
+        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
+        defer { work.remove(); spool.remove() }
+        let socket = work.file("notify")
+        let fd = try NotifySocket.listen(socket)
+        defer { close(fd) }
+        var logger = Logger(label: "fleet-test")
+        logger.logLevel = .error
+        let server = try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
+                                                       connectTimeoutSeconds: 120)
+        defer { try? server.close() }
+        try await GongSimulator.withRunning { sim in
+            let file = try config(work, node: "reloaded", spool: spool, spoolName: "reloaded", database: database, simulator: sim, leaseSeconds: 10)
+            let environment = DeliveryHarness.environment().merging(["NOTIFY_SOCKET": socket]) { $1 }
+            let daemon = try Binary.start(["run", "--config", file], environment: environment, log: work.file("reloaded.log"))
+            defer { kill(daemon.processIdentifier, SIGKILL) }
+            var heard: [String] = []
+            func readies() -> Int {
+                heard += NotifySocket.drain(fd)
+                return heard.filter { $0.hasPrefix("READY=1") }.count
+            }
+            #expect(try await OperatingTests.eventually(60) { readies() == 1 })
+            let before = try await Self.otherConnections(server)
+            for reload in 1...4 {
+                kill(daemon.processIdentifier, SIGHUP)
+                #expect(try await OperatingTests.eventually(60) { readies() == reload + 1 }, "reload \(reload): \(heard)")
+            }
+            #expect(daemon.isRunning)
+            // The generations replaced closed their clients; a generation keeps a few at most.
+            let after = try await Self.otherConnections(server)
+            #expect(after <= max(before, 1) + 2, "PostgreSQL connections before the reloads: \(before), after four: \(after)")
+            kill(daemon.processIdentifier, SIGTERM)
+            await Binary.waitForExit(daemon)
+        }
+    }
+
+    /// Connections to `server`'s database other than its own.
+    static func otherConnections(_ server: PostgresStateStore) async throws -> Int {
+        let rows = try await server.rows("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 }

@@ -37,10 +37,15 @@ public struct Daemon: Sendable {
     /// Wires the daemon on the state store `state.database` names (SQLite or a PostgreSQL fleet).
     public static func open(config: Configuration, credentials: Credentials, http: HTTPClient, logger: Logger) async throws -> Daemon {
         let store = try await StateStoreFactory.open(config, as: .daemon, logger: logger)
-        // Derived clientUniqueIds never change name: the system id is settled in the state first.
-        let (settled, source) = try await SystemIdentity.settle(config, store: store)
-        logger.info("system id", metadata: ["systemId": "\(settled.spool.effectiveSystemId)", "from": "\(source.rawValue)"])
-        return try Daemon(config: settled, store: store, credentials: credentials, http: http, logger: logger)
+        do {
+            // Derived clientUniqueIds never change name: the system id is settled in the state first.
+            let (settled, source) = try await SystemIdentity.settle(config, store: store)
+            logger.info("system id", metadata: ["systemId": "\(settled.spool.effectiveSystemId)", "from": "\(source.rawValue)"])
+            return try Daemon(config: settled, store: store, credentials: credentials, http: http, logger: logger)
+        } catch {
+            try? store.close()
+            throw error
+        }
     }
 
     /// Wires the daemon on `store`. `http` is owned by the caller (shut it down after `run`).
