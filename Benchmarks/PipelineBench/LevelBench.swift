@@ -34,14 +34,18 @@ extension PipelineBench {
             try item.file.write(to: URL(fileURLWithPath: path))
             let file = try SpoolFile(root: root, relativePath: (path as NSString).lastPathComponent)
             let header = try file.read(at: 0, count: MediaProbe.headerLength)
-            guard case .complete(let info) = MediaProbe.probe(header: header, fileSize: file.size, readAt: { (try? file.read(at: $0, count: $1)) ?? [] }),
-                  let layout = info.pcm else {
+            guard
+                case .complete(let info) = MediaProbe.probe(
+                    header: header, fileSize: file.size, readAt: { (try? file.read(at: $0, count: $1)) ?? [] }),
+                let layout = info.pcm
+            else {
                 print("\(item.name): not read as PCM")
                 continue
             }
-            var plain: [Double] = [], metered: [Double] = []
+            var plain: [Double] = []
+            var metered: [Double] = []
             var levels: AudioLevels?
-            _ = try FileHasher.sha256(of: file) // warm the page cache
+            _ = try FileHasher.sha256(of: file)  // warm the page cache
             for _ in 0..<7 {
                 var cpu = cpuSeconds()
                 let a = try FileHasher.sha256(of: file)
@@ -54,10 +58,12 @@ extension PipelineBench {
                 levels = meter?.levels
             }
             let minutesOfAudio = item.seconds / 60
-            let hash = median(plain) * 1000 / minutesOfAudio, both = median(metered) * 1000 / minutesOfAudio
+            let hash = median(plain) * 1000 / minutesOfAudio
+            let both = median(metered) * 1000 / minutesOfAudio
             let name = item.name + String(repeating: " ", count: max(0, 22 - item.name.count))
-            print(name + String(format: " %6.1f %13.2f %19.2f %7.2fx   peaks ", Double(item.file.count) / 1e6, hash, both, both / max(hash, 1e-9))
-                + (levels?.text ?? "-"))
+            print(
+                name + String(format: " %6.1f %13.2f %19.2f %7.2fx   peaks ", Double(item.file.count) / 1e6, hash, both, both / max(hash, 1e-9))
+                    + (levels?.text ?? "-"))
         }
     }
 
@@ -72,18 +78,20 @@ extension PipelineBench {
         for index in 0..<recordings {
             let audio = SampleMedia.wav(seconds: 600, channels: index % 2 + 1, sampleRate: 8000, seed: index)
             try audio.write(to: URL(fileURLWithPath: "\(spool)/r\(index).wav"))
-            let sidecar = #"{"clientUniqueId":"bench:\#(index)","actualStart":"2026-11-20T10:00:00Z","direction":"Inbound","primaryUser":"234599484848423","parties":[{"userId":"234599484848423"}]}"#
+            let sidecar =
+                #"{"clientUniqueId":"bench:\#(index)","actualStart":"2026-11-20T10:00:00Z","direction":"Inbound","primaryUser":"234599484848423","parties":[{"userId":"234599484848423"}]}"#
             try Data(sidecar.utf8).write(to: URL(fileURLWithPath: "\(spool)/r\(index).json"))
         }
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gongspool").path
         var configs: [String] = []
         for threshold in ["off", "-50"] {
             let path = "\(root)/\(threshold).yaml"
-            let yaml = "spool:\n  directory: \(spool)\n  settleSeconds: 0\n  silenceThresholdDb: \(threshold)\ngong:\n  baseURL: http://127.0.0.1:9\nstate:\n  database: \(root)/s.sqlite\n"
+            let yaml =
+                "spool:\n  directory: \(spool)\n  settleSeconds: 0\n  silenceThresholdDb: \(threshold)\ngong:\n  baseURL: http://127.0.0.1:9\nstate:\n  database: \(root)/s.sqlite\n"
             try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
             configs.append(path)
         }
-        _ = try run(binary, ["run", "--dry-run", "--config", configs[0]]) // page cache
+        _ = try run(binary, ["run", "--dry-run", "--config", configs[0]])  // page cache
         var cpu: [[Double]] = [[], []]
         for _ in 0..<5 {
             for (index, config) in configs.enumerated() {
@@ -93,9 +101,13 @@ extension PipelineBench {
             }
         }
         let minutes = Double(recordings * 10)
-        let plain = median(cpu[0]) * 1000 / minutes, measured = median(cpu[1]) * 1000 / minutes
-        print(String(format: "gongspool run --dry-run, %d × 10 min 8 kHz WAV (mono and stereo): %.2f ms CPU per minute of audio without the level, %.2f with it: %.2fx",
-                     recordings, plain, measured, measured / max(plain, 1e-9)))
+        let plain = median(cpu[0]) * 1000 / minutes
+        let measured = median(cpu[1]) * 1000 / minutes
+        print(
+            String(
+                format:
+                    "gongspool run --dry-run, %d × 10 min 8 kHz WAV (mono and stereo): %.2f ms CPU per minute of audio without the level, %.2f with it: %.2fx",
+                recordings, plain, measured, measured / max(plain, 1e-9)))
     }
 
     static func childCPUSeconds() -> Double {
@@ -145,10 +157,18 @@ extension PipelineBench {
         func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { d.append(contentsOf: $0) } }
         func u16(_ v: Int) { withUnsafeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian) { d.append(contentsOf: $0) } }
         let block = channels * bits / 8
-        d.append(contentsOf: Array("RIFF".utf8)); u32(36 + data.count)
-        d.append(contentsOf: Array("WAVEfmt ".utf8)); u32(16)
-        u16(formatTag); u16(channels); u32(sampleRate); u32(sampleRate * block); u16(block); u16(bits)
-        d.append(contentsOf: Array("data".utf8)); u32(data.count)
+        d.append(contentsOf: Array("RIFF".utf8))
+        u32(36 + data.count)
+        d.append(contentsOf: Array("WAVEfmt ".utf8))
+        u32(16)
+        u16(formatTag)
+        u16(channels)
+        u32(sampleRate)
+        u32(sampleRate * block)
+        u16(block)
+        u16(bits)
+        d.append(contentsOf: Array("data".utf8))
+        u32(data.count)
         d.append(contentsOf: data)
         return d
     }

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
 import GongSpoolHTTP
 import GongSpoolSQLite
-import GRDB
 import Logging
 
 /// Pipeline benchmarks, each printing a ratio against a reference measured in the same run:
@@ -61,18 +61,24 @@ enum PipelineBench {
         }
         let scanner = SpoolScanner(root: root, recursive: true)
         _ = scanner.scan()
-        var scanWall: [Double] = [], scanCPU: [Double] = [], findWall: [Double] = []
+        var scanWall: [Double] = []
+        var scanCPU: [Double] = []
+        var findWall: [Double] = []
         for _ in 0..<5 {
-            let cpu = cpuSeconds(), start = Date()
+            let cpu = cpuSeconds()
+            let start = Date()
             let result = scanner.scan()
             scanWall.append(Date().timeIntervalSince(start))
             scanCPU.append(cpuSeconds() - cpu)
             precondition(result.entries.count == files)
             findWall.append(try run("/usr/bin/find", [root, "-type", "f", "-printf", "%s %T@ %p\\n"]))
         }
-        let scan = median(scanWall), find = median(findWall)
-        print(String(format: "poll files=%d scan %.1f ms (cpu %.1f ms)  find %.1f ms  ratio scan/find %.2f (target <= 1.5)",
-                     files, scan * 1000, median(scanCPU) * 1000, find * 1000, scan / find))
+        let scan = median(scanWall)
+        let find = median(findWall)
+        print(
+            String(
+                format: "poll files=%d scan %.1f ms (cpu %.1f ms)  find %.1f ms  ratio scan/find %.2f (target <= 1.5)",
+                files, scan * 1000, median(scanCPU) * 1000, find * 1000, scan / find))
 
         // Steady state: every file already recorded (backfill none marks them skipped once).
         let state = try temporaryDirectory("poll-state")
@@ -86,15 +92,19 @@ enum PipelineBench {
         let cutoff = try await store.backfillCutoff(.none, now: Date().addingTimeInterval(60))
         await intake.setBackfillCutoff(cutoff)
         try await intake.poll()
-        var pollWall: [Double] = [], pollCPU: [Double] = []
+        var pollWall: [Double] = []
+        var pollCPU: [Double] = []
         for _ in 0..<5 {
-            let cpu = cpuSeconds(), start = Date()
+            let cpu = cpuSeconds()
+            let start = Date()
             try await intake.poll()
             pollWall.append(Date().timeIntervalSince(start))
             pollCPU.append(cpuSeconds() - cpu)
         }
-        print(String(format: "poll files=%d steady-state intake poll %.1f ms wall, %.1f ms CPU (%.2f x find); peak RSS %.0f MiB",
-                     files, median(pollWall) * 1000, median(pollCPU) * 1000, median(pollWall) / find, peakRSSMiB()))
+        print(
+            String(
+                format: "poll files=%d steady-state intake poll %.1f ms wall, %.1f ms CPU (%.2f x find); peak RSS %.0f MiB",
+                files, median(pollWall) * 1000, median(pollCPU) * 1000, median(pollWall) / find, peakRSSMiB()))
         try store.close()
     }
 
@@ -125,21 +135,27 @@ enum PipelineBench {
         let stamp = "2026-01-01 00:00:00.000"
         let entries = SpoolScanner(root: root, recursive: true).scan().entries
         try await queue.write { db in
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO recordings(stem, clientUniqueId, state, audioPath, sidecarPath, size, mtimeNs, inode, sidecarSize, sidecarMtimeNs,
-                                       attempts, firstSeenAt, stableSince, createdAt, updatedAt)
-                VALUES (?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO recordings(stem, clientUniqueId, state, audioPath, sidecarPath, size, mtimeNs, inode, sidecarSize, sidecarMtimeNs,
+                                           attempts, firstSeenAt, stableSince, createdAt, updatedAt)
+                    VALUES (?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                    """)
             let sidecars = Dictionary(entries.filter { $0.fileExtension == "json" }.map { ($0.stem, $0) }, uniquingKeysWith: { a, _ in a })
             var rows = 0
             for audio in entries where audio.fileExtension == "wav" {
                 let sidecar = sidecars[audio.stem]
-                try insert.execute(arguments: [audio.stem, "bench:\(audio.stem)", audio.relativePath, sidecar?.relativePath, audio.size, audio.mtimeNs, audio.inode,
-                                               sidecar?.size, sidecar?.mtimeNs, stamp, stamp, stamp, stamp])
+                try insert.execute(arguments: [
+                    audio.stem, "bench:\(audio.stem)", audio.relativePath, sidecar?.relativePath, audio.size, audio.mtimeNs, audio.inode,
+                    sidecar?.size, sidecar?.mtimeNs, stamp, stamp, stamp, stamp,
+                ])
                 rows += 1
             }
             while rows < 1_000_000 {
-                try insert.execute(arguments: ["history/\(rows)", "old:\(rows)", "history/\(rows).wav", "history/\(rows).json", 1000, 0, rows, 100, 0, stamp, stamp, stamp, stamp])
+                try insert.execute(arguments: [
+                    "history/\(rows)", "old:\(rows)", "history/\(rows).wav", "history/\(rows).json", 1000, 0, rows, 100, 0, stamp, stamp, stamp,
+                    stamp,
+                ])
                 rows += 1
             }
         }
@@ -162,10 +178,12 @@ enum PipelineBench {
             return (try SpoolIntake(config: config, store: store, clock: SystemWallClock(), logger: logger), store)
         }
         func steady(_ intake: SpoolIntake) async throws -> (cpu: Double, wall: Double) {
-            var cpu: [Double] = [], wall: [Double] = []
+            var cpu: [Double] = []
+            var wall: [Double] = []
             for _ in 0..<10 {
                 try await Task.sleep(for: .milliseconds(100))
-                let c = cpuSeconds(), start = Date()
+                let c = cpuSeconds()
+                let start = Date()
                 try await intake.poll()
                 cpu.append(cpuSeconds() - c)
                 wall.append(Date().timeIntervalSince(start))
@@ -178,27 +196,34 @@ enum PipelineBench {
         try referenceStore.close()
 
         let (scaled, store) = try intake(root)
-        await scaled.requestFullRescan() // the reference intake shares the database (and its rescan stamp)
-        let cpu = cpuSeconds(), start = Date()
+        await scaled.requestFullRescan()  // the reference intake shares the database (and its rescan stamp)
+        let cpu = cpuSeconds()
+        let start = Date()
         let first = try await scaled.poll()
-        let fullWall = Date().timeIntervalSince(start), fullCPU = cpuSeconds() - cpu
+        let fullWall = Date().timeIntervalSince(start)
+        let fullCPU = cpuSeconds() - cpu
         if !first.fullRescan || first.becameReady != 0 || first.pending != 0 {
             print("scale: unexpected first poll: full \(first.fullRescan), ready \(first.becameReady), pending \(first.pending)")
         }
-        try await Task.sleep(for: .seconds(3)) // let folder mtimes age past the "just modified" window
+        try await Task.sleep(for: .seconds(3))  // let folder mtimes age past the "just modified" window
         let busy = try await steady(scaled)
-        print(String(format: "scale files=%d rows=1000000: full rescan %.2f s wall (%.2f s CPU) vs find %.2f s: ratio %.2f (target <= 1.5)",
-                     first.filesSeen, fullWall, fullCPU, findSeconds, fullWall / findSeconds))
-        print(String(format: "scale steady-state poll %.2f ms CPU (%.2f ms wall) vs empty spool %.2f ms CPU: ratio %.2f (targets <= 5 ms, <= 2x)",
-                     busy.cpu * 1000, busy.wall * 1000, idle.cpu * 1000, busy.cpu / max(idle.cpu, 1e-6)))
+        print(
+            String(
+                format: "scale files=%d rows=1000000: full rescan %.2f s wall (%.2f s CPU) vs find %.2f s: ratio %.2f (target <= 1.5)",
+                first.filesSeen, fullWall, fullCPU, findSeconds, fullWall / findSeconds))
+        print(
+            String(
+                format: "scale steady-state poll %.2f ms CPU (%.2f ms wall) vs empty spool %.2f ms CPU: ratio %.2f (targets <= 5 ms, <= 2x)",
+                busy.cpu * 1000, busy.wall * 1000, idle.cpu * 1000, busy.cpu / max(idle.cpu, 1e-6)))
         print(String(format: "scale RSS after the polls %.0f MiB, peak %.0f MiB (target <= 50 MiB)", residentMiB("VmRSS"), residentMiB("VmHWM")))
         try store.close()
     }
 
     static func residentMiB(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
         return kib / 1024
     }
 
@@ -227,14 +252,17 @@ enum PipelineBench {
             config.gong.maxConcurrentUploads = 4
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
             let daemon = try Daemon(config: config, credentials: credentials, http: http, logger: logger)
-            let cpu = cpuSeconds(), start = Date()
+            let cpu = cpuSeconds()
+            let start = Date()
             let result = try await daemon.runOnce()
-            let wall = Date().timeIntervalSince(start), used = cpuSeconds() - cpu
+            let wall = Date().timeIntervalSince(start)
+            let used = cpuSeconds() - cpu
             let done = try await daemon.store.recordings(in: [.done]).count
             precondition(result == .drained && done == recordings, "not drained: \(result), \(done) done")
 
             // Reference: the same two requests per recording from a bare client, no state, no intake.
-            let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: sim.baseURL), credentials: credentials, settings: config.gong, logger: logger)
+            let client = GongClient(
+                http: http, endpoint: try GongEndpoint(baseURL: sim.baseURL), credentials: credentials, settings: config.gong, logger: logger)
             let refSpool = try temporaryDirectory("e2e-ref")
             defer { try? FileManager.default.removeItem(atPath: refSpool) }
             for i in 0..<recordings { try write(refSpool, "r\(i)", id: "ref:\(i)", seed: recordings + i) }
@@ -245,18 +273,23 @@ enum PipelineBench {
                         for i in stride(from: worker, to: recordings, by: 4) {
                             let body = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(refSpool)/r\(i).json")), as: UTF8.self)
                             guard case .http(200, let answer, _) = await client.createCall(body: body),
-                                  let callId = try? JSONValue.parse(Data(answer.utf8))["callId"]?.stringValue else { fatalError("create failed") }
+                                let callId = try? JSONValue.parse(Data(answer.utf8))["callId"]?.stringValue
+                            else { fatalError("create failed") }
                             let file = try SpoolFile(root: refSpool, relativePath: "r\(i).wav")
-                            guard case .http(201, _, _) = await client.uploadMedia(callId: callId, file: file, filename: "r\(i).wav", kind: .wav) else { fatalError("upload failed") }
+                            guard case .http(201, _, _) = await client.uploadMedia(callId: callId, file: file, filename: "r\(i).wav", kind: .wav)
+                            else { fatalError("upload failed") }
                         }
                     }
                 }
                 try await group.waitForAll()
             }
             let refWall = Date().timeIntervalSince(refStart)
-            print(String(format: "e2e recordings=%d GongSpool %.0f rec/s (%.1f ms CPU per recording, simulator included)  bare client %.0f rec/s  ratio %.2f  vs target 200/s: %.2f",
-                         recordings, Double(recordings) / wall, used / Double(recordings) * 1000, Double(recordings) / refWall,
-                         refWall / wall, Double(recordings) / wall / 200))
+            print(
+                String(
+                    format:
+                        "e2e recordings=%d GongSpool %.0f rec/s (%.1f ms CPU per recording, simulator included)  bare client %.0f rec/s  ratio %.2f  vs target 200/s: %.2f",
+                    recordings, Double(recordings) / wall, used / Double(recordings) * 1000, Double(recordings) / refWall,
+                    refWall / wall, Double(recordings) / wall / 200))
             try await http.shutdown()
         }
     }
@@ -272,7 +305,7 @@ enum PipelineBench {
             try? FileManager.default.removeItem(atPath: spool)
             try? FileManager.default.removeItem(atPath: state)
         }
-        let recordings = seconds * 2 + 20 // more than the limit can take in the window
+        let recordings = seconds * 2 + 20  // more than the limit can take in the window
         for i in 0..<recordings { try write(spool, "r\(i)", id: "rate:\(i)", seed: i) }
         let credentials = Credentials(accessKey: options.accessKey, accessKeySecret: options.accessKeySecret, source: "bench")
         try await GongSimulator.withRunning(options: options) { sim in
@@ -293,8 +326,11 @@ enum PipelineBench {
             let accepted = window.filter { $0.status != 429 }.count
             let limited = snapshot.requests.filter { $0.status == 429 }.count
             let rate = Double(accepted) / Double(seconds)
-            print(String(format: "ratelimit %d s: %.2f requests/s accepted (limit 3/s) ratio %.3f (target >= 0.95); 429s %d; requests before Retry-After %d",
-                         seconds, rate, rate / 3, limited, snapshot.earlyRequests))
+            print(
+                String(
+                    format:
+                        "ratelimit %d s: %.2f requests/s accepted (limit 3/s) ratio %.3f (target >= 0.95); 429s %d; requests before Retry-After %d",
+                    seconds, rate, rate / 3, limited, snapshot.earlyRequests))
             try await http.shutdown()
         }
     }
@@ -308,7 +344,7 @@ enum PipelineBench {
         config.spool.directory = spool
         config.spool.settleSeconds = 0
         config.spool.pollIntervalSeconds = 0.1
-        config.spool.minDurationSeconds = 0 // the bench's recordings are 50 ms long
+        config.spool.minDurationSeconds = 0  // the bench's recordings are 50 ms long
         config.gong.baseURL = baseURL
         config.state.database = state + "/state.sqlite"
         config.metrics.listen = ""

@@ -1,8 +1,9 @@
 import GongSpoolCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Lists the spool with `readdir` + `fstatat(AT_SYMLINK_NOFOLLOW)`: regular files only,
@@ -15,12 +16,6 @@ struct SpoolScanner: Sendable {
     let root: String
     /// Whether sub-directories are walked.
     let recursive: Bool
-
-    /// Creates a scanner for `root`.
-    init(root: String, recursive: Bool) {
-        self.root = root
-        self.recursive = recursive
-    }
 
     /// Walks the spool once, listing every directory.
     func scan() -> ScanResult {

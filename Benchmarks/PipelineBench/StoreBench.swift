@@ -28,7 +28,8 @@ extension PipelineBench {
         for (name, delivered, claimed) in results {
             print(String(format: "stores %@: %.0f deliveries/s, %.0f claims/s (%d recordings)", name, delivered, claimed, recordings))
         }
-        let (_, sqliteDeliveries, sqliteClaims) = results[0], (_, pgDeliveries, pgClaims) = results[1]
+        let (_, sqliteDeliveries, sqliteClaims) = results[0]
+        let (_, pgDeliveries, pgClaims) = results[1]
         print(String(format: "stores PostgreSQL vs SQLite: deliveries %.2fx, claims %.2fx", pgDeliveries / sqliteDeliveries, pgClaims / sqliteClaims))
     }
 
@@ -37,7 +38,8 @@ extension PipelineBench {
         var options = SimulatorOptions()
         options.requestsPerSecond = 0
         options.dailyLimit = 1_000_000_000
-        let spool = try temporaryDirectory("stores"), state = try temporaryDirectory("stores-state")
+        let spool = try temporaryDirectory("stores")
+        let state = try temporaryDirectory("stores-state")
         defer {
             try? FileManager.default.removeItem(atPath: spool)
             try? FileManager.default.removeItem(atPath: state)
@@ -76,7 +78,8 @@ extension PipelineBench {
         let store = try await StateStoreFactory.open(config, as: .daemon, logger: logger)
         defer { try? store.close() }
         let now = Date()
-        let rows = try await store.insert((0..<recordings).map { (stem: "c\($0)", lifecycle: RecordingLifecycle.seen(reason: "bench"), evidence: Evidence()) }, now: now)
+        let rows = try await store.insert(
+            (0..<recordings).map { (stem: "c\($0)", lifecycle: RecordingLifecycle.seen(reason: "bench"), evidence: Evidence()) }, now: now)
         let context = EventContext(now: now)
         let start = Date()
         for (index, row) in rows.enumerated() {

@@ -20,9 +20,11 @@ enum UploadBench {
         settings.readTimeoutSeconds = 600
         let credentials = Credentials(accessKey: "simulator-key", accessKeySecret: "simulator-secret", source: "bench")
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(settings))
-        let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: settings.baseURL), credentials: credentials,
-                                settings: settings, logger: Logger(label: "bench"))
-        let body = #"{"clientUniqueId":"bench:\#(UUID().uuidString)","actualStart":"2026-11-22T10:00:00Z","direction":"Inbound","primaryUser":"1","parties":[{"userId":"1"}]}"#
+        let client = GongClient(
+            http: http, endpoint: try GongEndpoint(baseURL: settings.baseURL), credentials: credentials,
+            settings: settings, logger: Logger(label: "bench"))
+        let body =
+            #"{"clientUniqueId":"bench:\#(UUID().uuidString)","actualStart":"2026-11-22T10:00:00Z","direction":"Inbound","primaryUser":"1","parties":[{"userId":"1"}]}"#
         guard case .created(let callId) = ResponseClassifier.classify(await client.createCall(body: body), kind: .createCall, now: Date()) else {
             FileHandle.standardError.write(Data("create failed\n".utf8))
             exit(1)

@@ -4,7 +4,7 @@ import Glibc
 // the entry points of FuzzEntryPoints.swift. libFuzzer reads every argument.
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func runFuzzerDriver(
     _ argc: UnsafeMutablePointer<Int32>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
@@ -12,4 +12,4 @@ func LLVMFuzzerRunDriver(
 
 var count = CommandLine.argc
 var arguments = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&count, &arguments) { fuzzerTestOneInput($0, $1) })
+exit(runFuzzerDriver(&count, &arguments) { fuzzerTestOneInput($0, $1) })

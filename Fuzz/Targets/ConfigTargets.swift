@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// The configuration file: written by a person, often by copying from a web page.

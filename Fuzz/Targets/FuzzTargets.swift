@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// One entry point per parser of untrusted bytes: what libFuzzer drives (`gongspool-fuzz`, built
@@ -25,8 +26,12 @@ public enum FuzzTargets {
         Target(name: "sidecar-json", summary: "a generic JSON sidecar flattened to fields", run: { MetadataTargets.sidecar($0, .json) }),
         Target(name: "sidecar-xml", summary: "an XML sidecar flattened to fields", run: { MetadataTargets.sidecar($0, .xml) }),
         Target(name: "sidecar-keyvalue", summary: "a key=value sidecar", run: { MetadataTargets.sidecar($0, .keyvalue) }),
-        Target(name: "request-mapping", summary: "a path line and a sidecar through a PBX preset's mapping, assembly and validation", run: MetadataTargets.mapping),
-        Target(name: "file-name-patterns", summary: "a spool path against every preset's file-name pattern and the PBX time forms", run: MetadataTargets.fileNames),
+        Target(
+            name: "request-mapping", summary: "a path line and a sidecar through a PBX preset's mapping, assembly and validation",
+            run: MetadataTargets.mapping),
+        Target(
+            name: "file-name-patterns", summary: "a spool path against every preset's file-name pattern and the PBX time forms",
+            run: MetadataTargets.fileNames),
         Target(name: "cdr-csv", summary: "an Asterisk CDR CSV indexed and its rows read back", run: MetadataTargets.cdr),
         Target(name: "media-probe", summary: "any file through the container probe (sniffed: WAV, MP3, MP4, MKV, FLAC)", run: MediaTargets.probe),
         Target(name: "wav", summary: "a WAV file: RIFF header, chunks, format", run: { MediaTargets.probe(kind: .wav, $0) }),
@@ -40,7 +45,8 @@ public enum FuzzTargets {
         Target(name: "retry-after", summary: "a Retry-After header", run: GongTargets.retryAfter),
         Target(name: "config-yaml", summary: "a YAML configuration file", run: ConfigTargets.yaml),
         Target(name: "inotify-events", summary: "inotify event records", run: { _ = InotifyDecoder.decode($0) }),
-        Target(name: "spool-tree", summary: "real folders named by the input (or '#wide N' files) through the directory reader", run: SpoolTargets.tree),
+        Target(
+            name: "spool-tree", summary: "real folders named by the input (or '#wide N' files) through the directory reader", run: SpoolTargets.tree),
     ]
 
     /// The target called `name`.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// Gong's answers, or a proxy's in front of it.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// Container headers and samples: what a PBX, a transcoder or a broken disk writes.
@@ -10,13 +11,14 @@ enum MediaTargets {
 
     /// The input behind the magic of `kind`, so every input reaches that format's probe.
     static func probe(kind: MediaKind, _ bytes: [UInt8]) {
-        let magic: [UInt8] = switch kind {
-        case .wav: Array("RIFF".utf8)
-        case .mp3: Array("ID3".utf8)
-        case .mp4: []
-        case .mkv: [0x1A, 0x45, 0xDF, 0xA3]
-        case .flac: Array("fLaC".utf8)
-        }
+        let magic: [UInt8] =
+            switch kind {
+            case .wav: Array("RIFF".utf8)
+            case .mp3: Array("ID3".utf8)
+            case .mp4: []
+            case .mkv: [0x1A, 0x45, 0xDF, 0xA3]
+            case .flac: Array("fLaC".utf8)
+            }
         var file = bytes
         if kind == .mp4 {
             // An MP4 is recognised by an ftyp box first; the fuzzer writes the boxes after it.
@@ -42,10 +44,13 @@ enum MediaTargets {
             preconditionFailure("a probe reported a negative or NaN duration: \(seconds)")
         }
         if let channels = info.channels, channels < 0 { preconditionFailure("a probe reported \(channels) channels") }
-        _ = ContentChecks(minDurationSeconds: 30, silenceThresholdDb: -50).examine(mediaSeconds: info.durationSeconds, statedSeconds: 1e20, statedSource: "fuzz")
+        _ = ContentChecks(minDurationSeconds: 30, silenceThresholdDb: -50).examine(
+            mediaSeconds: info.durationSeconds, statedSeconds: 1e20, statedSource: "fuzz")
     }
 
-    static let encodings: [PCMLayout.Encoding] = [.integer(bits: 8), .integer(bits: 16), .integer(bits: 24), .integer(bits: 32), .float32, .muLaw, .aLaw]
+    static let encodings: [PCMLayout.Encoding] = [
+        .integer(bits: 8), .integer(bits: 16), .integer(bits: 24), .integer(bits: 32), .float32, .muLaw, .aLaw,
+    ]
 
     /// The first bytes choose the coding, channels, data offset and chunk size; the rest are
     /// samples fed in chunks, as the hasher reads them.
@@ -56,7 +61,8 @@ enum MediaTargets {
         let offset = Int64(bytes[2] % 16)
         let chunk = 1 + Int(bytes[3]) * 7
         let samples = Array(bytes.dropFirst(4))
-        let layout = PCMLayout(encoding: encoding, channels: channels, dataOffset: offset, dataSize: Int64(samples.count) - offset + Int64(bytes[3] % 5))
+        let layout = PCMLayout(
+            encoding: encoding, channels: channels, dataOffset: offset, dataSize: Int64(samples.count) - offset + Int64(bytes[3] % 5))
         var meter = LevelMeter(layout: layout)
         var position: Int64 = 0
         for start in stride(from: 0, to: samples.count, by: chunk) {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// Sidecars, PBX mappings, file names and the CDR: what the PBX writes.
@@ -20,7 +21,9 @@ enum MetadataTargets {
     /// The configurations a mapped input is tried with: each preset with its usual sidecar.
     static let assemblers: [RequestAssembler] = {
         var out: [RequestAssembler] = []
-        let shapes: [(PBXPreset?, SidecarFormat?)] = [(.freepbx, .json), (.asteriskMixMonitor, .keyvalue), (.threeCX, .xml), (nil, .gong), (nil, .json)]
+        let shapes: [(PBXPreset?, SidecarFormat?)] = [
+            (.freepbx, .json), (.asteriskMixMonitor, .keyvalue), (.threeCX, .xml), (nil, .gong), (nil, .json),
+        ]
         for (preset, sidecar) in shapes {
             var config = Configuration()
             config.spool.systemId = "pbx-fuzz"
@@ -38,8 +41,9 @@ enum MetadataTargets {
         return out
     }()
 
-    static let directory = UserDirectory(settings: UserSettings(), fileEntries: ["204": "7000000000000000204", "205": "7000000000000000205"],
-                                         fileProblem: nil, gongUsers: [], gongFetchedAt: nil)
+    static let directory = UserDirectory(
+        settings: UserSettings(), fileEntries: ["204": "7000000000000000204", "205": "7000000000000000205"],
+        fileProblem: nil, gongUsers: [], gongFetchedAt: nil)
 
     /// The first line is the audio's spool path; the first byte picks the configuration and the
     /// media facts; the rest is the sidecar.
@@ -48,7 +52,8 @@ enum MetadataTargets {
         let (path, sidecar) = Array(bytes.dropFirst()).firstLineAndRest
         let assembler = assemblers[Int(selector) % assemblers.count]
         let media = MediaInfo(kind: .wav, channels: Int(selector >> 4) % 3, durationSeconds: selector & 8 == 0 ? nil : Double(selector) * 7.5)
-        let inputs = AssemblyInputs(audioPath: path, sidecar: assembler.sidecarFormat == .none ? nil : (path + ".sidecar", Data(sidecar)), media: media)
+        let inputs = AssemblyInputs(
+            audioPath: path, sidecar: assembler.sidecarFormat == .none ? nil : (path + ".sidecar", Data(sidecar)), media: media)
         if case .built(let built, _) = assembler.assemble(inputs, directory: directory) {
             _ = try? built.body.canonicalData()
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GongSpoolCore
 
 /// The spool's directory reader (`readdir` records read in place, `fstatat` without following
@@ -24,7 +25,8 @@ enum SpoolTargets {
             makeFolder(root + "/wide", files: min(count, 20_000))
         } else if text.hasPrefix("#tree "), numbers.count >= 2 {
             // `#tree 365 1000`: a year of daily folders (run by hand: scripts/fuzz.sh documents it).
-            let folders = min(numbers[0], 400), files = min(numbers[1], 1_000)
+            let folders = min(numbers[0], 400)
+            let files = min(numbers[1], 1_000)
             for day in 0..<folders { makeFolder(root + "/\(day)", files: files) }
         } else {
             // Up to 64 entries: a NUL or newline separates names; '/' makes a folder first.

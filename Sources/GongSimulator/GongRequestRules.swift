@@ -132,7 +132,8 @@ enum GongRequestRules {
         for (index, segment) in (value["speechSegments"]?.arrayValue ?? []).enumerated() {
             let path = "speakersTimeline.speechSegments[\(index)]"
             guard case .integer(let from)? = segment["fromTime"], case .integer(let to)? = segment["toTime"], from >= 0, to >= from,
-                  to <= Int64(Int32.max) else {
+                to <= Int64(Int32.max)
+            else {
                 out.append("\(path) needs integer fromTime ≤ toTime")
                 continue
             }
@@ -159,9 +160,10 @@ enum GongRequestRules {
             return bytes[range].reduce(0) { $0 * 10 + Int($1 - 48) }
         }
         guard let month = digits(5..<7), let day = digits(8..<10), let hour = digits(11..<13), let minute = digits(14..<16),
-              let second = digits(17..<19), digits(0..<4) != nil,
-              bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return false }
+            let second = digits(17..<19), digits(0..<4) != nil,
+            bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return false }
         var index = 19
         if bytes[index] == 46 {
             index += 1

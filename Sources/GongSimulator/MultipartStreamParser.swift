@@ -65,7 +65,10 @@ struct MultipartStreamParser {
                 phase = .headers
             case .headers:
                 guard pending.count >= 2 else { return }
-                if pending[0] == 45 && pending[1] == 45 { phase = .done; return }
+                if pending[0] == 45 && pending[1] == 45 {
+                    phase = .done
+                    return
+                }
                 guard let end = find(Array("\r\n\r\n".utf8), in: pending) else {
                     if pending.count > 16 * 1024 { malformed = true }
                     return

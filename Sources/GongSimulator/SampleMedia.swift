@@ -5,8 +5,10 @@ public enum SampleMedia {
     /// A 16-bit PCM WAV of `seconds` of a tone; `finalized: false` leaves the RIFF and data
     /// sizes 0, as Asterisk does while it records. `seed` varies the content. The channels in
     /// `silent` (0 = left) carry digital silence; `amplitude` is the tone's peak (8000 ≈ −12 dBFS).
-    public static func wav(seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true,
-                           silent: Set<Int> = [], amplitude: Double = 8000) -> Data {
+    public static func wav(
+        seconds: Double = 1, channels: Int = 1, sampleRate: Int = 8000, seed: Int = 0, finalized: Bool = true,
+        silent: Set<Int> = [], amplitude: Double = 8000
+    ) -> Data {
         let frames = Int(Double(sampleRate) * seconds)
         var pcm = [UInt8]()
         pcm.reserveCapacity(frames * 2 * channels)
@@ -30,7 +32,13 @@ public enum SampleMedia {
         d.append(contentsOf: Array("RIFF".utf8))
         u32(dataSize == 0 ? 0 : 36 + dataSize)
         d.append(contentsOf: Array("WAVEfmt ".utf8))
-        u32(16); u16(1); u16(channels); u32(sampleRate); u32(sampleRate * channels * 2); u16(channels * 2); u16(16)
+        u32(16)
+        u16(1)
+        u16(channels)
+        u32(sampleRate)
+        u32(sampleRate * channels * 2)
+        u16(channels * 2)
+        u16(16)
         d.append(contentsOf: Array("data".utf8))
         u32(dataSize)
         return d
@@ -79,8 +87,9 @@ public enum SampleMedia {
     public static func mkv(seconds: Double, channels: Int, seed: Int = 0) -> Data {
         func element(_ id: [UInt8], _ body: Data) -> Data { Data(id) + Data([0x01]) + bigEndian(UInt64(body.count)).suffix(7) + body }
         let ebml = element([0x1A, 0x45, 0xDF, 0xA3], element([0x42, 0x82], Data("matroska".utf8)))
-        let info = element([0x15, 0x49, 0xA9, 0x66],
-                           element([0x2A, 0xD7, 0xB1], bigEndian(UInt32(1_000_000))) + element([0x44, 0x89], bigEndian((seconds * 1000).bitPattern)))
+        let info = element(
+            [0x15, 0x49, 0xA9, 0x66],
+            element([0x2A, 0xD7, 0xB1], bigEndian(UInt32(1_000_000))) + element([0x44, 0x89], bigEndian((seconds * 1000).bitPattern)))
         let audio = element([0xE1], element([0x9F], Data([UInt8(channels)])) + element([0xB5], bigEndian(Float(8000).bitPattern)))
         let track = element([0xAE], element([0xD7], Data([1])) + element([0x83], Data([2])) + audio)
         let tracks = element([0x16, 0x54, 0xAE, 0x6B], track)

@@ -38,14 +38,16 @@ struct SimulatorConnection: Sendable {
                         headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
                         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
                         for (name, value) in extra { headers.add(name: name, value: value) }
-                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
                         try await outbound.write(.end(nil))
                     case .raw(let status, let type, let body):
                         var headers = HTTPHeaders()
                         if let type { headers.add(name: "Content-Type", value: type) }
                         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)))
                         if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body)))) }
                         try await outbound.write(.end(nil))
                     }
@@ -56,7 +58,9 @@ struct SimulatorConnection: Sendable {
         }
     }
 
-    private func handle(_ head: HTTPRequestHead, parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) async throws -> SimulatorResponse {
+    private func handle(_ head: HTTPRequestHead, parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) async throws
+        -> SimulatorResponse
+    {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         let segments = path.split(separator: "/").map(String.init)
         let method = head.method.rawValue
@@ -131,7 +135,9 @@ struct SimulatorConnection: Sendable {
         }
     }
 
-    private func receiveMultipart(contentType: String, _ parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) async throws -> ReceivedPart? {
+    private func receiveMultipart(contentType: String, _ parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) async throws
+        -> ReceivedPart?
+    {
         guard let boundary = MultipartStreamParser.boundary(from: contentType) else {
             try await drain(&parts)
             return nil

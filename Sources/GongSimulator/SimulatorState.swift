@@ -43,7 +43,8 @@ public actor SimulatorState {
     func edgeAnswer(method: String, path: String) -> SimulatorResponse? {
         guard let index = edgeAnswersLeft.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) }) else { return nil }
         let edge = edgeAnswersLeft.remove(at: index)
-        let page = "<html><head><title>\(edge.status)</title></head><body><center><h1>\(edge.status)</h1></center><hr><center>nginx</center></body></html>"
+        let page =
+            "<html><head><title>\(edge.status)</title></head><body><center><h1>\(edge.status)</h1></center><hr><center>nginx</center></body></html>"
         return record(method, path, .raw(status: edge.status, contentType: edge.html ? "text/html" : nil, body: edge.html ? page : ""))
     }
 
@@ -83,7 +84,8 @@ public actor SimulatorState {
 
     /// A copy of the record.
     public func snapshot() -> SimulatorSnapshot {
-        SimulatorSnapshot(calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests, earlyRequests: earlyRequests)
+        SimulatorSnapshot(
+            calls: calls, acceptedCreates: acceptedCreates, requests: requests, invalidRequests: invalidRequests, earlyRequests: earlyRequests)
     }
 
     /// Whether admitting a request that arrived at `arrival` would put more than `limit` of the
@@ -193,12 +195,14 @@ public actor SimulatorState {
         }
         let callId = newCallId()
         byClientId[clientId] = callId
-        calls[callId] = SimulatedCall(callId: callId, clientUniqueId: clientId, body: String(decoding: body, as: UTF8.self),
-                                      usesDownloadURL: parsed["downloadMediaUrl"] != nil)
+        calls[callId] = SimulatedCall(
+            callId: callId, clientUniqueId: clientId, body: String(decoding: body, as: UTF8.self),
+            usesDownloadURL: parsed["downloadMediaUrl"] != nil)
         acceptedCreates[clientId, default: 0] += 1
         if lose() { return record("POST", path, .drop) }
         let requestId = newRequestId()
-        return record("POST", path, .json(status: 200, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\"}", headers: [("x-traceid", requestId)]))
+        return record(
+            "POST", path, .json(status: 200, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\"}", headers: [("x-traceid", requestId)]))
     }
 
     /// Checks a media PUT before its body is read; `nil` = read the body.
@@ -239,10 +243,12 @@ public actor SimulatorState {
         }
         if let refusal = SimulatedMedia.refusal(part, refusedKinds: options.refusedMediaKinds) {
             // A media type Gong will not take is not a client bug: counted as a request, not as invalid.
-            return refusal.status == 415 ? record("PUT", path, failure(415, refusal.message)) : invalid("PUT", path, failure(refusal.status, refusal.message))
+            return refusal.status == 415
+                ? record("PUT", path, failure(415, refusal.message)) : invalid("PUT", path, failure(refusal.status, refusal.message))
         }
         if let owner = mediaOwners[part.sha256] {
-            return record("PUT", path, failure(400, "A media file with the same content has been uploaded in the past. callID with the same content: \(owner)"))
+            return record(
+                "PUT", path, failure(400, "A media file with the same content has been uploaded in the past. callID with the same content: \(owner)"))
         }
         call.mediaSize = part.size
         call.mediaSHA256 = part.sha256
@@ -257,14 +263,19 @@ public actor SimulatorState {
         if lose() { return record("PUT", path, .drop) }
         let requestId = newRequestId()
         let url = "https://\(options.tenant).app.gong.io/call?id=\(callId)"
-        return record("PUT", path, .json(status: 201, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\",\"url\":\"\(url)\"}", headers: [("x-traceid", requestId)]))
+        return record(
+            "PUT", path,
+            .json(
+                status: 201, body: "{\"requestId\":\"\(requestId)\",\"callId\":\"\(callId)\",\"url\":\"\(url)\"}", headers: [("x-traceid", requestId)]
+            ))
     }
 
     /// `GET /v2/calls/{id}`.
     func getCall(_ callId: String) -> SimulatorResponse {
         guard let call = calls[callId] else { return record("GET", "/v2/calls/\(callId)", failure(404, "Call ID was not found")) }
         let requestId = newRequestId()
-        let body = "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compactString)}}"
+        let body =
+            "{\"requestId\":\"\(requestId)\",\"call\":{\"id\":\"\(call.callId)\",\"clientUniqueId\":\(JSONValue.string(call.clientUniqueId).compactString)}}"
         return record("GET", "/v2/calls/\(callId)", .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
     }
 
@@ -278,7 +289,8 @@ public actor SimulatorState {
         for pair in (query ?? "").split(separator: "&") where pair.hasPrefix("cursor=") {
             let cursor = String(pair.dropFirst("cursor=".count)).removingPercentEncoding ?? ""
             guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value > 0, value < options.users.count else {
+                text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value > 0, value < options.users.count
+            else {
                 return invalid("GET", path, failure(400, "Invalid cursor"))
             }
             offset = value
@@ -333,14 +345,16 @@ public actor SimulatorState {
         var offset = 0
         if let cursor = parameters["cursor"] {
             guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("calls:\(fromText)|\(toText)|"), let value = Int(text.split(separator: "|").last ?? ""), value > 0 else {
+                text.hasPrefix("calls:\(fromText)|\(toText)|"), let value = Int(text.split(separator: "|").last ?? ""), value > 0
+            else {
                 return invalid("GET", path, failure(400, "Invalid cursor (it must come with the same filter)"))
             }
             offset = value
         }
         let listed: [(Date, SimulatedCall)] = calls.values.compactMap { call in
             guard let body = try? JSONValue.parse(Data(call.body.utf8)), let start = body["actualStart"]?.stringValue.flatMap(ISOTimestamp.parse),
-                  start >= from, start < to else { return nil }
+                start >= from, start < to
+            else { return nil }
             return (start, call)
         }.sorted { ($0.0, $0.1.callId) < ($1.0, $1.1.callId) }
         guard !listed.isEmpty else {

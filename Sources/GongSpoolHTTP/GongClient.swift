@@ -33,8 +33,9 @@ public struct GongClient: GongAPI, CustomStringConvertible {
     public static func httpConfiguration(_ settings: GongSettings) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Bounded.milliseconds(settings.connectTimeoutSeconds)),
-                           read: .milliseconds(Bounded.milliseconds(settings.readTimeoutSeconds))))
+            timeout: .init(
+                connect: .milliseconds(Bounded.milliseconds(settings.connectTimeoutSeconds)),
+                read: .milliseconds(Bounded.milliseconds(settings.readTimeoutSeconds))))
         configuration.httpVersion = .http1Only
         return configuration
     }
@@ -61,8 +62,9 @@ public struct GongClient: GongAPI, CustomStringConvertible {
 
     /// `PUT /v2/calls/{callId}/media`, streaming `file` as multipart part `mediaFile`.
     public func uploadMedia(callId: String, file: SpoolFile, filename: String, kind: MediaKind) async -> GongReply {
-        let body = MultipartMediaBody(file: file, filename: filename, contentType: kind.contentType,
-                                      boundary: "gongspool-" + UUID().uuidString.replacingOccurrences(of: "-", with: ""))
+        let body = MultipartMediaBody(
+            file: file, filename: filename, contentType: kind.contentType,
+            boundary: "gongspool-" + UUID().uuidString.replacingOccurrences(of: "-", with: ""))
         let escapedId = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
         var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/calls/\(escapedId)/media")
         request.method = .PUT
@@ -83,19 +85,22 @@ public struct GongClient: GongAPI, CustomStringConvertible {
         request.method = .GET
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Accept", value: "application/json")
-        return await send(request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listUsers, bodyLimit: 16 << 20)
+        return await send(
+            request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listUsers, bodyLimit: 16 << 20)
     }
 
     /// `GET /v2/calls` for calls started in `[from, to)`, one page (`cursor` from the previous page).
     public func listCalls(from: Date, to: Date, cursor: String?) async -> GongReply {
         func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
-        var url = endpoint.baseURL + "/v2/calls?fromDateTime=" + encoded(ISOTimestamp.format(from)) + "&toDateTime=" + encoded(ISOTimestamp.format(to))
+        var url =
+            endpoint.baseURL + "/v2/calls?fromDateTime=" + encoded(ISOTimestamp.format(from)) + "&toDateTime=" + encoded(ISOTimestamp.format(to))
         if let cursor { url += "&cursor=" + encoded(cursor) }
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Accept", value: "application/json")
-        return await send(request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listCalls, bodyLimit: 16 << 20)
+        return await send(
+            request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listCalls, bodyLimit: 16 << 20)
     }
 
     private func send(_ request: HTTPClientRequest, timeoutSeconds: Double, kind: GongEndpointKind, bodyLimit: Int = 64 * 1024) async -> GongReply {

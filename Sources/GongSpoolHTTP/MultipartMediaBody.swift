@@ -1,8 +1,9 @@
 import Foundation
 import GongSpoolCore
 import NIOCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `multipart/form-data` body of a media upload, framed by hand so that the file is
@@ -27,8 +28,12 @@ public struct MultipartMediaBody: AsyncSequence, Sendable {
         self.boundary = boundary
         self.file = file
         self.fileSize = file.size
-        let safeName = filename.replacingOccurrences(of: "\"", with: "_").replacingOccurrences(of: "\r", with: "_").replacingOccurrences(of: "\n", with: "_")
-        preamble = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"mediaFile\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)\r\n\r\n")
+        let safeName = filename.replacingOccurrences(of: "\"", with: "_").replacingOccurrences(of: "\r", with: "_").replacingOccurrences(
+            of: "\n", with: "_")
+        preamble = ByteBuffer(
+            string:
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"mediaFile\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)\r\n\r\n"
+        )
         epilogue = ByteBuffer(string: "\r\n--\(boundary)--\r\n")
     }
 
@@ -78,12 +83,15 @@ extension SpoolFile {
             var failure: Int32 = 0
             let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - filled) { raw -> Int in
                 let r = pread(descriptor, raw.baseAddress, count - filled, off_t(offset) + off_t(filled))
-                if r < 0 { failure = errno; return 0 }
+                if r < 0 {
+                    failure = errno
+                    return 0
+                }
                 return r
             }
             if failure == EINTR { continue }
             if failure != 0 { throw .read(errno: failure) }
-            if n == 0 { throw .read(errno: EIO) } // shorter than it was: the file shrank
+            if n == 0 { throw .read(errno: EIO) }  // shorter than it was: the file shrank
             filled += n
         }
         return buffer

@@ -5,15 +5,18 @@ import PostgresNIO
 extension PostgresStateStore {
     /// Counts one request against the fleet's day, and this node's share of it.
     public func reserveDailyRequest(day: String, limit: Int) async throws(StoreError) -> Int? {
-        let node = node ?? "operator", logger = logger
+        let node = node ?? "operator"
+        let logger = logger
         return try await transaction { connection in
-            let counted = try await connection.rows("""
+            let counted = try await connection.rows(
+                """
                 INSERT INTO dailyUsage (day, requests) VALUES (\(day), 1)
                 ON CONFLICT (day) DO UPDATE SET requests = dailyUsage.requests + 1 WHERE dailyUsage.requests < \(Int32(clamping: limit))
                 RETURNING requests
                 """, logger)
             guard let used = try counted.first?.decode(Int32.self) else { return nil }
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO nodeUsage (day, node, requests) VALUES (\(day), \(node), 1)
                 ON CONFLICT (day, node) DO UPDATE SET requests = nodeUsage.requests + 1
                 """, logger)
@@ -23,7 +26,8 @@ extension PostgresStateStore {
 
     /// Gives one request counted on `day` back (it never reached Gong), and this node's share.
     public func releaseDailyRequest(day: String) async throws(StoreError) {
-        let node = node ?? "operator", logger = logger
+        let node = node ?? "operator"
+        let logger = logger
         try await transaction { connection in
             try await connection.run("UPDATE dailyUsage SET requests = requests - 1 WHERE day = \(day) AND requests > 0", logger)
             try await connection.run("UPDATE nodeUsage SET requests = requests - 1 WHERE day = \(day) AND node = \(node) AND requests > 0", logger)
@@ -38,7 +42,8 @@ extension PostgresStateStore {
     /// the last slot, now and a pause Gong asked for; the caller waits the returned seconds.
     /// PostgreSQL's clock decides, so the nodes' clocks need not agree.
     public func reserveSlot(interval: Double) async throws(StoreError) -> Double {
-        let wait = try await value("""
+        let wait = try await value(
+            """
             UPDATE budget SET nextSlotAt = GREATEST(nextSlotAt, clock_timestamp(), pausedUntil) + \(interval) * interval '1 second'
             WHERE id = 1
             RETURNING EXTRACT(EPOCH FROM (nextSlotAt - \(interval) * interval '1 second' - clock_timestamp()))::float8
@@ -50,14 +55,19 @@ extension PostgresStateStore {
         let logger = logger
         return try await transaction { connection in
             // One node at a time decides, on the budget row's lock.
-            let paused = try await connection.rows("""
-                SELECT EXTRACT(EPOCH FROM (GREATEST(pausedUntil, clock_timestamp()) - clock_timestamp()))::float8 FROM budget WHERE id = 1 FOR UPDATE
-                """, logger).first.map { try $0.decode(Double.self) } ?? 0
+            let paused =
+                try await connection.rows(
+                    """
+                    SELECT EXTRACT(EPOCH FROM (GREATEST(pausedUntil, clock_timestamp()) - clock_timestamp()))::float8 FROM budget WHERE id = 1 FOR UPDATE
+                    """, logger
+                ).first.map { try $0.decode(Double.self) } ?? 0
             // A 429 seen by any node stops the slots the others already hold.
             if paused > 0 { return paused }
-            let ages = try await connection.rows("""
+            let ages = try await connection.rows(
+                """
                 SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends ORDER BY sentAt DESC LIMIT \(Int64(max(1, window.count)))
-                """, logger).map { try $0.decode(Double.self) }
+                """, logger
+            ).map { try $0.decode(Double.self) }
             let wait = window.wait(afterSendsAged: ages)
             if wait > 0 { return wait }
             try await connection.run("INSERT INTO sends (sentAt) VALUES (clock_timestamp())", logger)
@@ -73,8 +83,10 @@ extension PostgresStateStore {
     }
 
     public func hasHaltingHolds() async throws(StoreError) -> Bool {
-        try await !rows("""
+        try await !rows(
+            """
             SELECT 1 FROM recordings WHERE state = \(RecordingState.held.rawValue) AND lastErrorCode IN (\(unescaped: SQLFragment.list(ErrorCode.haltingCauses))) LIMIT 1
-            """).isEmpty
+            """
+        ).isEmpty
     }
 }

@@ -21,10 +21,12 @@ extension PostgresStateStore {
 
     public func saveDirectories(changed: [String: DirectoryState], removed: [String]) async throws(StoreError) {
         guard !changed.isEmpty || !removed.isEmpty else { return }
-        let spool = try requireSpool(), logger = logger
+        let spool = try requireSpool()
+        let logger = logger
         try await transaction { connection in
             for (path, state) in changed {
-                try await connection.run("""
+                try await connection.run(
+                    """
                     INSERT INTO directories (spool, path, mtimeNs, entryCount) VALUES (\(spool), \(path), \(state.mtimeNs), \(Int32(clamping: state.entryCount)))
                     ON CONFLICT (spool, path) DO UPDATE SET mtimeNs = EXCLUDED.mtimeNs, entryCount = EXCLUDED.entryCount
                     """, logger)
@@ -44,10 +46,13 @@ extension PostgresStateStore {
             var binds = PostgresBindings(capacity: 2)
             binds.append(spool)
             binds.append(batch)
-            for recording in try await recordings(PostgresQuery(unsafeSQL: """
-                SELECT DISTINCT ON (stem) \(Recording.postgresColumns) FROM recordings
-                WHERE spool = $1 AND stem = ANY($2) ORDER BY stem, id DESC
-                """, binds: binds)) {
+            for recording in try await recordings(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT DISTINCT ON (stem) \(Recording.postgresColumns) FROM recordings
+                        WHERE spool = $1 AND stem = ANY($2) ORDER BY stem, id DESC
+                        """, binds: binds))
+            {
                 out[recording.stem] = recording
             }
         }
@@ -62,17 +67,21 @@ extension PostgresStateStore {
         for slice in stems.batches(of: 500) {
             let batch = Array(slice)
             var found = Set<String>(minimumCapacity: batch.count)
-            let newest = try await rows("""
+            let newest = try await rows(
+                """
                 SELECT DISTINCT ON (stem) stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode
                 FROM recordings WHERE spool = \(spool) AND stem = ANY(\(batch)) ORDER BY stem, id DESC
-                """) { try $0.decode((String, String, String?, String?, Int64?, Int64?, Int64?, String?, Int64?, Int64?, String?).self) }
+                """
+            ) { try $0.decode((String, String, String?, String?, Int64?, Int64?, Int64?, String?, Int64?, Int64?, String?).self) }
             for (stem, stateText, phase, audioPath, size, mtime, inode, sidecarPath, sidecarSize, sidecarMtime, code) in newest {
                 found.insert(stem)
                 guard let state = RecordingState(rawValue: stateText), let files = current[stem] else { continue }
-                let stored = StoredFingerprint(state: state, phase: phase.flatMap(Phase.init(rawValue:)),
-                                               code: state == .skipped ? code.flatMap(ErrorCode.init(rawValue:)) : nil,
-                                               fingerprint: Fingerprint(audioPath: audioPath, size: size, mtimeNs: mtime, inode: inode,
-                                                                        sidecarPath: sidecarPath, sidecarSize: sidecarSize, sidecarMtimeNs: sidecarMtime))
+                let stored = StoredFingerprint(
+                    state: state, phase: phase.flatMap(Phase.init(rawValue:)),
+                    code: state == .skipped ? code.flatMap(ErrorCode.init(rawValue:)) : nil,
+                    fingerprint: Fingerprint(
+                        audioPath: audioPath, size: size, mtimeNs: mtime, inode: inode,
+                        sidecarPath: sidecarPath, sidecarSize: sidecarSize, sidecarMtimeNs: sidecarMtime))
                 if stored.concernsIntake(files) { needed.append(stem) }
             }
             fresh += batch.filter { !found.contains($0) }
@@ -82,13 +91,16 @@ extension PostgresStateStore {
 
     public func pendingRows() async throws(StoreError) -> [Recording] {
         let spool = try requireSpool()
-        return try await recordings("SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE spool = \(spool) AND state = \(RecordingState.pending.rawValue) ORDER BY id")
+        return try await recordings(
+            "SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE spool = \(spool) AND state = \(RecordingState.pending.rawValue) ORDER BY id"
+        )
     }
 
     public func mayRunIntake() async throws(StoreError) -> Bool {
         guard let node else { return true }
         let spool = try requireSpool()
-        let held = try await value("""
+        let held = try await value(
+            """
             INSERT INTO spoolLeases (spool, node, until) VALUES (\(spool), \(node), clock_timestamp() + \(leaseSeconds) * interval '1 second')
             ON CONFLICT (spool) DO UPDATE SET node = EXCLUDED.node, until = EXCLUDED.until
                 WHERE spoolLeases.node = EXCLUDED.node OR spoolLeases.until < clock_timestamp()

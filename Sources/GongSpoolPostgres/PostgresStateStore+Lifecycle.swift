@@ -6,7 +6,8 @@ import PostgresNIO
 extension PostgresStateStore {
     @discardableResult
     public func apply(_ id: Int64, _ event: LifecycleEvent, context: EventContext, evidence: Evidence?) async throws(StoreError) -> Applied {
-        let me = node, logger = logger
+        let me = node
+        let logger = logger
         return try await transaction { connection in
             try await Self.apply(connection, logger, id, event, context, evidence, node: me)
         }
@@ -14,7 +15,8 @@ extension PostgresStateStore {
 
     public func insert(_ recordings: [InsertPlan]) async throws(StoreError) -> [Recording] {
         guard let spool else { throw StoreError.sqlite("an operator command does not take recordings in") }
-        let me = node, logger = logger
+        let me = node
+        let logger = logger
         return try await transaction { connection in
             var out: [Recording] = []
             var tallies = Tallies()
@@ -22,10 +24,12 @@ extension PostgresStateStore {
             for plan in recordings {
                 var binds = plan.row.postgresBindings
                 binds.append(spool)
-                let inserted = try await connection.rows(PostgresQuery(unsafeSQL: """
-                    INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), \(Recording.postgresNextPlaceholder))
-                    ON CONFLICT (spool, stem) WHERE state = '\(RecordingState.pending.rawValue)' DO NOTHING RETURNING id
-                    """, binds: binds), logger)
+                let inserted = try await connection.rows(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO recordings (\(Recording.postgresBoundColumns), spool) VALUES (\(Recording.postgresPlaceholders), \(Recording.postgresNextPlaceholder))
+                            ON CONFLICT (spool, stem) WHERE state = '\(RecordingState.pending.rawValue)' DO NOTHING RETURNING id
+                            """, binds: binds), logger)
                 // Another node took this stem in first (one pending row per spool and stem).
                 guard let id = try inserted.first?.decode(Int64.self) else { continue }
                 let first = plan.firstTransition(id: id)
@@ -50,27 +54,35 @@ extension PostgresStateStore {
     /// Claims are serialised per id across the fleet by an advisory lock on the id's hash, and
     /// the UNIQUE column stays the last word.
     public func claim(_ id: Int64, clientUniqueId: String, evidence: Evidence, context: EventContext) async throws(StoreError) -> Applied {
-        let me = node, logger = logger
+        let me = node
+        let logger = logger
         return try await transaction { connection in
             try await connection.run("SELECT pg_advisory_xact_lock(hashtext(\(clientUniqueId)))", logger)
             guard let row = try await Self.lockedRow(connection, logger, id) else { throw StoreError.notFound("#\(id)") }
             let needsOwner = ClaimDecision.needsOwner(row.lifecycle)
             var owner: Recording?
             if needsOwner {
-                owner = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE clientUniqueId = $1 FOR UPDATE",
-                                                                binds: Self.binds(clientUniqueId)), logger).first.map(Recording.init(postgres:))
+                owner = try await connection.rows(
+                    PostgresQuery(
+                        unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE clientUniqueId = $1 FOR UPDATE",
+                        binds: Self.binds(clientUniqueId)), logger
+                ).first.map(Recording.init(postgres:))
             }
             var sameAudio: [Recording] = []
             if needsOwner, owner == nil, let sha256 = evidence.sha256 {
                 // Every node's rows: the two nodes of an HA pair may derive different ids for one file.
                 try await connection.run("SELECT pg_advisory_xact_lock(hashtext(\("audio:" + sha256)))", logger)
-                sameAudio = try await connection.rows(PostgresQuery(unsafeSQL: """
-                    SELECT \(Recording.postgresColumns) FROM recordings
-                    WHERE sha256 = $1 AND clientUniqueId IS NOT NULL AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
-                    """, binds: Self.binds(sha256)), logger).map(Recording.init(postgres:))
+                sameAudio = try await connection.rows(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT \(Recording.postgresColumns) FROM recordings
+                            WHERE sha256 = $1 AND clientUniqueId IS NOT NULL AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
+                            """, binds: Self.binds(sha256)), logger
+                ).map(Recording.init(postgres:))
             }
-            let decision = ClaimDecision(claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
-                                         owner: owner?.claimParty, sameAudio: sameAudio.map(\.claimParty))
+            let decision = ClaimDecision(
+                claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
+                owner: owner?.claimParty, sameAudio: sameAudio.map(\.claimParty))
             if decision.ownerPassesIt, let ownerId = owner?.id {
                 try await Self.apply(connection, logger, ownerId, .identityPassed(to: id), context, nil, node: nil)
             }
@@ -79,12 +91,17 @@ extension PostgresStateStore {
     }
 
     @discardableResult
-    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int {
+    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext)
+        async throws(StoreError) -> Int
+    {
         let logger = logger
         return try await transaction { connection in
-            let ids = try await connection.rows(PostgresQuery(unsafeSQL: """
-                SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(states))) AND lastErrorCode IN (\(SQLFragment.list(codes))) ORDER BY id
-                """), logger).map { try $0.decode(Int64.self) }
+            let ids = try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(states))) AND lastErrorCode IN (\(SQLFragment.list(codes))) ORDER BY id
+                        """), logger
+            ).map { try $0.decode(Int64.self) }
             var changed = 0
             for id in ids {
                 do {
@@ -103,12 +120,18 @@ extension PostgresStateStore {
         if let id = Int64(key), let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE id = \(id)").first { return row }
         if let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE clientUniqueId = \(key)").first { return row }
         // Skipped, held or a duplicate before (or without) owning the id its files give.
-        if let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE filesClientUniqueId = \(key) ORDER BY id DESC LIMIT 1").first { return row }
+        if let row = try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE filesClientUniqueId = \(key) ORDER BY id DESC LIMIT 1")
+            .first
+        {
+            return row
+        }
         // A stem or path: this spool's first, then any node's.
-        return try await recordings("""
+        return try await recordings(
+            """
             SELECT \(unescaped: columns) FROM recordings WHERE stem = \(key) OR audioPath = \(key)
             ORDER BY (spool = \(spool ?? "")) DESC, id DESC LIMIT 1
-            """).first
+            """
+        ).first
     }
 
     /// Rows of `query` (selected with ``Recording/postgresColumns``).
@@ -120,8 +143,11 @@ extension PostgresStateStore {
 
     /// Reads row `id` and locks it until the transaction ends.
     static func lockedRow(_ connection: PostgresConnection, _ logger: Logger, _ id: Int64) async throws -> Recording? {
-        try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE id = $1 FOR UPDATE",
-                                                binds: binds(id)), logger).first.map(Recording.init(postgres:))
+        try await connection.rows(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE id = $1 FOR UPDATE",
+                binds: binds(id)), logger
+        ).first.map(Recording.init(postgres:))
     }
 
     /// One bound value.
@@ -137,23 +163,33 @@ extension PostgresStateStore {
         var binds = row.postgresBindings
         binds.append(id)
         let lease = freeingLease ? ", leaseNode = NULL, leaseUntil = NULL" : ""
-        try await connection.run(PostgresQuery(unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments)\(lease) WHERE id = \(Recording.postgresNextPlaceholder)", binds: binds), logger)
+        try await connection.run(
+            PostgresQuery(
+                unsafeSQL: "UPDATE recordings SET \(Recording.postgresAssignments)\(lease) WHERE id = \(Recording.postgresNextPlaceholder)",
+                binds: binds), logger)
     }
 
     /// Reads row `id`, asks its lifecycle for the ``WritePlan`` and executes it; then the
     /// cascade. With `node`, a row another live node holds the lease of is refused: that node is
     /// working on it (checked under the row's lock).
     @discardableResult
-    static func apply(_ connection: PostgresConnection, _ logger: Logger, _ id: Int64, _ event: LifecycleEvent, _ context: EventContext,
-                      _ evidence: Evidence?, node: String?) async throws -> Applied {
+    static func apply(
+        _ connection: PostgresConnection, _ logger: Logger, _ id: Int64, _ event: LifecycleEvent, _ context: EventContext,
+        _ evidence: Evidence?, node: String?
+    ) async throws -> Applied {
         // The row, locked, and who else holds a live lease on it (read under the same lock).
         var binds = binds(id)
         binds.append(node ?? "")
-        guard let found = try await connection.rows(PostgresQuery(unsafeSQL: """
-            SELECT \(Recording.postgresColumns),
-                   CASE WHEN leaseNode <> $2 AND leaseUntil > clock_timestamp() THEN leaseNode END
-            FROM recordings WHERE id = $1 FOR UPDATE
-            """, binds: binds), logger).first else { throw StoreError.notFound("#\(id)") }
+        guard
+            let found = try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT \(Recording.postgresColumns),
+                               CASE WHEN leaseNode <> $2 AND leaseUntil > clock_timestamp() THEN leaseNode END
+                        FROM recordings WHERE id = $1 FOR UPDATE
+                        """, binds: binds), logger
+            ).first
+        else { throw StoreError.notFound("#\(id)") }
         if node != nil, let holder = try found.makeRandomAccess()[Recording.postgresColumnCount].decode(String?.self) {
             throw StoreError.leased(id: id, node: holder)
         }
@@ -170,7 +206,8 @@ extension PostgresStateStore {
         }
         try await count(connection, logger, plan.tallies, errorLine: errorLine)
         if plan.reexaminesDuplicates {
-            let copies = try await connection.rows("""
+            let copies = try await connection.rows(
+                """
                 SELECT id FROM recordings WHERE duplicateOf = \(id) AND state = \(RecordingState.duplicate.rawValue) ORDER BY id
                 """, logger)
             for copy in copies {
@@ -182,7 +219,8 @@ extension PostgresStateStore {
 
     /// Appends a history line (naming the node that wrote it); returns its id.
     static func record(_ connection: PostgresConnection, _ logger: Logger, _ transition: Transition, node: String?) async throws -> Int64? {
-        let inserted = try await connection.rows("""
+        let inserted = try await connection.rows(
+            """
             INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt, node)
             VALUES (\(transition.recordingId), \(transition.at), \(transition.fromState?.rawValue), \(transition.toState.rawValue),
                     \(transition.reason), \(transition.errorCode?.rawValue), \(Int32(clamping: transition.attempt)), \(node))

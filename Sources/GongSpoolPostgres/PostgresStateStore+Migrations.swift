@@ -8,7 +8,9 @@ extension PostgresStateStore {
     /// shipped migration: add a new one. Identifiers are unquoted (PostgreSQL folds them to
     /// lower case); times are `timestamptz`.
     static let migrations: [(name: String, sql: String)] = [
-        ("v1", """
+        (
+            "v1",
+            """
             CREATE TABLE recordings (
                 id BIGSERIAL PRIMARY KEY,
                 spool TEXT NOT NULL,
@@ -98,33 +100,43 @@ extension PostgresStateStore {
                 stoppedAt TIMESTAMPTZ
             );
             CREATE TABLE spoolLeases (spool TEXT PRIMARY KEY, node TEXT NOT NULL, until TIMESTAMPTZ NOT NULL);
-            """),
+            """
+        ),
         // Intake takes a file in once: at most one pending row per spool and stem, so two nodes
         // that both believe they run a spool's intake cannot both insert it. Any found are held
         // for a person, not deleted.
-        ("v2-one-pending-row-per-stem", """
+        (
+            "v2-one-pending-row-per-stem",
+            """
             UPDATE recordings r SET state = 'held', phase = 'intake', lastErrorCode = 'internal',
                 reason = 'a second pending row for the same file (two intake nodes at once, before GongSpool 1.2): held for a person — if the other row delivered it, gongspool forget ID'
             WHERE r.state = 'pending' AND EXISTS (SELECT 1 FROM recordings o WHERE o.state = 'pending' AND o.spool = r.spool AND o.stem = r.stem AND o.id < r.id);
             CREATE UNIQUE INDEX recordings_pending_stem ON recordings (spool, stem) WHERE state = 'pending';
-            """),
+            """
+        ),
         // The bytes each upload in doubt carried; the id a row's files give, claimed or not; the
         // same audio under another clientUniqueId is found before any request is spent; the
         // fleet's real send times (a request leaves only when the window allows it).
-        ("v3-bytes-in-doubt-and-audio-index", """
+        (
+            "v3-bytes-in-doubt-and-audio-index",
+            """
             ALTER TABLE recordings ADD COLUMN uploadDigestsInDoubt TEXT;
             ALTER TABLE recordings ADD COLUMN filesClientUniqueId TEXT;
             CREATE INDEX recordings_sha256 ON recordings (sha256) WHERE sha256 IS NOT NULL AND clientUniqueId IS NOT NULL;
             CREATE INDEX recordings_files_client_unique_id ON recordings (filesClientUniqueId) WHERE filesClientUniqueId IS NOT NULL;
             CREATE TABLE sends (sentAt TIMESTAMPTZ NOT NULL);
             CREATE INDEX sends_at ON sends (sentAt);
-            """),
+            """
+        ),
         // Rows per state kept as they change (``Tallies``, as SQLite keeps them): status and the
         // metrics of every node read a few rows instead of counting a year of history.
-        ("v4-state-counts", """
+        (
+            "v4-state-counts",
+            """
             CREATE TABLE stateCounts (state TEXT PRIMARY KEY, n BIGINT NOT NULL);
             INSERT INTO stateCounts (state, n) SELECT state, COUNT(*) FROM recordings GROUP BY state
-            """),
+            """
+        ),
     ]
 
     /// Applies the migrations this database lacks.
@@ -132,14 +144,16 @@ extension PostgresStateStore {
         try await client.withTransaction(logger: logger) { connection in
             // One migrating node at a time; the lock ends with the transaction.
             try await connection.run("SELECT pg_advisory_xact_lock(727001)", logger)
-            try await connection.run("CREATE TABLE IF NOT EXISTS schemaMigrations (name TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())", logger)
+            try await connection.run(
+                "CREATE TABLE IF NOT EXISTS schemaMigrations (name TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())", logger)
             var applied = Set<String>()
             for row in try await connection.rows("SELECT name FROM schemaMigrations", logger) {
                 applied.insert(try row.decode(String.self))
             }
             for migration in Self.migrations where !applied.contains(migration.name) {
                 // The extended protocol takes one statement at a time.
-                for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                {
                     try await connection.run(PostgresQuery(unsafeSQL: statement), logger)
                 }
                 try await connection.run("INSERT INTO schemaMigrations (name) VALUES (\(migration.name))", logger)

@@ -24,18 +24,24 @@ extension PostgresStateStore {
         let direction = order == .newestFirst ? "DESC" : "ASC"
         var binds = try dueBindings(now: now, busy: busy)
         guard node != nil else {
-            return try await recordings(PostgresQuery(unsafeSQL: """
-                SELECT \(Recording.postgresColumns) FROM recordings WHERE \(Self.dueCondition)
-                ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction) LIMIT 1
-                """, binds: binds)).first
+            return try await recordings(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT \(Recording.postgresColumns) FROM recordings WHERE \(Self.dueCondition)
+                        ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction) LIMIT 1
+                        """, binds: binds)
+            ).first
         }
         binds.append(leaseSeconds)
-        return try await recordings(PostgresQuery(unsafeSQL: """
-            UPDATE recordings SET leaseNode = $3, leaseUntil = clock_timestamp() + $5 * interval '1 second'
-            WHERE id = (SELECT id FROM recordings WHERE \(Self.dueCondition)
-                        ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction) LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING \(Recording.postgresColumns)
-            """, binds: binds)).first
+        return try await recordings(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE recordings SET leaseNode = $3, leaseUntil = clock_timestamp() + $5 * interval '1 second'
+                    WHERE id = (SELECT id FROM recordings WHERE \(Self.dueCondition)
+                                ORDER BY callId IS NULL, mtimeNs \(direction), id \(direction) LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING \(Recording.postgresColumns)
+                    """, binds: binds)
+        ).first
     }
 
     public func isDue(now: Date, excluding busy: Set<Int64>) async throws(StoreError) -> Bool {
@@ -46,10 +52,12 @@ extension PostgresStateStore {
     public func renewLeases(_ ids: Set<Int64>) async throws(StoreError) -> Set<Int64> {
         guard let node, !ids.isEmpty else { return [] }
         var lost = ids
-        for row in try await rows("""
+        for row in try await rows(
+            """
             UPDATE recordings SET leaseUntil = clock_timestamp() + \(leaseSeconds) * interval '1 second'
             WHERE id = ANY(\(Array(ids))) AND leaseNode = \(node) RETURNING id
-            """) {
+            """)
+        {
             if let id = try? row.decode(Int64.self) { lost.remove(id) }
         }
         return lost
@@ -62,13 +70,16 @@ extension PostgresStateStore {
 
     public func nextRetryAt() async throws(StoreError) -> Date? {
         let spool = try requireSpool()
-        return try await value("SELECT MIN(nextAttemptAt) FROM recordings WHERE spool = \(spool) AND state = \(RecordingState.waiting.rawValue)", Date?.self) ?? nil
+        return try await value(
+            "SELECT MIN(nextAttemptAt) FROM recordings WHERE spool = \(spool) AND state = \(RecordingState.waiting.rawValue)", Date?.self) ?? nil
     }
 
     public func hasQueuedWork() async throws(StoreError) -> Bool {
         let spool = try requireSpool()
-        return try await !rows("""
+        return try await !rows(
+            """
             SELECT 1 FROM recordings WHERE spool = \(spool) AND \(unescaped: SQLFragment.inDelivery) LIMIT 1
-            """).isEmpty
+            """
+        ).isEmpty
     }
 }

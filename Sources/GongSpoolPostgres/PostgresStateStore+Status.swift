@@ -7,7 +7,8 @@ extension PostgresStateStore {
         let columns = Recording.postgresColumns
         let limit = Int64(limit ?? Int(Int32.max))
         if let states {
-            return try await recordings("SELECT \(unescaped: columns) FROM recordings WHERE state = ANY(\(states.map(\.rawValue))) ORDER BY id LIMIT \(limit)")
+            return try await recordings(
+                "SELECT \(unescaped: columns) FROM recordings WHERE state = ANY(\(states.map(\.rawValue))) ORDER BY id LIMIT \(limit)")
         }
         return try await recordings("SELECT \(unescaped: columns) FROM recordings ORDER BY id LIMIT \(limit)")
     }
@@ -23,7 +24,8 @@ extension PostgresStateStore {
     }
 
     public func history(of id: Int64) async throws(StoreError) -> [Transition] {
-        try await transitions("""
+        try await transitions(
+            """
             SELECT \(unescaped: Transition.postgresColumns) FROM transitions WHERE recordingId = \(id) ORDER BY id
             """)
     }
@@ -31,11 +33,15 @@ extension PostgresStateStore {
     public func queueFacts() async throws(StoreError) -> QueueFacts {
         var facts = QueueFacts()
         let queued = SQLFragment.inDelivery
-        facts.requestsNeeded = Int(try await value(PostgresQuery(unsafeSQL: """
-            SELECT (\(QueueFacts.requestsNeededSQL))::bigint
-            FROM recordings WHERE \(queued)
-            """), Int64.self) ?? 0)
-        facts.oldestQueuedSince = try await value(PostgresQuery(unsafeSQL: "SELECT MIN(firstSeenAt) FROM recordings WHERE \(queued)"), Date?.self) ?? nil
+        facts.requestsNeeded = Int(
+            try await value(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT (\(QueueFacts.requestsNeededSQL))::bigint
+                        FROM recordings WHERE \(queued)
+                        """), Int64.self) ?? 0)
+        facts.oldestQueuedSince =
+            try await value(PostgresQuery(unsafeSQL: "SELECT MIN(firstSeenAt) FROM recordings WHERE \(queued)"), Date?.self) ?? nil
         facts.lastSuccess = try await metaDate(.lastSuccessAt)
         if let id = try await meta(.lastErrorTransition).flatMap(Int64.init) {
             facts.lastError = try await transitions("SELECT \(unescaped: Transition.postgresColumns) FROM transitions WHERE id = \(id)").first

@@ -3,24 +3,31 @@ import GongSpoolCore
 import PostgresNIO
 
 extension PostgresStateStore {
-    public func prune(finishedBefore cutoff: Date, all: Bool, stillInSpool: @escaping @Sendable (Recording) -> Bool) async throws(StoreError) -> PruneResult {
+    public func prune(finishedBefore cutoff: Date, all: Bool, stillInSpool: @escaping @Sendable (Recording) -> Bool) async throws(StoreError)
+        -> PruneResult
+    {
         let states = RecordingState.prunableStates.map(\.rawValue)
         var kept: [Int64] = []
         if all {
-            let candidates = try await recordings("""
+            let candidates = try await recordings(
+                """
                 SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff)
                 """)
             kept = candidates.filter(stillInSpool).compactMap(\.id)
         }
-        let keep = kept, logger = logger
+        let keep = kept
+        let logger = logger
         // A year of history may take a while to delete: longer than an ordinary answer.
         return try await transaction(timeout: 3600) { connection in
             var result = PruneResult()
-            result.transitions = try await connection.rows("""
+            result.transitions = try await connection.rows(
+                """
                 DELETE FROM transitions WHERE recordingId IN (SELECT id FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff)) RETURNING 1
-                """, logger).count
+                """, logger
+            ).count
             if all {
-                let deleted = try await connection.rows("""
+                let deleted = try await connection.rows(
+                    """
                     DELETE FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff) AND NOT (id = ANY(\(keep))) RETURNING state
                     """, logger)
                 var tallies = Tallies()

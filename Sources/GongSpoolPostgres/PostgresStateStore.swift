@@ -54,8 +54,10 @@ public struct PostgresStateStore: StateStore {
 
     /// Connects to `location` (with `password`, if any) and migrates the schema; `connectTimeout`
     /// bounds how long an unreachable server is waited for.
-    public static func open(_ location: PostgresLocation, password: String?, role: Role, logger: Logger,
-                            connectTimeoutSeconds: Double = 10) async throws(StoreError) -> PostgresStateStore {
+    public static func open(
+        _ location: PostgresLocation, password: String?, role: Role, logger: Logger,
+        connectTimeoutSeconds: Double = 10
+    ) async throws(StoreError) -> PostgresStateStore {
         let tls: PostgresClient.Configuration.TLS
         do {
             tls = try Self.tls(location)
@@ -64,11 +66,13 @@ public struct PostgresStateStore: StateStore {
         }
         var configuration: PostgresClient.Configuration
         if location.host.hasPrefix("/") {
-            configuration = PostgresClient.Configuration(unixSocketPath: "\(location.host)/.s.PGSQL.\(location.port)", username: location.user,
-                                                         password: password, database: location.database)
+            configuration = PostgresClient.Configuration(
+                unixSocketPath: "\(location.host)/.s.PGSQL.\(location.port)", username: location.user,
+                password: password, database: location.database)
         } else {
-            configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
-                                                         password: password, database: location.database, tls: tls)
+            configuration = PostgresClient.Configuration(
+                host: location.host, port: location.port, username: location.user,
+                password: password, database: location.database, tls: tls)
         }
         configuration.options.connectTimeout = Bounded.duration(seconds: connectTimeoutSeconds)
         configuration.options.minimumConnections = 0
@@ -136,9 +140,12 @@ public struct PostgresStateStore: StateStore {
 
     /// Runs `body` in one transaction (within `timeout` seconds); a failure rolls it back. A
     /// ``StoreError`` thrown inside comes out as itself.
-    func transaction<T: Sendable>(timeout: Double = Self.answerTimeoutSeconds,
-                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        let client = client, logger = logger
+    func transaction<T: Sendable>(
+        timeout: Double = Self.answerTimeoutSeconds,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        let client = client
+        let logger = logger
         do {
             return try await Self.withDeadline(timeout) {
                 try await client.withTransaction(logger: logger) { connection in try await body(connection) }
@@ -155,7 +162,8 @@ public struct PostgresStateStore: StateStore {
 
     /// Runs one statement outside a transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
-        let client = client, logger = logger
+        let client = client
+        let logger = logger
         do {
             return try await Self.withDeadline(Self.answerTimeoutSeconds) {
                 var out: [PostgresRow] = []

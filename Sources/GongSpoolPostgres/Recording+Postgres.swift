@@ -66,10 +66,11 @@ extension Transition {
         guard let to = RecordingState(rawValue: try cells[4].decode(String.self)) else {
             throw StoreError.sqlite("unknown state in a transition")
         }
-        self.init(id: try cells[0].decode(Int64.self), recordingId: try cells[1].decode(Int64.self), at: try cells[2].decode(Date.self),
-                  fromState: try cells[3].decode(String?.self).flatMap(RecordingState.init(rawValue:)), toState: to,
-                  reason: try cells[5].decode(String?.self), errorCode: try cells[6].decode(String?.self).map { ErrorCode(rawValue: $0) ?? .internal },
-                  attempt: Int(try cells[7].decode(Int32.self)))
+        self.init(
+            id: try cells[0].decode(Int64.self), recordingId: try cells[1].decode(Int64.self), at: try cells[2].decode(Date.self),
+            fromState: try cells[3].decode(String?.self).flatMap(RecordingState.init(rawValue:)), toState: to,
+            reason: try cells[5].decode(String?.self), errorCode: try cells[6].decode(String?.self).map { ErrorCode(rawValue: $0) ?? .internal },
+            attempt: Int(try cells[7].decode(Int32.self)))
     }
 
     /// The columns ``init(postgres:)`` reads.

@@ -1,7 +1,7 @@
 import Foundation
-import GongSpoolCore
 import GRDB
 import GRDBSQLite
+import GongSpoolCore
 
 /// A prepared statement bound and stepped through SQLite's C API. Used only where a year of rows
 /// goes through one statement (a first start): GRDB's `StatementArguments` built from values

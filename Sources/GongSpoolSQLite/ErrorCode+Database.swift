@@ -1,5 +1,5 @@
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 /// Stored as its text code; an unknown code reads as `internal` (see `ErrorCode+Codable`).
 extension ErrorCode: DatabaseValueConvertible {

@@ -1,5 +1,5 @@
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 /// A ``Recording`` is a row of SQLite's `recordings` table, columns named as its properties.
 extension Recording: FetchableRecord, MutablePersistableRecord {

@@ -1,14 +1,15 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     public func reserveDailyRequest(day: String, limit: Int) async throws(StoreError) -> Int? {
         try await write { db in
             let used = try Int.fetchOne(db, sql: "SELECT requests FROM dailyUsage WHERE day = ?", arguments: [day]) ?? 0
             guard used < limit else { return nil }
-            try db.execute(sql: "INSERT INTO dailyUsage (day, requests) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET requests = requests + 1",
-                           arguments: [day])
+            try db.execute(
+                sql: "INSERT INTO dailyUsage (day, requests) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET requests = requests + 1",
+                arguments: [day])
             return used + 1
         }
     }
@@ -37,9 +38,11 @@ extension SQLiteStateStore {
 
     public func hasHaltingHolds() async throws(StoreError) -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM recordings WHERE state = ? AND lastErrorCode IN (\(SQLFragment.list(ErrorCode.haltingCauses))))
-                """, arguments: [RecordingState.held.rawValue]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM recordings WHERE state = ? AND lastErrorCode IN (\(SQLFragment.list(ErrorCode.haltingCauses))))
+                    """, arguments: [RecordingState.held.rawValue]) ?? false
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     /// The remembered spool directories (relative path, `""` for the root).
@@ -19,8 +19,9 @@ extension SQLiteStateStore {
         guard !changed.isEmpty || !removed.isEmpty else { return }
         try await write { db in
             for (path, state) in changed {
-                try db.execute(sql: "INSERT OR REPLACE INTO directories(path, mtimeNs, entryCount) VALUES (?, ?, ?)",
-                               arguments: [path, state.mtimeNs, state.entryCount])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO directories(path, mtimeNs, entryCount) VALUES (?, ?, ?)",
+                    arguments: [path, state.mtimeNs, state.entryCount])
             }
             for path in removed {
                 try db.execute(sql: "DELETE FROM directories WHERE path = ?", arguments: [path])
@@ -35,16 +36,20 @@ extension SQLiteStateStore {
 
     /// Runs `SELECT columns` on the newest row of each of `stems`, 500 stems per query, and
     /// collects `decode`'s pairs.
-    func newestPerStem<T: Sendable>(_ stems: [String], columns: String,
-                                    decode: @escaping @Sendable (Row) throws -> (String, T)?) async throws(StoreError) -> [String: T] {
+    func newestPerStem<T: Sendable>(
+        _ stems: [String], columns: String,
+        decode: @escaping @Sendable (Row) throws -> (String, T)?
+    ) async throws(StoreError) -> [String: T] {
         var out: [String: T] = [:]
         for slice in stems.batches(of: 500) {
             let batch = Array(slice)
             let found = try await read { db in
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT \(columns) FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
-                    """, arguments: StatementArguments(batch))
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(columns) FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
+                        """, arguments: StatementArguments(batch))
                 return try rows.compactMap(decode)
             }
             for (stem, value) in found { out[stem] = value }
@@ -75,20 +80,24 @@ extension SQLiteStateStore {
             let (found, concern) = try await read { db -> (Set<String>, [String]) in
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
                 // Columns by position: looking them up by name per row cost a quarter of a full rescan.
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode
-                    FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
-                    """), arguments: StatementArguments(batch))
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT stem, state, phase, audioPath, size, mtimeNs, inode, sidecarPath, sidecarSize, sidecarMtimeNs, lastErrorCode
+                            FROM recordings WHERE id IN (SELECT MAX(id) FROM recordings WHERE stem IN (\(marks)) GROUP BY stem)
+                            """), arguments: StatementArguments(batch))
                 var found = Set<String>(minimumCapacity: batch.count)
                 var concern: [String] = []
                 while let row = try rows.next() {
                     let stem: String = row[0]
                     found.insert(stem)
                     guard let state = RecordingState(rawValue: row[1]), let files = current[stem] else { continue }
-                    let stored = StoredFingerprint(state: state, phase: (row[2] as String?).flatMap(Phase.init(rawValue:)),
-                                                   code: state == .skipped ? (row[10] as String?).flatMap(ErrorCode.init(rawValue:)) : nil, fingerprint: Fingerprint(
-                        audioPath: row[3], size: row[4], mtimeNs: row[5], inode: row[6],
-                        sidecarPath: row[7], sidecarSize: row[8], sidecarMtimeNs: row[9]))
+                    let stored = StoredFingerprint(
+                        state: state, phase: (row[2] as String?).flatMap(Phase.init(rawValue:)),
+                        code: state == .skipped ? (row[10] as String?).flatMap(ErrorCode.init(rawValue:)) : nil,
+                        fingerprint: Fingerprint(
+                            audioPath: row[3], size: row[4], mtimeNs: row[5], inode: row[6],
+                            sidecarPath: row[7], sidecarSize: row[8], sidecarMtimeNs: row[9]))
                     if stored.concernsIntake(files) { concern.append(stem) }
                 }
                 return (found, concern)

@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     @discardableResult
@@ -17,13 +17,15 @@ extension SQLiteStateStore {
         // Only rows that own nothing yet may skip the wait for the disk (see `writeLazily`).
         let lazily = recordings.allSatisfy(\.ownsNothing)
         let body: @Sendable (Database) throws -> [Recording] = { db in
-            let insertRow = try db.cachedStatement(sql: """
-                INSERT INTO recordings (\(RecordingColumn.written.map(\.rawValue).joined(separator: ", ")))
-                VALUES (\(Array(repeating: "?", count: RecordingColumn.written.count).joined(separator: ", ")))
-                """)
-            let insertTransition = try db.cachedStatement(sql: """
-                INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt) VALUES (?, ?, NULL, ?, ?, ?, ?)
-                """)
+            let insertRow = try db.cachedStatement(
+                sql: """
+                    INSERT INTO recordings (\(RecordingColumn.written.map(\.rawValue).joined(separator: ", ")))
+                    VALUES (\(Array(repeating: "?", count: RecordingColumn.written.count).joined(separator: ", ")))
+                    """)
+            let insertTransition = try db.cachedStatement(
+                sql: """
+                    INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt) VALUES (?, ?, NULL, ?, ?, ?, ?)
+                    """)
             var dates = BoundInsert.DateText()
             var tallies = Tallies()
             var lastError: Int64?
@@ -31,10 +33,11 @@ extension SQLiteStateStore {
                 try BoundInsert(insertRow).run(RecordingColumn.written.map { dates.bindable(plan.row.stored($0)) }, in: db)
                 let row = plan.inserted(as: db.lastInsertedRowID)
                 let first = plan.firstTransition(id: db.lastInsertedRowID)
-                try BoundInsert(insertTransition).run([
-                    .integer(first.recordingId), dates.bindable(.date(first.at)), .text(first.toState.rawValue), .text(first.reason),
-                    .text(first.errorCode?.rawValue), .integer(Int64(first.attempt)),
-                ], in: db)
+                try BoundInsert(insertTransition).run(
+                    [
+                        .integer(first.recordingId), dates.bindable(.date(first.at)), .text(first.toState.rawValue), .text(first.reason),
+                        .text(first.errorCode?.rawValue), .integer(Int64(first.attempt)),
+                    ], in: db)
                 tallies.add(plan.tallies)
                 if first.errorCode != nil { lastError = db.lastInsertedRowID }
                 return row
@@ -61,13 +64,16 @@ extension SQLiteStateStore {
             let owner = needsOwner ? try Recording.filter(Column("clientUniqueId") == clientUniqueId).fetchOne(db) : nil
             var sameAudio: [Recording] = []
             if needsOwner, owner == nil, let sha256 = evidence.sha256 {
-                sameAudio = try Recording.fetchAll(db, sql: """
-                    SELECT * FROM recordings WHERE sha256 = ? AND clientUniqueId IS NOT NULL
-                    AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
-                    """, arguments: [sha256])
+                sameAudio = try Recording.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM recordings WHERE sha256 = ? AND clientUniqueId IS NOT NULL
+                        AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
+                        """, arguments: [sha256])
             }
-            let decision = ClaimDecision(claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
-                                         owner: owner?.claimParty, sameAudio: sameAudio.map(\.claimParty))
+            let decision = ClaimDecision(
+                claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
+                owner: owner?.claimParty, sameAudio: sameAudio.map(\.claimParty))
             if decision.ownerPassesIt, let ownerId = owner?.id {
                 try Self.apply(db, ownerId, .identityPassed(to: id), context, nil)
             }
@@ -76,11 +82,15 @@ extension SQLiteStateStore {
     }
 
     @discardableResult
-    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int {
+    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext)
+        async throws(StoreError) -> Int
+    {
         try await write { db in
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(states))) AND lastErrorCode IN (\(SQLFragment.list(codes))) ORDER BY id
-                """)
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(states))) AND lastErrorCode IN (\(SQLFragment.list(codes))) ORDER BY id
+                    """)
             var changed = 0
             for id in ids {
                 do {
@@ -123,8 +133,9 @@ extension SQLiteStateStore {
         }
         try count(plan.tallies, errorLine: errorLine, db)
         if plan.reexaminesDuplicates {
-            let copies = try Int64.fetchAll(db, sql: "SELECT id FROM recordings WHERE duplicateOf = ? AND state = ? ORDER BY id",
-                                            arguments: [id, RecordingState.duplicate.rawValue])
+            let copies = try Int64.fetchAll(
+                db, sql: "SELECT id FROM recordings WHERE duplicateOf = ? AND state = ? ORDER BY id",
+                arguments: [id, RecordingState.duplicate.rawValue])
             for copy in copies {
                 try apply(db, copy, .originalFailed, context, nil)
             }

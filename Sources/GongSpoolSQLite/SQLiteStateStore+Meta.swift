@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 /// A SQLite state belongs to one node and one spool: every key is stored under its bare name.
 extension SQLiteStateStore {

@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     public func nextDue(now: Date, excluding busy: Set<Int64>, order: QueueOrder) async throws(StoreError) -> Recording? {

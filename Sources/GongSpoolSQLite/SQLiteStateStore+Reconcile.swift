@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     /// The candidates of ``reconcileCandidates(deliveredSince:before:)``.

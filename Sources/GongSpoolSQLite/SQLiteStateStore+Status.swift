@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     public func recordings(in states: Set<RecordingState>?, limit: Int?) async throws(StoreError) -> [Recording] {
@@ -32,8 +32,11 @@ extension SQLiteStateStore {
     public func queueFacts() async throws(StoreError) -> QueueFacts {
         try await read { db in
             var facts = QueueFacts()
-            facts.requestsNeeded = try Int.fetchOne(db.cachedStatement(sql: "SELECT \(QueueFacts.requestsNeededSQL) FROM recordings WHERE \(SQLFragment.inDelivery)")) ?? 0
-            facts.oldestQueuedSince = try Date.fetchOne(db.cachedStatement(sql: "SELECT MIN(firstSeenAt) FROM recordings WHERE \(SQLFragment.inDelivery)"))
+            facts.requestsNeeded =
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT \(QueueFacts.requestsNeededSQL) FROM recordings WHERE \(SQLFragment.inDelivery)"))
+                ?? 0
+            facts.oldestQueuedSince = try Date.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(firstSeenAt) FROM recordings WHERE \(SQLFragment.inDelivery)"))
             // Tallies: the history is never scanned.
             facts.lastSuccess = try Self.meta(.lastSuccessAt, db).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
             if let id = try Self.meta(.lastErrorTransition, db).flatMap(Int64.init) {

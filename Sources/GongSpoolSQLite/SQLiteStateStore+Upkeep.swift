@@ -1,18 +1,22 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     /// Removes the history of recordings finished before `cutoff`; with `all`, their rows too —
     /// except rows whose files `stillInSpool` finds: forgetting their id would have the files
     /// taken again. (Without their row, a re-export of the same recording is no longer
     /// recognised: the dedup horizon ends at `cutoff`.) Then gives free pages back.
-    public func prune(finishedBefore cutoff: Date, all: Bool,
-                      stillInSpool: @escaping @Sendable (Recording) -> Bool) async throws(StoreError) -> PruneResult {
+    public func prune(
+        finishedBefore cutoff: Date, all: Bool,
+        stillInSpool: @escaping @Sendable (Recording) -> Bool
+    ) async throws(StoreError) -> PruneResult {
         let finished = "SELECT id FROM recordings WHERE state IN (\(SQLFragment.list(RecordingState.prunableStates))) AND updatedAt < ?"
         var kept: [Int64] = []
         if all {
-            let candidates = try await read { db in try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: [cutoff]) }
+            let candidates = try await read { db in
+                try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: [cutoff])
+            }
             kept = try await Self.mapErrors { try await BlockingIO.run { candidates.filter(stillInSpool).compactMap(\.id) } }
         }
         let keep = kept

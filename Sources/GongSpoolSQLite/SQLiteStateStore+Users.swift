@@ -1,6 +1,6 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
 
 extension SQLiteStateStore {
     /// Replaces the cached Gong user list in one transaction and stamps the time.
@@ -8,10 +8,14 @@ extension SQLiteStateStore {
         try await write { db in
             try db.execute(sql: "DELETE FROM gongUsers")
             for user in users {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO gongUsers(id, emailAddress, phoneNumber, extension, name, active, telephonyCallsImported)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [user.id, user.emailAddress, user.phoneNumber, user.phoneExtension, user.name, user.active, user.telephonyCallsImported])
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO gongUsers(id, emailAddress, phoneNumber, extension, name, active, telephonyCallsImported)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        user.id, user.emailAddress, user.phoneNumber, user.phoneExtension, user.name, user.active, user.telephonyCallsImported,
+                    ])
             }
             try Self.setMeta(.gongUsersFetchedAt, String(fetchedAt.timeIntervalSince1970), db)
         }
@@ -21,8 +25,9 @@ extension SQLiteStateStore {
     public func gongUsers() async throws(StoreError) -> [DirectoryUser] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM gongUsers ORDER BY id").map { row in
-                DirectoryUser(id: row["id"], emailAddress: row["emailAddress"], phoneNumber: row["phoneNumber"], phoneExtension: row["extension"],
-                              name: row["name"], active: row["active"], telephonyCallsImported: row["telephonyCallsImported"])
+                DirectoryUser(
+                    id: row["id"], emailAddress: row["emailAddress"], phoneNumber: row["phoneNumber"], phoneExtension: row["extension"],
+                    name: row["name"], active: row["active"], telephonyCallsImported: row["telephonyCallsImported"])
             }
         }
     }

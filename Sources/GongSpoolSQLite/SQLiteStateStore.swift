@@ -1,8 +1,9 @@
 import Foundation
-import GongSpoolCore
 import GRDB
+import GongSpoolCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The embedded state store: a SQLite database (system libsqlite3 through GRDB) in
@@ -57,10 +58,14 @@ public struct SQLiteStateStore: StateStore {
         if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
         let directory = (path as NSString).deletingLastPathComponent
         let fd = Glibc.open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError.open(path: path, underlying: "cannot open its directory to lock its migration: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw StoreError.open(path: path, underlying: "cannot open its directory to lock its migration: \(String(cString: strerror(errno)))")
+        }
         defer { Glibc.close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw StoreError.open(path: path, underlying: "cannot lock its directory for its migration: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else {
+                throw StoreError.open(path: path, underlying: "cannot lock its directory for its migration: \(String(cString: strerror(errno)))")
+            }
         }
         defer { flock(fd, LOCK_UN) }
         try migrator.migrate(pool)
@@ -117,4 +122,3 @@ public struct SQLiteStateStore: StateStore {
         try pool.close()
     }
 }
-

@@ -1,7 +1,8 @@
 import Foundation
 import GongSpoolCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One `gongspool run` per state database: an exclusive `flock` on `<database>.lock`, which

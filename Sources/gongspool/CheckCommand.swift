@@ -51,12 +51,13 @@ struct CheckCommand: AsyncParsableCommand {
             findings += try await askGong(config, credentials)
         }
         for finding in findings {
-            let mark = switch finding.severity {
-            case .ok: "ok     "
-            case .note: "note   "
-            case .wrong: "WRONG  "
-            case .unknown: "UNKNOWN"
-            }
+            let mark =
+                switch finding.severity {
+                case .ok: "ok     "
+                case .note: "note   "
+                case .wrong: "WRONG  "
+                case .unknown: "UNKNOWN"
+                }
             print("\(mark) \(finding.subject): \(finding.detail)")
         }
         if findings.contains(where: { $0.severity == .wrong }) { throw ExitCode(ExitStatus.config) }
@@ -69,8 +70,9 @@ struct CheckCommand: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
         var logger = Logger(label: "gongspool")
         logger.logLevel = .error
-        let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
-                                settings: config.gong, logger: logger)
+        let client = GongClient(
+            http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
+            settings: config.gong, logger: logger)
         var findings = [await SetupCheck.credentials(client, needUsers: config.users.fromGong)]
         if config.gong.reconcile, findings[0].severity == .ok || findings[0].severity == .note {
             findings.append(await SetupCheck.reconcileScope(client, now: Date()))

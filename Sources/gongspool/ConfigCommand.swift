@@ -6,7 +6,8 @@ import Logging
 
 /// `gongspool config`: the effective configuration, secrets redacted.
 struct ConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "config", abstract: "Print the effective configuration (defaults filled in, secrets never shown).")
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Print the effective configuration (defaults filled in, secrets never shown).")
 
     @OptionGroup var options: ConfigOption
 

@@ -4,7 +4,9 @@ import GongSpoolCore
 
 /// `--config PATH`, shared by every command that reads the configuration.
 struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default: $GONGSPOOL_CONFIG, else \(ConfigurationLoader.defaultPath)).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Configuration file (default: $GONGSPOOL_CONFIG, else \(ConfigurationLoader.defaultPath)).", valueName: "path"))
     var config: String?
 
     /// The path in effect.

@@ -59,7 +59,9 @@ struct DemoCommand: AsyncParsableCommand {
         print(RecordingListing.table(rows))
         print("")
         print("Run finished in \(String(format: "%.1f", seconds)) s (\(result == .drained ? "queue drained" : "halted")).")
-        print("Gong received \(snapshot.requests.count) requests; \(snapshot.calls.count) calls created, \(snapshot.calls.values.filter { $0.mediaSHA256 != nil }.count) with media.")
+        print(
+            "Gong received \(snapshot.requests.count) requests; \(snapshot.calls.count) calls created, \(snapshot.calls.values.filter { $0.mediaSHA256 != nil }.count) with media."
+        )
         print("State database: \(base)/state.sqlite")
         print("Look closer:    gongspool status --config \(configPath)")
         print("                gongspool list --config \(configPath) --json")

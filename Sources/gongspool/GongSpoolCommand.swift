@@ -10,7 +10,8 @@ struct GongSpoolCommand: AsyncParsableCommand {
         version: BuildInfo.description,
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self, RetryCommand.self, HoldCommand.self,
-            ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, ReconcileCommand.self, BackupCommand.self, CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
+            ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, ReconcileCommand.self, BackupCommand.self,
+            CheckCommand.self, ConfigCommand.self, ValidateCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )

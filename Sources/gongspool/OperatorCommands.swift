@@ -4,7 +4,8 @@ import GongSpoolCore
 
 /// `gongspool show ID`: one recording and its whole history.
 struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one recording (row id, clientUniqueId or path) with every transition.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one recording (row id, clientUniqueId or path) with every transition.")
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path relative to the spool.") var id: String
@@ -16,7 +17,9 @@ struct ShowCommand: AsyncParsableCommand {
         let row = try await OperatorCommand.perform { try await actions.find(id) }
         let history = try await store.history(of: row.id ?? 0)
         let halted = try await store.meta(.sendingHalted)
-        print(json ? RecordingListing.detailJSON(row, history: history, halted: halted) : RecordingListing.detail(row, history: history, halted: halted))
+        print(
+            json ? RecordingListing.detailJSON(row, history: history, halted: halted) : RecordingListing.detail(row, history: history, halted: halted)
+        )
     }
 }
 
@@ -26,7 +29,9 @@ extension RecordingState: ExpressibleByArgument {}
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry", abstract: "Try a held, waiting, rejected, orphaned, skipped, duplicate or missing recording again now.",
-        discussion: "Held and waiting recordings resume where they stopped; the others are examined again by intake. A recording that owns a Gong call keeps its clientUniqueId and call. A recording skipped or held by the content checks (too short, silent, cut) is sent anyway. A missing one (not listed by Gong) is delivered again under its clientUniqueId.")
+        discussion:
+            "Held and waiting recordings resume where they stopped; the others are examined again by intake. A recording that owns a Gong call keeps its clientUniqueId and call. A recording skipped or held by the content checks (too short, silent, cut) is sent anyway. A missing one (not listed by Gong) is delivered again under its clientUniqueId."
+    )
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
@@ -51,13 +56,16 @@ struct RetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await OperatorCommand.apply(id: id, all: !states.isEmpty, in: states, verb: "retry", yes: yes, options: options) { try await $0.retry($1) }
+        try await OperatorCommand.apply(id: id, all: !states.isEmpty, in: states, verb: "retry", yes: yes, options: options) {
+            try await $0.retry($1)
+        }
     }
 }
 
 /// `gongspool hold ID`.
 struct HoldCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hold", abstract: "Park a queued recording: the daemon leaves it alone until released.")
+    static let configuration = CommandConfiguration(
+        commandName: "hold", abstract: "Park a queued recording: the daemon leaves it alone until released.")
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String
@@ -69,7 +77,8 @@ struct HoldCommand: AsyncParsableCommand {
 
 /// `gongspool release`.
 struct ReleaseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "release", abstract: "Put held recordings back in the queue (also resumes sending halted by rejected credentials).")
+    static let configuration = CommandConfiguration(
+        commandName: "release", abstract: "Put held recordings back in the queue (also resumes sending halted by rejected credentials).")
 
     @OptionGroup var options: ConfigOption
     @Argument(help: "Row id, clientUniqueId, or path.") var id: String?
@@ -89,8 +98,10 @@ struct ReleaseCommand: AsyncParsableCommand {
 struct AcceptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accept",
-        abstract: "Mark a recording held for foreign_media or media_on_other_call, or missing in Gong, as delivered, after checking the call in Gong.",
-        discussion: "Gong answered that the call already has media, or holds the same audio on another call, and GongSpool cannot prove it is this recording's; or Gong's list of calls does not have a delivered call (deleted on purpose?). Check the call named in the reason in Gong first. The files are kept."
+        abstract:
+            "Mark a recording held for foreign_media or media_on_other_call, or missing in Gong, as delivered, after checking the call in Gong.",
+        discussion:
+            "Gong answered that the call already has media, or holds the same audio on another call, and GongSpool cannot prove it is this recording's; or Gong's list of calls does not have a delivered call (deleted on purpose?). Check the call named in the reason in Gong first. The files are kept."
     )
 
     @OptionGroup var options: ConfigOption
@@ -103,8 +114,10 @@ struct AcceptCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await OperatorCommand.apply(id: id, all: all, in: [.held], causes: [.foreignMedia, .mediaOnOtherCall], verb: "accept", yes: yes,
-                                        options: options) { try await $0.accept($1) }
+        try await OperatorCommand.apply(
+            id: id, all: all, in: [.held], causes: [.foreignMedia, .mediaOnOtherCall], verb: "accept", yes: yes,
+            options: options
+        ) { try await $0.accept($1) }
     }
 }
 
@@ -113,7 +126,8 @@ struct ForgetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
         abstract: "Delete a recording's state so its files are taken anew.",
-        discussion: "Gong remembers clientUniqueIds (and media content) for hours, even after a call is deleted there: a re-import usually needs a new clientUniqueId."
+        discussion:
+            "Gong remembers clientUniqueIds (and media content) for hours, even after a call is deleted there: a re-import usually needs a new clientUniqueId."
     )
 
     @OptionGroup var options: ConfigOption
@@ -146,8 +160,10 @@ enum OperatorCommand {
 
     /// Applies `action` to `id`, or with `all` to every recording in `states` (with one of
     /// `causes`, when given) after confirmation, printing where each ended.
-    static func apply(id: String?, all: Bool, in states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, verb: String, yes: Bool,
-                      options: ConfigOption, _ action: (OperatorActions, String) async throws -> Recording) async throws {
+    static func apply(
+        id: String?, all: Bool, in states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, verb: String, yes: Bool,
+        options: ConfigOption, _ action: (OperatorActions, String) async throws -> Recording
+    ) async throws {
         let store = try await StoreOpener.open(try options.load())
         let actions = OperatorActions(store: store)
         let keys = all ? try await keys(store, states, causes: causes, confirm: verb, yes: yes) : [id ?? ""]
@@ -158,7 +174,9 @@ enum OperatorCommand {
     }
 
     /// The row ids in `states` (with one of `causes`, when given), after confirmation.
-    static func keys(_ store: any StateStore, _ states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, confirm verb: String, yes: Bool) async throws -> [String] {
+    static func keys(_ store: any StateStore, _ states: Set<RecordingState>, causes: Set<ErrorCode>? = nil, confirm verb: String, yes: Bool)
+        async throws -> [String]
+    {
         let rows = try await store.recordings(in: states).filter { row in causes.map { row.lastErrorCode.map($0.contains) ?? false } ?? true }
         if rows.isEmpty { return [] }
         try confirm("\(verb) \(rows.count) recording\(rows.count == 1 ? "" : "s")", yes: yes)

@@ -53,15 +53,18 @@ struct ReconcileCommand: AsyncParsableCommand {
         var logger = Logger(label: "gongspool")
         logger.logLevel = .error
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
-        let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
-                                settings: config.gong, logger: logger)
+        let client = GongClient(
+            http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
+            settings: config.gong, logger: logger)
         let gate = RequestGate(settings: config.gong, store: store, clock: SystemWallClock(), logger: logger)
         try await gate.restorePause()
         let reconciler = Reconciler(client: client, gate: gate, store: store, clock: SystemWallClock(), logger: logger)
         let result: Result<Reconciler.Outcome, any Error>
         do {
-            result = .success(try await reconciler.run(since: start, graceSeconds: max(0, graceHours) * 3600,
-                                                       maxRequests: maxRequests ?? Daemon.reconcileRequestCap(config.gong)))
+            result = .success(
+                try await reconciler.run(
+                    since: start, graceSeconds: max(0, graceHours) * 3600,
+                    maxRequests: maxRequests ?? Daemon.reconcileRequestCap(config.gong)))
         } catch {
             result = .failure(error)
         }

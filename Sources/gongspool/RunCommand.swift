@@ -62,7 +62,8 @@ struct RunCommand: AsyncParsableCommand {
         let prometheus = PrometheusMetricsFactory(registry: registry)
         MetricsSystem.bootstrap(config.state.isPostgres ? NodeLabelledMetrics(prometheus, node: config.state.nodeName) : prometheus)
         let logger = Logger(label: "gongspool")
-        let supervisor = ReloadSupervisor(configPath: options.path, environment: environment, metricsText: { registry.emitToString() }, logger: logger)
+        let supervisor = ReloadSupervisor(
+            configPath: options.path, environment: environment, metricsText: { registry.emitToString() }, logger: logger)
         do {
             if case .halted(let reason) = try await supervisor.run(config, credentials: credentials, lock: lock, once: once) {
                 printError("gongspool: sending halted: \(reason)")

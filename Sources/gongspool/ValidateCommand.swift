@@ -8,7 +8,8 @@ import Logging
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Print the exact request GongSpool would send for an audio or sidecar file, and the source of every field; or its errors (exit 65).",
+        abstract:
+            "Print the exact request GongSpool would send for an audio or sidecar file, and the source of every field; or its errors (exit 65).",
         discussion: """
             Uses the configured sources as the daemon does: sidecar, file-name pattern, CDR, media header, \
             user mapping (Gong's user list as last fetched into the state database) and defaults. Nothing is sent.

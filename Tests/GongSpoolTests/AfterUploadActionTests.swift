@@ -1,7 +1,8 @@
 import Foundation
-@testable import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import GongSpoolCore
 
 /// The after-upload step touches only the bytes uploaded: a file renamed over the name after
 /// the check is moved, found out and put back; a move interrupted by a crash is finished; an
@@ -61,8 +62,9 @@ import TestSupport
         let archive = "/dev/shm/gongspool-archive-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: archive) }
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
-        var a = stat(), b = stat()
-        guard stat(spool.path, &a) == 0, stat(archive, &b) == 0, a.st_dev != b.st_dev else { return } // one file system here
+        var a = stat()
+        var b = stat()
+        guard stat(spool.path, &a) == 0, stat(archive, &b) == 0, a.st_dev != b.st_dev else { return }  // one file system here
         let audio = Fixtures.wav(seed: 4)
         try spool.write("r.wav", audio)
         let file = try taken(spool, "r.wav")
@@ -70,7 +72,10 @@ import TestSupport
         var other = audio
         other[other.count - 1] ^= 0xFF
         FileManager.default.createFile(atPath: archive + "/r.wav", contents: other)
-        var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2), timespec(tv_sec: Int(file.mtimeNs! / 1_000_000_000), tv_nsec: Int(file.mtimeNs! % 1_000_000_000))]
+        var times = [
+            timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2),
+            timespec(tv_sec: Int(file.mtimeNs! / 1_000_000_000), tv_nsec: Int(file.mtimeNs! % 1_000_000_000)),
+        ]
         _ = utimensat(AT_FDCWD, archive + "/r.wav", &times, 0)
         #expect(throws: AfterUploadError.self) { try AfterUploadAction(settings: settings(spool, .archive, archive: archive)).apply(to: [file]) }
         #expect(FileManager.default.contents(atPath: spool.file("r.wav")) == audio, "the source is kept")

@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ConfigurationTests {
     @Test func emptyFileGivesDefaults() throws {
@@ -21,24 +21,25 @@ import TestSupport
     }
 
     @Test func fullFileIsRead() throws {
-        let config = try ConfigurationLoader.parse(yaml: """
-            spool:
-              directory: /var/spool/asterisk/monitor
-              recursive: true
-              settleSeconds: 2.5
-              afterUpload: archive
-              archiveDirectory: /var/lib/gongspool/archive
-            gong:
-              baseURL: https://us-12345.api.gong.io/
-              maxConcurrentUploads: 4
-            retry:
-              giveUpAfterHours: 24
-            state:
-              database: /tmp/x.sqlite
-            defaults:
-              workspaceId: "623457276584334"
-              languageCode: en-US
-            """)
+        let config = try ConfigurationLoader.parse(
+            yaml: """
+                spool:
+                  directory: /var/spool/asterisk/monitor
+                  recursive: true
+                  settleSeconds: 2.5
+                  afterUpload: archive
+                  archiveDirectory: /var/lib/gongspool/archive
+                gong:
+                  baseURL: https://us-12345.api.gong.io/
+                  maxConcurrentUploads: 4
+                retry:
+                  giveUpAfterHours: 24
+                state:
+                  database: /tmp/x.sqlite
+                defaults:
+                  workspaceId: "623457276584334"
+                  languageCode: en-US
+                """)
         #expect(config.spool.recursive)
         #expect(config.spool.settleSeconds == 2.5)
         #expect(config.spool.afterUpload == .archive)

@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// What is not worth Gong's budget: the rules on their own, then through intake on real files
 /// (skipped or held before any request, a re-export looked at again, `retry` sends it anyway).
@@ -10,7 +10,8 @@ import TestSupport
     static let checks = ContentChecks(minDurationSeconds: 30, silenceThresholdDb: -50)
 
     @Test func theFloorUsesTheMediaFirstThenTheStatedDuration() {
-        guard case .skip(.mediaTooShort, let reason)? = Self.checks.examine(mediaSeconds: 12.4, statedSeconds: 13, statedSource: "sidecar.duration") else {
+        guard case .skip(.mediaTooShort, let reason)? = Self.checks.examine(mediaSeconds: 12.4, statedSeconds: 13, statedSource: "sidecar.duration")
+        else {
             Issue.record("12.4 s not skipped")
             return
         }
@@ -26,7 +27,8 @@ import TestSupport
     }
 
     @Test func truncationNeedsMoreThanFiveSecondsAndTenPercentMissing() {
-        guard case .hold(.mediaTruncated, let reason)? = Self.checks.examine(mediaSeconds: 12, statedSeconds: 300, statedSource: "sidecar.duration") else {
+        guard case .hold(.mediaTruncated, let reason)? = Self.checks.examine(mediaSeconds: 12, statedSeconds: 300, statedSource: "sidecar.duration")
+        else {
             Issue.record("12 s of 300 s not held")
             return
         }
@@ -40,7 +42,9 @@ import TestSupport
         // Media longer than stated: never truncated.
         #expect(Self.checks.examine(mediaSeconds: 300, statedSeconds: 12, statedSource: "s") == nil)
         // Truncation is judged even with the floor off.
-        #expect(ContentChecks(minDurationSeconds: 0, silenceThresholdDb: nil).examine(mediaSeconds: 12, statedSeconds: 300, statedSource: "s")?.code == .mediaTruncated)
+        #expect(
+            ContentChecks(minDurationSeconds: 0, silenceThresholdDb: nil).examine(mediaSeconds: 12, statedSeconds: 300, statedSource: "s")?.code
+                == .mediaTruncated)
     }
 
     @Test func silenceIsEveryChannelBelowTheThreshold() {
@@ -62,8 +66,10 @@ import TestSupport
         #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: off\n").spool.silenceThresholdDb == .off)
         #expect(try ConfigurationLoader.parse(yaml: "spool:\n  silenceThresholdDb: false\n").spool.silenceThresholdDb == .off)
         #expect(try ConfigurationLoader.parse(yaml: "spool:\n  minDurationSeconds: 0\n").spool.minDurationSeconds == 0)
-        for (yaml, key) in [("spool:\n  silenceThresholdDb: 3\n", "spool.silenceThresholdDb"), ("spool:\n  silenceThresholdDb: loud\n", "spool.silenceThresholdDb"),
-                            ("spool:\n  minDurationSeconds: -1\n", "spool.minDurationSeconds"), ("gong:\n  reconcile: daily\n", "gong.reconcile")] {
+        for (yaml, key) in [
+            ("spool:\n  silenceThresholdDb: 3\n", "spool.silenceThresholdDb"), ("spool:\n  silenceThresholdDb: loud\n", "spool.silenceThresholdDb"),
+            ("spool:\n  minDurationSeconds: -1\n", "spool.minDurationSeconds"), ("gong:\n  reconcile: daily\n", "gong.reconcile"),
+        ] {
             #expect(throws: ConfigurationError.self, "\(yaml)") { try ConfigurationLoader.parse(yaml: yaml) }
             do {
                 _ = try ConfigurationLoader.parse(yaml: yaml)
@@ -80,7 +86,10 @@ import TestSupport
 
     /// An intake with Gong's defaults (30 s floor, −50 dBFS).
     static func harness() throws -> IntakeHarness {
-        try IntakeHarness { $0.minDurationSeconds = 30; $0.silenceThresholdDb = -50 }
+        try IntakeHarness {
+            $0.minDurationSeconds = 30
+            $0.silenceThresholdDb = -50
+        }
     }
 
     @Test func aShortRecordingIsSkippedAndRetrySendsItAnyway() async throws {
@@ -188,7 +197,9 @@ import TestSupport
     @Test func aShortCallWithoutAMappedUserIsSkippedNotHeld() async throws {
         // FreePBX names, extension 299 has no Gong user: an abandoned queue leg of 6 s is
         // skipped; a real call of the same extension still waits for its user.
-        let h = try IntakeHarness { $0.minDurationSeconds = 30 } adjust: { config in
+        let h = try IntakeHarness {
+            $0.minDurationSeconds = 30
+        } adjust: { config in
             config.metadata.preset = .freepbx
             config.spool.systemId = "pbx-a"
             config.users.table = ["204": "7000000000000000204"]

@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// ``DeliveryQueue`` over the in-memory queue role: one worker per recording, calls that
 /// exist first, and one pick in four from the other end of the queue.
@@ -12,12 +12,15 @@ import TestSupport
     func queue(_ mtimes: [Int64]) async throws -> (DeliveryQueue, MemoryStore, resumed: Int64) {
         let store = MemoryStore()
         for (index, mtime) in mtimes.enumerated() {
-            let files = Fingerprint(audioPath: "r\(index).wav", size: 1, mtimeNs: mtime, inode: 1, sidecarPath: nil, sidecarSize: nil, sidecarMtimeNs: nil)
-            _ = try await store.insert(stem: "r\(index)", RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(index)")),
-                                       evidence: Evidence(fingerprint: files), now: now)
+            let files = Fingerprint(
+                audioPath: "r\(index).wav", size: 1, mtimeNs: mtime, inode: 1, sidecarPath: nil, sidecarSize: nil, sidecarMtimeNs: nil)
+            _ = try await store.insert(
+                stem: "r\(index)", RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(index)")),
+                evidence: Evidence(fingerprint: files), now: now)
         }
-        let resumed = try await store.insert(stem: "c", RecordingLifecycle(state: .created, identity: Identity(clientUniqueId: "pbx:c", callId: "7")),
-                                             evidence: Evidence(), now: now)
+        let resumed = try await store.insert(
+            stem: "c", RecordingLifecycle(state: .created, identity: Identity(clientUniqueId: "pbx:c", callId: "7")),
+            evidence: Evidence(), now: now)
         return (DeliveryQueue(store: store, clock: ManualWallClock(now), order: .newestFirst), store, try #require(resumed.id))
     }
 

@@ -23,7 +23,8 @@ import Testing
     static var table: [String] {
         ErrorCode.catalogue.map { code in
             let name = code == .http(400) ? "http_NNN" : code.rawValue
-            let remedy = code == .http(400)
+            let remedy =
+                code == .http(400)
                 ? "Gong refused the request (4xx other than the answers above): read the reason, fix it, `retry`; 408 and 5xx are retried by themselves."
                 : code.remedy
             return "| `\(name)` | \(code.isRetryable ? "yes" : "no") | \(remedy) |"

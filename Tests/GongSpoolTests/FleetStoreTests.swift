@@ -1,9 +1,10 @@
 import Foundation
+import PostgresNIO
+import TestSupport
+import Testing
+
 @testable import GongSpoolCore
 @testable import GongSpoolPostgres
-import PostgresNIO
-import Testing
-import TestSupport
 
 /// What the PostgreSQL store adds for a fleet, with two nodes on one real database: leases,
 /// names, the spool's intake, the shared request schedule and the fleet view.
@@ -18,8 +19,11 @@ import TestSupport
     }
 
     func ready(_ store: any StateStore, _ stem: String, now: Date) async throws -> Int64 {
-        try #require(try await store.insert(stem: stem, RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(stem)")),
-                                            evidence: Evidence(), now: now).id)
+        try #require(
+            try await store.insert(
+                stem: stem, RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(stem)")),
+                evidence: Evidence(), now: now
+            ).id)
     }
 
     /// Leases are an hour long here, so no machine is too slow for them; "runs out" is the
@@ -99,7 +103,8 @@ import TestSupport
     @Test func theFleetSharesOneRequestScheduleAndPause() async throws {
         let (a, b, dir) = try await twoNodes()
         defer { dir.remove() }
-        let pause = 3600.0, interval = 0.5
+        let pause = 3600.0
+        let interval = 0.5
         let asked = Date()
         try await a.recordPause(seconds: pause, until: asked.addingTimeInterval(pause))
         #expect(try await b.meta(.pausedUntil) != nil, "a restarted node waits for it too")
@@ -107,8 +112,9 @@ import TestSupport
             let wait = try await (index.isMultiple(of: 2) ? a : b).reserveSlot(interval: interval)
             let slot = pause + Double(index) * interval
             let sincePause = Date().timeIntervalSince(asked)
-            #expect(wait <= slot + 0.01 && wait >= slot - sincePause - 0.01,
-                    "slot \(index) of the fleet's schedule: waited \(wait) s, expected \(slot) s less at most \(sincePause) s")
+            #expect(
+                wait <= slot + 0.01 && wait >= slot - sincePause - 0.01,
+                "slot \(index) of the fleet's schedule: waited \(wait) s, expected \(slot) s less at most \(sincePause) s")
         }
     }
 
@@ -132,12 +138,14 @@ import TestSupport
     @Test func aSilentNodeIsCalledOutWithWhatWaitsForIt() {
         let now = Date(timeIntervalSince1970: 1_764_500_000)
         func node(_ name: String, _ condition: String, seen: Double) -> FleetStatus.Node {
-            FleetStatus.Node(name: name, host: name + ".example", pid: 1, version: "1.2.0", spool: "nas", startedAt: now.addingTimeInterval(-3600),
-                             lastSeen: now.addingTimeInterval(-seen), stoppedAt: nil, queued: 4, leases: condition == "silent" ? 2 : 1,
-                             requestsToday: 30, budgetShare: 0.5, condition: condition)
+            FleetStatus.Node(
+                name: name, host: name + ".example", pid: 1, version: "1.2.0", spool: "nas", startedAt: now.addingTimeInterval(-3600),
+                lastSeen: now.addingTimeInterval(-seen), stoppedAt: nil, queued: 4, leases: condition == "silent" ? 2 : 1,
+                requestsToday: 30, budgetShare: 0.5, condition: condition)
         }
-        let fleet = FleetStatus(nodes: [node("east-1", "running", seen: 2), node("east-2", "silent", seen: 600)], requestsToday: 60,
-                                dailyLimit: 10_000, pausedUntil: now.addingTimeInterval(30))
+        let fleet = FleetStatus(
+            nodes: [node("east-1", "running", seen: 2), node("east-2", "silent", seen: 600)], requestsToday: 60,
+            dailyLimit: 10_000, pausedUntil: now.addingTimeInterval(30))
         let table = FleetReport.table(fleet, now: now)
         #expect(table.contains("east-2           silent"))
         #expect(table.contains("SILENT: east-2 (east-2.example) not heard of since"))

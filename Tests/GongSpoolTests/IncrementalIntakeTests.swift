@@ -1,8 +1,9 @@
 import Foundation
-@testable import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
+
+@testable import GongSpoolCore
 
 /// Poll cost follows change, not history: unchanged directories are not listed, waiting files
 /// are re-stated, a full rescan runs on its period or on request; prune keeps the store small.
@@ -10,7 +11,10 @@ import TestSupport
     /// A harness whose manual clock starts well after the files' real mtimes (so no directory
     /// counts as "just modified").
     func harness() throws -> IntakeHarness {
-        try IntakeHarness(clockStart: Date().addingTimeInterval(30)) { $0.recursive = true; $0.fullRescanMinutes = 60 }
+        try IntakeHarness(clockStart: Date().addingTimeInterval(30)) {
+            $0.recursive = true
+            $0.fullRescanMinutes = 60
+        }
     }
 
     @Test func unchangedDirectoriesAreNotListedAgain() async throws {
@@ -80,16 +84,20 @@ import TestSupport
             var bytes: [UInt8] = []
             func u32(_ v: UInt32) { bytes += withUnsafeBytes(of: v.littleEndian) { Array($0) } }
             let padded = name.isEmpty ? [] : Array(name.utf8) + Array(repeating: 0, count: 16 - name.utf8.count % 16)
-            u32(UInt32(bitPattern: wd)); u32(mask); u32(0); u32(UInt32(padded.count))
+            u32(UInt32(bitPattern: wd))
+            u32(mask)
+            u32(0)
+            u32(UInt32(padded.count))
             return bytes + padded
         }
         let bytes = event(wd: 1, mask: 0x8, name: "a.wav") + event(wd: -1, mask: 0x4000, name: "") + event(wd: 2, mask: 0x4000_0100, name: "12")
         let events = InotifyDecoder.decode(bytes + [1, 2, 3])
-        #expect(events == [
-            .init(wd: 1, mask: 0x8, name: "a.wav"),
-            .init(wd: -1, mask: 0x4000, name: ""),
-            .init(wd: 2, mask: 0x4000_0100, name: "12"),
-        ])
+        #expect(
+            events == [
+                .init(wd: 1, mask: 0x8, name: "a.wav"),
+                .init(wd: -1, mask: 0x4000, name: ""),
+                .init(wd: 2, mask: 0x4000_0100, name: "12"),
+            ])
     }
 
     @Test func pruneDropsOldHistoryAndKeepsIdsUnlessAll() async throws {

@@ -1,21 +1,27 @@
 import Foundation
-@testable import GongSpoolCore
 import GongSpoolSQLite
 import Logging
-import Testing
 import TestSupport
+import Testing
+
+@testable import GongSpoolCore
 
 /// Long work (hashing a backlog on NFS) keeps the watchdog fed while it moves, and only then.
 @Suite struct IntakeKeepAliveTests {
     @Test func longWorkBeatsTheWatchdogWhileItMovesAndNotWhenItIsStuck() async throws {
-        let spool = try TemporaryDirectory("spool"), state = try TemporaryDirectory("state")
-        defer { spool.remove(); state.remove() }
+        let spool = try TemporaryDirectory("spool")
+        let state = try TemporaryDirectory("state")
+        defer {
+            spool.remove()
+            state.remove()
+        }
         let clock = ManualWallClock()
         let health = DaemonHealth(clock: clock)
         var config = Configuration()
         config.spool.directory = spool.path
-        let intake = try SpoolIntake(config: config, store: try SQLiteStateStore.open(path: state.file("state.sqlite")), clock: clock,
-                                     logger: Logger(label: "test"), health: health)
+        let intake = try SpoolIntake(
+            config: config, store: try SQLiteStateStore.open(path: state.file("state.sqlite")), clock: clock,
+            logger: Logger(label: "test"), health: health)
         await intake.setKeepAliveInterval(.milliseconds(10))
         let loop = SpoolIntake.loopName
         await health.beat(loop)

@@ -56,7 +56,9 @@ import Testing
         let folders = Set(files.compactMap { $0.split(separator: "/").first.map(String.init) })
         #expect(folders == Set(layers), "every folder of the core is a layer: \(folders.sorted())")
         // Top-level declarations: nested types are named through their outer type.
-        let declaration = try Regex(#"(?m)^(?:@\w+\s+)*(?:(?:public|package|internal|fileprivate|private|final|indirect)\s+)*(?:struct|enum|class|actor|protocol|typealias)\s+([A-Z]\w*)"#)
+        let declaration = try Regex(
+            #"(?m)^(?:@\w+\s+)*(?:(?:public|package|internal|fileprivate|private|final|indirect)\s+)*(?:struct|enum|class|actor|protocol|typealias)\s+([A-Z]\w*)"#
+        )
         var layerOfType: [String: Int] = [:]
         var sources: [(file: String, layer: Int, text: String)] = []
         for file in files {

@@ -1,14 +1,17 @@
 import Foundation
-@testable import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import GongSpoolCore
 
 /// The level read from the bytes the hasher reads: every WAV coding the meter knows, channels
 /// apart, frames split across chunks, bytes outside the `data` chunk ignored.
 @Suite struct LevelMeterTests {
     /// Meters `data` (samples only, starting at `offset` in a file) fed in chunks of `chunk` bytes.
-    static func levels(_ encoding: PCMLayout.Encoding, channels: Int = 1, samples data: [UInt8], offset: Int = 44, chunk: Int = 1 << 20,
-                       before: [UInt8]? = nil, after: [UInt8] = []) -> [Double] {
+    static func levels(
+        _ encoding: PCMLayout.Encoding, channels: Int = 1, samples data: [UInt8], offset: Int = 44, chunk: Int = 1 << 20,
+        before: [UInt8]? = nil, after: [UInt8] = []
+    ) -> [Double] {
         let header = before ?? [UInt8](repeating: 0x7F, count: offset)
         let file = header + data + after
         var meter = LevelMeter(layout: PCMLayout(encoding: encoding, channels: channels, dataOffset: Int64(offset), dataSize: Int64(data.count)))
@@ -174,9 +177,9 @@ import TestSupport
     static func quiet(_ byte: UInt8, _ encoding: PCMLayout.Encoding) -> UInt8 {
         switch encoding {
         case .integer(8): 128 &+ (byte & 0x07)
-        case .muLaw: 0xF0 | byte // large low seven bits: small magnitudes
+        case .muLaw: 0xF0 | byte  // large low seven bits: small magnitudes
         case .aLaw: (byte & 0x0F) ^ 0x55
-        default: byte & 0x80 == 0 ? 0x00 : 0xFF // small positive or small negative
+        default: byte & 0x80 == 0 ? 0x00 : 0xFF  // small positive or small negative
         }
     }
 
@@ -186,16 +189,26 @@ import TestSupport
         let size = encoding.bytes
         for index in 0..<(data.count / size) {
             let at = index * size
-            let magnitude: UInt32 = switch encoding {
-            case .integer(8): UInt32(abs(Int(data[at]) - 128))
-            case .integer(16): UInt32(abs(Int(Int16(bitPattern: UInt16(data[at]) | UInt16(data[at + 1]) << 8))))
-            case .integer(24): UInt32(abs(Int(Int32(bitPattern: UInt32(data[at]) << 8 | UInt32(data[at + 1]) << 16 | UInt32(data[at + 2]) << 24) >> 8)))
-            case .integer: UInt32(abs(Int(Int32(bitPattern: UInt32(data[at]) | UInt32(data[at + 1]) << 8 | UInt32(data[at + 2]) << 16 | UInt32(data[at + 3]) << 24))))
-            case .float32:
-                Float32Sample.scaled(Float(bitPattern: UInt32(data[at]) | UInt32(data[at + 1]) << 8 | UInt32(data[at + 2]) << 16 | UInt32(data[at + 3]) << 24).magnitude)
-            case .muLaw: UInt32(~data[at] & 0x7F)
-            case .aLaw: UInt32((data[at] ^ 0x55) & 0x7F)
-            }
+            let magnitude: UInt32 =
+                switch encoding {
+                case .integer(8): UInt32(abs(Int(data[at]) - 128))
+                case .integer(16): UInt32(abs(Int(Int16(bitPattern: UInt16(data[at]) | UInt16(data[at + 1]) << 8))))
+                case .integer(24):
+                    UInt32(abs(Int(Int32(bitPattern: UInt32(data[at]) << 8 | UInt32(data[at + 1]) << 16 | UInt32(data[at + 2]) << 24) >> 8)))
+                case .integer:
+                    UInt32(
+                        abs(
+                            Int(
+                                Int32(
+                                    bitPattern: UInt32(data[at]) | UInt32(data[at + 1]) << 8 | UInt32(data[at + 2]) << 16 | UInt32(data[at + 3]) << 24
+                                ))))
+                case .float32:
+                    Float32Sample.scaled(
+                        Float(bitPattern: UInt32(data[at]) | UInt32(data[at + 1]) << 8 | UInt32(data[at + 2]) << 16 | UInt32(data[at + 3]) << 24)
+                            .magnitude)
+                case .muLaw: UInt32(~data[at] & 0x7F)
+                case .aLaw: UInt32((data[at] ^ 0x55) & 0x7F)
+                }
             peaks[index % channels] = max(peaks[index % channels], magnitude)
         }
         return peaks.map { peak in

@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Every state × every event, without I/O: the lifecycle is run over representative recordings
 /// in each state and every kind of event, and what it allows must be exactly the table (and the
@@ -9,7 +9,8 @@ import TestSupport
 /// fails here, and so does a documented edge the machine does not take.
 @Suite struct LifecycleTableTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
-    static let context = EventContext(now: now, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600))
+    static let context = EventContext(
+        now: now, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600))
 
     static let free = Identity(clientUniqueId: "x")
     static let inDoubt = Identity(clientUniqueId: "x", createsInDoubt: 1)
@@ -37,7 +38,9 @@ import TestSupport
         add(.held(.intake), [nil], codes: [.unknownUser, .userImportDisabled, .contentConflict, .operatorHold, .mediaTruncated])
         add(.held(.intake), [withCall, inDoubt], codes: [.fileChanged, .filesMissing, .identityChanged])
         add(.held(.create), [free, inDoubt], codes: [.credentialsRejected, .operatorHold, .userNotEnabled, .fileOpen])
-        add(.held(.upload), [withCall], codes: [.credentialsRejected, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused, .operatorHold])
+        add(
+            .held(.upload), [withCall],
+            codes: [.credentialsRejected, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused, .operatorHold])
         add(.held(.finish), [withCall], codes: [.afterUploadFailed, .operatorHold])
         add(.rejected, [nil, free, withCall], codes: [.invalidRequest])
         add(.orphaned, [nil], codes: [.orphaned])
@@ -58,12 +61,14 @@ import TestSupport
         ]
         return [
             .filesChanged, .filesVanished, .stillIncomplete(reason: "r"), .awaitingUsers(reason: "r"), .timedOut(.orphaned, reason: "r"),
-            .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"), .inputSkipped(.unknownUser, reason: "r"),
+            .timedOut(.mediaIncomplete, reason: "r"), .inputRejected(.invalidRequest, reason: "r"), .inputHeld(.unknownUser, reason: "r"),
+            .inputSkipped(.unknownUser, reason: "r"),
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
             .claimed(.sameAudio(of: 1, clientUniqueId: "x", description: "d")),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed, .examinationInterrupted(reason: "r"),
-            .fileUnreadable(.fileOpen, reason: "r"), .fileUnreadable(.fileSymlink, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending, .uploadSending,
+            .fileUnreadable(.fileOpen, reason: "r"), .fileUnreadable(.fileSymlink, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending,
+            .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
             .retry, .hold, .release, .accept, .forget, .reconciledMissing(callId: "1", reason: "r"), .reconciledFound(callId: "1"),
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)
@@ -95,14 +100,17 @@ import TestSupport
         let text = try String(contentsOf: root.appendingPathComponent("docs/design.md"), encoding: .utf8)
         // `<!-- marker:begin -->` in Markdown, `%% marker:begin` inside a Mermaid block.
         guard let start = text.range(of: "<!-- \(marker):begin -->") ?? text.range(of: "%% \(marker):begin"),
-              let end = text.range(of: "<!-- \(marker):end -->") ?? text.range(of: "%% \(marker):end") else { return [] }
+            let end = text.range(of: "<!-- \(marker):end -->") ?? text.range(of: "%% \(marker):end")
+        else { return [] }
         return text[start.upperBound..<end.lowerBound].split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     @Test func theDocumentedTableIsExactlyWhatTheMachineDoes() throws {
         let machine = Self.machineEdges.sorted().map(\.row)
         let documented = try Self.documented("lifecycle-table").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| from ") }
-        #expect(documented == machine, """
+        #expect(
+            documented == machine,
+            """
             docs/design.md's lifecycle table differs from the machine. The machine's table:
             | from | event | driver | to |
             |---|---|---|---|

@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MediaProbeTests {
     func probe(_ data: Data) -> ProbeResult {

@@ -2,8 +2,8 @@ import Foundation
 import GongSpoolCore
 import GongSpoolHTTP
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// ``MultipartMediaBody``: the exact bytes, the known length, the file streamed in chunks.
 @Suite struct MultipartMediaBodyTests {
@@ -21,7 +21,8 @@ import TestSupport
         var all = Data()
         for chunk in chunks { all.append(contentsOf: chunk.readableBytesView) }
         #expect(Int64(all.count) == body.length)
-        let preamble = "--b0undary\r\nContent-Disposition: form-data; name=\"mediaFile\"; filename=\"we_ird__name.wav\"\r\nContent-Type: audio/wav\r\n\r\n"
+        let preamble =
+            "--b0undary\r\nContent-Disposition: form-data; name=\"mediaFile\"; filename=\"we_ird__name.wav\"\r\nContent-Type: audio/wav\r\n\r\n"
         #expect(all.prefix(preamble.utf8.count) == Data(preamble.utf8))
         #expect(all.suffix(16) == Data("\r\n--b0undary--\r\n".utf8))
         #expect(all.dropFirst(preamble.utf8.count).prefix(content.count) == content)
@@ -35,7 +36,7 @@ import TestSupport
         let file = try SpoolFile(root: dir.path, relativePath: "b.wav")
         let body = MultipartMediaBody(file: file, filename: "b.wav", contentType: "audio/wav", boundary: "x")
         var iterator = body.makeAsyncIterator()
-        _ = try await iterator.next() // preamble
+        _ = try await iterator.next()  // preamble
         #expect(truncate(path, 100) == 0)
         await #expect(throws: SpoolFileError.self) { _ = try await iterator.next() }
     }

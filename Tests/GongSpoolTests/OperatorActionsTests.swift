@@ -1,8 +1,8 @@
 import Foundation
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct OperatorActionsTests {
     func readyRecording() async throws -> (IntakeHarness, OperatorActions) {

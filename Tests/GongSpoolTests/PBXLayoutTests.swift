@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Real PBX layouts without Gong-shaped sidecars: FreePBX, Asterisk MixMonitor (+ CDR), 3CX,
 /// other sidecar shapes; identity, time zones, users, stereo channel. Every request built is
@@ -11,8 +11,10 @@ import TestSupport
     static let users = ["204": "7000000000000000204", "205": "7000000000000000205", "206": "7000000000000000206", "201": "7000000000000000201"]
 
     /// A configuration for `preset` on `spool`, users from the table.
-    static func config(_ spool: TemporaryDirectory, preset: PBXPreset?, zone: String = "UTC", systemId: String = "pbx-a",
-                       adjust: (inout Configuration) -> Void = { _ in }) throws -> Configuration {
+    static func config(
+        _ spool: TemporaryDirectory, preset: PBXPreset?, zone: String = "UTC", systemId: String = "pbx-a",
+        adjust: (inout Configuration) -> Void = { _ in }
+    ) throws -> Configuration {
         var config = Configuration()
         config.spool.directory = spool.path
         config.spool.recursive = true
@@ -26,7 +28,9 @@ import TestSupport
     }
 
     static func build(_ config: Configuration, _ path: String, directory: UserDirectory? = nil) throws -> (JSONValue, [String: String]) {
-        let report = FileValidation.validate(path: path, config: config, directory: directory ?? UserDirectory(settings: config.users, fileEntries: [:], fileProblem: nil, gongUsers: [], gongFetchedAt: nil))
+        let report = FileValidation.validate(
+            path: path, config: config,
+            directory: directory ?? UserDirectory(settings: config.users, fileEntries: [:], fileProblem: nil, gongUsers: [], gongFetchedAt: nil))
         let request = try #require(report.request, "\(report.problems)")
         return (request.body, report.provenance)
     }
@@ -58,7 +62,8 @@ import TestSupport
         let spool = try TemporaryDirectory("spool")
         defer { spool.remove() }
         let inbound = try spool.write("2026/11/22/in-204-5551234567-20261122-101500-1763824500.12.wav", Fixtures.wav(seed: 1))
-        let outbound = try spool.write("2026/11/22/out-5559876543-205-20261122-103000-1763825400.13.wav", Fixtures.wav(seconds: 2, channels: 2, seed: 2))
+        let outbound = try spool.write(
+            "2026/11/22/out-5559876543-205-20261122-103000-1763825400.13.wav", Fixtures.wav(seconds: 2, channels: 2, seed: 2))
         let internalCall = try spool.write("2026/07/01/internal-206-204-20260701-100000-1751378400.7.wav", Fixtures.wav(seed: 3))
         let config = try Self.config(spool, preset: .freepbx, zone: "America/New_York")
 
@@ -120,11 +125,13 @@ import TestSupport
     @Test func asteriskMixMonitorTakesTheRestFromTheCDR() async throws {
         let spool = try TemporaryDirectory("spool")
         defer { spool.remove() }
-        let cdr = try spool.write("../cdr-\(UUID().uuidString).csv", text: #"""
-            "","5551234567","204","from-trunk","""Jane Doe"" <5551234567>","SIP/trunk-0001","SIP/204-0002","Dial","SIP/204","2026-11-22 11:15:00","2026-11-22 11:15:05","2026-11-22 11:17:05",125,120,"ANSWERED","DOCUMENTATION","1763806500.12",""
-            "","205","5559876543","from-internal","","SIP/205-0003","SIP/trunk-0004","Dial","SIP/trunk","2026-11-22 11:30:00","2026-11-22 11:30:02","2026-11-22 11:31:00",60,58,"ANSWERED","DOCUMENTATION","1763807400.13",""
+        let cdr = try spool.write(
+            "../cdr-\(UUID().uuidString).csv",
+            text: #"""
+                "","5551234567","204","from-trunk","""Jane Doe"" <5551234567>","SIP/trunk-0001","SIP/204-0002","Dial","SIP/204","2026-11-22 11:15:00","2026-11-22 11:15:05","2026-11-22 11:17:05",125,120,"ANSWERED","DOCUMENTATION","1763806500.12",""
+                "","205","5559876543","from-internal","","SIP/205-0003","SIP/trunk-0004","Dial","SIP/trunk","2026-11-22 11:30:00","2026-11-22 11:30:02","2026-11-22 11:31:00",60,58,"ANSWERED","DOCUMENTATION","1763807400.13",""
 
-            """#)
+                """#)
         defer { try? FileManager.default.removeItem(atPath: cdr) }
         let first = try spool.write("1763806500.12.wav", Fixtures.wav(seed: 4))
         let second = try spool.write("1763807400.13.wav", Fixtures.wav(seed: 5))
@@ -144,7 +151,9 @@ import TestSupport
         #expect(b["direction"] == .string("Outbound"))
         #expect(b["primaryUser"] == .string("7000000000000000205"))
 
-        let report = FileValidation.validate(path: missing, config: config, directory: UserDirectory(settings: config.users, fileEntries: [:], fileProblem: nil, gongUsers: [], gongFetchedAt: nil))
+        let report = FileValidation.validate(
+            path: missing, config: config,
+            directory: UserDirectory(settings: config.users, fileEntries: [:], fileProblem: nil, gongUsers: [], gongFetchedAt: nil))
         #expect(report.problems.joined().contains("waiting for CDR row uniqueid=1763809999.99"))
         try await SchemaCheck.conforms([a, b], in: spool)
     }
@@ -152,10 +161,12 @@ import TestSupport
     @Test func aQueueCallTakesTheAgentOutOfTheCDRsChannel() async throws {
         let spool = try TemporaryDirectory("spool")
         defer { spool.remove() }
-        let cdr = try spool.write("../cdr-\(UUID().uuidString).csv", text: #"""
-            "","5551234567","600","ext-queues","","PJSIP/trunk-0001","PJSIP/204-0000002a","Queue","600","2026-11-22 11:15:00","2026-11-22 11:15:05","2026-11-22 11:17:05",125,120,"ANSWERED","DOCUMENTATION","1763806500.12",""
+        let cdr = try spool.write(
+            "../cdr-\(UUID().uuidString).csv",
+            text: #"""
+                "","5551234567","600","ext-queues","","PJSIP/trunk-0001","PJSIP/204-0000002a","Queue","600","2026-11-22 11:15:00","2026-11-22 11:15:05","2026-11-22 11:17:05",125,120,"ANSWERED","DOCUMENTATION","1763806500.12",""
 
-            """#)
+                """#)
         defer { try? FileManager.default.removeItem(atPath: cdr) }
         // FreePBX names the queue (600) as the callee of a queue recording, not the agent.
         let queueCall = try spool.write("2026/11/22/q-600-5551234567-20261122-111500-1763806500.12.wav", Fixtures.wav(seed: 14))
@@ -202,15 +213,18 @@ import TestSupport
         let spool = try TemporaryDirectory("spool")
         defer { spool.remove() }
         try spool.write("x1.wav", Fixtures.wav(seed: 9))
-        try spool.write("x1.xml", text: """
-            <?xml version="1.0"?>
-            <recording id="A-77"><call direction="outgoing"><start>2026-11-22 10:15:00</start>
-            <agent>alice@example.com</agent><customer name="Bo">+14155550123</customer></call></recording>
-            """)
+        try spool.write(
+            "x1.xml",
+            text: """
+                <?xml version="1.0"?>
+                <recording id="A-77"><call direction="outgoing"><start>2026-11-22 10:15:00</start>
+                <agent>alice@example.com</agent><customer name="Bo">+14155550123</customer></call></recording>
+                """)
         try spool.write("k1.wav", Fixtures.wav(seed: 10))
         try spool.write("k1.txt", text: "# exported\ncallid = K-1\nstart=2026-11-22T10:15:00+01:00\nagent: 204\nremote=5551234567\ndir=in\n")
         try spool.write("j1.wav", Fixtures.wav(seed: 11))
-        try spool.write("j1.json", text: #"{"clientUniqueId":"crm-991","call":{"id":"J-1","at":1795342500,"parties":{"agent":"205","other":"5550001111"}}}"#)
+        try spool.write(
+            "j1.json", text: #"{"clientUniqueId":"crm-991","call":{"id":"J-1","at":1795342500,"parties":{"agent":"205","other":"5550001111"}}}"#)
 
         var xml = try Self.config(spool, preset: nil) { config in
             config.metadata.sidecar = .xml
@@ -234,8 +248,10 @@ import TestSupport
 
         let keyValue = try Self.config(spool, preset: nil) { config in
             config.metadata.sidecar = .keyvalue
-            config.metadata.fields = ["pbxCallId": ["{sidecar.callid}"], "start": ["{sidecar.start}"], "direction": ["{sidecar.dir}"],
-                                      "to": ["{sidecar.agent}"], "from": ["{sidecar.remote}"]]
+            config.metadata.fields = [
+                "pbxCallId": ["{sidecar.callid}"], "start": ["{sidecar.start}"], "direction": ["{sidecar.dir}"],
+                "to": ["{sidecar.agent}"], "from": ["{sidecar.remote}"],
+            ]
         }
         let (b, _) = try Self.build(keyValue, spool.file("k1.wav"))
         #expect(b["actualStart"] == .string("2026-11-22T09:15:00Z"), "an explicit offset wins over spool.timeZone")
@@ -244,8 +260,10 @@ import TestSupport
 
         let json = try Self.config(spool, preset: nil) { config in
             config.metadata.sidecar = .json
-            config.metadata.fields = ["pbxCallId": ["{sidecar.call.id}"], "start": ["{sidecar.call.at}"],
-                                      "rep": ["{sidecar.call.parties.agent}"], "from": ["{sidecar.call.parties.agent}"], "to": ["{sidecar.call.parties.other}"]]
+            config.metadata.fields = [
+                "pbxCallId": ["{sidecar.call.id}"], "start": ["{sidecar.call.at}"],
+                "rep": ["{sidecar.call.parties.agent}"], "from": ["{sidecar.call.parties.agent}"], "to": ["{sidecar.call.parties.other}"],
+            ]
         }
         let (c, cSources) = try Self.build(json, spool.file("j1.wav"))
         #expect(c["clientUniqueId"] == .string("crm-991"), "the sidecar's own id wins")
@@ -259,7 +277,8 @@ import TestSupport
         let usersFile = try TemporaryDirectory("users")
         defer { usersFile.remove() }
         let file = try usersFile.write("users.csv", text: "identifier,userId\n204,7000000000000000204\n")
-        let h = try IntakeHarness { _ in } adjust: { config in
+        let h = try IntakeHarness { _ in
+        } adjust: { config in
             config.metadata.preset = .freepbx
             config.spool.systemId = "pbx-a"
             config.users.file = file
@@ -293,7 +312,8 @@ import TestSupport
                 return error.description
             }
         }
-        #expect(error("spool:\n  timeZone: Mars/Olympus\nmetadata:\n  preset: freepbx\nusers:\n  table: {\"204\": \"1\"}\n").contains("spool.timeZone"))
+        #expect(
+            error("spool:\n  timeZone: Mars/Olympus\nmetadata:\n  preset: freepbx\nusers:\n  table: {\"204\": \"1\"}\n").contains("spool.timeZone"))
         #expect(error("metadata:\n  preset: avaya\n").contains("metadata.preset"))
         #expect(error("metadata:\n  fileNamePattern: '(?<a>'\nusers:\n  fromGong: true\n").contains("metadata.fileNamePattern"))
         #expect(error("metadata:\n  preset: freepbx\n").contains("users"))
@@ -301,7 +321,10 @@ import TestSupport
         #expect(error("users:\n  table:\n    204: 7.0e18\n").contains("users.table.204"))
         // A user id is read as the text it is written as: unquoted, no digit is lost.
         #expect(try ConfigurationLoader.parse(yaml: "users:\n  table:\n    204: 7000000000000000204\n").users.table["204"] == "7000000000000000204")
-        let ok = try ConfigurationLoader.parse(yaml: "spool:\n  timeZone: Europe/Berlin\nmetadata:\n  preset: 3cx\n  direction: {inbound: Inbound}\nusers:\n  table:\n    201: \"7000000000000000201\"\n")
+        let ok = try ConfigurationLoader.parse(
+            yaml:
+                "spool:\n  timeZone: Europe/Berlin\nmetadata:\n  preset: 3cx\n  direction: {inbound: Inbound}\nusers:\n  table:\n    201: \"7000000000000000201\"\n"
+        )
         #expect(ok.metadata.preset == .threeCX)
         #expect(ok.users.table["201"] == "7000000000000000201")
     }

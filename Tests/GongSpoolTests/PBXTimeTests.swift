@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func usersFileLinesAreCheckedOneByOne() throws {
-        let entries = try UserFile.parse("identifier,userId\n# comment\n204,7000000000000000204\n\"ana@example.com\", 7000000000000000205\n", path: "u.csv")
+        let entries = try UserFile.parse(
+            "identifier,userId\n# comment\n204,7000000000000000204\n\"ana@example.com\", 7000000000000000205\n", path: "u.csv")
         #expect(entries == ["204": "7000000000000000204", "ana@example.com": "7000000000000000205"])
         #expect(throws: UserFile.Failure.self) { try UserFile.parse("204,7000000000000000204\n205,not-a-number\n", path: "u.csv") }
     }

@@ -1,12 +1,13 @@
-@testable import GongSpoolCore
 import Testing
+
+@testable import GongSpoolCore
 
 /// The heap trim the daemon runs after every poll really hands pages back (issue 14).
 @Suite struct ProcessMemoryTests {
     #if os(Linux)
-    @Test func glibcTuningIsCompiledIn() {
-        #expect(ProcessMemory.isTunable)
-    }
+        @Test func glibcTuningIsCompiledIn() {
+            #expect(ProcessMemory.isTunable)
+        }
     #endif
 
     @Test func freedMemoryBeyondTheThresholdIsReturned() throws {

@@ -5,7 +5,9 @@ import Testing
 /// The exactly-once rules of ``RecordingLifecycle``, event by event, without I/O or a clock.
 @Suite struct RecordingLifecycleTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-    var context: EventContext { EventContext(now: t0, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600)) }
+    var context: EventContext {
+        EventContext(now: t0, jitter: 0.5, policy: RetryPolicy(initialBackoffSeconds: 30, maxBackoffSeconds: 3600, giveUpAfterSeconds: 3600))
+    }
 
     func ready(_ id: String = "pbx:1") -> RecordingLifecycle {
         RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: id), audioSHA256: "a1")
@@ -24,8 +26,9 @@ import Testing
         #expect(first.state == .created && first.identity?.callId == "77")
         #expect(first.reason?.hasPrefix("adopted call 77") == true, "a foreign call is only adopted; the upload decides")
         var resumed = ready()
-        _ = try run(&resumed, .createSending, .createAnswered(.retryable(code: .timeout, message: "lost")),
-                    .createSending, .createAnswered(.alreadyCreated(callId: "77")))
+        _ = try run(
+            &resumed, .createSending, .createAnswered(.retryable(code: .timeout, message: "lost")),
+            .createSending, .createAnswered(.alreadyCreated(callId: "77")))
         #expect(resumed.state == .created && resumed.reason?.contains("earlier create of this recording") == true)
         #expect(resumed.identity?.createsInDoubt == 0)
     }
@@ -45,8 +48,9 @@ import Testing
         #expect(foreign.state == .done && accepted.actions.isEmpty && foreign.deliveryStep == nil)
 
         var ours = ready()
-        _ = try run(&ours, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                    .uploadAnswered(.retryable(code: .connectionClosed, message: "reset")), .uploadSending)
+        _ = try run(
+            &ours, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.retryable(code: .connectionClosed, message: "reset")), .uploadSending)
         _ = try ours.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
         #expect(ours.state == .uploaded && ours.deliveryStep == .finish, "delivered: the after-upload step is due")
     }
@@ -57,8 +61,9 @@ import Testing
         _ = try mine.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: "5")), context)
         #expect(mine.deliveryStep == .finish)
         var other = ready()
-        _ = try run(&other, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                    .uploadAnswered(.mediaAlreadyThere(otherCallId: "9")))
+        _ = try run(
+            &other, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.mediaAlreadyThere(otherCallId: "9")))
         #expect(other.state == .held(.upload) && other.code == .mediaOnOtherCall)
         #expect(other.reason?.contains("call 9") == true && other.reason?.contains("5") == true)
     }
@@ -94,7 +99,10 @@ import Testing
     @Test func failuresBackOffThenHoldAndAnswersThatProveNothingWasDoneSettleTheDoubt() throws {
         var row = ready()
         let decision = try run(&row, .createSending, .createAnswered(.retryable(code: .http(503), message: "busy")))
-        guard case .waiting(.create, let until) = row.state else { Issue.record("\(row.state)"); return }
+        guard case .waiting(.create, let until) = row.state else {
+            Issue.record("\(row.state)")
+            return
+        }
         #expect(until == t0.addingTimeInterval(30), "attempt 1: the floor")
         #expect(decision.actions.isEmpty, "the queue finds a waiting row by its time")
         #expect(row.identity?.createsInDoubt == 1, "a 503 does not prove nothing was created")
@@ -122,7 +130,10 @@ import Testing
         var row = ready()
         _ = try run(&row, .createSending, .createAnswered(.created(callId: "5")), .uploadSending, .uploadAnswered(.mediaAccepted))
         _ = try run(&row, .afterUploadFailed(reason: "read-only"))
-        guard case .waiting(.finish, _) = row.state else { Issue.record("\(row.state)"); return }
+        guard case .waiting(.finish, _) = row.state else {
+            Issue.record("\(row.state)")
+            return
+        }
         #expect(row.deliveryStep == .finish)
         let later = EventContext(now: t0.addingTimeInterval(7200), jitter: 0.5, policy: context.policy)
         _ = try run(&row, .afterUploadFailed(reason: "read-only"), at: later)
@@ -224,8 +235,9 @@ import Testing
     @Test func anUploadInDoubtProvesOnlyTheBytesItCarried() throws {
         // Version A goes out, its answer is lost; the file is rewritten (B) and taken again.
         var rewritten = ready()
-        _ = try run(&rewritten, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                    .uploadAnswered(.retryable(code: .timeout, message: "lost")))
+        _ = try run(
+            &rewritten, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.retryable(code: .timeout, message: "lost")))
         #expect(rewritten.identity?.uploadDigestsInDoubt == ["a1"])
         rewritten = RecordingLifecycle(state: .created, identity: rewritten.identity, audioSHA256: "b2")
         _ = try run(&rewritten, .uploadSending)
@@ -235,35 +247,40 @@ import Testing
         #expect(rewritten.reason?.contains("call 5") == true)
         // The same bytes twice are proof.
         var same = ready()
-        _ = try run(&same, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                    .uploadAnswered(.retryable(code: .timeout, message: "lost")), .uploadSending)
+        _ = try run(
+            &same, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.retryable(code: .timeout, message: "lost")), .uploadSending)
         _ = try same.handle(.uploadAnswered(.mediaAlreadyThere(otherCallId: nil)), context)
         #expect(same.deliveryStep == .finish)
         #expect(same.identity?.uploadDigestsInDoubt == [] && same.identity?.uploadsInDoubt == 0)
         // An upload in doubt from before digests were recorded proves nothing about these bytes.
-        var legacy = RecordingLifecycle(state: .created, identity: Identity(clientUniqueId: "pbx:1", callId: "5", uploadsInDoubt: 1), audioSHA256: "a1")
+        var legacy = RecordingLifecycle(
+            state: .created, identity: Identity(clientUniqueId: "pbx:1", callId: "5", uploadsInDoubt: 1), audioSHA256: "a1")
         _ = try run(&legacy, .uploadSending, .uploadAnswered(.mediaAlreadyThere(otherCallId: nil)))
         #expect(legacy.code == .earlierVersionInGong)
     }
 
     @Test func aFourFifteenOnOneUploadHoldsThatRecordingAndARepeatHalts() throws {
         var one = ready()
-        let decision = try run(&one, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                              .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: false)))
+        let decision = try run(
+            &one, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: false)))
         #expect(one.state == .held(.upload) && one.code == .mediaTypeRefused)
         #expect(!decision.actions.contains { if case .haltSending = $0 { true } else { false } })
         #expect(one.identity?.uploadsInDoubt == 0, "a 415 proves nothing was stored")
         var second = ready()
-        let halting = try run(&second, .createSending, .createAnswered(.created(callId: "6")), .uploadSending,
-                              .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: true)))
+        let halting = try run(
+            &second, .createSending, .createAnswered(.created(callId: "6")), .uploadSending,
+            .uploadAnswered(.mediaTypeRefused(message: "Unsupported Media Type", repeated: true)))
         #expect(second.state == .held(.upload) && second.code == .endpointMisconfigured)
         #expect(halting.actions.contains { if case .haltSending = $0 { true } else { false } })
     }
 
     @Test func aCallGoneFromGongIsRememberedAndItsAnswerHolds() throws {
         var deleted = ready()
-        _ = try run(&deleted, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
-                    .uploadAnswered(.unknownCall(message: "Call ID was not found")))
+        _ = try run(
+            &deleted, .createSending, .createAnswered(.created(callId: "5")), .uploadSending,
+            .uploadAnswered(.unknownCall(message: "Call ID was not found")))
         #expect(deleted.identity?.goneCallId == "5" && deleted.identity?.callId == nil)
         #expect(deleted.identity?.isLocked == true, "Gong may still answer with the id")
         _ = try run(&deleted, .retry, .createSending, .createAnswered(.alreadyCreated(callId: "5")))

@@ -1,8 +1,8 @@
 import Foundation
 import GongSpoolCore
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// ``RequestGate`` on a manual clock (sleeping moves it) over the in-memory gate role (the
 /// databases' gate roles are the store suite's: `StateStoreTests`, `FleetStoreTests`).
@@ -40,14 +40,14 @@ import TestSupport
         #expect(await gate.pauseEnd == start.addingTimeInterval(10))
         try await gate.acquire()
         #expect(clock.now() >= start.addingTimeInterval(10))
-        await gate.pause(seconds: 2) // a shorter pause never shortens a longer one
+        await gate.pause(seconds: 2)  // a shorter pause never shortens a longer one
         #expect(await gate.pauseEnd == clock.now().addingTimeInterval(2))
     }
 
     @Test func theDailyBudgetIsCountedInTheStoreAndWaitsForUTCMidnight() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let start = Date(timeIntervalSince1970: 1_800_000_000 + 3_600) // 01:00 UTC
+        let start = Date(timeIntervalSince1970: 1_800_000_000 + 3_600)  // 01:00 UTC
         let clock = ManualWallClock(start)
         let (gate, store) = try gate(rate: 100, daily: 2, clock: clock, dir: dir)
         try await gate.acquire()

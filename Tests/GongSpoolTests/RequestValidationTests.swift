@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RequestValidationTests {
     let builder = RequestBuilder(defaults: .object([:]))
@@ -82,7 +82,8 @@ import TestSupport
     }
 
     @Test func idAsNumberIsRejectedWithAHint() {
-        let found = issues("""
+        let found = issues(
+            """
             {"clientUniqueId":"a","actualStart":"2026-11-20T10:00:00Z","direction":"Inbound","primaryUser":234599484848423,
              "parties":[{"userId":234599484848423}]}
             """)
@@ -103,29 +104,33 @@ import TestSupport
     }
 
     @Test func unknownFieldsAndEmptyPartiesAreRejected() {
-        let found = issues(mutated {
-            $0["speakerId"] = .string("x")
-            $0["parties"] = .array([.object([:])])
-        })
+        let found = issues(
+            mutated {
+                $0["speakerId"] = .string("x")
+                $0["parties"] = .array([.object([:])])
+            })
         #expect(Set(found.map(\.path)) == Set(["speakerId", "parties[0]", "primaryUser"]))
     }
 
     @Test func purposeIsCountedInUTF16Units() {
-        let emoji = String(repeating: "😀", count: 200) // 200 scalars, 400 UTF-16 units
+        let emoji = String(repeating: "😀", count: 200)  // 200 scalars, 400 UTF-16 units
         let found = issues(mutated { $0["purpose"] = .string(emoji) })
         #expect(found.map(\.path) == ["purpose"])
     }
 
     @Test func timelineMustReferenceParties() {
-        let found = issues(mutated {
-            $0["parties"] = .array([
-                .object(["userId": .string("234599484848423"), "partyId": .string("1")]),
-                .object(["phoneNumber": .string("+1"), "partyId": .string("2")]),
-            ])
-            $0["speakersTimeline"] = .object(["speechSegments": .array([
-                .object(["fromTime": .integer(10), "toTime": .integer(5), "partyIds": .array([.string("3")])]),
-            ])])
-        })
+        let found = issues(
+            mutated {
+                $0["parties"] = .array([
+                    .object(["userId": .string("234599484848423"), "partyId": .string("1")]),
+                    .object(["phoneNumber": .string("+1"), "partyId": .string("2")]),
+                ])
+                $0["speakersTimeline"] = .object([
+                    "speechSegments": .array([
+                        .object(["fromTime": .integer(10), "toTime": .integer(5), "partyIds": .array([.string("3")])])
+                    ])
+                ])
+            })
         #expect(Set(found.map(\.path)) == ["speakersTimeline.speechSegments[0].partyIds[0]", "speakersTimeline.speechSegments[0].toTime"])
     }
 
@@ -136,7 +141,11 @@ import TestSupport
 
     @Test func onlyTheCRMContextsGongSupportsPass() {
         func context(_ system: String) -> JSONValue {
-            .array([.object(["system": .string(system), "objects": .array([.object(["objectType": .string("Account"), "objectId": .string("0013600000x")])])])])
+            .array([
+                .object([
+                    "system": .string(system), "objects": .array([.object(["objectType": .string("Account"), "objectId": .string("0013600000x")])]),
+                ])
+            ])
         }
         #expect(issues(mutated { $0["context"] = context("Generic") }).isEmpty)
         #expect(issues(mutated { $0["context"] = context("Salesforce") }).isEmpty)

@@ -1,12 +1,13 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Checks request bodies against Gong's request schema (the reference copy) with python-jsonschema.
 enum SchemaCheck {
     static func conforms(_ bodies: [JSONValue], in dir: TemporaryDirectory) async throws {
-        let instances = try dir.write("../instances-\(UUID().uuidString).json", text: "[" + bodies.map { $0.prettyString() }.joined(separator: ",") + "]")
+        let instances = try dir.write(
+            "../instances-\(UUID().uuidString).json", text: "[" + bodies.map { $0.prettyString() }.joined(separator: ",") + "]")
         defer { try? FileManager.default.removeItem(atPath: instances) }
         let script = """
             import json, sys, jsonschema

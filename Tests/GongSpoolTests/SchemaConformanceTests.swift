@@ -1,7 +1,7 @@
 import Foundation
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Checks the embedded schema against Gong's request schema as published with the reference
 /// (a copy in `Tests/Fixtures/new-call.schema.json`), and our output against an independent
@@ -20,8 +20,12 @@ import TestSupport
         #expect(try SchemaValidator.unknownKeywords(in: NewCallValidator.schemaDocument.get()).isEmpty)
         try NewCallValidator.checkEmbeddedSchema()
         // A schema the validator cannot execute in full is refused, not half-applied.
-        let partial = NewCallValidator.load(#"{"type":"object","properties":{"a":{"type":"string","contentEncoding":"base64"}},"unevaluatedProperties":false}"#)
-        guard case .failure(let refusal) = partial else { Issue.record("a schema with unknown keywords was accepted"); return }
+        let partial = NewCallValidator.load(
+            #"{"type":"object","properties":{"a":{"type":"string","contentEncoding":"base64"}},"unevaluatedProperties":false}"#)
+        guard case .failure(let refusal) = partial else {
+            Issue.record("a schema with unknown keywords was accepted")
+            return
+        }
         #expect(refusal.reason == "keywords the validator does not execute: contentEncoding, unevaluatedProperties")
         #expect(throws: SchemaError.self) { try NewCallValidator.load("{ not json").get() }
     }
@@ -31,10 +35,12 @@ import TestSupport
         defer { dir.remove() }
         let sidecars: [JSONValue] = [
             Fixtures.sidecar(id: "pbx:1"),
-            Fixtures.sidecar(id: "pbx:2", direction: "Outbound", extra: [
-                "purpose": .string("Demo"), "duration": .number(125.8), "customData": .string("{\"pbx\":\"a\"}"),
-                "languageCode": .string("en-US"), "workspaceId": .string("623457276584334"),
-            ]),
+            Fixtures.sidecar(
+                id: "pbx:2", direction: "Outbound",
+                extra: [
+                    "purpose": .string("Demo"), "duration": .number(125.8), "customData": .string("{\"pbx\":\"a\"}"),
+                    "languageCode": .string("en-US"), "workspaceId": .string("623457276584334"),
+                ]),
         ]
         var bodies: [JSONValue] = []
         for (i, sidecar) in sidecars.enumerated() {

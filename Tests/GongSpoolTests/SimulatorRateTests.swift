@@ -1,6 +1,7 @@
 import Foundation
-@testable import GongSimulator
 import Testing
+
+@testable import GongSimulator
 
 /// The simulator's "3 requests in any second", judged by when requests arrived, in whatever
 /// order a busy test process gets round to admitting them.

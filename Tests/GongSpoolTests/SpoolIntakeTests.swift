@@ -1,8 +1,8 @@
 import Foundation
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SpoolIntakeTests {
     @Test func settledPairBecomesReadyOnce() async throws {
@@ -70,7 +70,10 @@ import TestSupport
         let dirTarget = try outside.write("sub/inner.wav", Fixtures.wav())
         _ = dirTarget
         try FileManager.default.createSymbolicLink(atPath: h.spool.file("linkeddir"), withDestinationPath: outside.file("sub"))
-        let h2 = try IntakeHarness { $0.directory = h.spool.path; $0.recursive = true }
+        let h2 = try IntakeHarness {
+            $0.directory = h.spool.path
+            $0.recursive = true
+        }
         defer { h2.stateDir.remove() }
         try await h2.settle()
         h2.clock.advance(3600)
@@ -101,11 +104,26 @@ import TestSupport
     @Test(arguments: [
         ("{not json", "$"),
         ("{\"clientUniqueId\":\"a\"}", "actualStart"),
-        ("{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}", "actualStart"),
-        ("{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"in\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}", "direction"),
-        ("{\"clientUniqueId\":5,\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}", "clientUniqueId"),
-        ("{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"2\"}]}", "primaryUser"),
-        ("{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":\"1\"}", "parties"),
+        (
+            "{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}",
+            "actualStart"
+        ),
+        (
+            "{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"in\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}",
+            "direction"
+        ),
+        (
+            "{\"clientUniqueId\":5,\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"1\"}]}",
+            "clientUniqueId"
+        ),
+        (
+            "{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":[{\"userId\":\"2\"}]}",
+            "primaryUser"
+        ),
+        (
+            "{\"clientUniqueId\":\"a\",\"actualStart\":\"2026-01-01T00:00:00Z\",\"direction\":\"Inbound\",\"primaryUser\":\"1\",\"parties\":\"1\"}",
+            "parties"
+        ),
     ])
     func malformedSidecarIsRejectedNamingFileAndField(_ sidecar: String, _ field: String) async throws {
         let h = try IntakeHarness()
@@ -168,7 +186,7 @@ import TestSupport
         defer { h.remove() }
         let path = try h.spool.write("huge.wav", Fixtures.wavHeader(dataSize: 16))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.truncate(atOffset: 1_600_000_000) // sparse
+        try handle.truncate(atOffset: 1_600_000_000)  // sparse
         try handle.close()
         try h.spool.write("huge.json", Fixtures.sidecarData(id: "pbx:huge"))
         try await h.settle()

@@ -1,9 +1,10 @@
 import Foundation
+import GRDB
+import TestSupport
+import Testing
+
 @testable import GongSpoolCore
 @testable import GongSpoolSQLite
-import GRDB
-import Testing
-import TestSupport
 
 @Suite struct StateStoreTests {
     @Test func databaseIsDurableWALWithIncrementalVacuum() async throws {
@@ -11,14 +12,16 @@ import TestSupport
         defer { dir.remove() }
         let store = try SQLiteStateStore.open(path: dir.file("s/state.sqlite"))
         let pragmas = try await store.pool.write { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-             try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-             try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"),
-             try Int.fetchOne(db, sql: "PRAGMA busy_timeout"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"),
+                try Int.fetchOne(db, sql: "PRAGMA busy_timeout")
+            )
         }
         #expect(pragmas.0 == "wal")
-        #expect(pragmas.1 == 2) // FULL
-        #expect(pragmas.2 == 2) // INCREMENTAL
+        #expect(pragmas.1 == 2)  // FULL
+        #expect(pragmas.2 == 2)  // INCREMENTAL
         #expect((pragmas.3 ?? 0) >= 1000)
     }
 
@@ -50,7 +53,8 @@ import TestSupport
             identity: .init(clientUniqueId: "pbx:1", callId: "c1", createsInDoubt: 1, uploadsInDoubt: 2, goneCallId: "c0"),
             code: .http(503), reason: "later", attempts: 3, failingSince: now.addingTimeInterval(-30), checksWaived: true)
         let evidence = Evidence(
-            fingerprint: Fingerprint(audioPath: "a.wav", size: 10, mtimeNs: 11, inode: 12, sidecarPath: "a.json", sidecarSize: 13, sidecarMtimeNs: 14),
+            fingerprint: Fingerprint(
+                audioPath: "a.wav", size: 10, mtimeNs: 11, inode: 12, sidecarPath: "a.json", sidecarSize: 13, sidecarMtimeNs: 14),
             stableSince: now.addingTimeInterval(-5), sha256: "ab", requestJSON: "{}", mediaKind: "wav",
             createRequestId: "r1", mediaRequestId: "r2", mediaURL: "https://x", levels: AudioLevels(peakDb: [-3, -120]), silentChannels: [1])
         return (lifecycle, evidence)
@@ -123,7 +127,10 @@ import TestSupport
             try record.insert(db)
         }
         let (mine, theirs) = try await store.pool.read { db in
-            (try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"), try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'"))
+            (
+                try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'a'"),
+                try Row.fetchOne(db, sql: "SELECT * FROM recordings WHERE stem = 'b'")
+            )
         }
         let columns = try #require(mine).columnNames.filter { !["id", "stem", "clientUniqueId"].contains($0) }
         #expect(columns.count == 37)
@@ -151,7 +158,9 @@ import TestSupport
         func pending(_ stem: String) async throws -> Int64 {
             try #require(try await store.insert(stem: stem, .seen(reason: "new"), evidence: Evidence(), now: context.now).id)
         }
-        let a = try await pending("a"), b = try await pending("b"), c = try await pending("c")
+        let a = try await pending("a")
+        let b = try await pending("b")
+        let c = try await pending("c")
         #expect(try await store.claim(a, clientUniqueId: "x", evidence: Evidence(sha256: "1"), context: context).row.state == .ready)
         let copy = try await store.claim(b, clientUniqueId: "x", evidence: Evidence(sha256: "1"), context: context).row
         #expect(copy.state == .duplicate && copy.duplicateOf == a && copy.clientUniqueId == nil)
@@ -201,7 +210,9 @@ import TestSupport
         #expect(left.map(\.callId) == ["11"], "a confirmed call is not asked about again")
         // The query reads the partial index, not the table.
         let plan = try await h.store.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStateStore.reconcileCandidatesSQL, arguments: [now, now]).map { $0["detail"] as String? ?? "" }.joined(separator: " ")
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStateStore.reconcileCandidatesSQL, arguments: [now, now]).map {
+                $0["detail"] as String? ?? ""
+            }.joined(separator: " ")
         }
         #expect(plan.contains("USING INDEX recordings_unconfirmed") && !plan.contains("SCAN"), "\(plan)")
     }
@@ -215,8 +226,9 @@ import TestSupport
         var ids: [Int64] = []
         for (stem, call) in [("a", "11"), ("b", "12"), ("c", nil)] {
             let body = #"{"actualStart":"2025-11-24T16:00:00Z","clientUniqueId":"pbx:\#(stem)"}"#
-            let row = try await store.insert(stem: stem, RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(stem)")),
-                                             evidence: Evidence(requestJSON: body), now: now)
+            let row = try await store.insert(
+                stem: stem, RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:\(stem)")),
+                evidence: Evidence(requestJSON: body), now: now)
             let id = try #require(row.id)
             ids.append(id)
             if let call { try await store.deliverAsIfGongAnswered(id, callId: call, now: now) }
@@ -246,14 +258,23 @@ import TestSupport
         let store = try await backend.makeStore(in: dir)
         let now = Date(timeIntervalSince1970: 1_764_000_000)
         func ready(_ stem: String, mtime: Int64, callId: String? = nil) async throws -> Int64 {
-            let fingerprint = Fingerprint(audioPath: stem + ".wav", size: 1, mtimeNs: mtime, inode: 1, sidecarPath: nil, sidecarSize: nil, sidecarMtimeNs: nil)
+            let fingerprint = Fingerprint(
+                audioPath: stem + ".wav", size: 1, mtimeNs: mtime, inode: 1, sidecarPath: nil, sidecarSize: nil, sidecarMtimeNs: nil)
             let state: LifecycleState = callId == nil ? .ready : .created
-            return try #require(try await store.insert(stem: stem, RecordingLifecycle(state: state, identity: Identity(clientUniqueId: "pbx:\(stem)", callId: callId)),
-                                                       evidence: Evidence(fingerprint: fingerprint), now: now).id)
+            return try #require(
+                try await store.insert(
+                    stem: stem, RecordingLifecycle(state: state, identity: Identity(clientUniqueId: "pbx:\(stem)", callId: callId)),
+                    evidence: Evidence(fingerprint: fingerprint), now: now
+                ).id)
         }
-        let old = try await ready("old", mtime: 1), new = try await ready("new", mtime: 3), resumed = try await ready("resumed", mtime: 2, callId: "7")
-        let later = try await store.insert(stem: "later", RecordingLifecycle(state: .waiting(.create, until: now.addingTimeInterval(60)),
-                                                                             identity: Identity(clientUniqueId: "pbx:later")), evidence: Evidence(), now: now)
+        let old = try await ready("old", mtime: 1)
+        let new = try await ready("new", mtime: 3)
+        let resumed = try await ready("resumed", mtime: 2, callId: "7")
+        let later = try await store.insert(
+            stem: "later",
+            RecordingLifecycle(
+                state: .waiting(.create, until: now.addingTimeInterval(60)),
+                identity: Identity(clientUniqueId: "pbx:later")), evidence: Evidence(), now: now)
         #expect(try await store.nextDue(now: now, excluding: []).map(\.id) == resumed)
         #expect(try await store.nextDue(now: now, excluding: [resumed]).map(\.id) == new)
         #expect(try await store.nextDue(now: now, excluding: [resumed], order: .oldestFirst).map(\.id) == old)
@@ -276,15 +297,17 @@ import TestSupport
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
         let now = Date(timeIntervalSince1970: 1_764_000_000)
-        try await store.saveDirectories(changed: ["": DirectoryState(mtimeNs: 5, entryCount: 2), "d": DirectoryState(mtimeNs: 6, entryCount: 1)], removed: [])
+        try await store.saveDirectories(
+            changed: ["": DirectoryState(mtimeNs: 5, entryCount: 2), "d": DirectoryState(mtimeNs: 6, entryCount: 1)], removed: [])
         try await store.saveDirectories(changed: ["": DirectoryState(mtimeNs: 7, entryCount: 3)], removed: ["d"])
         #expect(try await store.directories() == ["": DirectoryState(mtimeNs: 7, entryCount: 3)])
         let files = Fingerprint(audioPath: "a.wav", size: 1, mtimeNs: 2, inode: 3, sidecarPath: "a.json", sidecarSize: 4, sidecarMtimeNs: 5)
         let first = try await store.insert(stem: "a", .seen(reason: "new"), evidence: Evidence(fingerprint: files), now: now)
         try await store.apply(try #require(first.id), .inputRejected(.invalidRequest, reason: "bad"), context: EventContext(now: now))
         let second = try await store.insert(stem: "a", .seen(reason: "again"), evidence: Evidence(fingerprint: files), now: now)
-        let done = try await store.insert(stem: "b", RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:b")),
-                                          evidence: Evidence(fingerprint: files), now: now)
+        let done = try await store.insert(
+            stem: "b", RecordingLifecycle(state: .ready, identity: Identity(clientUniqueId: "pbx:b")),
+            evidence: Evidence(fingerprint: files), now: now)
         try await store.deliverAsIfGongAnswered(try #require(done.id), callId: "1", now: now)
         #expect(try await store.latestRows(stems: ["a", "b", "z"]).mapValues(\.id) == ["a": second.id, "b": done.id])
         #expect(try await store.pendingRows().map(\.id) == [second.id])
@@ -313,7 +336,10 @@ import TestSupport
         #expect(try await store.meta(.sendingHalted) == "x")
         try await store.setMeta(.sendingHalted, nil)
         #expect(try await store.meta(.sendingHalted) == nil)
-        let users = [DirectoryUser(id: "1", emailAddress: "a@x", phoneNumber: "+1", phoneExtension: "10", name: "A", active: true, telephonyCallsImported: false)]
+        let users = [
+            DirectoryUser(
+                id: "1", emailAddress: "a@x", phoneNumber: "+1", phoneExtension: "10", name: "A", active: true, telephonyCallsImported: false)
+        ]
         try await store.replaceGongUsers(users, fetchedAt: now)
         try await store.replaceGongUsers(users, fetchedAt: now)
         #expect(try await store.gongUsers() == users)

@@ -1,10 +1,11 @@
 import Foundation
 import GongSpoolCore
 import GongSpoolDaemon
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct SystemdNotifierTests {

@@ -1,9 +1,10 @@
 import Foundation
+import GRDB
+import TestSupport
+import Testing
+
 @testable import GongSpoolCore
 @testable import GongSpoolSQLite
-import GRDB
-import Testing
-import TestSupport
 
 /// The counts `status` reads are kept by every store from the same ``WritePlan``: the same
 /// events give the same tallies in SQLite, PostgreSQL and memory, and they agree with counting
@@ -17,7 +18,8 @@ import TestSupport
         defer { dir.remove() }
         let store = try await backend.makeStore(in: dir)
         let context = EventContext(now: now)
-        let rows = try await store.insert((0..<5).map { (stem: "r\($0)", lifecycle: RecordingLifecycle.seen(reason: "new"), evidence: Evidence()) }, now: now)
+        let rows = try await store.insert(
+            (0..<5).map { (stem: "r\($0)", lifecycle: RecordingLifecycle.seen(reason: "new"), evidence: Evidence()) }, now: now)
         let ids = rows.compactMap(\.id)
         // Delivered, skipped as too short, rejected with an error, forgotten, left pending.
         _ = try await store.claim(ids[0], clientUniqueId: "pbx:0", evidence: Evidence(sha256: "a"), context: context)
@@ -51,12 +53,13 @@ import TestSupport
         let old = try DatabaseQueue(path: path)
         try SQLiteStateStore.migrator.migrate(old, upTo: "v11-bytes-in-doubt-and-audio-index")
         try await old.write { db in
-            try db.execute(sql: """
-                INSERT INTO recordings (stem, clientUniqueId, state, attempts, firstSeenAt, stableSince, createdAt, updatedAt)
-                VALUES ('a', 'pbx:a', 'done', 0, '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000'),
-                       ('b', NULL, 'pending', 0, '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000');
-                INSERT INTO transitions (recordingId, at, fromState, toState, attempt) VALUES (1, '2025-11-24 16:00:05.250', 'uploaded', 'done', 1);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO recordings (stem, clientUniqueId, state, attempts, firstSeenAt, stableSince, createdAt, updatedAt)
+                    VALUES ('a', 'pbx:a', 'done', 0, '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000'),
+                           ('b', NULL, 'pending', 0, '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000', '2025-11-24 16:00:00.000');
+                    INSERT INTO transitions (recordingId, at, fromState, toState, attempt) VALUES (1, '2025-11-24 16:00:05.250', 'uploaded', 'done', 1);
+                    """)
         }
         try old.close()
         let store = try SQLiteStateStore.open(path: path)

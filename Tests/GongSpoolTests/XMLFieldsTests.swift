@@ -1,6 +1,7 @@
 import Foundation
-@testable import GongSpoolCore
 import Testing
+
+@testable import GongSpoolCore
 
 /// XML sidecars, read by GongSpool's own strict reader (FoundationXML crashed on crafted ones).
 @Suite struct XMLFieldsTests {
@@ -9,7 +10,8 @@ import Testing
     }
 
     @Test func elementsAttributesTextAndReferences() throws {
-        let read = try fields("""
+        let read = try fields(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- a PBX -->
             <recording id="1754121674.3" kind='in\tbound'>

@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The machine misbehaving: an archive that cannot be written, the state database locked by
 /// another process, no room to grow the state. Each gives a clear error, loses nothing, and
@@ -45,9 +45,10 @@ import TestSupport
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let store = try SQLiteStateStore.open(path: h.database)
             // Uploaded, and the archive step tried and failed (not merely about to be tried): it waits to be tried again.
-            #expect(try await Self.eventually(20) {
-                try await store.recordings(in: [.waiting]).filter { $0.lastErrorCode == .afterUploadFailed && $0.phase == .finish }.count == 3
-            }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            #expect(
+                try await Self.eventually(20) {
+                    try await store.recordings(in: [.waiting]).filter { $0.lastErrorCode == .afterUploadFailed && $0.phase == .finish }.count == 3
+                }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
             let parked = try await store.recordings(in: [.waiting])
             #expect(parked.allSatisfy { $0.lastErrorCode == .afterUploadFailed && ($0.reason ?? "").contains("archive") }, "\(parked.map(\.reason))")
             #expect(try FileManager.default.subpathsOfDirectory(atPath: h.spool.path).filter { $0.hasSuffix(".json") }.count == 3, "nothing lost")
@@ -60,7 +61,9 @@ import TestSupport
             return await sim.state.snapshot()
         }
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
-        #expect(snapshot.requests.filter { $0.method == "PUT" && $0.status != 429 }.count == 3, "media never sent twice: \(snapshot.requests.map { "\($0.method) \($0.status)" })")
+        #expect(
+            snapshot.requests.filter { $0.method == "PUT" && $0.status != 429 }.count == 3,
+            "media never sent twice: \(snapshot.requests.map { "\($0.method) \($0.status)" })")
         #expect(try FileManager.default.subpathsOfDirectory(atPath: archive).filter { $0.hasSuffix(".json") }.count == 3)
     }
 
@@ -74,9 +77,13 @@ import TestSupport
             let daemon = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let store = try SQLiteStateStore.open(path: h.database)
-            #expect(try await Self.eventually(20) { try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database) })
+            #expect(
+                try await Self.eventually(20) {
+                    try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database)
+                })
             // Another process takes the write lock for 8 s — longer than the 5 s busy timeout.
-            async let locker = PythonRunner.run("""
+            async let locker = PythonRunner.run(
+                """
                 import sqlite3, sys, time
                 db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
                 db.execute("BEGIN EXCLUSIVE")
@@ -113,8 +120,9 @@ import TestSupport
         let size = [h.database, h.database + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.max() ?? 0
         let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
             let config = try h.writeConfig(sim)
-            let limited = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log,
-                                           fileSizeLimitKiB: size / 1024 + 160)
+            let limited = try Binary.start(
+                ["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log,
+                fileSizeLimitKiB: size / 1024 + 160)
             try await Task.sleep(for: .seconds(4))
             let stillRunning = limited.isRunning
             kill(limited.processIdentifier, SIGKILL)

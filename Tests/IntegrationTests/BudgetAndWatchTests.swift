@@ -3,8 +3,8 @@ import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The daily budget is never exceeded and the drain time is estimated; a backlog goes newest
 /// first with fairness; inotify takes a new file at the settle time, `watch: poll` never does.
@@ -29,7 +29,9 @@ import TestSupport
         var options = SimulatorOptions()
         options.requestsPerSecond = 0
         let snapshot = try await h.drain(options) { $0.gong.maxConcurrentUploads = 1 }
-        #expect(snapshot.exactlyOnceProblems(Dictionary(uniqueKeysWithValues: snapshot.calls.values.map { ($0.clientUniqueId, $0.mediaSHA256 ?? "") })).isEmpty)
+        #expect(
+            snapshot.exactlyOnceProblems(Dictionary(uniqueKeysWithValues: snapshot.calls.values.map { ($0.clientUniqueId, $0.mediaSHA256 ?? "") }))
+                .isEmpty)
         #expect(snapshot.calls.count == 8)
         // The order in which each recording's create began, from the state history.
         let store = try SQLiteStateStore.open(path: h.database)
@@ -51,7 +53,12 @@ import TestSupport
         options.requestsPerSecond = 0
         options.dailyLimit = 5
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let run = Task { try await h.runOnce(sim) { $0.gong.dailyRequestLimit = 5; $0.spool.backfill = .all } }
+            let run = Task {
+                try await h.runOnce(sim) {
+                    $0.gong.dailyRequestLimit = 5
+                    $0.spool.backfill = .all
+                }
+            }
             // Wait until the budget is spent, then a little longer.
             for _ in 0..<200 where await sim.state.snapshot().requests.count < 5 {
                 try await Task.sleep(for: .milliseconds(50))
@@ -69,7 +76,8 @@ import TestSupport
         let report = try await StatusReport.make(store: store, config: config, now: Date())
         #expect(report.requestsToday == 5)
         #expect(report.facts.requestsNeeded == 7, "12 requests for 6 recordings, 5 spent")
-        #expect(report.drainSeconds > 86_400 - Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) - 5, "waits for the next UTC days")
+        #expect(
+            report.drainSeconds > 86_400 - Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) - 5, "waits for the next UTC days")
     }
 
     /// Starts the daemon with a 30 s poll interval, then writes a recording into a new dated folder.
@@ -78,22 +86,24 @@ import TestSupport
         defer { h.remove() }
         let log = h.work.file("daemon.log")
         return try await GongSimulator.withRunning { sim in
-            let config = try h.work.write("c.yaml", text: """
-                spool:
-                  directory: \(h.spool.path)
-                  recursive: true
-                  settleSeconds: 0.3
-                  pollIntervalSeconds: 30
-                  minDurationSeconds: 0
-                  watch: \(watch)
-                gong:
-                  baseURL: \(sim.baseURL)
-                  requestsPerSecond: 50
-                state:
-                  database: \(h.database)
-                metrics:
-                  listen: ""
-                """)
+            let config = try h.work.write(
+                "c.yaml",
+                text: """
+                    spool:
+                      directory: \(h.spool.path)
+                      recursive: true
+                      settleSeconds: 0.3
+                      pollIntervalSeconds: 30
+                      minDurationSeconds: 0
+                      watch: \(watch)
+                    gong:
+                      baseURL: \(sim.baseURL)
+                      requestsPerSecond: 50
+                    state:
+                      database: \(h.database)
+                    metrics:
+                      listen: ""
+                    """)
             let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
             for _ in 0..<100 where !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("watching the spool") {

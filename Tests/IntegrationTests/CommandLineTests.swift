@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// The `gongspool` binary's commands, exit codes and machine-readable output.
 @Suite struct CommandLineTests {

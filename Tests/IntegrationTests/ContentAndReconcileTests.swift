@@ -6,8 +6,8 @@ import GongSpoolDaemon
 import GongSpoolHTTP
 import GongSpoolSQLite
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 15 through the real `gongspool` binary and the strict simulator: what Gong would not
 /// keep costs no request (and `retry` sends it anyway), a cut recording waits for a person, a
@@ -69,7 +69,8 @@ import TestSupport
             let half = try #require(snapshot.calls.values.first { $0.clientUniqueId == "pbx:half" })
             let sent = try #require(try JSONValue.parse(Data(half.body.utf8))["parties"]?.arrayValue)
             #expect(sent[0]["mediaChannelId"] == .integer(0), "the speaking rep keeps the channel")
-            #expect(sent[1]["mediaChannelId"] == nil && sent[1]["phoneNumber"] == .string("+14155550123"), "the silent side is given no channel: \(sent)")
+            #expect(
+                sent[1]["mediaChannelId"] == nil && sent[1]["phoneNumber"] == .string("+14155550123"), "the silent side is given no channel: \(sent)")
             #expect(half.mediaSHA256 != nil)
             let shown = try await cli.show("pbx:half")
             #expect(shown["silentChannels"] == .array([.integer(1)]), "\(shown)")
@@ -102,7 +103,7 @@ import TestSupport
         try h.spool.writeRecording("gone", id: "pbx:gone", audio: gone)
         try h.spool.writeRecording("third", id: "pbx:third", audio: Fixtures.wav(seconds: 2, seed: 12))
         var options = SimulatorOptions()
-        options.callsPageSize = 1 // every page boundary is crossed
+        options.callsPageSize = 1  // every page boundary is crossed
         try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim))
             #expect(try await cli.once().status == 0)
@@ -118,8 +119,9 @@ import TestSupport
             #expect(found.output.contains("3 delivered recordings checked, 2 listed by Gong, 1 missing"), "\(found.output)")
             #expect(found.output.contains("call \(oldCall)"), "\(found.output)")
             let listing = await sim.state.snapshot().requests.dropFirst(before).filter { $0.status != 429 }
-            #expect(listing.count == 2 && listing.allSatisfy { $0.method == "GET" && $0.path == "/v2/calls" && $0.status == 200 },
-                    "two pages of one call each, nothing else: \(listing.map { "\($0.method) \($0.path) \($0.status)" })")
+            #expect(
+                listing.count == 2 && listing.allSatisfy { $0.method == "GET" && $0.path == "/v2/calls" && $0.status == 200 },
+                "two pages of one call each, nothing else: \(listing.map { "\($0.method) \($0.path) \($0.status)" })")
 
             let missing = try await cli.show("pbx:gone")
             #expect(missing["state"] == .string("missing") && missing["lastErrorCode"] == .string("missing_in_gong"), "\(missing)")
@@ -166,7 +168,7 @@ import TestSupport
         try h.spool.writeRecording("a", id: "pbx:a", audio: Fixtures.wav(seconds: 2, seed: 20))
         var options = SimulatorOptions()
         options.callsForbidden = true
-        options.requestsPerSecond = 100 // several commands in a row; the rate limit is tested elsewhere
+        options.requestsPerSecond = 100  // several commands in a row; the rate limit is tested elsewhere
         try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim))
             #expect(try await cli.once().status == 0)
@@ -177,7 +179,9 @@ import TestSupport
             // `check` says so before the first daily run, when reconciliation is configured.
             let configured = try h.writeConfig(sim, gong: ["reconcile: true"])
             let check = try await cli.run(["check", "--config", configured])
-            #expect(check.status == 78 && check.output.contains("WRONG   gong.reconcile") && check.output.contains("api:calls:read:basic"), "\(check.output)")
+            #expect(
+                check.status == 78 && check.output.contains("WRONG   gong.reconcile") && check.output.contains("api:calls:read:basic"),
+                "\(check.output)")
             let plain = try await cli.run(["check", "--config", try h.writeConfig(sim)])
             #expect(plain.status == 0 && !plain.output.contains("gong.reconcile"), "no list asked for without reconciliation: \(plain.output)")
         }
@@ -209,8 +213,9 @@ import TestSupport
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let client = GongClient(http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
-                                    settings: config.gong, logger: logger)
+            let client = GongClient(
+                http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
+                settings: config.gong, logger: logger)
             let gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger)
             let reconciler = Reconciler(client: client, gate: gate, store: store, clock: clock, logger: logger)
             let before = await sim.state.snapshot().requests.count
@@ -249,7 +254,8 @@ import TestSupport
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, gong: ["reconcile: true"]))
             let check = try await cli.run(["check", "--config", cli.config])
             #expect(check.status == 0 && check.output.contains("ok      gong.reconcile: the key may list calls"), "\(check.output)")
-            let daemon = try Binary.start(["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
+            let daemon = try Binary.start(
+                ["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
             var status = ""
             let deadline = Date().addingTimeInterval(20)

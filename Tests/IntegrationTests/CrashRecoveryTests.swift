@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The real `gongspool` binary, killed with SIGKILL at the two moments that matter, then restarted.
 @Suite(.serialized) struct CrashRecoveryTests {
@@ -66,6 +66,6 @@ import TestSupport
         }
         #expect(row.state == .done)
         let puts = snapshot.requests.filter { $0.method == "PUT" }
-        #expect(puts.map(\.status) == [201, 400]) // the re-PUT was answered "already handled"
+        #expect(puts.map(\.status) == [201, 400])  // the re-PUT was answered "already handled"
     }
 }

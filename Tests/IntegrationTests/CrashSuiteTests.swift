@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// A backlog against a faulty simulator, the real daemon SIGKILLed at seeded random moments,
 /// restarted each time, then drained. Longer with GONGSPOOL_LONG_TESTS=1.
@@ -33,27 +33,29 @@ import TestSupport
         options.seed = seed
         let env = DeliveryHarness.environment(options)
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let path = try h.work.write("crash.yaml", text: """
-                spool:
-                  directory: \(h.spool.path)
-                  recursive: true
-                  settleSeconds: 0.1
-                  pollIntervalSeconds: 0.1
-                  minDurationSeconds: 0
-                  afterUpload: archive
-                  archiveDirectory: \(h.work.file("archive"))
-                gong:
-                  baseURL: \(sim.baseURL)
-                  requestsPerSecond: 200
-                  readTimeoutSeconds: 5
-                retry:
-                  initialBackoffSeconds: 0.05
-                  maxBackoffSeconds: 0.2
-                state:
-                  database: \(h.database)
-                metrics:
-                  listen: ""
-                """)
+            let path = try h.work.write(
+                "crash.yaml",
+                text: """
+                    spool:
+                      directory: \(h.spool.path)
+                      recursive: true
+                      settleSeconds: 0.1
+                      pollIntervalSeconds: 0.1
+                      minDurationSeconds: 0
+                      afterUpload: archive
+                      archiveDirectory: \(h.work.file("archive"))
+                    gong:
+                      baseURL: \(sim.baseURL)
+                      requestsPerSecond: 200
+                      readTimeoutSeconds: 5
+                    retry:
+                      initialBackoffSeconds: 0.05
+                      maxBackoffSeconds: 0.2
+                    state:
+                      database: \(h.database)
+                    metrics:
+                      listen: ""
+                    """)
             for round in 0..<kills {
                 let daemon = try Binary.start(["run", "--config", path], environment: env, log: h.work.file("run-\(round).log"))
                 try await Task.sleep(for: .milliseconds(delays[round]))
@@ -83,7 +85,8 @@ import TestSupport
         for i in 0..<recordings {
             for ext in ["wav", "json"] {
                 let relative = "2026/11/\(i % 7)/call-\(i).\(ext)"
-                let somewhere = FileManager.default.fileExists(atPath: h.spool.file(relative))
+                let somewhere =
+                    FileManager.default.fileExists(atPath: h.spool.file(relative))
                     || FileManager.default.fileExists(atPath: h.work.file("archive/" + relative))
                 #expect(somewhere, "\(relative) lost")
             }

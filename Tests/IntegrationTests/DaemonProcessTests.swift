@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The daemon as systemd runs it: a real process, JSON logs, SIGTERM.
 @Suite struct DaemonProcessTests {

@@ -1,8 +1,8 @@
 import Foundation
 import GongSpoolCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The PostgreSQL password never leaves in clear off loopback: loopback is decided by parsing
 /// the address (127.0.0.2 is loopback, `127.0.0.1.example.com` is not), the default off loopback
@@ -29,15 +29,17 @@ import TestSupport
         defer { server.stop() }
         // The mode every non-loopback host gets by default (loopback by address takes plain TCP:
         // 127.0.0.2 is this machine): TLS required and verified, whatever the server answers.
-        let direct = try h.work.write("direct.yaml", text: """
-            spool:
-              directory: \(h.spool.path)
-            gong:
-              baseURL: https://api.gong.io
-            state:
-              database: postgresql://gongspool@\(server.address):\(server.port)/gongspool?sslmode=verify-full
-              node: a
-            """)
+        let direct = try h.work.write(
+            "direct.yaml",
+            text: """
+                spool:
+                  directory: \(h.spool.path)
+                gong:
+                  baseURL: https://api.gong.io
+                state:
+                  database: postgresql://gongspool@\(server.address):\(server.port)/gongspool?sslmode=verify-full
+                  node: a
+                """)
         var environment = DeliveryHarness.environment()
         environment["GONGSPOOL_DB_PASSWORD"] = "not-for-the-wire"
         let cli = OperatorCLI(h, config: direct)
@@ -66,7 +68,9 @@ final class FakePostgres: Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
         inet_pton(AF_INET, address, &addr.sin_addr)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0, listen(fd, 8) == 0 else {
             close(fd)
             throw POSIXError(.EADDRNOTAVAIL)
@@ -113,7 +117,8 @@ final class FakePostgres: Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         // Startup-phase messages: length (4) + code (4) + body.
         guard let head = readExactly(fd, 8) else { return }
-        var length = int32(head[0..<4]), code = int32(head[4..<8])
+        var length = int32(head[0..<4])
+        var code = int32(head[4..<8])
         if code == 80_877_103 {
             seen.withLock { $0.ssl += 1 }
             _ = send(fd, [UInt8(ascii: "N")], 1, 0)

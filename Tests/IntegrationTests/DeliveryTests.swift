@@ -3,8 +3,8 @@ import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The real pipeline against the simulator on loopback, with real files and a real SQLite file.
 @Suite struct DeliveryTests {
@@ -55,7 +55,7 @@ import TestSupport
         expectExactlyOnce(snapshot, hashes)
         #expect(snapshot.requests.contains { $0.status >= 500 })
         #expect(snapshot.requests.contains { $0.status == 0 })
-        #expect(snapshot.requests.contains { $0.status == 400 }) // duplicate answers were used
+        #expect(snapshot.requests.contains { $0.status == 400 })  // duplicate answers were used
         #expect(snapshot.callsWithoutMedia.isEmpty)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Every `gongspool` command shown in README.md and docs/ — in `sh` blocks, and inline commands
 /// that are not synopses — is run through the real binary against the simulator (the paths of a
@@ -13,8 +13,10 @@ import TestSupport
 
     /// The documented commands, as written, with the file that shows them.
     static func documented() throws -> [(file: String, command: String)] {
-        let files = ["README.md"] + (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
-            .filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 })
+        let files =
+            ["README.md"]
+            + (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
+                .filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 })
         var out: [(String, String)] = []
         var gs = "gs"
         for file in files {
@@ -37,14 +39,19 @@ import TestSupport
                 }
                 if inShell {
                     let code = line.components(separatedBy: " #").first?.trimmingCharacters(in: .whitespaces) ?? ""
-                    if code.hasSuffix("\\") { pending += code.dropLast() + " "; continue }
+                    if code.hasSuffix("\\") {
+                        pending += code.dropLast() + " "
+                        continue
+                    }
                     let full = pending + code
                     pending = ""
                     if let command = gongspoolPart(of: expand(full)) { out.append((file, command)) }
                 } else {
                     // Inline spans: commands, not synopses (`[--json]`, `a|b`, `<id>`) nor bare names (`gongspool retry`).
-                    for span in inlineSpans(line) where !["[", "|", "…", "<", "{"].contains(where: span.contains)
-                        && span.split(separator: " ").count >= 3 {
+                    for span in inlineSpans(line)
+                    where !["[", "|", "…", "<", "{"].contains(where: span.contains)
+                        && span.split(separator: " ").count >= 3
+                    {
                         if let command = gongspoolPart(of: expand(span)) { out.append((file, command)) }
                     }
                 }
@@ -64,7 +71,7 @@ import TestSupport
         var words = head.split(separator: " ").map(String.init)
         while let first = words.first, first != "gongspool", first != "gs" {
             guard ["sudo", "-u", "env"].contains(first) || first.contains("=") else { return nil }
-            words.removeFirst(first == "-u" ? 2 : 1) // `-u gongspool` names the user, not the program
+            words.removeFirst(first == "-u" ? 2 : 1)  // `-u gongspool` names the user, not the program
         }
         return words.isEmpty || words.first == "gs" ? nil : words.joined(separator: " ")
     }
@@ -85,7 +92,9 @@ import TestSupport
             var tried = Set<String>()
             for (file, command) in commands where tried.insert(command).inserted {
                 let arguments = Self.arguments(command, config: config, h: h)
-                let timeout = ["run", "simulate"].contains(arguments.first ?? "") && !arguments.contains("--once") && !arguments.contains("--dry-run") ? 3.0 : 30
+                let timeout =
+                    ["run", "simulate"].contains(arguments.first ?? "") && !arguments.contains("--once") && !arguments.contains("--dry-run")
+                    ? 3.0 : 30
                 let environment = DeliveryHarness.environment().merging(["GONGSPOOL_CONFIG": config, "CREDENTIALS_DIRECTORY": credentials]) { $1 }
                 let result = try await cli.run(arguments, timeout: timeout, environment: environment)
                 #expect(result.status != 64, "\(file): `\(command)` is not understood: \(result.output.prefix(600))")
@@ -105,10 +114,15 @@ import TestSupport
             case "N": "0"
             case "PATH", "/path/to/recording.wav": h.spool.file("2026/11/30/in-204-5551234567-20261130-101500-1764497700.12.wav")
             default:
-                if word.hasPrefix("/var/spool/asterisk/monitor/") { h.spool.file("2026/11/30/in-204-5551234567-20261130-101500-1764497700.12.wav") }
-                else if word.hasPrefix("/var/backups/") { h.work.file("backup-\(UUID().uuidString).sqlite") }
-                else if word.hasPrefix("dist/") { word }
-                else { word }
+                if word.hasPrefix("/var/spool/asterisk/monitor/") {
+                    h.spool.file("2026/11/30/in-204-5551234567-20261130-101500-1764497700.12.wav")
+                } else if word.hasPrefix("/var/backups/") {
+                    h.work.file("backup-\(UUID().uuidString).sqlite")
+                } else if word.hasPrefix("dist/") {
+                    word
+                } else {
+                    word
+                }
             }
         }
         if words.first == "demo" { words += ["--directory", h.work.file("demo-\(UUID().uuidString)")] }

@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
-import Testing
 import TestSupport
+import Testing
 
 /// The ways "every recording in Gong exactly once, nothing lost" used to break (issue 11), each
 /// tried through the real `gongspool` binary against the strict simulator, with real files:
@@ -84,12 +84,13 @@ import TestSupport
         let outside = h.work.file("outside")
         var options = SimulatorOptions()
         options.requestsPerSecond = 0
-        options.latencyMilliseconds = 2000 // every answer comes 2 s after Gong stored the request
+        options.latencyMilliseconds = 2000  // every answer comes 2 s after Gong stored the request
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             async let run = cli.once(timeout: 60)
             // Once Gong holds each upload (its answer still on the way), the PBX acts.
-            var replaced = false, swapped = false
+            var replaced = false
+            var swapped = false
             let deadline = Date().addingTimeInterval(30)
             while !(replaced && swapped) && Date() < deadline {
                 let stored = await sim.state.snapshot().calls.values.filter { $0.mediaSHA256 != nil }.map(\.clientUniqueId)
@@ -144,7 +145,7 @@ import TestSupport
                 #expect(held["lastErrorCode"] == .string("file_changed"), "\(held)")
                 #expect(held["clientUniqueId"] == .string("pbx:h4"), "identity kept")
                 #expect(held["reason"]?.stringValue?.contains(callId) == true)
-                try await Task.sleep(for: .seconds(2)) // nothing more happens on its own
+                try await Task.sleep(for: .seconds(2))  // nothing more happens on its own
             }
             return await sim.state.snapshot()
         }
@@ -158,7 +159,7 @@ import TestSupport
         let h = try DeliveryHarness()
         defer { h.remove() }
         let audio = Fixtures.wav(seed: 411)
-        try h.spool.write("x/h4b.wav", audio) // its sidecar is not written yet: pending
+        try h.spool.write("x/h4b.wav", audio)  // its sidecar is not written yet: pending
         try await GongSimulator.withRunning { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 0"]))
             #expect(try await cli.once().status == 0)
@@ -182,14 +183,15 @@ import TestSupport
     @Test func aRecordingWaitingForItsUserMappingWaitsAndGoesOn() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        let users = h.work.file("users.csv") // not there yet
+        let users = h.work.file("users.csv")  // not there yet
         try h.spool.write("in-204-5551234567-20261122-101500-1795342500.1.wav", Fixtures.wav(seed: 501))
         try await GongSimulator.withRunning { sim in
-            let config = try h.writeConfig(sim, spool: ["orphanAfterMinutes: 0.02", "systemId: pbx-a", "timeZone: America/Chicago"],
-                                           extra: "metadata:\n  preset: freepbx\nusers:\n  file: \(users)\n")
+            let config = try h.writeConfig(
+                sim, spool: ["orphanAfterMinutes: 0.02", "systemId: pbx-a", "timeZone: America/Chicago"],
+                extra: "metadata:\n  preset: freepbx\nusers:\n  file: \(users)\n")
             let cli = OperatorCLI(h, config: config)
             #expect(try await cli.once().status == 0)
-            try await Task.sleep(for: .seconds(2)) // past spool.orphanAfterMinutes
+            try await Task.sleep(for: .seconds(2))  // past spool.orphanAfterMinutes
             #expect(try await cli.once().status == 0)
             let row = try await cli.show("in-204-5551234567-20261122-101500-1795342500.1")
             #expect(row["state"] == .string("pending"), "\(row)")
@@ -215,8 +217,9 @@ import TestSupport
             chmod(archive, 0o555)
         }
         let snapshot = try await GongSimulator.withRunning { sim in
-            let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"],
-                                           retry: ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2", "giveUpAfterHours: 0.0005"])
+            let config = try h.writeConfig(
+                sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"],
+                retry: ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2", "giveUpAfterHours: 0.0005"])
             let cli = OperatorCLI(h, config: config)
             let run = try await cli.once(timeout: 30)
             #expect(run.status == 0, "run --once ends: \(run.output.suffix(2000))")
@@ -260,8 +263,11 @@ import TestSupport
         try h.spool.writeRecording("a/x", id: "pbx:h8", user: "7000000000000000999", audio: audio)
         try h.spool.writeRecording("b/x", id: "pbx:h8", audio: audio)
         var options = SimulatorOptions()
-        options.users = [DirectoryUser(id: Self.user, emailAddress: "rep@example.com", phoneNumber: nil, phoneExtension: "204",
-                                       name: "Rep", active: true, telephonyCallsImported: true)]
+        options.users = [
+            DirectoryUser(
+                id: Self.user, emailAddress: "rep@example.com", phoneNumber: nil, phoneExtension: "204",
+                name: "Rep", active: true, telephonyCallsImported: true)
+        ]
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
             #expect(try await cli.once().status == 0)

@@ -3,8 +3,8 @@ import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// Gong misbehaving in the ways the network and the API do: 429 storms, resets in the middle of
 /// an upload, answers slower than the timeouts, a Gong that is down for a while. Every run ends
@@ -16,8 +16,8 @@ import TestSupport
         defer { h.remove() }
         let hashes = try h.addBacklog(count: 6, prefix: "storm")
         var options = SimulatorOptions()
-        options.requestsPerSecond = 3        // Gong's limit
-        options.forced429Count = 3           // and a storm on top
+        options.requestsPerSecond = 3  // Gong's limit
+        options.forced429Count = 3  // and a storm on top
         options.forcedRetryAfterSeconds = 1
         // GongSpool configured far too fast (50/s): only Gong's 429s hold it back. One worker, so
         // no request is already on the wire when a 429 arrives (that one cannot be recalled).
@@ -48,7 +48,7 @@ import TestSupport
         let hashes = try h.addBacklog(count: 4, prefix: "slow")
         var options = SimulatorOptions()
         options.requestsPerSecond = 0
-        options.latencyMilliseconds = 1500   // committed, then answered after the client gave up
+        options.latencyMilliseconds = 1500  // committed, then answered after the client gave up
         options.latencyRequestCount = 4
         let snapshot = try await h.drain(options) { $0.gong.readTimeoutSeconds = 0.5 }
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")

@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The first day on a real PBX (issue 13), through the real binary: the version, a first start
 /// over more history than a day's budget, a pilot with some agents, a backup.
@@ -24,8 +24,9 @@ import TestSupport
             let unsure = OperatorCLI(h, config: try h.writeConfig(sim, gong: ["dailyRequestLimit: 5"]))
             let refused = try await unsure.once()
             #expect(refused.status == 78, "\(refused.output)")
-            #expect(refused.output.contains("spool.backfill") && refused.output.contains("3 recordings") && refused.output.contains("6 requests"),
-                    "the cost spelled out: \(refused.output)")
+            #expect(
+                refused.output.contains("spool.backfill") && refused.output.contains("3 recordings") && refused.output.contains("6 requests"),
+                "the cost spelled out: \(refused.output)")
             #expect(await sim.state.snapshot().requests.isEmpty, "nothing sent")
             let decided = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["backfill: none"], gong: ["dailyRequestLimit: 5"]))
             #expect(try await decided.once().status == 0)
@@ -41,8 +42,9 @@ import TestSupport
         try h.spool.write("in-299-5551234567-20261122-101600-1795342560.2.wav", Fixtures.wav(seed: 952))
         try await GongSimulator.withRunning { sim in
             func config(_ table: String) throws -> String {
-                try h.writeConfig(sim, spool: ["systemId: pbx-a"],
-                                  extra: "metadata:\n  preset: freepbx\nusers:\n  unmapped: skip\n  table: {\(table)}\n")
+                try h.writeConfig(
+                    sim, spool: ["systemId: pbx-a"],
+                    extra: "metadata:\n  preset: freepbx\nusers:\n  unmapped: skip\n  table: {\(table)}\n")
             }
             let pilot = OperatorCLI(h, config: try config(#""204": "7000000000000000204""#))
             #expect(try await pilot.once().status == 0)

@@ -2,42 +2,47 @@ import AsyncHTTPClient
 import Foundation
 import GongSimulator
 import GongSpoolCore
-@testable import GongSpoolPostgres
 import Logging
 import NIOCore
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
+@testable import GongSpoolPostgres
 
 /// Real `gongspool run` processes sharing one real PostgreSQL and one strict simulator that
 /// enforces Gong's company-wide rate: what a company with several PBXs and an HA pair sees.
 @Suite struct FleetTests {
     /// A node's configuration: `spool` read as `spoolName`, the fleet's database, Gong's default rate.
-    func config(_ work: TemporaryDirectory, node: String, spool: TemporaryDirectory, spoolName: String, database: String,
-                simulator: GongSimulator, leaseSeconds: Double, metricsPort: Int? = nil, requestsPerSecond: Double = 3) throws -> String {
-        try work.write("\(node).yaml", text: """
-            spool:
-              directory: \(spool.path)
-              recursive: true
-              settleSeconds: 0.1
-              pollIntervalSeconds: 0.1
-              minDurationSeconds: 0
-            gong:
-              baseURL: \(simulator.baseURL)
-              requestsPerSecond: \(requestsPerSecond)
-              maxConcurrentUploads: 2
-              readTimeoutSeconds: 10
-            retry:
-              initialBackoffSeconds: 0.5
-              maxBackoffSeconds: 2
-            state:
-              database: \(database)
-              node: \(node)
-              spoolName: \(spoolName)
-              leaseSeconds: \(leaseSeconds)
-            metrics:
-              listen: "\(metricsPort.map { "127.0.0.1:\($0)" } ?? "")"
-            """)
+    func config(
+        _ work: TemporaryDirectory, node: String, spool: TemporaryDirectory, spoolName: String, database: String,
+        simulator: GongSimulator, leaseSeconds: Double, metricsPort: Int? = nil, requestsPerSecond: Double = 3
+    ) throws -> String {
+        try work.write(
+            "\(node).yaml",
+            text: """
+                spool:
+                  directory: \(spool.path)
+                  recursive: true
+                  settleSeconds: 0.1
+                  pollIntervalSeconds: 0.1
+                  minDurationSeconds: 0
+                gong:
+                  baseURL: \(simulator.baseURL)
+                  requestsPerSecond: \(requestsPerSecond)
+                  maxConcurrentUploads: 2
+                  readTimeoutSeconds: 10
+                retry:
+                  initialBackoffSeconds: 0.5
+                  maxBackoffSeconds: 2
+                state:
+                  database: \(database)
+                  node: \(node)
+                  spoolName: \(spoolName)
+                  leaseSeconds: \(leaseSeconds)
+                metrics:
+                  listen: "\(metricsPort.map { "127.0.0.1:\($0)" } ?? "")"
+                """)
     }
 
     /// An operator's view of the fleet's database.
@@ -46,8 +51,9 @@ import TestSupport
         logger.logLevel = .error
         // A test's own look at the database waits as long as a loaded machine needs (the daemons
         // keep their 10 s).
-        return try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
-                                                 connectTimeoutSeconds: 120)
+        return try await PostgresStateStore.open(
+            PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
+            connectTimeoutSeconds: 120)
     }
 
     /// Waits (at most `seconds`) until `count` recordings are done.
@@ -66,8 +72,14 @@ import TestSupport
     /// whole company: no 429, the rate used while the backlog lasts, every call once.
     @Test func threeNodesShareGongsRateWithoutA429() async throws {
         let database = try await PostgresTestServer.shared.createDatabase()
-        let work = try TemporaryDirectory(), shared = try TemporaryDirectory(), own = try TemporaryDirectory()
-        defer { work.remove(); shared.remove(); own.remove() }
+        let work = try TemporaryDirectory()
+        let shared = try TemporaryDirectory()
+        let own = try TemporaryDirectory()
+        defer {
+            work.remove()
+            shared.remove()
+            own.remove()
+        }
         let hashes = try shared.addBacklog(count: 9, prefix: "nas").merging(try own.addBacklog(count: 5, prefix: "west", firstSeed: 100)) { $1 }
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
@@ -81,14 +93,17 @@ import TestSupport
             var daemons: [Process] = []
             let metricsPort = try QuietPort.free()
             for (name, spool, spoolName) in nodes {
-                let file = try config(work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10,
-                                      metricsPort: name == "east-1" ? metricsPort : nil, requestsPerSecond: 2.7)
-                daemons.append(try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log")))
+                let file = try config(
+                    work, node: name, spool: spool, spoolName: spoolName, database: database, simulator: sim, leaseSeconds: 10,
+                    metricsPort: name == "east-1" ? metricsPort : nil, requestsPerSecond: 2.7)
+                daemons.append(
+                    try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log")))
             }
             let store = try await operatorStore(database)
             let done = try await waitUntilDone(store, count: expected, seconds: 60)
             // Every metric of a fleet's node names the node.
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"), timeout: .seconds(5))
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"), timeout: .seconds(5))
             let metrics = String(buffer: try await response.body.collect(upTo: 1 << 20))
             let series = metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }
             #expect(!series.isEmpty && series.allSatisfy { $0.contains("node=\"east-1\"") }, "\(metrics)")
@@ -108,14 +123,17 @@ import TestSupport
             try store.close()
             return await sim.state.snapshot()
         }
-        #expect(snapshot.requests.filter { $0.status == 429 }.isEmpty, "\(snapshot.requests.filter { $0.status == 429 }.count) requests refused with 429")
+        #expect(
+            snapshot.requests.filter { $0.status == 429 }.isEmpty, "\(snapshot.requests.filter { $0.status == 429 }.count) requests refused with 429")
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
         // How much of Gong's rate the fleet used over the backlog depends on how fast the machine
         // is, so it is reported, not asserted (Benchmarks measure it); a 429 above is the failure.
         let times = snapshot.requests.map(\.at).sorted()
         if let first = times.first, let last = times.last, last > first {
             let rate = Double(times.count - 1) / last.timeIntervalSince(first)
-            print("fleet: \(String(format: "%.2f", rate)) requests/s of Gong's 3 used while recordings were waiting (ratio \(String(format: "%.2f", rate / 3)) of the company rate; 429s: \(snapshot.requests.filter { $0.status == 429 }.count))")
+            print(
+                "fleet: \(String(format: "%.2f", rate)) requests/s of Gong's 3 used while recordings were waiting (ratio \(String(format: "%.2f", rate / 3)) of the company rate; 429s: \(snapshot.requests.filter { $0.status == 429 }.count))"
+            )
         }
     }
 
@@ -123,8 +141,12 @@ import TestSupport
     /// recordings once their leases run out, and nothing is sent twice or lost.
     @Test func theOtherNodeOfAnHAPairFinishesWhatAKilledNodeHeld() async throws {
         let database = try await PostgresTestServer.shared.createDatabase()
-        let work = try TemporaryDirectory(), shared = try TemporaryDirectory()
-        defer { work.remove(); shared.remove() }
+        let work = try TemporaryDirectory()
+        let shared = try TemporaryDirectory()
+        defer {
+            work.remove()
+            shared.remove()
+        }
         let hashes = try shared.addBacklog(count: 10, prefix: "ha", firstSeed: 200)
         var options = SimulatorOptions()
         options.requestsPerSecond = 3
@@ -135,7 +157,8 @@ import TestSupport
             var daemons: [String: Process] = [:]
             for name in ["primary", "standby"] {
                 let file = try config(work, node: name, spool: shared, spoolName: "nas", database: database, simulator: sim, leaseSeconds: 3)
-                daemons[name] = try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log"))
+                daemons[name] = try Binary.start(
+                    ["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(name).log"))
             }
             // Kill the primary while it holds recordings in flight.
             let deadline = Date().addingTimeInterval(30)
@@ -174,13 +197,18 @@ import TestSupport
     /// PostgreSQL unreachable at start: the node says so and exits 75 (systemd restarts it);
     /// nothing is sent without a reservation.
     @Test func aNodeThatCannotReachTheDatabaseSendsNothingAndExits75() async throws {
-        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
-        defer { work.remove(); spool.remove() }
+        let work = try TemporaryDirectory()
+        let spool = try TemporaryDirectory()
+        defer {
+            work.remove()
+            spool.remove()
+        }
         try spool.writeRecording("u", id: "pbx:unreachable", audio: Fixtures.wav(seed: 700))
         let snapshot = try await GongSimulator.withRunning { sim -> SimulatorSnapshot in
             // A port nothing listens on.
-            let file = try config(work, node: "lonely", spool: spool, spoolName: "lonely", database: "postgresql://gs@127.0.0.1:1/gongspool",
-                                  simulator: sim, leaseSeconds: 5)
+            let file = try config(
+                work, node: "lonely", spool: spool, spoolName: "lonely", database: "postgresql://gs@127.0.0.1:1/gongspool",
+                simulator: sim, leaseSeconds: 5)
             let daemon = try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("lonely.log"))
             await Binary.waitForExit(daemon)
             let log = (try? String(contentsOfFile: work.file("lonely.log"), encoding: .utf8)) ?? ""
@@ -200,8 +228,12 @@ import TestSupport
         defer { cluster.remove() }
         try cluster.start()
         let database = try cluster.createDatabase("outage")
-        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
-        defer { work.remove(); spool.remove() }
+        let work = try TemporaryDirectory()
+        let spool = try TemporaryDirectory()
+        defer {
+            work.remove()
+            spool.remove()
+        }
         let hashes = try spool.addBacklog(count: 8, prefix: "outage", firstSeed: 300)
         let expected = hashes.count
         var options = SimulatorOptions()
@@ -228,22 +260,29 @@ import TestSupport
             return (await sim.state.snapshot(), counted)
         }
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
-        #expect(counted >= snapshot.requests.count, "every request Gong saw was counted in the fleet's budget first: \(counted) counted, \(snapshot.requests.count) sent")
+        #expect(
+            counted >= snapshot.requests.count,
+            "every request Gong saw was counted in the fleet's budget first: \(counted) counted, \(snapshot.requests.count) sent")
     }
 
     /// A SIGHUP restarts the pipeline with the new configuration: the generation it replaces
     /// closes its PostgreSQL client, so reloads do not pile up connections on the fleet's server.
     @Test func aReloadClosesThePostgreSQLClientItReplaces() async throws {
         let database = try await PostgresTestServer.shared.createDatabase()
-        let work = try TemporaryDirectory(), spool = try TemporaryDirectory()
-        defer { work.remove(); spool.remove() }
+        let work = try TemporaryDirectory()
+        let spool = try TemporaryDirectory()
+        defer {
+            work.remove()
+            spool.remove()
+        }
         let socket = work.file("notify")
         let fd = try NotifySocket.listen(socket)
         defer { close(fd) }
         var logger = Logger(label: "fleet-test")
         logger.logLevel = .error
-        let server = try await PostgresStateStore.open(PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
-                                                       connectTimeoutSeconds: 120)
+        let server = try await PostgresStateStore.open(
+            PostgresLocation(url: database), password: nil, role: .operator(spool: nil), logger: logger,
+            connectTimeoutSeconds: 120)
         defer { try? server.close() }
         try await GongSimulator.withRunning { sim in
             let file = try config(work, node: "reloaded", spool: spool, spoolName: "reloaded", database: database, simulator: sim, leaseSeconds: 10)

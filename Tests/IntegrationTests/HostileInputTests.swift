@@ -1,8 +1,8 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Numbers from outside that used to crash the release binary (status 132, every poll, so
 /// systemd restarted it into the same input): each, through the real binary, now ends with a
@@ -21,11 +21,17 @@ import TestSupport
         defer { h.remove() }
         let twelveSeconds = Fixtures.wav(seconds: 12, seed: 1)
         try h.spool.write("dur-1e20.wav", twelveSeconds)
-        try h.spool.write("dur-1e20.json", Data(String(decoding: Fixtures.sidecarData(id: "pbx:dur-1e20"), as: UTF8.self)
-            .replacingOccurrences(of: "}", with: ",\"duration\":1e20}", options: .backwards, range: nil).utf8))
+        try h.spool.write(
+            "dur-1e20.json",
+            Data(
+                String(decoding: Fixtures.sidecarData(id: "pbx:dur-1e20"), as: UTF8.self)
+                    .replacingOccurrences(of: "}", with: ",\"duration\":1e20}", options: .backwards, range: nil).utf8))
         try h.spool.write("dur-max.wav", Fixtures.wav(seconds: 12, seed: 2))
-        try h.spool.write("dur-max.json", Data(String(decoding: Fixtures.sidecarData(id: "pbx:dur-max"), as: UTF8.self)
-            .replacingOccurrences(of: "}", with: ",\"duration\":1.7976931348623157e308}", options: .backwards, range: nil).utf8))
+        try h.spool.write(
+            "dur-max.json",
+            Data(
+                String(decoding: Fixtures.sidecarData(id: "pbx:dur-max"), as: UTF8.self)
+                    .replacingOccurrences(of: "}", with: ",\"duration\":1.7976931348623157e308}", options: .backwards, range: nil).utf8))
         try h.spool.writeRecording("box-fff0", id: "pbx:box-fff0", audio: Self.mp4(largesize: 0xFFFF_FFFF_FFFF_FFF0), ext: "mp4")
         try h.spool.writeRecording("box-top", id: "pbx:box-top", audio: Self.mp4(largesize: 0x8000_0000_0000_0000), ext: "mp4")
         try h.spool.writeRecording("good", id: "pbx:good", audio: Fixtures.wav(seconds: 3, seed: 3))
@@ -139,7 +145,9 @@ import TestSupport
             #expect(try await cli.once().status == 0)
             #expect(try await cli.show("poison")["state"] == .string("done"))
             let snapshot = await sim.state.snapshot()
-            #expect(snapshot.acceptedCreates["pbx:poison"] == 1 && snapshot.exactlyOnceProblems(expected).isEmpty, "\(snapshot.exactlyOnceProblems(expected))")
+            #expect(
+                snapshot.acceptedCreates["pbx:poison"] == 1 && snapshot.exactlyOnceProblems(expected).isEmpty,
+                "\(snapshot.exactlyOnceProblems(expected))")
             #expect(FileManager.default.fileExists(atPath: h.spool.file("poison.wav")))
         }
     }
@@ -150,7 +158,8 @@ import TestSupport
     }
 
     static func setMeta(_ database: String, _ key: String, _ value: String) throws {
-        let script = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('REPLACE INTO meta(key,value) VALUES(?,?)',(sys.argv[2],sys.argv[3])); c.commit()"
+        let script =
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('REPLACE INTO meta(key,value) VALUES(?,?)',(sys.argv[2],sys.argv[3])); c.commit()"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, database, key, value]

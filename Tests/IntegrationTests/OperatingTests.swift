@@ -1,15 +1,18 @@
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Years under systemd (issue 12), tried on the real binary: reload versus stop, one daemon per
 /// state database, a pause that survives a restart, misconfiguration that halts instead of
 /// rejecting, Gong's user list, `check`, and file names that are data.
 @Suite struct OperatingTests {
-    static let gongUsers = [DirectoryUser(id: "7000000000000000204", emailAddress: "ana@example.com", phoneNumber: nil, phoneExtension: "204",
-                                          name: "Ana Lee", active: true, telephonyCallsImported: true)]
+    static let gongUsers = [
+        DirectoryUser(
+            id: "7000000000000000204", emailAddress: "ana@example.com", phoneNumber: nil, phoneExtension: "204",
+            name: "Ana Lee", active: true, telephonyCallsImported: true)
+    ]
 
     /// Waits up to `seconds` for `condition`.
     static func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
@@ -38,13 +41,25 @@ import TestSupport
             let environment = DeliveryHarness.environment().merging(["NOTIFY_SOCKET": socket, "WATCHDOG_USEC": "2000000"]) { $1 }
             let daemon = try Binary.start(["run", "--config", config], environment: environment, log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            #expect(try await Self.eventually { heard += NotifySocket.drain(fd); return Self.lifecycle(heard) == ["READY=1"] })
+            #expect(
+                try await Self.eventually {
+                    heard += NotifySocket.drain(fd)
+                    return Self.lifecycle(heard) == ["READY=1"]
+                })
             try h.spool.writeRecording("r1", id: "pbx:r1", audio: Fixtures.wav(seed: 901))
             _ = try h.writeConfig(sim, extra: "defaults:\n  languageCode: de-DE\n")
             kill(daemon.processIdentifier, SIGHUP)
-            #expect(try await Self.eventually { heard += NotifySocket.drain(fd); return Self.lifecycle(heard).count >= 3 })
+            #expect(
+                try await Self.eventually {
+                    heard += NotifySocket.drain(fd)
+                    return Self.lifecycle(heard).count >= 3
+                })
             #expect(daemon.isRunning, "a reload is not a stop")
-            #expect(try await Self.eventually { heard += NotifySocket.drain(fd); return heard.contains { $0.hasPrefix("WATCHDOG=1") } })
+            #expect(
+                try await Self.eventually {
+                    heard += NotifySocket.drain(fd)
+                    return heard.contains { $0.hasPrefix("WATCHDOG=1") }
+                })
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)
             #expect(daemon.terminationStatus == 0)
@@ -60,9 +75,14 @@ import TestSupport
         defer { h.remove() }
         try await GongSimulator.withRunning { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim))
-            let daemon = try Binary.start(["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
+            let daemon = try Binary.start(
+                ["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            #expect(try await Self.eventually { FileManager.default.fileExists(atPath: h.database + ".lock") && (try? String(contentsOfFile: h.database + ".lock", encoding: .utf8))?.isEmpty == false })
+            #expect(
+                try await Self.eventually {
+                    FileManager.default.fileExists(atPath: h.database + ".lock")
+                        && (try? String(contentsOfFile: h.database + ".lock", encoding: .utf8))?.isEmpty == false
+                })
             let second = try await cli.once()
             #expect(second.status == 75, "\(second.output)")
             #expect(second.output.contains("PID \(daemon.processIdentifier)"), "names the holder: \(second.output)")
@@ -97,7 +117,9 @@ import TestSupport
             await Binary.waitForExit(second)
             return await sim.state.snapshot()
         }
-        #expect(snapshot.earlyRequests == 0, "no request before Retry-After ended, restart or not: \(snapshot.requests.map { "\($0.method) \($0.status)" })")
+        #expect(
+            snapshot.earlyRequests == 0,
+            "no request before Retry-After ended, restart or not: \(snapshot.requests.map { "\($0.method) \($0.status)" })")
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty)
     }
 
@@ -106,8 +128,10 @@ import TestSupport
         defer { h.remove() }
         _ = try h.addBacklog(count: 3, prefix: "url")
         try await GongSimulator.withRunning { sim in
-            let wrong = try h.work.write("wrong.yaml", text: String(contentsOfFile: try h.writeConfig(sim), encoding: .utf8)
-                .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
+            let wrong = try h.work.write(
+                "wrong.yaml",
+                text: String(contentsOfFile: try h.writeConfig(sim), encoding: .utf8)
+                    .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
             let cli = OperatorCLI(h, config: wrong)
             let run = try await cli.once()
             #expect(run.status == 75, "halted: \(run.output.suffix(500))")
@@ -135,7 +159,7 @@ import TestSupport
         try h.spool.writeRecording("a", id: "pbx:bulk-a", user: Self.gongUsers[0].id, audio: Fixtures.wav(seed: 911))
         try h.spool.writeRecording("b", id: "pbx:bulk-b", user: Self.gongUsers[0].id, audio: Fixtures.wav(seed: 912))
         var strict = SimulatorOptions()
-        strict.users = [DirectoryUser(id: "7000000000000000999")] // the company does not (yet) have the recordings' user
+        strict.users = [DirectoryUser(id: "7000000000000000999")]  // the company does not (yet) have the recordings' user
         try await GongSimulator.withRunning(options: strict) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim))
             #expect(try await cli.once().status == 0)
@@ -158,7 +182,7 @@ import TestSupport
         let mapping = "metadata:\n  preset: freepbx\nusers:\n  fromGong: true\n"
         var limited = SimulatorOptions()
         limited.users = Self.gongUsers
-        limited.forced429Count = 1 // the first page of GET /v2/users
+        limited.forced429Count = 1  // the first page of GET /v2/users
         limited.forcedRetryAfterSeconds = 1
         try await GongSimulator.withRunning(options: limited) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["systemId: pbx-a"], extra: mapping))
@@ -192,11 +216,14 @@ import TestSupport
             let ok = try await cli.run(["check", "--config", cli.config])
             #expect(ok.status == 0, "\(ok.output)")
             #expect(ok.output.contains("accepted by Gong"), "\(ok.output)")
-            let wrongSecret = try await cli.run(["check", "--config", cli.config],
-                                                environment: ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "expired"])
+            let wrongSecret = try await cli.run(
+                ["check", "--config", cli.config],
+                environment: ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "expired"])
             #expect(wrongSecret.status == 78 && wrongSecret.output.contains("rejected by Gong"), "\(wrongSecret.output)")
-            let v2 = try h.work.write("v2.yaml", text: String(contentsOfFile: cli.config, encoding: .utf8)
-                .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
+            let v2 = try h.work.write(
+                "v2.yaml",
+                text: String(contentsOfFile: cli.config, encoding: .utf8)
+                    .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
             let misplaced = try await cli.run(["check", "--config", v2])
             #expect(misplaced.status == 78 && misplaced.output.contains("gong.baseURL"), "\(misplaced.output)")
             _ = try h.work.write("blocked", text: "a file where a directory should be")

@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import GongSimulator
 import GongSpoolCore
-import Testing
 import TestSupport
+import Testing
 
 /// Gong (or the network to it) gone, and the spool's share unmounted, under the real daemon:
 /// each is one line in the log, one line in `status` and `/healthz`, costs no request budget,
@@ -76,7 +76,9 @@ import TestSupport
         #expect(snapshot.exactlyOnceProblems(hashes).isEmpty, "\(snapshot.exactlyOnceProblems(hashes))")
         #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Gong reachable again"))
         let after = try await status(cli).json
-        #expect(after["requestsToday"] == .integer(Int64(snapshot.requests.count)), "the budget counts exactly what Gong saw: \(String(describing: after["requestsToday"]))")
+        #expect(
+            after["requestsToday"] == .integer(Int64(snapshot.requests.count)),
+            "the budget counts exactly what Gong saw: \(String(describing: after["requestsToday"]))")
         kill(daemon.processIdentifier, SIGTERM)
         await Binary.waitForExit(daemon)
     }
@@ -88,7 +90,8 @@ import TestSupport
         try await GongSimulator.withRunning { sim in
             let metrics = try QuietPort.free()
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, metricsListen: "127.0.0.1:\(metrics)"))
-            let daemon = try Binary.start(["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
+            let daemon = try Binary.start(
+                ["run", "--config", cli.config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
             defer { kill(daemon.processIdentifier, SIGKILL) }
             _ = try await cli.waitFor("pbx:before", "done")
             // The share goes away (the directory is renamed: the mount point is empty or gone).

@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
-import Testing
 import TestSupport
+import Testing
 
 /// The holes of issue 21, each tried through the real `gongspool` binary against the strict
 /// simulator with real files: Gong's answers prove only the bytes a request carried, one call
@@ -24,7 +24,7 @@ import TestSupport
         try h.spool.writeRecording("r1", id: "pbx:r1", audio: first)
         var options = SimulatorOptions()
         options.requestsPerSecond = 0
-        options.lostMediaAnswers = 1 // Gong stores version A; its answer never arrives
+        options.lostMediaAnswers = 1  // Gong stores version A; its answer never arrives
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let config = try h.writeConfig(sim, spool: ["afterUpload: delete"], retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
             let cli = OperatorCLI(h, config: config)
@@ -102,7 +102,8 @@ import TestSupport
         let users = try h.work.write("users.csv", text: "identifier,userId\n204,234599484848423\n")
         try h.spool.write("in-204-5551234567-20261122-101500-1795342500.1.wav", Fixtures.wav(seed: 2105))
         try await GongSimulator.withRunning { sim in
-            let config = try h.writeConfig(sim, spool: ["timeZone: America/Chicago"], extra: "metadata:\n  preset: freepbx\nusers:\n  file: \(users)\n")
+            let config = try h.writeConfig(
+                sim, spool: ["timeZone: America/Chicago"], extra: "metadata:\n  preset: freepbx\nusers:\n  file: \(users)\n")
             let cli = OperatorCLI(h, config: config)
             let before = try await cli.run(["check", "--offline", "--config", config]).output
             #expect(before.contains("spool.systemId: not set"), "\(before)")
@@ -181,7 +182,7 @@ import TestSupport
                 #expect(held["lastErrorCode"] == .string("missing_in_gong"), "\(held)")
                 #expect(held["reason"]?.stringValue?.contains(callId) == true, "\(held)")
                 let settled = await sim.state.snapshot().requests.count
-                try await Task.sleep(for: .seconds(4)) // past the backoff: nothing loops
+                try await Task.sleep(for: .seconds(4))  // past the backoff: nothing loops
                 #expect(await sim.state.snapshot().requests.count == settled)
             }
             return await sim.state.snapshot()
@@ -248,7 +249,8 @@ import TestSupport
         try h.spool.writeRecording("e", id: "pbx:e", audio: Fixtures.wav(seed: 2114))
         var options = SimulatorOptions()
         options.edgeAnswers = [
-            EdgeAnswer(method: "POST", pathPrefix: "/v2/calls", status: 502), EdgeAnswer(method: "POST", pathPrefix: "/v2/calls", status: 503, html: false),
+            EdgeAnswer(method: "POST", pathPrefix: "/v2/calls", status: 502),
+            EdgeAnswer(method: "POST", pathPrefix: "/v2/calls", status: 503, html: false),
             EdgeAnswer(method: "PUT", pathPrefix: "/v2/calls/", status: 504),
         ]
         try await GongSimulator.withRunning(options: options) { sim in

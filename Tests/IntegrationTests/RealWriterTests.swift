@@ -3,8 +3,8 @@ import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// Files written progressively while the real daemon polls: nothing is sent before the writer
 /// has finished, and what is sent is the final file.
@@ -14,12 +14,15 @@ import TestSupport
     /// The writer runs on a thread of its own, as a PBX is a process of its own: the test
     /// process's busy task pool must not stretch its pauses past the settle time. Returns the
     /// longest time between two writes and when the last write ended, as they happened.
-    func write(_ path: String, final: Data, chunks: Int, pause: Duration, patchWAVHeader: Bool) async throws -> (longestGap: TimeInterval, finished: Date) {
+    func write(_ path: String, final: Data, chunks: Int, pause: Duration, patchWAVHeader: Bool) async throws -> (
+        longestGap: TimeInterval, finished: Date
+    ) {
         let pauseSeconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
-                    continuation.resume(returning: try Self.writeBlocking(path, final: final, chunks: chunks, pause: pauseSeconds, patchWAVHeader: patchWAVHeader))
+                    continuation.resume(
+                        returning: try Self.writeBlocking(path, final: final, chunks: chunks, pause: pauseSeconds, patchWAVHeader: patchWAVHeader))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -28,7 +31,9 @@ import TestSupport
         }
     }
 
-    static func writeBlocking(_ path: String, final: Data, chunks: Int, pause: TimeInterval, patchWAVHeader: Bool) throws -> (longestGap: TimeInterval, finished: Date) {
+    static func writeBlocking(_ path: String, final: Data, chunks: Int, pause: TimeInterval, patchWAVHeader: Bool) throws -> (
+        longestGap: TimeInterval, finished: Date
+    ) {
         let headerLength = patchWAVHeader ? 44 : 0
         var initial = final.prefix(headerLength)
         if patchWAVHeader {
@@ -65,19 +70,21 @@ import TestSupport
 
     /// Starts the real daemon polling every 0.1 s with a 2 s settle time.
     func startDaemon(_ h: DeliveryHarness, _ sim: GongSimulator) throws -> Process {
-        let config = try h.work.write("c.yaml", text: """
-            spool:
-              directory: \(h.spool.path)
-              settleSeconds: \(Self.settleSeconds)
-              pollIntervalSeconds: 0.1
-              minDurationSeconds: 0
-            gong:
-              baseURL: \(sim.baseURL)
-            state:
-              database: \(h.database)
-            metrics:
-              listen: ""
-            """)
+        let config = try h.work.write(
+            "c.yaml",
+            text: """
+                spool:
+                  directory: \(h.spool.path)
+                  settleSeconds: \(Self.settleSeconds)
+                  pollIntervalSeconds: 0.1
+                  minDurationSeconds: 0
+                gong:
+                  baseURL: \(sim.baseURL)
+                state:
+                  database: \(h.database)
+                metrics:
+                  listen: ""
+                """)
         return try Binary.start(["run", "--config", config], environment: DeliveryHarness.environment(), log: h.work.file("daemon.log"))
     }
 
@@ -93,7 +100,8 @@ import TestSupport
         try h.spool.write("live.json", Fixtures.sidecarData(id: "pbx:live-\(ext)"))
         let (snapshot, finished) = try await GongSimulator.withRunning { sim in
             let daemon = try startDaemon(h, sim)
-            let (longestGap, finished) = try await write(h.spool.file("live.\(ext)"), final: final, chunks: 4, pause: .milliseconds(pauseMilliseconds), patchWAVHeader: ext == "wav")
+            let (longestGap, finished) = try await write(
+                h.spool.file("live.\(ext)"), final: final, chunks: 4, pause: .milliseconds(pauseMilliseconds), patchWAVHeader: ext == "wav")
             if ext == "mp3" {
                 // What the test rests on: the writer never paused as long as the settle time.
                 #expect(longestGap < Self.settleSeconds, "the writer paused \(longestGap) s: the machine is too busy for this test")

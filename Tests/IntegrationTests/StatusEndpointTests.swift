@@ -3,8 +3,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolDaemon
-import Testing
 import TestSupport
+import Testing
 
 /// `/metrics` and `/healthz` of the running daemon.
 @Suite struct StatusEndpointTests {

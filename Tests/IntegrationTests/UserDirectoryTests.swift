@@ -2,8 +2,8 @@ import Foundation
 import GongSimulator
 import GongSpoolCore
 import GongSpoolSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// User mapping from Gong itself: `GET /v2/users` (cursor pages) against the simulator, cached
 /// in SQLite; import-disabled users and unknown extensions are held before any call is spent.
@@ -11,7 +11,8 @@ import TestSupport
     static let gongUsers = [
         DirectoryUser(id: "7000000000000000204", emailAddress: "ana@example.com", phoneExtension: "204", name: "Ana Lee"),
         DirectoryUser(id: "7000000000000000205", emailAddress: "bo@example.com", phoneNumber: "+1 (555) 010-2050", name: "Bo Chen"),
-        DirectoryUser(id: "7000000000000000207", emailAddress: "cy@example.com", phoneExtension: "207", name: "Cy Ode", telephonyCallsImported: false),
+        DirectoryUser(
+            id: "7000000000000000207", emailAddress: "cy@example.com", phoneExtension: "207", name: "Cy Ode", telephonyCallsImported: false),
         DirectoryUser(id: "7000000000000000208", emailAddress: "di@example.com", phoneExtension: "208"),
         DirectoryUser(id: "7000000000000000209", emailAddress: "ed@example.com", phoneExtension: "209", active: false),
     ]
@@ -20,10 +21,10 @@ import TestSupport
         let h = try DeliveryHarness()
         defer { h.remove() }
         let files = [
-            "in-204-5551234567-20261122-101500-1795342500.1.wav",          // extension 204 in Gong
-            "out-5559876543-15550102050-20261122-101600-1795342560.2.wav", // rep by phone number
-            "in-207-5551234567-20261122-101700-1795342620.3.wav",          // import disabled
-            "in-299-5551234567-20261122-101800-1795342680.4.wav",          // unknown
+            "in-204-5551234567-20261122-101500-1795342500.1.wav",  // extension 204 in Gong
+            "out-5559876543-15550102050-20261122-101600-1795342560.2.wav",  // rep by phone number
+            "in-207-5551234567-20261122-101700-1795342620.3.wav",  // import disabled
+            "in-299-5551234567-20261122-101800-1795342680.4.wav",  // unknown
         ]
         for (index, name) in files.enumerated() {
             try h.spool.write("2026/11/22/" + name, Fixtures.wav(seconds: 1, channels: 2, seed: 40 + index))
@@ -41,7 +42,9 @@ import TestSupport
         let userRequests = snapshot.requests.filter { $0.path == "/v2/users" }
         #expect(userRequests.map(\.status) == [200, 200, 200], "5 users in pages of 2")
         #expect(snapshot.invalidRequests == 0)
-        #expect(snapshot.requests.filter { $0.method == "POST" }.count == 2, "held recordings cost no request: \(snapshot.requests.map { "\($0.method) \($0.status)" }) \(snapshot.calls.values.map(\.body))")
+        #expect(
+            snapshot.requests.filter { $0.method == "POST" }.count == 2,
+            "held recordings cost no request: \(snapshot.requests.map { "\($0.method) \($0.status)" }) \(snapshot.calls.values.map(\.body))")
         let bodies = snapshot.calls.values.map { (try? JSONValue.parse(Data($0.body.utf8))) ?? .null }
         let byUser = Dictionary(uniqueKeysWithValues: bodies.compactMap { body in body["primaryUser"]?.stringValue.map { ($0, body) } })
         let ana = try #require(byUser["7000000000000000204"])

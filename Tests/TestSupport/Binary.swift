@@ -5,16 +5,19 @@ public enum Binary {
     /// `.build/debug/gongspool` next to this package (built by `swift build` / `swift test`).
     public static var path: String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [".build/debug/gongspool", ".build/x86_64-unknown-linux-gnu/debug/gongspool", ".build/aarch64-unknown-linux-gnu/debug/gongspool"]
+        let candidates = [
+            ".build/debug/gongspool", ".build/x86_64-unknown-linux-gnu/debug/gongspool", ".build/aarch64-unknown-linux-gnu/debug/gongspool",
+        ]
         return candidates.map { root.appendingPathComponent($0).path }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
     /// Starts `gongspool arguments…` with `environment` added; output goes to `log`. With
     /// `fileSizeLimitKiB` the process runs under `ulimit -f` (no file may grow beyond it).
-    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String, fileSizeLimitKiB: Int? = nil) throws -> Process {
+    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String, fileSizeLimitKiB: Int? = nil) throws -> Process
+    {
         let process = Process()
         if let limit = fileSizeLimitKiB {
-            process.executableURL = URL(fileURLWithPath: "/bin/bash") // ulimit -f in KiB
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")  // ulimit -f in KiB
             process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", path] + arguments
         } else {
             process.executableURL = URL(fileURLWithPath: path)

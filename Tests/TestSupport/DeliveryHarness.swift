@@ -31,7 +31,7 @@ public struct DeliveryHarness: Sendable {
         config.spool.recursive = true
         config.spool.settleSeconds = 0.1
         config.spool.pollIntervalSeconds = 0.1
-        config.spool.minDurationSeconds = 0 // the fixtures are seconds long; content tests set it
+        config.spool.minDurationSeconds = 0  // the fixtures are seconds long; content tests set it
         config.gong.baseURL = simulator.baseURL
         config.gong.requestsPerSecond = 50
         config.gong.readTimeoutSeconds = 5
@@ -53,8 +53,10 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Runs `gongspool run --once` in-process against `simulator`.
-    public func runOnce(_ simulator: GongSimulator, credentials: Credentials = credentials(),
-                        configure: (inout Configuration) -> Void = { _ in }) async throws -> Daemon.OnceResult {
+    public func runOnce(
+        _ simulator: GongSimulator, credentials: Credentials = credentials(),
+        configure: (inout Configuration) -> Void = { _ in }
+    ) async throws -> Daemon.OnceResult {
         var config = configuration(simulator)
         configure(&config)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
@@ -89,7 +91,9 @@ public struct DeliveryHarness: Sendable {
 
     /// Runs a simulator with `options`, drains the spool into it with ``runOnce(_:credentials:configure:)``
     /// (which must report `.drained`), and returns the simulator's record.
-    public func drain(_ options: SimulatorOptions = SimulatorOptions(), configure: @escaping @Sendable (inout Configuration) -> Void = { _ in }) async throws -> SimulatorSnapshot {
+    public func drain(_ options: SimulatorOptions = SimulatorOptions(), configure: @escaping @Sendable (inout Configuration) -> Void = { _ in })
+        async throws -> SimulatorSnapshot
+    {
         try await GongSimulator.withRunning(options: options) { sim in
             let result = try await runOnce(sim, configure: configure)
             guard result == .drained else { throw DrainError.notDrained(result) }
@@ -107,29 +111,33 @@ public struct DeliveryHarness: Sendable {
     /// `spool` and `gong` add keys to those sections (one `key: value` per line), `retry` replaces the
     /// fast test retry timing; `extra` adds sections. The duration floor is off (the fixtures are
     /// seconds long) unless `spool` sets `minDurationSeconds`.
-    public func writeConfig(_ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
-                            retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = "") throws -> String {
-        try work.write("gongspool.yaml", text: """
-            spool:
-              directory: \(spool.path)
-              recursive: true
-              settleSeconds: 0.1
-              pollIntervalSeconds: 0.1
-            \(spoolKeys.contains { $0.hasPrefix("minDurationSeconds") } ? "" : "  minDurationSeconds: 0")
-            \(spoolKeys.map { "  " + $0 }.joined(separator: "\n"))
-            gong:
-              baseURL: \(simulator.baseURL)
-              requestsPerSecond: 50
-              readTimeoutSeconds: 10
-            \(gongKeys.map { "  " + $0 }.joined(separator: "\n"))
-            retry:
-            \(retry.map { "  " + $0 }.joined(separator: "\n"))
-            state:
-              database: \(database)
-            metrics:
-              listen: "\(metricsListen)"
-            \(extra)
-            """)
+    public func writeConfig(
+        _ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
+        retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = ""
+    ) throws -> String {
+        try work.write(
+            "gongspool.yaml",
+            text: """
+                spool:
+                  directory: \(spool.path)
+                  recursive: true
+                  settleSeconds: 0.1
+                  pollIntervalSeconds: 0.1
+                \(spoolKeys.contains { $0.hasPrefix("minDurationSeconds") } ? "" : "  minDurationSeconds: 0")
+                \(spoolKeys.map { "  " + $0 }.joined(separator: "\n"))
+                gong:
+                  baseURL: \(simulator.baseURL)
+                  requestsPerSecond: 50
+                  readTimeoutSeconds: 10
+                \(gongKeys.map { "  " + $0 }.joined(separator: "\n"))
+                retry:
+                \(retry.map { "  " + $0 }.joined(separator: "\n"))
+                state:
+                  database: \(database)
+                metrics:
+                  listen: "\(metricsListen)"
+                \(extra)
+                """)
     }
 
     /// Removes the directories.

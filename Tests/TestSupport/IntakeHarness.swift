@@ -19,8 +19,10 @@ public struct IntakeHarness: Sendable {
     public let settings: SpoolSettings
 
     /// Creates everything; `configure` adjusts the spool settings, `adjust` the rest of the configuration.
-    public init(defaults: JSONValue = .object([:]), clockStart: Date? = nil, configure: (inout SpoolSettings) -> Void = { _ in },
-                adjust: (inout Configuration) -> Void = { _ in }) throws {
+    public init(
+        defaults: JSONValue = .object([:]), clockStart: Date? = nil, configure: (inout SpoolSettings) -> Void = { _ in },
+        adjust: (inout Configuration) -> Void = { _ in }
+    ) throws {
         spool = try TemporaryDirectory("spool")
         stateDir = try TemporaryDirectory("state")
         store = try SQLiteStateStore.open(path: stateDir.file("state.sqlite"))
@@ -29,7 +31,7 @@ public struct IntakeHarness: Sendable {
         settings.directory = spool.path
         settings.settleSeconds = 5
         settings.orphanAfterMinutes = 10
-        settings.minDurationSeconds = 0 // the fixtures are seconds long; content tests set it
+        settings.minDurationSeconds = 0  // the fixtures are seconds long; content tests set it
         configure(&settings)
         var config = Configuration()
         config.spool = settings

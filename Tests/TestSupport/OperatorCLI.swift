@@ -21,8 +21,10 @@ public struct OperatorCLI: Sendable {
     /// `dropFilePermissionOverride` runs it as a root without CAP_DAC_OVERRIDE (modes apply);
     /// `environment` replaces the simulator's credentials.
     @discardableResult
-    public func run(_ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false,
-                    environment: [String: String] = DeliveryHarness.environment()) async throws -> (status: Int32?, output: String) {
+    public func run(
+        _ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false,
+        environment: [String: String] = DeliveryHarness.environment()
+    ) async throws -> (status: Int32?, output: String) {
         let log = h.work.file("cli-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

@@ -3,8 +3,9 @@ import GongSpoolCore
 import GongSpoolPostgres
 import GongSpoolSQLite
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real PostgreSQL server for the tests: the one `.ci/run` started (`GONGSPOOL_TEST_POSTGRES_URL`,
@@ -36,7 +37,8 @@ public actor PostgresTestServer {
 
     private static func start() throws -> (host: String, port: Int, user: String) {
         if let given = ProcessInfo.processInfo.environment["GONGSPOOL_TEST_POSTGRES_URL"], let url = URLComponents(string: given),
-           let host = url.host, let port = url.port, let user = url.user {
+            let host = url.host, let port = url.port, let user = url.user
+        {
             return (host, port, user)
         }
         let cluster = try PostgresCluster.create()
@@ -49,8 +51,12 @@ public actor PostgresTestServer {
     }
 
     private static func psql(_ server: (host: String, port: Int, user: String), database: String, _ sql: String) throws -> String {
-        try run("/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", server.host, "-p", String(server.port),
-                                  "-U", server.user, "-d", database, "-c", sql])
+        try run(
+            "/usr/bin/psql",
+            [
+                "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", server.host, "-p", String(server.port),
+                "-U", server.user, "-d", database, "-c", sql,
+            ])
     }
 
     /// Runs `path` with `arguments` to its end (`posix_spawn` and `waitpid`: Foundation's
@@ -74,7 +80,7 @@ public actor PostgresTestServer {
         // another test slips through.
         let closing = "import os, sys; os.closerange(3, 1 << 16); os.execv(sys.argv[1], sys.argv[1:])"
         let argv = (["/usr/bin/python3", "-c", closing, path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/usr/bin/python3", &actions, nil, argv, environ)
         guard spawned == 0 else { throw PostgresTestServerError(message: "cannot start \(path): \(String(cString: strerror(spawned)))") }
@@ -111,8 +117,10 @@ public struct PostgresCluster: Sendable {
     /// A new cluster (`initdb`), not started.
     public static func create() throws -> PostgresCluster {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        guard let bin = versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }).map({ "/usr/lib/postgresql/\($0)/bin" })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }) else {
+        guard
+            let bin = versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }).map({ "/usr/lib/postgresql/\($0)/bin" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") })
+        else {
             throw PostgresTestServerError(message: "PostgreSQL is not installed: apt-get install postgresql (or set GONGSPOOL_TEST_POSTGRES_URL)")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-pg-\(UUID().uuidString)").path
@@ -128,8 +136,12 @@ public struct PostgresCluster: Sendable {
 
     /// Starts it and waits until it takes connections.
     public func start() throws {
-        try tool("pg_ctl", ["-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
-                            "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200", "start"])
+        try tool(
+            "pg_ctl",
+            [
+                "-D", "\(directory)/data", "-w", "-l", "\(directory)/log",
+                "-o", "-k \(directory) -c listen_addresses=127.0.0.1 -p \(port) -c fsync=off -c max_connections=200", "start",
+            ])
     }
 
     /// Stops it at once (connections are cut, as when the database host goes away).
@@ -145,13 +157,15 @@ public struct PostgresCluster: Sendable {
 
     /// A fresh database in it; its URL.
     public func createDatabase(_ name: String) throws -> String {
-        try PostgresTestServer.run("/usr/bin/psql", ["-X", "-q", "-h", "127.0.0.1", "-p", String(port), "-U", "gs", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+        try PostgresTestServer.run(
+            "/usr/bin/psql", ["-X", "-q", "-h", "127.0.0.1", "-p", String(port), "-U", "gs", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
         return "postgresql://gs@127.0.0.1:\(port)/\(name)"
     }
 
     @discardableResult
     private func tool(_ name: String, _ arguments: [String]) throws -> String {
-        asRoot ? try PostgresTestServer.run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(name)"] + arguments)
+        asRoot
+            ? try PostgresTestServer.run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(name)"] + arguments)
             : try PostgresTestServer.run("\(bin)/\(name)", arguments)
     }
 }
@@ -173,8 +187,10 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     public var description: String { rawValue }
 
     /// A fresh store; for PostgreSQL a node named `node` reading spool `spool`.
-    public func makeStore(in directory: TemporaryDirectory, node: String = "test-node", spool: String = "test-spool",
-                          leaseSeconds: Double = 30, database: String? = nil) async throws -> any StateStore {
+    public func makeStore(
+        in directory: TemporaryDirectory, node: String = "test-node", spool: String = "test-spool",
+        leaseSeconds: Double = 30, database: String? = nil
+    ) async throws -> any StateStore {
         switch self {
         case .sqlite:
             return try SQLiteStateStore.open(path: directory.file("state.sqlite"))
@@ -183,9 +199,10 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
             var logger = Logger(label: "test-postgres")
             logger.logLevel = .error
             // As long as a loaded machine needs to answer (the daemon's own default is 10 s).
-            return try await PostgresStateStore.open(PostgresLocation(url: url), password: nil,
-                                                     role: .node(name: node, spool: spool, leaseSeconds: leaseSeconds), logger: logger,
-                                                     connectTimeoutSeconds: 120)
+            return try await PostgresStateStore.open(
+                PostgresLocation(url: url), password: nil,
+                role: .node(name: node, spool: spool, leaseSeconds: leaseSeconds), logger: logger,
+                connectTimeoutSeconds: 120)
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ports for servers a test starts on a port it chose (a metrics endpoint, a Gong that goes

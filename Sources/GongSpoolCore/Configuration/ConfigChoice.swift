@@ -8,8 +8,10 @@ extension ConfigChoice {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""))
         }
         self = value
     }
@@ -39,9 +41,18 @@ public enum NumberOrOff: Codable, Sendable, Equatable, ExpressibleByFloatLiteral
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self), !flag { self = .off; return }
-        if let number = try? container.decode(Double.self) { self = .value(number); return }
-        if let text = try? container.decode(String.self), text == "off" { self = .off; return }
+        if let flag = try? container.decode(Bool.self), !flag {
+            self = .off
+            return
+        }
+        if let number = try? container.decode(Double.self) {
+            self = .value(number)
+            return
+        }
+        if let text = try? container.decode(String.self), text == "off" {
+            self = .off
+            return
+        }
         throw DecodingError.typeMismatch(NumberOrOff.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a number or off"))
     }
 
@@ -72,7 +83,8 @@ public struct TemplateList: Codable, Sendable, Equatable, ExpressibleByArrayLite
         } else if let list = try? container.decode([String].self), !list.isEmpty {
             all = list
         } else {
-            throw DecodingError.typeMismatch(TemplateList.self, .init(codingPath: decoder.codingPath, debugDescription: "expected text or a list of texts"))
+            throw DecodingError.typeMismatch(
+                TemplateList.self, .init(codingPath: decoder.codingPath, debugDescription: "expected text or a list of texts"))
         }
     }
 

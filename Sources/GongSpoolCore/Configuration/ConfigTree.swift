@@ -160,7 +160,8 @@ enum ConfigTree {
 
     /// Levenshtein distance.
     private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {

@@ -14,7 +14,8 @@ extension Configuration {
             }
         }
         if gong.baseURL.isEmpty {
-            problems.append(.missing(key: "gong.baseURL", hint: "your company's API URL from Gong's API settings page, e.g. https://us-12345.api.gong.io"))
+            problems.append(
+                .missing(key: "gong.baseURL", hint: "your company's API URL from Gong's API settings page, e.g. https://us-12345.api.gong.io"))
         }
         if let error = ConfigurationError.all(problems) { throw error }
     }

@@ -293,7 +293,8 @@ public enum Backfill: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let backfill = Backfill(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected all, none or a date like 2026-11-01, found \"\(text)\""))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected all, none or a date like 2026-11-01, found \"\(text)\""))
         }
         self = backfill
     }

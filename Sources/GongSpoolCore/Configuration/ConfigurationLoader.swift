@@ -83,7 +83,9 @@ public enum ConfigurationLoader {
 
     /// `config` if neither the file (unknown keys) nor its values (bounds, rules across keys)
     /// have problems; otherwise every problem, with those found while decoding first.
-    private static func checked(_ config: Configuration, file: Node?, problems decoding: [ConfigurationError] = []) throws(ConfigurationError) -> Configuration {
+    private static func checked(_ config: Configuration, file: Node?, problems decoding: [ConfigurationError] = []) throws(ConfigurationError)
+        -> Configuration
+    {
         var problems = ConfigProblems()
         config.check(&problems)
         let unknown = file.map { ConfigTree.unknownKeys(in: $0, of: config) } ?? []

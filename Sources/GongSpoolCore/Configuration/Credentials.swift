@@ -52,7 +52,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         if let key = environment["GONG_ACCESS_KEY"], let secret = environment["GONG_ACCESS_KEY_SECRET"], !key.isEmpty, !secret.isEmpty {
             return Credentials(accessKey: key, accessKeySecret: secret, source: "environment")
         }
-        throw .missing(key: "gong.accessKeyFile", hint: "or systemd credentials gong-access-key/gong-access-key-secret, or env GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET")
+        throw .missing(
+            key: "gong.accessKeyFile",
+            hint: "or systemd credentials gong-access-key/gong-access-key-secret, or env GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET")
     }
 
     static func readSecret(_ path: String, key: String) throws(ConfigurationError) -> String {

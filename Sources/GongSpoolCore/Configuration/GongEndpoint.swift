@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A checked Gong base URL: HTTPS, or plain HTTP only towards a loopback host.

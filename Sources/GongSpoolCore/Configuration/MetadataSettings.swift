@@ -103,8 +103,10 @@ public struct MetadataSettings: Sendable, Equatable, Codable {
 
     func check(_ problems: inout ConfigProblems) {
         for (raw, value) in direction.sorted(by: { $0.key < $1.key }) where !Self.gongDirections.contains(value) {
-            problems.add(.invalid(key: problems.path(CodingKeys.direction) + ".\(raw)",
-                                  message: "must be \(Self.gongDirections.joined(separator: ", ")), found \"\(value)\""))
+            problems.add(
+                .invalid(
+                    key: problems.path(CodingKeys.direction) + ".\(raw)",
+                    message: "must be \(Self.gongDirections.joined(separator: ", ")), found \"\(value)\""))
         }
         if let cdr { problems.within(CodingKeys.cdr) { cdr.check(&$0) } }
         for (index, rule) in derive.enumerated() {

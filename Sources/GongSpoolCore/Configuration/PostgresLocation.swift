@@ -48,7 +48,9 @@ public struct PostgresLocation: Sendable, Equatable {
             throw .invalid(key: "state.database", message: "expected postgresql://USER@HOST[:PORT]/DATABASE")
         }
         if components.password != nil {
-            throw .invalid(key: "state.database", message: "the URL carries a password: put it in state.passwordFile, the systemd credential db-password or env GONGSPOOL_DB_PASSWORD")
+            throw .invalid(
+                key: "state.database",
+                message: "the URL carries a password: put it in state.passwordFile, the systemd credential db-password or env GONGSPOOL_DB_PASSWORD")
         }
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         let database = String(components.path.drop(while: { $0 == "/" }))
@@ -66,7 +68,8 @@ public struct PostgresLocation: Sendable, Equatable {
         self.rootCertificate = query["sslrootcert"]
         if let mode = query["sslmode"] {
             guard let parsed = TLSMode(rawValue: mode) else {
-                throw .invalid(key: "state.database", message: "sslmode must be disable, prefer, require, verify-ca or verify-full, found \"\(mode)\"")
+                throw .invalid(
+                    key: "state.database", message: "sslmode must be disable, prefer, require, verify-ca or verify-full, found \"\(mode)\"")
             }
             tls = parsed
             tlsExplicit = true

@@ -30,14 +30,17 @@ public enum ResponseClassifier {
                 return .credentialsRejected(status: status, message: message)
             case 415 where kind == .uploadMedia:
                 return .mediaTypeRefused(message: message, repeated: false)
-            case 300...399, 405, 415, 404 where kind == .createCall:
+            case 300...399, 405, 415,
+                404 where kind == .createCall:
                 return .misconfigured(status: status, message: message)
             case 404 where kind == .uploadMedia:
                 return .unknownCall(message: message)
             case 409 where kind == .createCall:
                 return .userNotEnabled(message: message)
             case 409:
-                return .permanent(code: .http(409), message: "conflict on \(kind == .uploadMedia ? "the media upload" : "the request") (409, not documented for it): \(message)")
+                return .permanent(
+                    code: .http(409),
+                    message: "conflict on \(kind == .uploadMedia ? "the media upload" : "the request") (409, not documented for it): \(message)")
             case 429:
                 let wait = RetryAfter.read(retryAfter, now: now, fallback: 10)
                 return .rateLimited(retryAfterSeconds: wait.seconds, note: wait.note)
@@ -58,7 +61,8 @@ public enum ResponseClassifier {
     /// Gong's `errors` (decoded) joined, or the whole body when it has none.
     static func errorText(_ body: String) -> String {
         if let data = body.data(using: .utf8), let value = try? JSONValue.parse(data),
-           let errors = value["errors"]?.arrayValue?.compactMap(\.stringValue), !errors.isEmpty {
+            let errors = value["errors"]?.arrayValue?.compactMap(\.stringValue), !errors.isEmpty
+        {
             return errors.joined(separator: " ")
         }
         return body
@@ -67,7 +71,8 @@ public enum ResponseClassifier {
     /// Gong's `errors` joined, or the start of the body (HTML from the edge, say).
     package static func summary(_ body: String) -> String {
         if let data = body.data(using: .utf8), let value = try? JSONValue.parse(data),
-           let errors = value["errors"]?.arrayValue?.compactMap(\.stringValue), !errors.isEmpty {
+            let errors = value["errors"]?.arrayValue?.compactMap(\.stringValue), !errors.isEmpty
+        {
             return errors.joined(separator: "; ")
         }
         let flat = body.replacingOccurrences(of: "\n", with: " ")

@@ -29,12 +29,14 @@ public struct RetryAfter: Sendable, Equatable {
         let text = header.trimmingCharacters(in: .whitespaces)
         let asked: Double
         if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) {
-            asked = Double(text) ?? .infinity // digits only: at worst a huge finite value
+            asked = Double(text) ?? .infinity  // digits only: at worst a huge finite value
         } else if let date = httpDate(text) {
             asked = max(0, date.timeIntervalSince(now))
         } else {
             let shown = String(text.prefix(40)).escapingControlCharacters
-            return RetryAfter(seconds: fallback, note: "Retry-After \"\(shown)\" is not a number of seconds or a date; waiting the default \(Bounded.text(fallback)) s")
+            return RetryAfter(
+                seconds: fallback,
+                note: "Retry-After \"\(shown)\" is not a number of seconds or a date; waiting the default \(Bounded.text(fallback)) s")
         }
         return bounded(asked, now: now)
     }
@@ -48,8 +50,10 @@ public struct RetryAfter: Sendable, Equatable {
         if seconds <= maxSeconds { return RetryAfter(seconds: seconds, note: nil) }
         let untilReset = ISOTimestamp.nextUTCMidnight(after: now).timeIntervalSince(now) + midnightSlackSeconds
         if seconds <= untilReset { return RetryAfter(seconds: seconds, note: nil) }
-        return RetryAfter(seconds: maxSeconds, note: "Retry-After of \(Bounded.text(seconds)) s is beyond the next reset of Gong's daily quota; "
-                          + "capped at \(Bounded.text(maxSeconds)) s")
+        return RetryAfter(
+            seconds: maxSeconds,
+            note: "Retry-After of \(Bounded.text(seconds)) s is beyond the next reset of Gong's daily quota; "
+                + "capped at \(Bounded.text(maxSeconds)) s")
     }
 
     /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), read byte by byte: Foundation's
@@ -58,9 +62,10 @@ public struct RetryAfter: Sendable, Equatable {
     static func httpDate(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count == 29, b[3] == UInt8(ascii: ","), b[4] == 32, b[7] == 32, b[11] == 32, b[16] == 32, b[19] == 58, b[22] == 58, b[25] == 32,
-              String(decoding: b[26...], as: UTF8.self) == "GMT",
-              ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(String(decoding: b[0..<3], as: UTF8.self)),
-              let month = months.firstIndex(of: String(decoding: b[8..<11], as: UTF8.self)) else { return nil }
+            String(decoding: b[26...], as: UTF8.self) == "GMT",
+            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(String(decoding: b[0..<3], as: UTF8.self)),
+            let month = months.firstIndex(of: String(decoding: b[8..<11], as: UTF8.self))
+        else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for byte in b[range] {
@@ -70,8 +75,9 @@ public struct RetryAfter: Sendable, Equatable {
             return value
         }
         guard let day = number(5..<7), let year = number(12..<16), let hour = number(17..<19), let minute = number(20..<22),
-              let second = number(23..<25), (1...ISOTimestamp.daysIn(month: month + 1, year: year)).contains(day),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            let second = number(23..<25), (1...ISOTimestamp.daysIn(month: month + 1, year: year)).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         let days = ISOTimestamp.daysFromCivil(year: year, month: month + 1, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)))
     }

@@ -42,14 +42,18 @@ public struct ContentChecks: Sendable, Equatable {
         if let media = mediaSeconds, let stated = statedSeconds {
             let missing = stated - media
             if missing > Self.truncationSeconds && missing > stated * Self.truncationFraction {
-                return .hold(.mediaTruncated, "media is \(Self.seconds(media)) of a \(Self.seconds(stated)) call (\(statedSource ?? "stated duration")) — truncated? "
-                             + "`gongspool retry ID` sends it as it is")
+                return .hold(
+                    .mediaTruncated,
+                    "media is \(Self.seconds(media)) of a \(Self.seconds(stated)) call (\(statedSource ?? "stated duration")) — truncated? "
+                        + "`gongspool retry ID` sends it as it is")
             }
         }
         if minDurationSeconds > 0, let duration = mediaSeconds ?? statedSeconds, duration < minDurationSeconds {
             let from = mediaSeconds != nil ? "" : " (\(statedSource ?? "stated duration"))"
-            return .skip(.mediaTooShort, "\(Self.seconds(duration))\(from), shorter than spool.minDurationSeconds \(Self.number(minDurationSeconds)) — "
-                         + "Gong's import minimum; `gongspool retry ID` sends it anyway")
+            return .skip(
+                .mediaTooShort,
+                "\(Self.seconds(duration))\(from), shorter than spool.minDurationSeconds \(Self.number(minDurationSeconds)) — "
+                    + "Gong's import minimum; `gongspool retry ID` sends it anyway")
         }
         return nil
     }
@@ -57,10 +61,13 @@ public struct ContentChecks: Sendable, Equatable {
     /// After hashing, from the measured levels: every channel below the threshold is silence.
     public func examine(levels: AudioLevels?) -> Finding? {
         guard let threshold = silenceThresholdDb, let levels, !levels.peakDb.isEmpty,
-              levels.silentChannels(below: threshold).count == levels.peakDb.count else { return nil }
+            levels.silentChannels(below: threshold).count == levels.peakDb.count
+        else { return nil }
         let peak = levels.peakDb.max() ?? AudioLevels.floorDb
-        return .skip(.mediaSilent, "silent: peak \(Self.number(peak)) dBFS, below spool.silenceThresholdDb \(Self.number(threshold)); "
-                     + "`gongspool retry ID` sends it anyway")
+        return .skip(
+            .mediaSilent,
+            "silent: peak \(Self.number(peak)) dBFS, below spool.silenceThresholdDb \(Self.number(threshold)); "
+                + "`gongspool retry ID` sends it anyway")
     }
 
     /// The channels a stereo recording carries no voice on (never every channel: that is silence).

@@ -21,7 +21,8 @@ public enum FileValidation {
     public static func validate(path: String, config: Configuration, directory: UserDirectory) -> Report {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let spool = config.spool.directory.isEmpty ? "" : URL(fileURLWithPath: config.spool.directory).standardizedFileURL.path
-        let (root, relative): (String, String) = !spool.isEmpty && url.path.hasPrefix(spool + "/")
+        let (root, relative): (String, String) =
+            !spool.isEmpty && url.path.hasPrefix(spool + "/")
             ? (spool, String(url.path.dropFirst(spool.count + 1)))
             : (url.deletingLastPathComponent().path, url.lastPathComponent)
         let assembler: RequestAssembler
@@ -35,9 +36,13 @@ public enum FileValidation {
         var audio: String? = MediaKind(fileExtension: entry.fileExtension) != nil ? relative : nil
         let sidecar: String? = audio == nil ? relative : sidecarExtension.map { entry.stem + "." + $0 }
         if audio == nil {
-            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent((relative as NSString).deletingLastPathComponent))) ?? []
+            let siblings =
+                (try? FileManager.default.contentsOfDirectory(
+                    atPath: (root as NSString).appendingPathComponent((relative as NSString).deletingLastPathComponent))) ?? []
             let stemName = (entry.stem as NSString).lastPathComponent
-            if let match = siblings.sorted().first(where: { ($0 as NSString).deletingPathExtension == stemName && MediaKind(fileExtension: ($0 as NSString).pathExtension) != nil }) {
+            if let match = siblings.sorted().first(where: {
+                ($0 as NSString).deletingPathExtension == stemName && MediaKind(fileExtension: ($0 as NSString).pathExtension) != nil
+            }) {
                 audio = ((relative as NSString).deletingLastPathComponent as NSString).appendingPathComponent(match)
             }
         }

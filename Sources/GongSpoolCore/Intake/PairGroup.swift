@@ -13,8 +13,9 @@ struct PairGroup: Sendable {
 
     var fingerprint: Fingerprint {
         let a = audio.sorted { $0.relativePath < $1.relativePath }.first
-        return Fingerprint(audioPath: a?.relativePath, size: a?.size, mtimeNs: a?.mtimeNs, inode: a?.inode,
-                           sidecarPath: sidecar?.relativePath, sidecarSize: sidecar?.size, sidecarMtimeNs: sidecar?.mtimeNs)
+        return Fingerprint(
+            audioPath: a?.relativePath, size: a?.size, mtimeNs: a?.mtimeNs, inode: a?.inode,
+            sidecarPath: sidecar?.relativePath, sidecarSize: sidecar?.size, sidecarMtimeNs: sidecar?.mtimeNs)
     }
 
     /// The group a row was taken from (its files as recorded), to be looked at again.
@@ -49,7 +50,8 @@ struct PairGroup: Sendable {
     }
 
     func orphanReason(stem: String) -> String {
-        audio.isEmpty ? "sidecar \(sidecar?.relativePath ?? stem) has no audio file"
+        audio.isEmpty
+            ? "sidecar \(sidecar?.relativePath ?? stem) has no audio file"
             : "audio \(audio[0].relativePath) has no sidecar \(stem).\(sidecarExtension ?? "")"
     }
 }

@@ -62,8 +62,10 @@ public struct RecordingEvaluator: Sendable {
     /// scan saw them, mapping users through `directory` and calls through `cdr`. With
     /// `checksWaived` (an operator sent it on) a short, silent or cut recording is taken anyway.
     /// Each stage and every chunk hashed is a `progress` step.
-    public func evaluate(audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false,
-                         checksWaived: Bool = false, progress: WorkProgress? = nil) -> Evaluation {
+    public func evaluate(
+        audio: SpoolEntry, sidecar: SpoolEntry?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false,
+        checksWaived: Bool = false, progress: WorkProgress? = nil
+    ) -> Evaluation {
         if audio.size > Self.maxMediaBytes {
             return .rejected(code: .mediaTooLarge, reason: "\(audio.relativePath): \(audio.size) bytes is over Gong's 1.5 GB media limit")
         }
@@ -81,7 +83,9 @@ public struct RecordingEvaluator: Sendable {
         }
         var request: BuiltRequest
         let provenance: [String: String]
-        switch assemble(audio: audio.relativePath, sidecar: sidecar?.relativePath, media: info, directory: directory, cdr: cdr, waitForCDR: waitForCDR) {
+        switch assemble(
+            audio: audio.relativePath, sidecar: sidecar?.relativePath, media: info, directory: directory, cdr: cdr, waitForCDR: waitForCDR)
+        {
         case .built(let built, let sources): (request, provenance) = (built, sources)
         case .invalid(let problem): return .rejected(code: .invalidRequest, reason: problem.description)
         case .held(let code, let reason):
@@ -109,15 +113,19 @@ public struct RecordingEvaluator: Sendable {
         }
         let silent = checks.silentChannels(levels)
         request = request.droppingMediaChannels(silent)
-        return .accepted(.init(request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode,
-                               levels: levels, silentChannels: silent))
+        return .accepted(
+            .init(
+                request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode,
+                levels: levels, silentChannels: silent))
     }
 
     /// A recording whose request cannot be built yet for want of a user (an abandoned queue call,
     /// a leg recorded before an agent answered) is skipped when its media alone is under the
     /// floor, rather than held for a person to map a user Gong would never see a call of.
     func shortOnItsOwn(_ media: MediaInfo, checksWaived: Bool, path: String) -> Evaluation? {
-        guard !checksWaived, let finding = checks.examine(mediaSeconds: media.durationSeconds, statedSeconds: nil, statedSource: nil) else { return nil }
+        guard !checksWaived, let finding = checks.examine(mediaSeconds: media.durationSeconds, statedSeconds: nil, statedSource: nil) else {
+            return nil
+        }
         return finding.evaluation(levels: nil, path: path)
     }
 
@@ -132,7 +140,9 @@ public struct RecordingEvaluator: Sendable {
     /// What the content checks say of `audio` (for `gongspool validate`): durations, then the
     /// level (the file is read once); and the request as it would be sent (a silent channel
     /// given to no party).
-    public func contentNotes(audio: String, media: MediaInfo, request: BuiltRequest, provenance: [String: String]) -> (notes: [String], request: BuiltRequest) {
+    public func contentNotes(audio: String, media: MediaInfo, request: BuiltRequest, provenance: [String: String]) -> (
+        notes: [String], request: BuiltRequest
+    ) {
         func note(_ finding: ContentChecks.Finding) -> String {
             switch finding {
             case .skip(let code, let reason): "would be skipped (\(code)): \(reason)"
@@ -140,7 +150,9 @@ public struct RecordingEvaluator: Sendable {
             }
         }
         if let finding = durationFinding(media: media, request: request, provenance: provenance) { return ([note(finding)], request) }
-        guard checks.silenceThresholdDb != nil, let layout = media.pcm, let file = try? SpoolFile(root: root, relativePath: audio) else { return ([], request) }
+        guard checks.silenceThresholdDb != nil, let layout = media.pcm, let file = try? SpoolFile(root: root, relativePath: audio) else {
+            return ([], request)
+        }
         var meter: LevelMeter? = LevelMeter(layout: layout)
         guard (try? FileHasher.sha256(of: file, metering: &meter)) != nil, let levels = meter?.levels else { return ([], request) }
         var notes = ["peak level per channel: " + levels.peakDb.map { "\(ContentChecks.number($0)) dBFS" }.joined(separator: ", ")]
@@ -174,20 +186,26 @@ public struct RecordingEvaluator: Sendable {
     }
 
     /// Reads the sidecar (when one is used) and assembles the request (also used by `gongspool validate`).
-    public func assemble(audio: String, sidecar: String?, media: MediaInfo?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false) -> Assembly {
+    public func assemble(audio: String, sidecar: String?, media: MediaInfo?, directory: UserDirectory, cdr: CDRIndex? = nil, waitForCDR: Bool = false)
+        -> Assembly
+    {
         var sidecarInput: (path: String, data: Data)?
         if let sidecar {
             do {
                 let file = try SpoolFile(root: root, relativePath: sidecar)
                 guard file.size <= Int64(RequestBuilder.maxSidecarBytes) else {
-                    return .invalid(RequestProblem(file: sidecar, issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(RequestBuilder.maxSidecarBytes >> 20) MiB")]))
+                    return .invalid(
+                        RequestProblem(
+                            file: sidecar,
+                            issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(RequestBuilder.maxSidecarBytes >> 20) MiB")]))
                 }
                 sidecarInput = (sidecar, Data(try file.read(at: 0, count: Int(file.size))))
             } catch {
                 return .invalid(RequestProblem(file: sidecar, issues: [ValidationIssue(path: "$", message: error.description)]))
             }
         }
-        return assembler.assemble(AssemblyInputs(audioPath: audio, sidecar: sidecarInput, media: media), directory: directory, cdr: cdr, waitForCDR: waitForCDR)
+        return assembler.assemble(
+            AssemblyInputs(audioPath: audio, sidecar: sidecarInput, media: media), directory: directory, cdr: cdr, waitForCDR: waitForCDR)
     }
 }
 

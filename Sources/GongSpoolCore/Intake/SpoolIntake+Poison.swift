@@ -15,13 +15,15 @@ extension SpoolIntake {
         }
         let deaths = marker.strikes + 1
         if deaths < Self.deathsBeforeHold {
-            logger.warning("the daemon stopped while examining a recording; it is examined once more, and held if that happens again",
-                           metadata: ["id": "\(marker.id)", "path": "\(marker.path)"])
+            logger.warning(
+                "the daemon stopped while examining a recording; it is examined once more, and held if that happens again",
+                metadata: ["id": "\(marker.id)", "path": "\(marker.path)"])
             try await store.setMeta(.examiningStrikes, "\(marker.id) \(deaths)")
             try await store.setMeta(.examining, nil)
             return
         }
-        let reason = "the daemon stopped \(deaths) times while examining \(marker.path) (a crash or an out-of-memory kill); "
+        let reason =
+            "the daemon stopped \(deaths) times while examining \(marker.path) (a crash or an out-of-memory kill); "
             + "held so it cannot stop delivery again — `gongspool retry ID` tries it once more"
         do {
             _ = try await store.apply(marker.id, .examinationInterrupted(reason: reason), context: EventContext(now: clock.now()), evidence: nil)

@@ -33,14 +33,14 @@ extension SpoolIntake {
     private func account(_ state: RecordingState?, stem: String, group: PairGroup?, summary: inout IntakeSummary) {
         guard let group else { return }
         switch state {
-            case .ready?, .created?: summary.becameReady += 1
-            case .rejected?: summary.rejected += 1
-            case .pending?:
-                summary.pending += 1
-                if group.isComplete, !stuck.contains(stem), !awaitingUsers.contains(stem) { summary.settling += 1 }
-            default: break
-            }
-            track(stem, group, pending: state == .pending)
+        case .ready?, .created?: summary.becameReady += 1
+        case .rejected?: summary.rejected += 1
+        case .pending?:
+            summary.pending += 1
+            if group.isComplete, !stuck.contains(stem), !awaitingUsers.contains(stem) { summary.settling += 1 }
+        default: break
+        }
+        track(stem, group, pending: state == .pending)
     }
 
     /// Advances one stem; returns the row's state afterwards when intake has to do with it.
@@ -55,8 +55,9 @@ extension SpoolIntake {
         case .done, .duplicate:
             guard changed else { return nil }
             // New files under a name already delivered: a recording of its own.
-            _ = try await store.insert(stem: stem, .seen(reason: "new files under a name already delivered"),
-                                       evidence: Evidence(fingerprint: fingerprint), now: now)
+            _ = try await store.insert(
+                stem: stem, .seen(reason: "new files under a name already delivered"),
+                evidence: Evidence(fingerprint: fingerprint), now: now)
             return .pending
         case .pending, .rejected, .orphaned, .held(.intake), .skipped:
             // Skipped for the content (too short, silent) a re-export is looked at again; skipped
@@ -112,10 +113,14 @@ extension SpoolIntake {
     /// Stems seen for the first time, recorded in one transaction; their states.
     private func record(_ stems: [(String, PairGroup)]) async throws -> [(String, RecordingState)] {
         let cutoff = backfillCutoff.map(Bounded.nanoseconds)
-        let skipped = backfillCutoff.map { RecordingLifecycle.skipped(reason: "older than the backfill cutoff \(ISOTimestamp.format($0)) (spool.backfill); `gongspool retry` takes it") }
+        let skipped = backfillCutoff.map {
+            RecordingLifecycle.skipped(
+                reason: "older than the backfill cutoff \(ISOTimestamp.format($0)) (spool.backfill); `gongspool retry` takes it")
+        }
         let rows = stems.map { stem, group -> (String, RecordingLifecycle, Evidence) in
             let newest = max(group.audio.map(\.mtimeNs).max() ?? 0, group.sidecar?.mtimeNs ?? 0)
-            let lifecycle: RecordingLifecycle = if let cutoff, let skipped, newest < cutoff { skipped } else { .seen(reason: group.waitingReason(stem: stem)) }
+            let lifecycle: RecordingLifecycle =
+                if let cutoff, let skipped, newest < cutoff { skipped } else { .seen(reason: group.waitingReason(stem: stem)) }
             return (stem, lifecycle, Evidence(fingerprint: group.fingerprint))
         }
         let inserted = try await store.insert(rows, now: clock.now())
@@ -156,8 +161,9 @@ extension SpoolIntake {
         do {
             evaluation = try await whileAlive(progress) {
                 try await BlockingIO.run {
-                    evaluator.evaluate(audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR,
-                                       checksWaived: waived, progress: progress)
+                    evaluator.evaluate(
+                        audio: audio, sidecar: sidecar, directory: directory, cdr: cdr, waitForCDR: waitForCDR,
+                        checksWaived: waived, progress: progress)
                 }
             }
         } catch {
@@ -192,26 +198,39 @@ extension SpoolIntake {
         case .rejected(let code, let reason):
             return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
         case .held(.unknownUser, let reason, let named) where unmappedUsers == .skip:
-            return try await apply(id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"),
-                                   evidence: Evidence(filesClientUniqueId: named), stem: stem).state
+            return try await apply(
+                id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"),
+                evidence: Evidence(filesClientUniqueId: named), stem: stem
+            ).state
         case .held(let code, let reason, let named):
             return try await apply(id, .inputHeld(code, reason: reason), evidence: Evidence(filesClientUniqueId: named), stem: stem).state
         case .skipped(let code, let reason, let levels, let named):
-            logger.info("recording skipped: not worth Gong's budget", metadata: ["stem": "\(stem)", "code": "\(code.rawValue)", "reason": "\(reason)"])
+            logger.info(
+                "recording skipped: not worth Gong's budget", metadata: ["stem": "\(stem)", "code": "\(code.rawValue)", "reason": "\(reason)"])
             let silent = code == .mediaSilent ? levels.map { Array($0.peakDb.indices) } : nil
-            return try await apply(id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent, filesClientUniqueId: named),
-                                   stem: stem).state
+            return try await apply(
+                id, .inputSkipped(code, reason: reason), evidence: Evidence(levels: levels, silentChannels: silent, filesClientUniqueId: named),
+                stem: stem
+            ).state
         case .accepted(let accepted):
-            let evidence = Evidence(sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue,
-                                    levels: accepted.levels, silentChannels: accepted.silentChannels, filesClientUniqueId: accepted.request.clientUniqueId)
-            let claimed = try await store.claim(id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
-                                                context: EventContext(now: now))
-            logger.info("recording taken", metadata: [
-                "stem": "\(stem)", "clientUniqueId": "\(accepted.request.clientUniqueId)", "state": "\(claimed.row.state.rawValue)",
-            ])
+            let evidence = Evidence(
+                sha256: accepted.sha256, requestJSON: accepted.request.canonicalJSON, mediaKind: accepted.media.kind.rawValue,
+                levels: accepted.levels, silentChannels: accepted.silentChannels, filesClientUniqueId: accepted.request.clientUniqueId)
+            let claimed = try await store.claim(
+                id, clientUniqueId: accepted.request.clientUniqueId, evidence: evidence,
+                context: EventContext(now: now))
+            logger.info(
+                "recording taken",
+                metadata: [
+                    "stem": "\(stem)", "clientUniqueId": "\(accepted.request.clientUniqueId)", "state": "\(claimed.row.state.rawValue)",
+                ])
             if claimed.row.state == .held {
-                logger.warning("recording held", metadata: ["stem": "\(stem)", "code": "\(claimed.row.lastErrorCode?.rawValue ?? "")",
-                                                            "reason": "\(claimed.row.reason ?? "")"])
+                logger.warning(
+                    "recording held",
+                    metadata: [
+                        "stem": "\(stem)", "code": "\(claimed.row.lastErrorCode?.rawValue ?? "")",
+                        "reason": "\(claimed.row.reason ?? "")",
+                    ])
             }
             return claimed.row.state
         }
@@ -222,9 +241,12 @@ extension SpoolIntake {
     private func apply(_ id: Int64, _ event: LifecycleEvent, evidence: Evidence? = nil, stem: String? = nil) async throws -> Recording {
         let row = try await store.apply(id, event, context: EventContext(now: clock.now()), evidence: evidence).row
         if let stem, [.rejected, .held, .orphaned].contains(row.state) {
-            logger.warning("recording parked", metadata: [
-                "stem": "\(stem)", "state": "\(row.state.rawValue)", "code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(row.reason ?? "")",
-            ])
+            logger.warning(
+                "recording parked",
+                metadata: [
+                    "stem": "\(stem)", "state": "\(row.state.rawValue)", "code": "\(row.lastErrorCode?.rawValue ?? "")",
+                    "reason": "\(row.reason ?? "")",
+                ])
         }
         return row
     }

@@ -50,14 +50,17 @@ public actor SpoolIntake {
 
     /// Creates the intake for the spool of `config`; `users` defaults to a provider over
     /// `config.users`; every step of a poll is reported to `health` (the watchdog).
-    public init(config: Configuration, store: any IntakeRoles, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil,
-                health: DaemonHealth? = nil) throws(ConfigurationError) {
+    public init(
+        config: Configuration, store: any IntakeRoles, clock: any WallClock, logger: Logger, users: UserDirectoryProvider? = nil,
+        health: DaemonHealth? = nil
+    ) throws(ConfigurationError) {
         self.settings = config.spool
         self.store = store
         self.clock = clock
         self.logger = logger
         self.walk = SpoolWalk(root: settings.directory, recursive: settings.recursive)
-        self.evaluator = RecordingEvaluator(root: settings.directory, assembler: try RequestAssembler(config: config), checks: ContentChecks(settings))
+        self.evaluator = RecordingEvaluator(
+            root: settings.directory, assembler: try RequestAssembler(config: config), checks: ContentChecks(settings))
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
         self.unmappedUsers = config.users.unmapped
@@ -144,7 +147,9 @@ public actor SpoolIntake {
         try await remember(pass: pass, known: known)
         if full {
             try await sweepAfterFullRescan(pass: pass, now: now)
-            logger.info("spool listed", metadata: ["files": "\(summary.filesSeen)", "seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(now)))"])
+            logger.info(
+                "spool listed",
+                metadata: ["files": "\(summary.filesSeen)", "seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(now)))"])
         }
         if summary.filesSeen >= Self.entriesWorthATrim { ProcessMemory.returnFreedPages() }
         return summary
@@ -156,7 +161,8 @@ public actor SpoolIntake {
         let problem = gone ? "\(settings.directory) is missing or not a directory" : unreadable ? "\(settings.directory) cannot be listed" : nil
         guard spoolProblem != .some(problem) else { return }
         if let problem {
-            logger.error("spool directory not readable; nothing new is taken in", metadata: ["spool": "\(settings.directory)", "problem": "\(problem)"])
+            logger.error(
+                "spool directory not readable; nothing new is taken in", metadata: ["spool": "\(settings.directory)", "problem": "\(problem)"])
         } else if case .some(.some) = spoolProblem {
             logger.info("spool directory readable again", metadata: ["spool": "\(settings.directory)"])
         }
@@ -184,7 +190,9 @@ public actor SpoolIntake {
     }
 
     /// Handles one directory listing.
-    private func take(_ listing: DirectoryListing, known: [String: DirectoryState], full: Bool, pass: inout Pass, summary: inout IntakeSummary) async throws {
+    private func take(_ listing: DirectoryListing, known: [String: DirectoryState], full: Bool, pass: inout Pass, summary: inout IntakeSummary)
+        async throws
+    {
         for skipped in listing.skipped where warned.insert(skipped.relativePath).inserted {
             logger.warning("spool entry skipped", metadata: ["path": "\(skipped.relativePath)", "reason": "\(skipped.reason)"])
         }
@@ -263,7 +271,8 @@ public actor SpoolIntake {
             guard let row = rows[stem], row.state == .pending, let id = row.id else { continue }
             let applied = try await store.apply(id, .filesVanished, context: EventContext(now: clock.now()))
             if applied.row.state == .held {
-                logger.warning("files of a recording that owns a call are gone", metadata: ["stem": "\(stem)", "reason": "\(applied.row.reason ?? "")"])
+                logger.warning(
+                    "files of a recording that owns a call are gone", metadata: ["stem": "\(stem)", "reason": "\(applied.row.reason ?? "")"])
             }
         }
     }
@@ -276,8 +285,9 @@ public actor SpoolIntake {
         if generation != usersGeneration {
             usersGeneration = generation
             awaitingUsers.removeAll()
-            let requeued = try await store.applyToAll(in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
-                                                      context: EventContext(now: clock.now()))
+            let requeued = try await store.applyToAll(
+                in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
+                context: EventContext(now: clock.now()))
             if requeued > 0 {
                 logger.info("user mapping changed; held recordings examined again", metadata: ["count": "\(requeued)"])
             }

@@ -111,8 +111,10 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
         .userImportDisabled, .awaitingUsers, .contentConflict, .sameAudio, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
-        .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall, .malformedSuccess, .http(400), .timeout,
-        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused, .unexpectedAnswer, .missingInGong,
+        .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall,
+        .malformedSuccess, .http(400), .timeout,
+        .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused,
+        .unexpectedAnswer, .missingInGong,
         .afterUploadFailed, .operatorHold, .internal,
     ]
 
@@ -187,7 +189,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
     public var isRetryable: Bool {
         switch self {
         case .rateLimited, .unknownCall, .malformedSuccess, .timeout, .connectTimeout, .connectionClosed,
-             .transportError, .afterUploadFailed, .awaitingUsers, .gongUnreachable:
+            .transportError, .afterUploadFailed, .awaitingUsers, .gongUnreachable:
             true
         case .http(let status):
             status == 408 || (500...599).contains(status)

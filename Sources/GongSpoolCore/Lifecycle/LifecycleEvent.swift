@@ -111,10 +111,10 @@ public enum LifecycleEvent: Sendable, Equatable {
     public var driver: LifecycleDriver {
         switch self {
         case .filesChanged, .filesVanished, .stillIncomplete, .awaitingUsers, .timedOut, .inputRejected, .inputHeld, .inputSkipped,
-             .claimed, .identityPassed, .userMappingChanged, .originalFailed, .examinationInterrupted:
+            .claimed, .identityPassed, .userMappingChanged, .originalFailed, .examinationInterrupted:
             .intake
         case .fileUnreadable, .fileNotAsTaken, .createSending, .createAnswered, .uploadSending, .uploadAnswered,
-             .afterUploadDone, .afterUploadFailed, .sendingReleased, .rowInconsistent:
+            .afterUploadDone, .afterUploadFailed, .sendingReleased, .rowInconsistent:
             .delivery
         case .reconciledMissing, .reconciledFound:
             .reconcile

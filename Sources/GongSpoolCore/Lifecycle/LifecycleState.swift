@@ -97,8 +97,10 @@ public struct Identity: Sendable, Equatable {
     public var goneCallId: String?
 
     /// An identity.
-    public init(clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0,
-                uploadDigestsInDoubt: [String] = [], goneCallId: String? = nil) {
+    public init(
+        clientUniqueId: String, callId: String? = nil, createsInDoubt: Int = 0, uploadsInDoubt: Int = 0,
+        uploadDigestsInDoubt: [String] = [], goneCallId: String? = nil
+    ) {
         self.clientUniqueId = clientUniqueId
         self.callId = callId
         self.createsInDoubt = createsInDoubt

@@ -164,7 +164,8 @@ extension RecordingLifecycle {
         switch outcome {
         case .rateLimited(let seconds, let note):
             settled(phase, counted: false)
-            return move(to: before, code: .rateLimited, reason: Reasons.rateLimited(seconds, note: note)).then(.pauseSending(seconds: seconds, note: note))
+            return move(to: before, code: .rateLimited, reason: Reasons.rateLimited(seconds, note: note)).then(
+                .pauseSending(seconds: seconds, note: note))
         case .credentialsRejected(let status, let message):
             settled(phase, counted: false)
             let why = Reasons.credentialsRejected(status: status, message)
@@ -203,15 +204,18 @@ extension RecordingLifecycle {
 
     /// Waits with backoff, or (when it `givesUp`) holds once the step has failed for
     /// `retry.giveUpAfterHours`.
-    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext, givesUp: Bool = true) -> LifecycleDecision {
+    private mutating func retryLater(_ phase: Phase, code: ErrorCode, message: String, _ context: EventContext, givesUp: Bool = true)
+        -> LifecycleDecision
+    {
         let since = failingSince ?? context.now
         failingSince = since
         let policy = context.policy
         if givesUp, context.now.timeIntervalSince(since) >= policy.giveUpAfterSeconds {
             return move(to: .held(phase), code: code, reason: Reasons.gaveUp(afterSeconds: policy.giveUpAfterSeconds, last: message))
         }
-        let delay = Backoff.delay(attempt: max(1, attempts), initial: policy.initialBackoffSeconds,
-                                  maximum: policy.maxBackoffSeconds, unit: context.jitter)
+        let delay = Backoff.delay(
+            attempt: max(1, attempts), initial: policy.initialBackoffSeconds,
+            maximum: policy.maxBackoffSeconds, unit: context.jitter)
         return move(to: .waiting(phase, until: context.now.addingTimeInterval(delay)), code: code, reason: message)
     }
 }

@@ -17,7 +17,8 @@ extension RecordingLifecycle {
 
         case (.filesVanished, .pending):
             guard let identity, identity.isLocked else { return .deleted }
-            return move(to: .held(.intake), code: .filesMissing, reason: Reasons.filesGoneButOwned(callLabel, clientUniqueId: identity.clientUniqueId))
+            return move(
+                to: .held(.intake), code: .filesMissing, reason: Reasons.filesGoneButOwned(callLabel, clientUniqueId: identity.clientUniqueId))
 
         case (.stillIncomplete(let why), .pending):
             code = nil
@@ -55,7 +56,7 @@ extension RecordingLifecycle {
             return LifecycleDecision(effects: .recordTransition)
 
         case (.userMappingChanged, .held(.intake)) where code == .unknownUser || code == .userImportDisabled,
-             (.userMappingChanged, .skipped) where code == .unknownUser:
+            (.userMappingChanged, .skipped) where code == .unknownUser:
             return move(to: .pending, reason: Reasons.userMappingChanged)
         case (.userMappingChanged, .pending):
             return .quiet
@@ -73,8 +74,9 @@ extension RecordingLifecycle {
         switch claim {
         case .owner(let id):
             if let identity, identity.isLocked, identity.clientUniqueId != id {
-                return move(to: .held(.intake), code: .identityChanged,
-                            reason: Reasons.identityChanged(to: id, owning: callLabel, under: identity.clientUniqueId))
+                return move(
+                    to: .held(.intake), code: .identityChanged,
+                    reason: Reasons.identityChanged(to: id, owning: callLabel, under: identity.clientUniqueId))
             }
             var owned = identity ?? Identity(clientUniqueId: id)
             owned.clientUniqueId = id

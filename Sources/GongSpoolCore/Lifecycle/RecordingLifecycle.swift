@@ -35,8 +35,10 @@ public struct RecordingLifecycle: Sendable, Equatable {
     public internal(set) var audioSHA256: String?
 
     /// A lifecycle in any state (rows read back from the store, tests).
-    public init(state: LifecycleState, identity: Identity? = nil, code: ErrorCode? = nil, reason: String? = nil,
-                attempts: Int = 0, failingSince: Date? = nil, checksWaived: Bool = false, audioSHA256: String? = nil) {
+    public init(
+        state: LifecycleState, identity: Identity? = nil, code: ErrorCode? = nil, reason: String? = nil,
+        attempts: Int = 0, failingSince: Date? = nil, checksWaived: Bool = false, audioSHA256: String? = nil
+    ) {
         self.state = state
         self.identity = identity
         self.code = code
@@ -96,10 +98,11 @@ public struct RecordingLifecycle: Sendable, Equatable {
         state = next
         self.code = code
         self.reason = reason
-        let failed: Bool = switch next {
-        case .rejected, .held: identity != nil && code != .operatorHold
-        default: false
-        }
+        let failed: Bool =
+            switch next {
+            case .rejected, .held: identity != nil && code != .operatorHold
+            default: false
+            }
         return LifecycleDecision(effects: failed ? [.recordTransition, .reexamineDuplicates] : .recordTransition)
     }
 

@@ -10,50 +10,50 @@ extension LevelMeter {
     /// returns the bytes consumed (a multiple of the frame), 0 when this coding has no vector path.
     static func scanVectors(_ raw: UnsafeRawBufferPointer, encoding: PCMLayout.Encoding, into peaks: UnsafeMutableBufferPointer<UInt32>) -> Int {
         #if _endian(little)
-        let channels = peaks.count
-        let vectors = raw.count / vectorBytes
-        guard vectors > 0 else { return 0 }
-        switch encoding {
-        case .integer(16) where 16 % channels == 0:
-            let (low, high) = extremes(raw, vectors, SIMD16<Int16>.self)
-            for lane in 0..<16 {
-                let magnitude = max(UInt32(low[lane].magnitude), UInt32(high[lane].magnitude))
-                peaks[lane % channels] = max(peaks[lane % channels], magnitude)
+            let channels = peaks.count
+            let vectors = raw.count / vectorBytes
+            guard vectors > 0 else { return 0 }
+            switch encoding {
+            case .integer(16) where 16 % channels == 0:
+                let (low, high) = extremes(raw, vectors, SIMD16<Int16>.self)
+                for lane in 0..<16 {
+                    let magnitude = max(UInt32(low[lane].magnitude), UInt32(high[lane].magnitude))
+                    peaks[lane % channels] = max(peaks[lane % channels], magnitude)
+                }
+            case .integer(32) where 8 % channels == 0:
+                let (low, high) = extremes(raw, vectors, SIMD8<Int32>.self)
+                for lane in 0..<8 {
+                    let magnitude = max(low[lane].magnitude, high[lane].magnitude)
+                    peaks[lane % channels] = max(peaks[lane % channels], magnitude)
+                }
+            case .integer(8) where 32 % channels == 0:
+                let bytes = byteExtremes(raw, vectors)
+                for byte in 0..<32 {
+                    let magnitude = UInt32(max(Int32(bytes.high(byte)) - 128, 128 - Int32(bytes.low(byte))))
+                    peaks[byte % channels] = max(peaks[byte % channels], magnitude)
+                }
+            case .muLaw where 32 % channels == 0:
+                // The magnitude code is the low seven bits of the inverted byte: the peak is the
+                // smallest low seven bits.
+                let bytes = byteExtremes(raw, vectors, mask: 0x7F)
+                for byte in 0..<32 { peaks[byte % channels] = max(peaks[byte % channels], UInt32(0x7F - bytes.low(byte))) }
+            case .aLaw where 32 % channels == 0:
+                let bytes = byteExtremes(raw, vectors, flip: 0x55, mask: 0x7F)
+                for byte in 0..<32 { peaks[byte % channels] = max(peaks[byte % channels], UInt32(bytes.high(byte))) }
+            case .float32 where 8 % channels == 0:
+                // |x| as bits: for non-negative IEEE floats the bit patterns order like the values
+                // (NaN above infinity, which counts as full scale anyway).
+                let (_, high) = extremes(raw, vectors, SIMD8<UInt32>.self, mask: 0x7FFF_FFFF)
+                for lane in 0..<8 {
+                    let magnitude = Float32Sample.scaled(Float(bitPattern: high[lane]))
+                    peaks[lane % channels] = max(peaks[lane % channels], magnitude)
+                }
+            default:
+                return 0
             }
-        case .integer(32) where 8 % channels == 0:
-            let (low, high) = extremes(raw, vectors, SIMD8<Int32>.self)
-            for lane in 0..<8 {
-                let magnitude = max(low[lane].magnitude, high[lane].magnitude)
-                peaks[lane % channels] = max(peaks[lane % channels], magnitude)
-            }
-        case .integer(8) where 32 % channels == 0:
-            let bytes = byteExtremes(raw, vectors)
-            for byte in 0..<32 {
-                let magnitude = UInt32(max(Int32(bytes.high(byte)) - 128, 128 - Int32(bytes.low(byte))))
-                peaks[byte % channels] = max(peaks[byte % channels], magnitude)
-            }
-        case .muLaw where 32 % channels == 0:
-            // The magnitude code is the low seven bits of the inverted byte: the peak is the
-            // smallest low seven bits.
-            let bytes = byteExtremes(raw, vectors, mask: 0x7F)
-            for byte in 0..<32 { peaks[byte % channels] = max(peaks[byte % channels], UInt32(0x7F - bytes.low(byte))) }
-        case .aLaw where 32 % channels == 0:
-            let bytes = byteExtremes(raw, vectors, flip: 0x55, mask: 0x7F)
-            for byte in 0..<32 { peaks[byte % channels] = max(peaks[byte % channels], UInt32(bytes.high(byte))) }
-        case .float32 where 8 % channels == 0:
-            // |x| as bits: for non-negative IEEE floats the bit patterns order like the values
-            // (NaN above infinity, which counts as full scale anyway).
-            let (_, high) = extremes(raw, vectors, SIMD8<UInt32>.self, mask: 0x7FFF_FFFF)
-            for lane in 0..<8 {
-                let magnitude = Float32Sample.scaled(Float(bitPattern: high[lane]))
-                peaks[lane % channels] = max(peaks[lane % channels], magnitude)
-            }
-        default:
-            return 0
-        }
-        return vectors * vectorBytes
+            return vectors * vectorBytes
         #else
-        return 0
+            return 0
         #endif
     }
 
@@ -62,7 +62,8 @@ extension LevelMeter {
 
     @inline(__always)
     private static func extremes(_ raw: UnsafeRawBufferPointer, _ vectors: Int, _: SIMD16<Int16>.Type) -> (SIMD16<Int16>, SIMD16<Int16>) {
-        var low = SIMD16<Int16>(repeating: .max), high = SIMD16<Int16>(repeating: .min)
+        var low = SIMD16<Int16>(repeating: .max)
+        var high = SIMD16<Int16>(repeating: .min)
         for index in 0..<vectors {
             let value = raw.loadUnaligned(fromByteOffset: index &* vectorBytes, as: SIMD16<Int16>.self)
             low = low.replacing(with: value, where: value .< low)
@@ -73,7 +74,8 @@ extension LevelMeter {
 
     @inline(__always)
     private static func extremes(_ raw: UnsafeRawBufferPointer, _ vectors: Int, _: SIMD8<Int32>.Type) -> (SIMD8<Int32>, SIMD8<Int32>) {
-        var low = SIMD8<Int32>(repeating: .max), high = SIMD8<Int32>(repeating: .min)
+        var low = SIMD8<Int32>(repeating: .max)
+        var high = SIMD8<Int32>(repeating: .min)
         for index in 0..<vectors {
             let value = raw.loadUnaligned(fromByteOffset: index &* vectorBytes, as: SIMD8<Int32>.self)
             low = low.replacing(with: value, where: value .< low)
@@ -96,14 +98,18 @@ extension LevelMeter {
     /// the bytes are taken as 16-bit lanes and split into even and odd bytes.
     @inline(__always)
     private static func byteExtremes(_ raw: UnsafeRawBufferPointer, _ vectors: Int, flip: UInt8 = 0, mask: UInt8 = 0xFF) -> ByteExtremes {
-        var lowEven = SIMD16<UInt16>(repeating: .max), lowOdd = SIMD16<UInt16>(repeating: .max)
-        var highEven = SIMD16<UInt16>(repeating: 0), highOdd = SIMD16<UInt16>(repeating: 0)
+        var lowEven = SIMD16<UInt16>(repeating: .max)
+        var lowOdd = SIMD16<UInt16>(repeating: .max)
+        var highEven = SIMD16<UInt16>(repeating: 0)
+        var highOdd = SIMD16<UInt16>(repeating: 0)
         let pair = UInt16(mask) &* 0x0101
-        let flips = SIMD16<UInt16>(repeating: UInt16(flip) &* 0x0101), masks = SIMD16<UInt16>(repeating: pair)
+        let flips = SIMD16<UInt16>(repeating: UInt16(flip) &* 0x0101)
+        let masks = SIMD16<UInt16>(repeating: pair)
         let lowByte = SIMD16<UInt16>(repeating: 0x00FF)
         for index in 0..<vectors {
             let word = (raw.loadUnaligned(fromByteOffset: index &* vectorBytes, as: SIMD16<UInt16>.self) ^ flips) & masks
-            let even = word & lowByte, odd = word &>> 8
+            let even = word & lowByte
+            let odd = word &>> 8
             lowEven = lowEven.replacing(with: even, where: even .< lowEven)
             lowOdd = lowOdd.replacing(with: odd, where: odd .< lowOdd)
             highEven = highEven.replacing(with: even, where: even .> highEven)
@@ -114,7 +120,8 @@ extension LevelMeter {
 
     /// Per-lane largest magnitude of 32-bit floats, as bits (sign cleared).
     @inline(__always)
-    private static func extremes(_ raw: UnsafeRawBufferPointer, _ vectors: Int, _: SIMD8<UInt32>.Type, mask: UInt32) -> (SIMD8<UInt32>, SIMD8<UInt32>) {
+    private static func extremes(_ raw: UnsafeRawBufferPointer, _ vectors: Int, _: SIMD8<UInt32>.Type, mask: UInt32) -> (SIMD8<UInt32>, SIMD8<UInt32>)
+    {
         var high = SIMD8<UInt32>(repeating: 0)
         let masks = SIMD8<UInt32>(repeating: mask)
         for index in 0..<vectors {
@@ -134,35 +141,37 @@ extension LevelMeter {
             return
         }
         #if _endian(little)
-        @inline(__always) func sample(_ index: Int) -> Int32 {
-            raw.loadUnaligned(fromByteOffset: index &* 3 &- 1, as: Int32.self) >> 8
-        }
-        // Zero is neutral for a magnitude. The first sample has no byte before it: read byte by byte.
-        var low: (Int32, Int32) = (0, 0), high: (Int32, Int32) = (0, 0)
-        peaks[0] = max(peaks[0], Int24Sample.magnitude(raw, 0))
-        if peaks.count == 1 {
-            for index in 1..<count {
-                let value = sample(index)
-                low.0 = min(low.0, value)
-                high.0 = max(high.0, value)
+            @inline(__always) func sample(_ index: Int) -> Int32 {
+                raw.loadUnaligned(fromByteOffset: index &* 3 &- 1, as: Int32.self) >> 8
             }
-        } else {
-            let right = sample(1)
-            (low.1, high.1) = (min(0, right), max(0, right))
-            var index = 2
-            while index &+ 1 < count {
-                let left = sample(index), right = sample(index &+ 1)
-                low.0 = min(low.0, left)
-                high.0 = max(high.0, left)
-                low.1 = min(low.1, right)
-                high.1 = max(high.1, right)
-                index &+= 2
+            // Zero is neutral for a magnitude. The first sample has no byte before it: read byte by byte.
+            var low: (Int32, Int32) = (0, 0)
+            var high: (Int32, Int32) = (0, 0)
+            peaks[0] = max(peaks[0], Int24Sample.magnitude(raw, 0))
+            if peaks.count == 1 {
+                for index in 1..<count {
+                    let value = sample(index)
+                    low.0 = min(low.0, value)
+                    high.0 = max(high.0, value)
+                }
+            } else {
+                let right = sample(1)
+                (low.1, high.1) = (min(0, right), max(0, right))
+                var index = 2
+                while index &+ 1 < count {
+                    let left = sample(index)
+                    let right = sample(index &+ 1)
+                    low.0 = min(low.0, left)
+                    high.0 = max(high.0, left)
+                    low.1 = min(low.1, right)
+                    high.1 = max(high.1, right)
+                    index &+= 2
+                }
+                peaks[1] = max(peaks[1], max(low.1.magnitude, high.1.magnitude))
             }
-            peaks[1] = max(peaks[1], max(low.1.magnitude, high.1.magnitude))
-        }
-        peaks[0] = max(peaks[0], max(low.0.magnitude, high.0.magnitude))
+            peaks[0] = max(peaks[0], max(low.0.magnitude, high.0.magnitude))
         #else
-        scan(raw, into: peaks, Int24Sample.self)
+            scan(raw, into: peaks, Int24Sample.self)
         #endif
     }
 }

@@ -74,11 +74,12 @@ public struct LevelMeter: Sendable {
 
     /// The levels of everything fed so far.
     public var levels: AudioLevels {
-        AudioLevels(peakDb: peaks.map { peak in
-            let linear = Self.linear(peak, layout.encoding)
-            guard linear > 0 else { return AudioLevels.floorDb }
-            return max(AudioLevels.floorDb, (20 * log10(linear) * 10).rounded() / 10)
-        })
+        AudioLevels(
+            peakDb: peaks.map { peak in
+                let linear = Self.linear(peak, layout.encoding)
+                guard linear > 0 else { return AudioLevels.floorDb }
+                return max(AudioLevels.floorDb, (20 * log10(linear) * 10).rounded() / 10)
+            })
     }
 
     /// Scans whole frames of `raw`; keeps a trailing partial frame for the next chunk.
@@ -113,7 +114,8 @@ public struct LevelMeter: Sendable {
             for index in 0..<count { peak = max(peak, S.magnitude(raw, index &* S.size)) }
             peaks[0] = peak
         case 2:
-            var left = peaks[0], right = peaks[1]
+            var left = peaks[0]
+            var right = peaks[1]
             var index = 0
             while index &+ 1 < count {
                 left = max(left, S.magnitude(raw, index &* S.size))

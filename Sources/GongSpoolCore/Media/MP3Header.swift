@@ -6,7 +6,7 @@ enum MP3Header {
     /// Channels and duration of an MP3 whose first bytes are `h`, `fileSize` long.
     static func info(_ h: [UInt8], fileSize: Int64) -> MediaInfo {
         var start = 0
-        if h.count >= 10, h[0] == 0x49, h[1] == 0x44, h[2] == 0x33 { // "ID3": skip the tag (sync-safe size)
+        if h.count >= 10, h[0] == 0x49, h[1] == 0x44, h[2] == 0x33 {  // "ID3": skip the tag (sync-safe size)
             let size = Int(h[6] & 0x7F) << 21 | Int(h[7] & 0x7F) << 14 | Int(h[8] & 0x7F) << 7 | Int(h[9] & 0x7F)
             start = 10 + size + (h[5] & 0x10 != 0 ? 10 : 0)
         }
@@ -29,8 +29,8 @@ enum MP3Header {
         let channels: Int
 
         init?(_ h: [UInt8], at o: Int) {
-            let version = (h[o + 1] >> 3) & 3 // 0: 2.5, 2: 2, 3: 1
-            let layerBits = (h[o + 1] >> 1) & 3 // 1: III, 2: II, 3: I
+            let version = (h[o + 1] >> 3) & 3  // 0: 2.5, 2: 2, 3: 1
+            let layerBits = (h[o + 1] >> 1) & 3  // 1: III, 2: II, 3: I
             let bitrateIndex = Int(h[o + 2] >> 4)
             let rateIndex = Int((h[o + 2] >> 2) & 3)
             guard version != 1, layerBits != 0, bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else { return nil }
@@ -38,13 +38,14 @@ enum MP3Header {
             layer = 4 - Int(layerBits)
             let rates = [[11_025, 12_000, 8_000], [], [22_050, 24_000, 16_000], [44_100, 48_000, 32_000]]
             sampleRate = rates[Int(version)][rateIndex]
-            let table: [Int] = switch (mpeg1, layer) {
-            case (true, 1): [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448]
-            case (true, 2): [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384]
-            case (true, _): [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-            case (false, 1): [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256]
-            case (false, _): [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
-            }
+            let table: [Int] =
+                switch (mpeg1, layer) {
+                case (true, 1): [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448]
+                case (true, 2): [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384]
+                case (true, _): [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+                case (false, 1): [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256]
+                case (false, _): [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+                }
             kbps = table[bitrateIndex]
             channels = h[o + 3] >> 6 == 3 ? 1 : 2
         }

@@ -30,7 +30,8 @@ enum MP4Header {
     static func duration(mvhd b: ArraySlice<UInt8>) -> Double? {
         let s = b.startIndex
         guard b.count >= 20 else { return nil }
-        let (scale, length): (UInt64, UInt64) = b[s] == 1
+        let (scale, length): (UInt64, UInt64) =
+            b[s] == 1
             ? (b.count >= 32 ? (be32(b, s + 20), be32(b, s + 24) << 32 | be32(b, s + 28)) : (0, 0))
             : (be32(b, s + 12), be32(b, s + 16))
         guard scale > 0, length > 0, length != 0xFFFF_FFFF else { return nil }
@@ -41,10 +42,11 @@ enum MP4Header {
         guard let mdia = boxes(trak).first(where: { $0.0 == "mdia" })?.1 else { return nil }
         let children = boxes(mdia)
         guard let hdlr = children.first(where: { $0.0 == "hdlr" })?.1, hdlr.count >= 12,
-              String(decoding: hdlr[hdlr.startIndex + 8..<hdlr.startIndex + 12], as: UTF8.self) == "soun",
-              let minf = children.first(where: { $0.0 == "minf" })?.1,
-              let stbl = boxes(minf).first(where: { $0.0 == "stbl" })?.1,
-              let stsd = boxes(stbl).first(where: { $0.0 == "stsd" })?.1, stsd.count >= 8 else { return nil }
+            String(decoding: hdlr[hdlr.startIndex + 8..<hdlr.startIndex + 12], as: UTF8.self) == "soun",
+            let minf = children.first(where: { $0.0 == "minf" })?.1,
+            let stbl = boxes(minf).first(where: { $0.0 == "stbl" })?.1,
+            let stsd = boxes(stbl).first(where: { $0.0 == "stsd" })?.1, stsd.count >= 8
+        else { return nil }
         // version/flags, entry count, then the first sample entry: its channel count follows
         // 6 reserved bytes, the data reference index and 8 bytes of version, revision and vendor.
         guard let entry = boxes(stsd.dropFirst(8)).first?.1, entry.count >= 18 else { return nil }

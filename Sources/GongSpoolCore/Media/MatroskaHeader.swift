@@ -48,7 +48,9 @@ enum MatroskaHeader {
     static func elements(_ bytes: ArraySlice<UInt8>) -> [(id: UInt32, body: ArraySlice<UInt8>)] {
         var out: [(UInt32, ArraySlice<UInt8>)] = []
         var o = bytes.startIndex
-        while o < bytes.endIndex, let (id, idLength) = vint(bytes, at: o, keepMarker: true), let (size, sizeLength) = vint(bytes, at: o + idLength, keepMarker: false) {
+        while o < bytes.endIndex, let (id, idLength) = vint(bytes, at: o, keepMarker: true),
+            let (size, sizeLength) = vint(bytes, at: o + idLength, keepMarker: false)
+        {
             if UInt32(truncatingIfNeeded: id) == cluster { break }
             let start = o + idLength + sizeLength
             let unknown = size == (UInt64(1) << (7 * UInt64(sizeLength))) - 1

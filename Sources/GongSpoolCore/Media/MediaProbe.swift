@@ -150,7 +150,8 @@ public enum MediaProbe {
             if type == "moov" {
                 // Durations and channels live here; a moov beyond 16 MiB is not read (they are then unknown).
                 let header = head.count >= 16 && be32(head, 0) == 1 ? 16 : 8
-                moov = size - Int64(header) <= 16 << 20 && offset + size <= fileSize
+                moov =
+                    size - Int64(header) <= 16 << 20 && offset + size <= fileSize
                     ? MP4Header.info(moov: readAt(offset + Int64(header), Int(size) - header)) : MediaInfo(kind: .mp4)
             }
             offset += size

@@ -41,8 +41,10 @@ public enum DaemonMetrics {
     }
 
     /// Periodic figures from the state store and the gate.
-    package static func sample(counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
-                       requestsNeeded: Int, drainSeconds: Double, halted: Bool, skippedToday: [ErrorCode: Int] = [:]) {
+    package static func sample(
+        counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
+        requestsNeeded: Int, drainSeconds: Double, halted: Bool, skippedToday: [ErrorCode: Int] = [:]
+    ) {
         for code in [ErrorCode.mediaTooShort, .mediaSilent] {
             Gauge(label: "gongspool_skipped_today", dimensions: [("reason", code.rawValue)]).record(skippedToday[code] ?? 0)
         }
@@ -63,7 +65,8 @@ public enum DaemonMetrics {
     /// silent (not heard of for a lease while not stopped: their spools' recordings wait).
     package static func fleet(_ status: FleetStatus) {
         for condition in ["running", "stopped", "silent"] {
-            Gauge(label: "gongspool_fleet_nodes", dimensions: [("condition", condition)]).record(status.nodes.filter { $0.condition == condition }.count)
+            Gauge(label: "gongspool_fleet_nodes", dimensions: [("condition", condition)]).record(
+                status.nodes.filter { $0.condition == condition }.count)
         }
     }
 }

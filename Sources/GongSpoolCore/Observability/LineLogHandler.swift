@@ -29,8 +29,10 @@ public struct LineLogHandler: LogHandler {
     private let write: @Sendable (String) -> Void
 
     /// Creates a handler writing lines through `write` (standard error by default).
-    public init(label: String, format: Format,
-                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(
+        label: String, format: Format,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
         self.label = label
         self.format = format
         self.write = write

@@ -7,11 +7,12 @@ public enum FleetReport {
         var lines = ["NODE             STATE    LAST SEEN              QUEUED  LEASES  SENT TODAY  SHARE   SPOOL"]
         for node in fleet.nodes {
             let ago = Bounded.text(now.timeIntervalSince(node.lastSeen).rounded())
-            lines.append([
-                node.name.padding(16), node.condition.padding(8), "\(ISOTimestamp.format(node.lastSeen)) (\(ago) s)".padding(22),
-                String(node.queued).leftPadding(6), String(node.leases).leftPadding(7), String(node.requestsToday).leftPadding(11),
-                String(format: "%5.1f%%", node.budgetShare * 100).leftPadding(6), node.spool,
-            ].joined(separator: " ").escapingControlCharacters)
+            lines.append(
+                [
+                    node.name.padding(16), node.condition.padding(8), "\(ISOTimestamp.format(node.lastSeen)) (\(ago) s)".padding(22),
+                    String(node.queued).leftPadding(6), String(node.leases).leftPadding(7), String(node.requestsToday).leftPadding(11),
+                    String(format: "%5.1f%%", node.budgetShare * 100).leftPadding(6), node.spool,
+                ].joined(separator: " ").escapingControlCharacters)
         }
         lines.append("")
         lines.append("requests today (UTC), whole fleet: \(fleet.requestsToday) of \(fleet.dailyLimit)")
@@ -19,8 +20,9 @@ public enum FleetReport {
             lines.append("PAUSED by Gong (429) for every node until \(ISOTimestamp.format(paused))")
         }
         for node in fleet.silentNodes {
-            lines.append("SILENT: \(node.name) (\(node.host)) not heard of since \(ISOTimestamp.format(node.lastSeen)); "
-                + "recordings of its spool \(node.spool) wait for it unless another node reads that spool".escapingControlCharacters)
+            lines.append(
+                "SILENT: \(node.name) (\(node.host)) not heard of since \(ISOTimestamp.format(node.lastSeen)); "
+                    + "recordings of its spool \(node.spool) wait for it unless another node reads that spool".escapingControlCharacters)
         }
         return lines.joined(separator: "\n")
     }

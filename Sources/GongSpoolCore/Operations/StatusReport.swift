@@ -39,14 +39,16 @@ public struct StatusReport: Sendable {
         let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
-        var report = StatusReport(counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
-                            facts: facts,
-                            drainSeconds: drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
-                                                        requestsPerSecond: config.gong.requestsPerSecond, now: now),
-                            now: now,
-                            sendingHalted: try await store.meta(.sendingHalted),
-                            pausedUntil: paused.flatMap { $0 > now ? $0 : nil },
-                            userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
+        var report = StatusReport(
+            counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
+            facts: facts,
+            drainSeconds: drainEstimate(
+                needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
+                requestsPerSecond: config.gong.requestsPerSecond, now: now),
+            now: now,
+            sendingHalted: try await store.meta(.sendingHalted),
+            pausedUntil: paused.flatMap { $0 > now ? $0 : nil },
+            userListProblem: config.users.fromGong ? try await store.meta(.userListProblem) : nil)
         report.skippedToday = try await store.skippedForContent(day: ISOTimestamp.utcDay(now))
         report.lastReconciliation = try await store.meta(.lastReconciliation)
         report.gongUnreachable = try await store.meta(.gongUnreachable)
@@ -75,8 +77,10 @@ public struct StatusReport: Sendable {
         func date(_ d: Date?) -> JSONValue { d.map { .string(ISOTimestamp.format($0)) } ?? .null }
         var lastError: JSONValue = .null
         if let e = facts.lastError {
-            lastError = .object(["at": .string(ISOTimestamp.format(e.at)), "code": e.errorCode.map { .string($0.rawValue) } ?? .null,
-                                 "reason": e.reason.map(JSONValue.string) ?? .null, "recording": .integer(e.recordingId)])
+            lastError = .object([
+                "at": .string(ISOTimestamp.format(e.at)), "code": e.errorCode.map { .string($0.rawValue) } ?? .null,
+                "reason": e.reason.map(JSONValue.string) ?? .null, "recording": .integer(e.recordingId),
+            ])
         }
         let body = JSONValue.object([
             "version": .string(BuildInfo.version),
@@ -92,9 +96,11 @@ public struct StatusReport: Sendable {
             "sendingHalted": sendingHalted.map(JSONValue.string) ?? .null,
             "pausedUntil": date(pausedUntil),
             "userListProblem": userListProblem.map(JSONValue.string) ?? .null,
-            "skippedToday": .object(Dictionary(uniqueKeysWithValues: [ErrorCode.mediaTooShort, .mediaSilent].map {
-                ($0.rawValue, JSONValue.integer(Int64(skippedToday[$0] ?? 0)))
-            })),
+            "skippedToday": .object(
+                Dictionary(
+                    uniqueKeysWithValues: [ErrorCode.mediaTooShort, .mediaSilent].map {
+                        ($0.rawValue, JSONValue.integer(Int64(skippedToday[$0] ?? 0)))
+                    })),
             "requestsSavedToday": .integer(Int64(requestsSavedToday)),
             "lastReconciliation": lastReconciliation.map(JSONValue.string) ?? .null,
             "gongUnreachable": gongUnreachable.map(JSONValue.string) ?? .null,
@@ -108,14 +114,18 @@ public struct StatusReport: Sendable {
     public var table: String {
         var lines: [String] = []
         if let sendingHalted {
-            lines += ["SENDING HALTED since \(sendingHalted)",
-                      "  nothing is sent until the cause is fixed and the daemon restarted (or `gongspool release --all`)", ""]
+            lines += [
+                "SENDING HALTED since \(sendingHalted)",
+                "  nothing is sent until the cause is fixed and the daemon restarted (or `gongspool release --all`)", "",
+            ]
         }
         if let userListProblem { lines += ["GONG USER LIST NOT FETCHED: \(userListProblem)", ""] }
         if let gongUnreachable {
             lines += ["GONG UNREACHABLE since \(gongUnreachable)", "  requests are retried with backoff and cost no budget until Gong answers", ""]
         }
-        if let spoolProblem { lines += ["SPOOL NOT READABLE: \(spoolProblem)", "  nothing new is taken in until it can be read again (an unmounted share?)", ""] }
+        if let spoolProblem {
+            lines += ["SPOOL NOT READABLE: \(spoolProblem)", "  nothing new is taken in until it can be read again (an unmounted share?)", ""]
+        }
         lines.append("STATE       COUNT")
         for state in RecordingState.allCases {
             lines.append(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[state] ?? 0))
@@ -128,14 +138,16 @@ public struct StatusReport: Sendable {
             lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
         }
         if let pausedUntil { lines.append("paused by Gong until: \(ISOTimestamp.format(pausedUntil)) (Retry-After)") }
-        let short = skippedToday[.mediaTooShort] ?? 0, silent = skippedToday[.mediaSilent] ?? 0
+        let short = skippedToday[.mediaTooShort] ?? 0
+        let silent = skippedToday[.mediaSilent] ?? 0
         lines.append("not sent today (UTC): \(short) too short, \(silent) silent — \(requestsSavedToday) requests saved")
         if let oldest = facts.oldestQueuedSince {
             lines.append("oldest queued:        since \(ISOTimestamp.format(oldest)) (\(Self.duration(now.timeIntervalSince(oldest))) ago)")
         }
         lines.append("last success:         \(facts.lastSuccess.map(ISOTimestamp.format) ?? "never")")
         if let e = facts.lastError {
-            lines.append("last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
+            lines.append(
+                "last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
         }
         if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
         if let systemId { lines.append("system id:            \(systemId) (from \(systemIdSource ?? "?"))") }
@@ -166,31 +178,33 @@ public enum RecordingListing {
     /// A JSON array with `clientUniqueId`, `state`, `callId`, `reason` and more per recording;
     /// `waitsFor` when sending is halted (`halted`).
     public static func json(_ rows: [Recording], halted: String? = nil) -> String {
-        JSONValue.array(rows.map { row in
-            func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-            let peaks: JSONValue = row.channelPeaksDb.flatMap(AudioLevels.init(text:)).map { .array($0.peakDb.map(JSONValue.number)) } ?? .null
-            let silent: JSONValue = row.silentChannels == nil ? .null : .array(row.silentChannelNumbers.map { JSONValue.integer(Int64($0)) })
-            let confirmed: JSONValue = row.confirmedAt.map { .string(ISOTimestamp.format($0)) } ?? .null
-            return .object([
-                "channelPeaksDb": peaks,
-                "silentChannels": silent,
-                "confirmedInGongAt": confirmed,
-                "waitsFor": text(waitsFor(row, halted: halted)),
-                "id": .integer(row.id ?? 0),
-                "clientUniqueId": text(row.clientUniqueId),
-                "filesClientUniqueId": text(row.filesClientUniqueId),
-                "state": .string(row.state.rawValue),
-                "callId": text(row.callId),
-                "reason": text(row.reason),
-                "audioPath": text(row.audioPath),
-                "attempts": .integer(Int64(row.attempts)),
-                "lastErrorCode": text(row.lastErrorCode?.rawValue),
-                "gongRequestIds": .object(["create": text(row.createRequestId), "media": text(row.mediaRequestId)]),
-                "url": text(row.mediaURL),
-                "phase": text(row.phase?.rawValue),
-                "updatedAt": .string(ISOTimestamp.format(row.updatedAt)),
-            ])
-        }).prettyString()
+        JSONValue.array(
+            rows.map { row in
+                func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+                let peaks: JSONValue = row.channelPeaksDb.flatMap(AudioLevels.init(text:)).map { .array($0.peakDb.map(JSONValue.number)) } ?? .null
+                let silent: JSONValue = row.silentChannels == nil ? .null : .array(row.silentChannelNumbers.map { JSONValue.integer(Int64($0)) })
+                let confirmed: JSONValue = row.confirmedAt.map { .string(ISOTimestamp.format($0)) } ?? .null
+                return .object([
+                    "channelPeaksDb": peaks,
+                    "silentChannels": silent,
+                    "confirmedInGongAt": confirmed,
+                    "waitsFor": text(waitsFor(row, halted: halted)),
+                    "id": .integer(row.id ?? 0),
+                    "clientUniqueId": text(row.clientUniqueId),
+                    "filesClientUniqueId": text(row.filesClientUniqueId),
+                    "state": .string(row.state.rawValue),
+                    "callId": text(row.callId),
+                    "reason": text(row.reason),
+                    "audioPath": text(row.audioPath),
+                    "attempts": .integer(Int64(row.attempts)),
+                    "lastErrorCode": text(row.lastErrorCode?.rawValue),
+                    "gongRequestIds": .object(["create": text(row.createRequestId), "media": text(row.mediaRequestId)]),
+                    "url": text(row.mediaURL),
+                    "phase": text(row.phase?.rawValue),
+                    "updatedAt": .string(ISOTimestamp.format(row.updatedAt)),
+                ])
+            }
+        ).prettyString()
     }
 
     /// An aligned text table; queued rows say what they wait for while sending is halted. Ids
@@ -247,21 +261,27 @@ extension RecordingListing {
         lines.append("history:")
         for t in history {
             let code = t.errorCode.map { " [\($0)]" } ?? ""
-            lines.append("  \(ISOTimestamp.format(t.at))  \(t.fromState?.rawValue ?? "new") → \(t.toState.rawValue)  attempt \(t.attempt)\(code)\(t.reason.map { "  \($0)" } ?? "")")
+            lines.append(
+                "  \(ISOTimestamp.format(t.at))  \(t.fromState?.rawValue ?? "new") → \(t.toState.rawValue)  attempt \(t.attempt)\(code)\(t.reason.map { "  \($0)" } ?? "")"
+            )
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 
     /// `gongspool show --json`.
     public static func detailJSON(_ row: Recording, history: [Transition], halted: String? = nil) -> String {
-        guard case .array(let rows) = (try? JSONValue.parse(Data(json([row], halted: halted).utf8))) ?? .null, case .object(var object)? = rows.first else { return "{}" }
+        guard case .array(let rows) = (try? JSONValue.parse(Data(json([row], halted: halted).utf8))) ?? .null, case .object(var object)? = rows.first
+        else { return "{}" }
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         object["sha256"] = text(row.sha256)
         object["sidecarPath"] = text(row.sidecarPath)
-        object["history"] = .array(history.map {
-            .object(["at": .string(ISOTimestamp.format($0.at)), "from": text($0.fromState?.rawValue), "to": .string($0.toState.rawValue),
-                     "reason": text($0.reason), "errorCode": text($0.errorCode?.rawValue), "attempt": .integer(Int64($0.attempt))])
-        })
+        object["history"] = .array(
+            history.map {
+                .object([
+                    "at": .string(ISOTimestamp.format($0.at)), "from": text($0.fromState?.rawValue), "to": .string($0.toState.rawValue),
+                    "reason": text($0.reason), "errorCode": text($0.errorCode?.rawValue), "attempt": .integer(Int64($0.attempt)),
+                ])
+            })
         return JSONValue.object(object).prettyString()
     }
 }

@@ -27,8 +27,10 @@ public enum SystemIdentity {
 
     /// The daemon's start: `config` with `spool.systemId` settled (written into the state if
     /// this is the first start), and where it came from.
-    public static func settle(_ config: Configuration, store: any StatusStore & MetaStore, machineIdPath: String = "/etc/machine-id",
-                              random: () -> UInt64 = { UInt64.random(in: .min ... .max) }) async throws(StoreError) -> (Configuration, Source) {
+    public static func settle(
+        _ config: Configuration, store: any StatusStore & MetaStore, machineIdPath: String = "/etc/machine-id",
+        random: () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    ) async throws(StoreError) -> (Configuration, Source) {
         var settled = config
         if let configured = config.spool.systemId, !configured.isEmpty {
             // Kept too: an operator who later removes the key does not change every id.
@@ -69,8 +71,9 @@ public enum SystemIdentity {
     /// The first line of the machine id file, if it is a machine id (32 hex digits).
     static func machineId(at path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path), data.count < 4096,
-              let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-              text.count == 32, text.allSatisfy(\.isHexDigit) else { return nil }
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            text.count == 32, text.allSatisfy(\.isHexDigit)
+        else { return nil }
         return text.lowercased()
     }
 

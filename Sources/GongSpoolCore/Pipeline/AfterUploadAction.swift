@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file as it was taken and uploaded. The after-upload step touches the file at that path
@@ -82,17 +83,19 @@ public struct AfterUploadAction: Sendable {
         for file in files {
             located.append((file, try locate(file)))
         }
-        let left = located.compactMap { file, where_ -> String? in
-            if case .left(let why) = where_ { return "\(file.relativePath) \(why)" }
+        let left = located.compactMap { file, place -> String? in
+            if case .left(let why) = place { return "\(file.relativePath) \(why)" }
             return nil
         }
         if !left.isEmpty {
-            report.leftInPlace = left + located.filter { if case .found = $0.1 { true } else { false } }
+            report.leftInPlace =
+                left
+                + located.filter { if case .found = $0.1 { true } else { false } }
                 .map { "\($0.0.relativePath) (kept with the rest of the recording)" }
             return report
         }
-        for (file, where_) in located {
-            switch where_ {
+        for (file, place) in located {
+            switch place {
             case .left:
                 break
             case .gone:
@@ -231,7 +234,8 @@ public struct AfterUploadAction: Sendable {
     /// A file already gone is fine for `delete`; for `archive` it must be in the archive (moved before a crash).
     private func confirmGone(_ file: TakenFile) throws(AfterUploadError) {
         guard settings.afterUpload == .archive else { return }
-        let archived = (try? archiveDirectory(for: file.relativePath, create: false))
+        let archived =
+            (try? archiveDirectory(for: file.relativePath, create: false))
             .map { directory, name in (try? directory.status(of: name).get()) != nil } ?? false
         if !archived {
             throw .failed(path: file.relativePath, operation: "archive", message: "file is gone from the spool and not in the archive")
@@ -263,8 +267,10 @@ public struct AfterUploadAction: Sendable {
     }
 
     /// Hard link into the archive (fails rather than overwrite), then unlink from the spool.
-    private func archive(_ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
-                         to target: DirectoryHandle, _ targetName: String) throws(AfterUploadError) {
+    private func archive(
+        _ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
+        to target: DirectoryHandle, _ targetName: String
+    ) throws(AfterUploadError) {
         if linkat(source.descriptor, name, target.descriptor, targetName, 0) == 0 {
             // The archive's name is on disk before the spool's goes.
             _ = fsync(target.descriptor)
@@ -281,7 +287,8 @@ public struct AfterUploadAction: Sendable {
                 try copyIntoArchive(file, from: source, name, info: info, to: target, targetName)
                 return try unlinkSource(file, source, name)
             }
-            throw .failed(path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
+            throw .failed(
+                path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
         case EXDEV, EPERM, ENOTSUP, EMLINK:
             try copyIntoArchive(file, from: source, name, info: info, to: target, targetName)
             return try unlinkSource(file, source, name)
@@ -292,14 +299,18 @@ public struct AfterUploadAction: Sendable {
 
     private func unlinkSource(_ file: TakenFile, _ source: DirectoryHandle, _ name: String) throws(AfterUploadError) {
         if unlinkat(source.descriptor, name, 0) != 0 && errno != ENOENT {
-            throw .failed(path: file.relativePath, operation: "archive", message: "archived, but not removed from the spool: \(String(cString: strerror(errno)))")
+            throw .failed(
+                path: file.relativePath, operation: "archive",
+                message: "archived, but not removed from the spool: \(String(cString: strerror(errno)))")
         }
     }
 
     /// Another file system (or one without hard links): copy to a temporary name, flush, keep the
     /// mtime, then put it in place without overwriting.
-    private func copyIntoArchive(_ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
-                                 to target: DirectoryHandle, _ targetName: String) throws(AfterUploadError) {
+    private func copyIntoArchive(
+        _ file: TakenFile, from source: DirectoryHandle, _ name: String, info: stat,
+        to target: DirectoryHandle, _ targetName: String
+    ) throws(AfterUploadError) {
         func fail(_ what: String) -> AfterUploadError {
             .failed(path: file.relativePath, operation: "archive", message: "copy across file systems: \(what): \(String(cString: strerror(errno)))")
         }
@@ -310,7 +321,8 @@ public struct AfterUploadAction: Sendable {
             // Copied before a crash — or another recording's copy of the same name: only the
             // same bytes count (size and mtime can agree by chance, and it would be discarded).
             guard existing.st_size == info.st_size, Self.sameContent(input, target.descriptor, targetName) else {
-                throw .failed(path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
+                throw .failed(
+                    path: file.relativePath, operation: "archive", message: "the archive already has a different \(targetName); not overwritten")
             }
             guard fsync(target.descriptor) == 0 else { throw fail("fsync the archive directory") }
             return
@@ -322,19 +334,28 @@ public struct AfterUploadAction: Sendable {
         while true {
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { close(output); throw fail("read") }
+            guard n >= 0 else {
+                close(output)
+                throw fail("read")
+            }
             if n == 0 { break }
             var written = 0
             while written < n {
                 let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, n - written) }
                 if w < 0 && errno == EINTR { continue }
-                guard w > 0 else { close(output); throw fail("write") }
+                guard w > 0 else {
+                    close(output)
+                    throw fail("write")
+                }
                 written += w
             }
         }
-        var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2), info.st_mtim] // UTIME_OMIT: atime untouched
+        var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2), info.st_mtim]  // UTIME_OMIT: atime untouched
         _ = futimens(output, &times)
-        guard fsync(output) == 0 else { close(output); throw fail("fsync") }
+        guard fsync(output) == 0 else {
+            close(output)
+            throw fail("fsync")
+        }
         close(output)
         if linkat(target.descriptor, temporary, target.descriptor, targetName, 0) == 0 {
             unlinkat(target.descriptor, temporary, 0)
@@ -353,7 +374,8 @@ public struct AfterUploadAction: Sendable {
         let other = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard other >= 0 else { return false }
         defer { close(other) }
-        var a = [UInt8](repeating: 0, count: 64 * 1024), b = [UInt8](repeating: 0, count: 64 * 1024)
+        var a = [UInt8](repeating: 0, count: 64 * 1024)
+        var b = [UInt8](repeating: 0, count: 64 * 1024)
         var offset: off_t = 0
         while true {
             let n = a.withUnsafeMutableBytes { pread(input, $0.baseAddress, $0.count, offset) }

@@ -88,8 +88,10 @@ public struct DeliveryWorkers: Sendable {
     static let idleCeilingSeconds = 30.0
 
     /// Creates the worker pool.
-    public init(queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, clock: any WallClock = SystemWallClock(),
-                health: DaemonHealth? = nil, logger: Logger) {
+    public init(
+        queue: DeliveryQueue, delivery: RecordingDelivery, workers: Int, clock: any WallClock = SystemWallClock(),
+        health: DaemonHealth? = nil, logger: Logger
+    ) {
         self.queue = queue
         self.delivery = delivery
         self.workers = workers
@@ -115,7 +117,8 @@ public struct DeliveryWorkers: Sendable {
     }
 
     private func work(as name: String, untilIdle: Bool, idleSeconds: Double, shouldStop: @Sendable () -> Bool) async {
-        var storeBackoff = 0.0, stepBackoff = 0.0
+        var storeBackoff = 0.0
+        var stepBackoff = 0.0
         while !Task.isCancelled && !shouldStop() {
             await health?.beat(name)
             let job: Recording?
@@ -129,8 +132,9 @@ public struct DeliveryWorkers: Sendable {
             } catch {
                 storeBackoff = storeBackoff == 0 ? idleSeconds : min(storeBackoff * 2, Self.maxStoreBackoffSeconds)
                 await health?.storeFailed("\(error)")
-                logger.error("state store error while claiming work; waiting before the next try",
-                             metadata: ["error": "\(error)", "retryInSeconds": "\(storeBackoff)"])
+                logger.error(
+                    "state store error while claiming work; waiting before the next try",
+                    metadata: ["error": "\(error)", "retryInSeconds": "\(storeBackoff)"])
                 if untilIdle, await queue.inFlight == 0 { return }
                 await health?.rest(name, seconds: storeBackoff + 1)
                 let until = clock.now().addingTimeInterval(storeBackoff)
@@ -170,8 +174,9 @@ public struct DeliveryWorkers: Sendable {
                 // step failed otherwise: back off before the row is claimed again, never spin.
                 stepBackoff = stepBackoff == 0 ? idleSeconds : min(stepBackoff * 2, Self.maxStoreBackoffSeconds)
                 if let error = error as? StoreError { await health?.storeFailed("\(error)") }
-                logger.error("delivery step failed; waiting before the next try",
-                             metadata: ["error": "\(error)", "row": "\(id)", "retryInSeconds": "\(stepBackoff)"])
+                logger.error(
+                    "delivery step failed; waiting before the next try",
+                    metadata: ["error": "\(error)", "row": "\(id)", "retryInSeconds": "\(stepBackoff)"])
                 await queue.release(id)
                 if untilIdle, await queue.inFlight == 0 { return }
                 await health?.rest(name, seconds: stepBackoff + 1)

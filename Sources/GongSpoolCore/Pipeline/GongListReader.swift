@@ -65,16 +65,19 @@ package struct GongListReader: Sendable {
     /// Whether a 404's `body` is Gong's JSON error answer (`{"requestId": …, "errors": […]}`).
     static func isGongsEmptyAnswer(_ body: String) -> Bool {
         guard let value = try? JSONValue.parse(Data(body.utf8)), value["requestId"]?.stringValue != nil,
-              let errors = value["errors"]?.arrayValue, !errors.isEmpty else { return false }
+            let errors = value["errors"]?.arrayValue, !errors.isEmpty
+        else { return false }
         return errors.allSatisfy { $0.stringValue != nil }
     }
 
     /// Pages from the first to the last. `fetch` asks for the page after a cursor, `parse` reads
     /// one (`nil`: not the expected shape); a 404 is an empty list when `notFoundIsEmpty`
     /// (Gong's "no calls in this period").
-    package func readAll<Item: Sendable>(maxRequests: Int, stopAtBudget: Bool, notFoundIsEmpty: Bool,
-                                 fetch: (String?) async -> GongReply,
-                                 parse: (String) -> (items: [Item], cursor: String?)?) async throws -> Read<Item> {
+    package func readAll<Item: Sendable>(
+        maxRequests: Int, stopAtBudget: Bool, notFoundIsEmpty: Bool,
+        fetch: (String?) async -> GongReply,
+        parse: (String) -> (items: [Item], cursor: String?)?
+    ) async throws -> Read<Item> {
         var items: [Item] = []
         var cursor: String?
         var requests = 0
@@ -98,8 +101,10 @@ package struct GongListReader: Sendable {
                 // an edge (HTML), or on a later page, says nothing about the calls.
                 return .complete(items, requests: requests)
             case .http(404, let body, _) where notFoundIsEmpty:
-                throw GongListFailure.gong(list, status: 404, message: (cursor == nil ? "not Gong's JSON answer: " : "on a later page: ")
-                    + ResponseClassifier.summary(body))
+                throw GongListFailure.gong(
+                    list, status: 404,
+                    message: (cursor == nil ? "not Gong's JSON answer: " : "on a later page: ")
+                        + ResponseClassifier.summary(body))
             case .http(429, _, let retryAfter):
                 let wait = RetryAfter.read(retryAfter, now: await gate.now, fallback: 60)
                 await gate.pause(seconds: wait.seconds, note: wait.note)

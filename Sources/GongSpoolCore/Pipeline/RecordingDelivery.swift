@@ -17,8 +17,10 @@ public struct RecordingDelivery: Sendable {
     let health: DaemonHealth?
 
     /// Creates the deliverer; waits and requests are reported to `health` (the watchdog).
-    public init(store: any LifecycleStore & GateStore, client: any GongAPI, gate: RequestGate, config: Configuration,
-                clock: any WallClock, random: @escaping @Sendable () -> Double, logger: Logger, health: DaemonHealth? = nil) {
+    public init(
+        store: any LifecycleStore & GateStore, client: any GongAPI, gate: RequestGate, config: Configuration,
+        clock: any WallClock, random: @escaping @Sendable () -> Double, logger: Logger, health: DaemonHealth? = nil
+    ) {
         self.store = store
         self.client = client
         self.gate = gate
@@ -134,8 +136,12 @@ public struct RecordingDelivery: Sendable {
         case .waiting:
             // Gong unreachable is one line from the gate, not one per recording every few seconds.
             let level: Logger.Level = row.lastErrorCode?.neverReachedGong == true ? .debug : .warning
-            logger.log(level: level, "request failed; will retry", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "attempt": "\(row.attempts)",
-                                                                            "retryAt": "\(row.nextAttemptAt.map(ISOTimestamp.format) ?? "")"])
+            logger.log(
+                level: level, "request failed; will retry",
+                metadata: [
+                    "code": "\(row.lastErrorCode?.rawValue ?? "")", "attempt": "\(row.attempts)",
+                    "retryAt": "\(row.nextAttemptAt.map(ISOTimestamp.format) ?? "")",
+                ])
         case .held: logger.error("recording held", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])
         case .rejected: logger.error("recording rejected by Gong", metadata: ["code": "\(row.lastErrorCode?.rawValue ?? "")", "reason": "\(reason)"])
         default: break
@@ -161,7 +167,9 @@ public struct RecordingDelivery: Sendable {
         }
         let root = config.spool.directory
         let opened: Result<SpoolFile, SpoolFileError> = await {
-            do { return .success(try await BlockingIO.run { try SpoolFile(root: root, relativePath: path) }) } catch let error as SpoolFileError { return .failure(error) } catch { return .failure(.read(errno: 0)) }
+            do { return .success(try await BlockingIO.run { try SpoolFile(root: root, relativePath: path) }) } catch let error as SpoolFileError {
+                return .failure(error)
+            } catch { return .failure(.read(errno: 0)) }
         }()
         switch opened {
         case .failure(let error):
@@ -171,7 +179,8 @@ public struct RecordingDelivery: Sendable {
         case .success(let file):
             guard file.size == row.size, file.mtimeNs == row.mtimeNs, file.inode == row.inode else {
                 let why = "size \(row.size ?? -1) → \(file.size), inode \(row.inode ?? -1) → \(file.inode)"
-                let applied = try await store.apply(id, .fileNotAsTaken(reason: why), context: context(), evidence: Evidence(stableSince: clock.now()))
+                let applied = try await store.apply(
+                    id, .fileNotAsTaken(reason: why), context: context(), evidence: Evidence(stableSince: clock.now()))
                 logger.warning("audio changed after it was taken; not uploaded", metadata: ["state": "\(applied.row.state.rawValue)"])
                 return nil
             }

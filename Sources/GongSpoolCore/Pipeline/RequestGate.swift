@@ -55,7 +55,7 @@ public actor RequestGate {
             nextSlot = now.addingTimeInterval(interval)
             let day = ISOTimestamp.utcDay(now)
             if let used = try await store.reserveDailyRequest(day: day, limit: dailyLimit) {
-                if Double(used) >= Double(dailyLimit) * 0.8, warnedDay != day { // no overflow for huge limits
+                if Double(used) >= Double(dailyLimit) * 0.8, warnedDay != day {  // no overflow for huge limits
                     warnedDay = day
                     logger.warning("daily request budget 80% used", metadata: ["used": "\(used)", "limit": "\(dailyLimit)"])
                 }
@@ -142,7 +142,8 @@ public actor RequestGate {
     /// Takes up "Gong unreachable since" from before a restart (cleared by the first answer).
     public func restoreReachability() async throws {
         guard unreachableSince == nil, let stored = try await store.meta(.gongUnreachable),
-              let since = ISOTimestamp.parse(String(stored.prefix { $0 != " " })) else {
+            let since = ISOTimestamp.parse(String(stored.prefix { $0 != " " }))
+        else {
             DaemonMetrics.gongReachable(unreachableSince == nil, since: unreachableSince ?? clock.now())
             return
         }

@@ -14,7 +14,10 @@ public struct UserListRefresher: Sendable {
     let health: DaemonHealth?
 
     /// A value with every field given.
-    public init(settings: UserSettings, client: any GongAPI, gate: RequestGate, store: any UserCacheStore & MetaStore, clock: any WallClock, logger: Logger, health: DaemonHealth? = nil) {
+    public init(
+        settings: UserSettings, client: any GongAPI, gate: RequestGate, store: any UserCacheStore & MetaStore, clock: any WallClock, logger: Logger,
+        health: DaemonHealth? = nil
+    ) {
         self.settings = settings
         self.client = client
         self.gate = gate

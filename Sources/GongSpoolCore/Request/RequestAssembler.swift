@@ -81,7 +81,10 @@ public struct RequestAssembler: Sendable {
         if let mapping {
             if let pattern = mapping.pattern {
                 guard let captures = pattern.captures(inputs.audioPath) else {
-                    return .invalid(RequestProblem(file: inputs.audioPath, issues: [ValidationIssue(path: "$", message: "the path does not match the \(pattern.label) pattern \(pattern.pattern)")]))
+                    return .invalid(
+                        RequestProblem(
+                            file: inputs.audioPath,
+                            issues: [ValidationIssue(path: "$", message: "the path does not match the \(pattern.label) pattern \(pattern.pattern)")]))
                 }
                 for (name, value) in captures { sources.set(name, value, source: pattern.label) }
             }
@@ -96,7 +99,8 @@ public struct RequestAssembler: Sendable {
                     if let row = cdr.row(key) {
                         for (column, value) in row { sources.set("cdr." + column, value, source: "CDR \(cdr.settings.file)") }
                     } else if waitForCDR {
-                        return .notYet("waiting for CDR row \(cdr.settings.match)=\(key) in \(cdr.settings.file)" + (cdr.lastError.map { " (\($0))" } ?? ""))
+                        return .notYet(
+                            "waiting for CDR row \(cdr.settings.match)=\(key) in \(cdr.settings.file)" + (cdr.lastError.map { " (\($0))" } ?? ""))
                     }
                 case .failure(let missing):
                     if waitForCDR { return .notYet("CDR lookup \(template) needs \(missing.names.joined(separator: ", "))") }
@@ -121,20 +125,27 @@ public struct RequestAssembler: Sendable {
         case .failure(let problem):
             return .invalid(problem)
         case .success(let request):
-            return .built(request, provenance: Self.provenance(of: request.body, sidecar: gongSidecar, sidecarPath: inputs.sidecar?.path,
-                                                               mapped: mapped.provenance, defaults: builder.defaults))
+            return .built(
+                request,
+                provenance: Self.provenance(
+                    of: request.body, sidecar: gongSidecar, sidecarPath: inputs.sidecar?.path,
+                    mapped: mapped.provenance, defaults: builder.defaults))
         }
     }
 
     /// The source of every leaf of `body`.
-    static func provenance(of body: JSONValue, sidecar: JSONValue, sidecarPath: String?, mapped: [String: String], defaults: JSONValue) -> [String: String] {
+    static func provenance(of body: JSONValue, sidecar: JSONValue, sidecarPath: String?, mapped: [String: String], defaults: JSONValue) -> [String:
+        String]
+    {
         let fromSidecar = Set(sidecar.leafPaths())
         let fromDefaults = Set(defaults.leafPaths())
         var out: [String: String] = [:]
         for path in body.leafPaths() {
             if fromSidecar.contains(path) {
                 out[path] = "sidecar \(sidecarPath ?? "")"
-            } else if let key = mapped.keys.filter({ path == $0 || path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") }).max(by: { $0.count < $1.count }) {
+            } else if let key = mapped.keys.filter({ path == $0 || path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") }).max(by: {
+                $0.count < $1.count
+            }) {
                 out[path] = mapped[key]
             } else if fromDefaults.contains(path) {
                 out[path] = "config defaults"

@@ -40,7 +40,8 @@ public struct RequestBuilder: Sendable {
     /// Parses `data` (the sidecar named `file`), merges defaults, validates.
     public func build(sidecar data: Data, file: String) -> Result<BuiltRequest, RequestProblem> {
         guard data.count <= Self.maxSidecarBytes else {
-            return .failure(RequestProblem(file: file, issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(Self.maxSidecarBytes >> 20) MiB")]))
+            return .failure(
+                RequestProblem(file: file, issues: [ValidationIssue(path: "$", message: "sidecar is larger than \(Self.maxSidecarBytes >> 20) MiB")]))
         }
         let parsed: JSONValue
         do {
@@ -49,7 +50,8 @@ public struct RequestBuilder: Sendable {
             return .failure(RequestProblem(file: file, issues: [ValidationIssue(path: "$", message: error.description)]))
         }
         guard case .object = parsed else {
-            return .failure(RequestProblem(file: file, issues: [ValidationIssue(path: "$", message: "expected a JSON object, found \(parsed.typeName)")]))
+            return .failure(
+                RequestProblem(file: file, issues: [ValidationIssue(path: "$", message: "expected a JSON object, found \(parsed.typeName)")]))
         }
         return build(fields: parsed, file: file)
     }
@@ -81,13 +83,15 @@ extension BuiltRequest {
     func droppingMediaChannels(_ silent: [Int]) -> BuiltRequest {
         guard !silent.isEmpty, var members = body.objectValue, let parties = members["parties"]?.arrayValue else { return self }
         var changed = false
-        members["parties"] = .array(parties.map { party in
-            guard var fields = party.objectValue, let channel = fields["mediaChannelId"]?.doubleValue,
-                  silent.contains(Int(channel)) else { return party }
-            fields["mediaChannelId"] = nil
-            changed = true
-            return .object(fields)
-        })
+        members["parties"] = .array(
+            parties.map { party in
+                guard var fields = party.objectValue, let channel = fields["mediaChannelId"]?.doubleValue,
+                    silent.contains(Int(channel))
+                else { return party }
+                fields["mediaChannelId"] = nil
+                changed = true
+                return .object(fields)
+            })
         guard changed, let text = try? JSONValue.object(members).canonicalJSON() else { return self }
         return BuiltRequest(body: .object(members), clientUniqueId: clientUniqueId, canonicalJSON: text)
     }

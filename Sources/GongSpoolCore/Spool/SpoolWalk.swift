@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One directory as listed now.
@@ -52,8 +52,10 @@ public struct SpoolWalk: Sendable {
     }
 
     /// Visits `queue` depth-first, listing what changed, until `entryBudget` entries were listed.
-    public func step(queue: [String], known: [String: DirectoryState], children: [String: [String]], full: Bool,
-                     nowNs: Int64, entryBudget: Int) -> WalkStep {
+    public func step(
+        queue: [String], known: [String: DirectoryState], children: [String: [String]], full: Bool,
+        nowNs: Int64, entryBudget: Int
+    ) -> WalkStep {
         var step = WalkStep()
         var queue = queue
         var listed = 0
@@ -68,9 +70,11 @@ public struct SpoolWalk: Sendable {
             let found = path.isEmpty ? stat(absolute, &info) : lstat(absolute, &info)
             if found != 0 && errno != ENOENT && errno != ENOTDIR {
                 // Cannot look (permissions, I/O): unknown, not gone.
-                var listing = DirectoryListing(path: path, state: DirectoryState(mtimeNs: 0, entryCount: 0), entries: [], subdirectories: [], skipped: [
-                    SkippedEntry(relativePath: path.isEmpty ? "." : path, reason: "cannot look at directory: \(String(cString: strerror(errno)))"),
-                ])
+                var listing = DirectoryListing(
+                    path: path, state: DirectoryState(mtimeNs: 0, entryCount: 0), entries: [], subdirectories: [],
+                    skipped: [
+                        SkippedEntry(relativePath: path.isEmpty ? "." : path, reason: "cannot look at directory: \(String(cString: strerror(errno)))")
+                    ])
                 listing.unreadable = true
                 step.listings.append(listing)
                 continue
@@ -95,11 +99,13 @@ public struct SpoolWalk: Sendable {
 
     /// Lists one directory: regular files, sub-directories, and what is skipped (symlinks never followed).
     public func list(_ relative: String, mtimeNs: Int64) -> DirectoryListing {
-        var listing = DirectoryListing(path: relative, state: DirectoryState(mtimeNs: mtimeNs, entryCount: 0), entries: [], subdirectories: [], skipped: [])
+        var listing = DirectoryListing(
+            path: relative, state: DirectoryState(mtimeNs: mtimeNs, entryCount: 0), entries: [], subdirectories: [], skipped: [])
         let path = relative.isEmpty ? root : root + "/" + relative
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (relative.isEmpty ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
-            listing.skipped.append(SkippedEntry(relativePath: relative.isEmpty ? "." : relative, reason: "cannot open directory: \(String(cString: strerror(errno)))"))
+            listing.skipped.append(
+                SkippedEntry(relativePath: relative.isEmpty ? "." : relative, reason: "cannot open directory: \(String(cString: strerror(errno)))"))
             listing.unreadable = true
             return listing
         }
@@ -129,7 +135,7 @@ public struct SpoolWalk: Sendable {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
             guard fstatat(fd, raw.map { CChar(bitPattern: $0) } + [0], &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-                if errno != ENOENT { listing.unreadable = true } // removed meanwhile is fine; anything else is unknown
+                if errno != ENOENT { listing.unreadable = true }  // removed meanwhile is fine; anything else is unknown
                 continue
             }
             switch info.st_mode & S_IFMT {

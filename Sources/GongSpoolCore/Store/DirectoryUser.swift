@@ -16,8 +16,10 @@ public struct DirectoryUser: Sendable, Equatable {
     public var telephonyCallsImported: Bool?
 
     /// A user.
-    public init(id: String, emailAddress: String? = nil, phoneNumber: String? = nil, phoneExtension: String? = nil,
-                name: String? = nil, active: Bool? = nil, telephonyCallsImported: Bool? = nil) {
+    public init(
+        id: String, emailAddress: String? = nil, phoneNumber: String? = nil, phoneExtension: String? = nil,
+        name: String? = nil, active: Bool? = nil, telephonyCallsImported: Bool? = nil
+    ) {
         self.id = id
         self.emailAddress = emailAddress
         self.phoneNumber = phoneNumber

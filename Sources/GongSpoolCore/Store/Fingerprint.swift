@@ -12,8 +12,10 @@ public struct Fingerprint: Equatable, Sendable {
     public var sidecarSize: Int64?, sidecarMtimeNs: Int64?
 
     /// A fingerprint.
-    public init(audioPath: String?, size: Int64?, mtimeNs: Int64?, inode: Int64?,
-                sidecarPath: String?, sidecarSize: Int64?, sidecarMtimeNs: Int64?) {
+    public init(
+        audioPath: String?, size: Int64?, mtimeNs: Int64?, inode: Int64?,
+        sidecarPath: String?, sidecarSize: Int64?, sidecarMtimeNs: Int64?
+    ) {
         self.audioPath = audioPath
         self.size = size
         self.mtimeNs = mtimeNs
@@ -25,8 +27,9 @@ public struct Fingerprint: Equatable, Sendable {
 
     /// The fingerprint recorded in `row`.
     public init(_ row: Recording) {
-        self.init(audioPath: row.audioPath, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode,
-                  sidecarPath: row.sidecarPath, sidecarSize: row.sidecarSize, sidecarMtimeNs: row.sidecarMtimeNs)
+        self.init(
+            audioPath: row.audioPath, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode,
+            sidecarPath: row.sidecarPath, sidecarSize: row.sidecarSize, sidecarMtimeNs: row.sidecarMtimeNs)
     }
 
     /// Records it in `row`.
@@ -64,10 +67,12 @@ public struct Evidence: Sendable, Equatable {
     public var filesClientUniqueId: String?
 
     /// Evidence; `nil` fields are left as they are.
-    public init(fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
-                requestJSON: String? = nil, mediaKind: String? = nil,
-                createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil, levels: AudioLevels? = nil,
-                silentChannels: [Int]? = nil, filesClientUniqueId: String? = nil) {
+    public init(
+        fingerprint: Fingerprint? = nil, stableSince: Date? = nil, sha256: String? = nil,
+        requestJSON: String? = nil, mediaKind: String? = nil,
+        createRequestId: String? = nil, mediaRequestId: String? = nil, mediaURL: String? = nil, levels: AudioLevels? = nil,
+        silentChannels: [Int]? = nil, filesClientUniqueId: String? = nil
+    ) {
         self.fingerprint = fingerprint
         self.stableSince = stableSince
         self.sha256 = sha256

@@ -14,8 +14,10 @@ public struct NodeAnnouncement: Sendable, Equatable {
     public var spool: String
 
     /// An announcement.
-    public init(name: String, instance: String = UUID().uuidString, host: String = ProcessInfo.processInfo.hostName,
-                pid: Int32 = ProcessInfo.processInfo.processIdentifier, version: String, spool: String) {
+    public init(
+        name: String, instance: String = UUID().uuidString, host: String = ProcessInfo.processInfo.hostName,
+        pid: Int32 = ProcessInfo.processInfo.processIdentifier, version: String, spool: String
+    ) {
         self.name = name
         self.instance = instance
         self.host = host
@@ -45,7 +47,10 @@ public struct FleetStatus: Sendable, Equatable, Codable {
         public var condition: String
 
         /// A value with every field given.
-        public init(name: String, host: String, pid: Int, version: String, spool: String, startedAt: Date, lastSeen: Date, stoppedAt: Date? = nil, queued: Int, leases: Int, requestsToday: Int, budgetShare: Double, condition: String) {
+        public init(
+            name: String, host: String, pid: Int, version: String, spool: String, startedAt: Date, lastSeen: Date, stoppedAt: Date? = nil,
+            queued: Int, leases: Int, requestsToday: Int, budgetShare: Double, condition: String
+        ) {
             self.name = name
             self.host = host
             self.pid = pid

@@ -4,28 +4,31 @@ extension Recording {
     /// The lifecycle this row stores.
     public var lifecycle: RecordingLifecycle {
         let phase = self.phase ?? legacyPhase
-        let lifecycleState: LifecycleState = switch state {
-        case .pending: .pending
-        case .ready: .ready
-        case .creating: .creating
-        case .created: .created
-        case .uploading: .uploading
-        case .uploaded: .uploaded
-        case .done: .done
-        case .waiting: .waiting(phase, until: nextAttemptAt ?? .distantPast)
-        case .held: .held(phase)
-        case .rejected: .rejected
-        case .orphaned: .orphaned
-        case .duplicate: .duplicate(of: duplicateOf)
-        case .skipped: .skipped
-        case .missing: .missing
-        }
+        let lifecycleState: LifecycleState =
+            switch state {
+            case .pending: .pending
+            case .ready: .ready
+            case .creating: .creating
+            case .created: .created
+            case .uploading: .uploading
+            case .uploaded: .uploaded
+            case .done: .done
+            case .waiting: .waiting(phase, until: nextAttemptAt ?? .distantPast)
+            case .held: .held(phase)
+            case .rejected: .rejected
+            case .orphaned: .orphaned
+            case .duplicate: .duplicate(of: duplicateOf)
+            case .skipped: .skipped
+            case .missing: .missing
+            }
         let identity = clientUniqueId.map {
-            Identity(clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt,
-                     uploadDigestsInDoubt: (uploadDigestsInDoubt ?? "").split(separator: ",").map(String.init), goneCallId: goneCallId)
+            Identity(
+                clientUniqueId: $0, callId: callId, createsInDoubt: createsInDoubt, uploadsInDoubt: uploadsInDoubt,
+                uploadDigestsInDoubt: (uploadDigestsInDoubt ?? "").split(separator: ",").map(String.init), goneCallId: goneCallId)
         }
-        return RecordingLifecycle(state: lifecycleState, identity: identity, code: lastErrorCode, reason: reason,
-                                  attempts: attempts, failingSince: failingSince, checksWaived: checksWaived, audioSHA256: sha256)
+        return RecordingLifecycle(
+            state: lifecycleState, identity: identity, code: lastErrorCode, reason: reason,
+            attempts: attempts, failingSince: failingSince, checksWaived: checksWaived, audioSHA256: sha256)
     }
 
     /// The row as a party to a claim (``ClaimDecision``).

@@ -121,7 +121,10 @@ public struct Transition: Sendable, Equatable, Codable {
     public var attempt: Int
 
     /// A value with every field given.
-    public init(id: Int64? = nil, recordingId: Int64, at: Date, fromState: RecordingState? = nil, toState: RecordingState, reason: String? = nil, errorCode: ErrorCode? = nil, attempt: Int) {
+    public init(
+        id: Int64? = nil, recordingId: Int64, at: Date, fromState: RecordingState? = nil, toState: RecordingState, reason: String? = nil,
+        errorCode: ErrorCode? = nil, attempt: Int
+    ) {
         self.id = id
         self.recordingId = recordingId
         self.at = at

@@ -6,7 +6,8 @@ import Foundation
 /// ``GateStore``, the queue a ``QueueStore``…); every method commits before it returns, and a
 /// recording's state changes only through the ``LifecycleStore`` role.
 public protocol StateStore: LifecycleStore, IntakeStore, QueueStore, GateStore, FleetStore, StatusStore, ReconcileStore,
-    MetaStore, UserCacheStore, UpkeepStore {}
+    MetaStore, UserCacheStore, UpkeepStore
+{}
 
 /// What intake takes of the state: the lifecycle's write path, its memory of the spool, the
 /// spool's facts, and Gong's cached users for the mapping.

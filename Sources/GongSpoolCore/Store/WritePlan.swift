@@ -53,8 +53,9 @@ public struct WritePlan: Sendable {
         } else {
             tallies.moved(from: row.state, to: next.state)
             if decision.effects.contains(.recordTransition), let id = next.id {
-                let transition = Transition(recordingId: id, at: next.updatedAt, fromState: row.state, toState: next.state,
-                                            reason: next.reason, errorCode: next.lastErrorCode, attempt: next.attempts)
+                let transition = Transition(
+                    recordingId: id, at: next.updatedAt, fromState: row.state, toState: next.state,
+                    reason: next.reason, errorCode: next.lastErrorCode, attempt: next.attempts)
                 tallies.recorded(transition)
                 line = transition
             }
@@ -97,8 +98,9 @@ public struct InsertPlan: Sendable {
 
     /// The first history line of the row inserted as `id`.
     public func firstTransition(id: Int64) -> Transition {
-        Transition(recordingId: id, at: row.createdAt, fromState: nil, toState: row.state, reason: row.reason,
-                   errorCode: row.lastErrorCode, attempt: row.attempts)
+        Transition(
+            recordingId: id, at: row.createdAt, fromState: nil, toState: row.state, reason: row.reason,
+            errorCode: row.lastErrorCode, attempt: row.attempts)
     }
 
     /// What inserting it counts.

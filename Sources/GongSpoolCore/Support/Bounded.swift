@@ -16,7 +16,7 @@ public enum Bounded {
 
     /// `seconds` in whole milliseconds, rounded up, within 0…``maxSeconds``.
     public static func milliseconds(_ seconds: Double) -> Int64 {
-        guard seconds > 0 else { return 0 } // NaN compares false
+        guard seconds > 0 else { return 0 }  // NaN compares false
         return Int64((min(seconds, maxSeconds) * 1000).rounded(.up))
     }
 

@@ -17,8 +17,9 @@ public enum ISOTimestamp {
             return n
         }
         guard let year = number(0..<4), bytes[4] == 45, let month = number(5..<7), bytes[7] == 45,
-              let day = number(8..<10), bytes[10] == 84, let hour = number(11..<13), bytes[13] == 58,
-              let minute = number(14..<16), bytes[16] == 58, let second = number(17..<19) else { return nil }
+            let day = number(8..<10), bytes[10] == 84, let hour = number(11..<13), bytes[13] == 58,
+            let minute = number(14..<16), bytes[16] == 58, let second = number(17..<19)
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if bytes[i] == 46 {
@@ -35,13 +36,15 @@ public enum ISOTimestamp {
             guard i + 1 == bytes.count else { return nil }
         } else if bytes[i] == 43 || bytes[i] == 45 {
             guard i + 6 == bytes.count, let oh = number(i + 1..<i + 3), bytes[i + 3] == 58,
-                  let om = number(i + 4..<i + 6), oh <= 23, om <= 59 else { return nil }
+                let om = number(i + 4..<i + 6), oh <= 23, om <= 59
+            else { return nil }
             offsetSeconds = (oh * 3600 + om * 60) * (bytes[i] == 43 ? 1 : -1)
         } else {
             return nil
         }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 60 else { return nil }
+            hour <= 23, minute <= 59, second <= 60
+        else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds) + fraction
         return Date(timeIntervalSince1970: seconds)

@@ -28,10 +28,13 @@ public struct Daemon: Sendable {
     let logger: Logger
 
     /// Wires the daemon on the SQLite state store `state.database` names.
-    public init(config: Configuration, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) throws {
-        try self.init(config: config, store: SQLiteStateStore.open(path: config.state.database), credentials: credentials, http: http,
-                      clock: clock, random: random, logger: logger)
+    public init(
+        config: Configuration, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+    ) throws {
+        try self.init(
+            config: config, store: SQLiteStateStore.open(path: config.state.database), credentials: credentials, http: http,
+            clock: clock, random: random, logger: logger)
     }
 
     /// Wires the daemon on the state store `state.database` names (SQLite or a PostgreSQL fleet).
@@ -49,8 +52,10 @@ public struct Daemon: Sendable {
     }
 
     /// Wires the daemon on `store`. `http` is owned by the caller (shut it down after `run`).
-    public init(config: Configuration, store: any StateStore, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) throws {
+    public init(
+        config: Configuration, store: any StateStore, credentials: Credentials, http: HTTPClient, clock: any WallClock = SystemWallClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+    ) throws {
         self.config = config
         self.clock = clock
         self.logger = logger
@@ -62,9 +67,11 @@ public struct Daemon: Sendable {
         gate = RequestGate(settings: config.gong, store: store, clock: clock, logger: logger, health: health)
         intake = try SpoolIntake(config: config, store: store, clock: clock, logger: logger, health: health)
         queue = DeliveryQueue(store: store, clock: clock, order: config.spool.order)
-        userList = config.users.fromGong
+        userList =
+            config.users.fromGong
             ? UserListRefresher(settings: config.users, client: client, gate: gate, store: store, clock: clock, logger: logger, health: health) : nil
-        delivery = RecordingDelivery(store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger, health: health)
+        delivery = RecordingDelivery(
+            store: store, client: client, gate: gate, config: config, clock: clock, random: random, logger: logger, health: health)
         reconciler = config.gong.reconcile ? Reconciler(client: client, gate: gate, store: store, clock: clock, logger: logger) : nil
     }
 
@@ -87,13 +94,15 @@ public struct Daemon: Sendable {
         let cutoff = try await store.backfillCutoff(config.spool.backfill ?? .all, now: clock.now())
         await intake.setBackfillCutoff(cutoff)
         // The user mapping may have changed since the last start or reload.
-        let requeued = try await store.applyToAll(in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
-                                                  context: EventContext(now: clock.now()))
+        let requeued = try await store.applyToAll(
+            in: [.held, .skipped], causes: [.unknownUser, .userImportDisabled], .userMappingChanged,
+            context: EventContext(now: clock.now()))
         if requeued > 0 {
             logger.info("recordings held for a user examined again", metadata: ["count": "\(requeued)"])
         }
-        let released = try await store.applyToAll(in: [.held], causes: ErrorCode.haltingCauses, .sendingReleased,
-                                                  context: EventContext(now: clock.now()))
+        let released = try await store.applyToAll(
+            in: [.held], causes: ErrorCode.haltingCauses, .sendingReleased,
+            context: EventContext(now: clock.now()))
         if released > 0 {
             logger.info("recordings released after restart", metadata: ["count": "\(released)", "reason": "sending was halted"])
         }
@@ -110,38 +119,44 @@ public struct Daemon: Sendable {
         let limit = config.gong.dailyRequestLimit
         guard requests > limit else { return }
         let days = (Double(requests) / Double(limit) * 10).rounded(.up) / 10
-        throw ConfigurationError.invalid(key: "spool.backfill", message: """
-            not set, and the spool already holds \(recordings) recordings: sending them all costs \(requests) requests, \
-            \(days) days of gong.dailyRequestLimit (\(limit)) — a budget the company's other Gong integrations share. \
-            Say what you want: backfill: none (only new recordings), a date such as 2026-11-01, or all
-            """)
+        throw ConfigurationError.invalid(
+            key: "spool.backfill",
+            message: """
+                not set, and the spool already holds \(recordings) recordings: sending them all costs \(requests) requests, \
+                \(days) days of gong.dailyRequestLimit (\(limit)) — a budget the company's other Gong integrations share. \
+                Say what you want: backfill: none (only new recordings), a date such as 2026-11-01, or all
+                """)
     }
 
     /// The intake service, with inotify when `spool.watch` and the file system allow it.
     func makeIntakeService() -> IntakeService {
         #if canImport(Glibc)
-        var watcher: SpoolWatcher?
-        let spool = config.spool
-        let network = SpoolWatcher.isNetworkFileSystem(spool.directory)
-        switch spool.watch {
-        case .poll:
-            logger.info("watching the spool by polling only", metadata: ["reason": "spool.watch: poll"])
-        case .auto where network:
-            logger.info("watching the spool by polling only", metadata: ["reason": "network file system (\(SpoolWatcher.fileSystemType(spool.directory) ?? "unknown"))"])
-        case .auto, .inotify:
-            do {
-                watcher = try SpoolWatcher(root: spool.directory, recursive: spool.recursive, logger: logger)
-                logger.info("watching the spool with inotify and polling")
-            } catch {
-                let level: Logger.Level = spool.watch == .inotify ? .error : .warning
-                logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])
+            var watcher: SpoolWatcher?
+            let spool = config.spool
+            let network = SpoolWatcher.isNetworkFileSystem(spool.directory)
+            switch spool.watch {
+            case .poll:
+                logger.info("watching the spool by polling only", metadata: ["reason": "spool.watch: poll"])
+            case .auto where network:
+                logger.info(
+                    "watching the spool by polling only",
+                    metadata: ["reason": "network file system (\(SpoolWatcher.fileSystemType(spool.directory) ?? "unknown"))"])
+            case .auto, .inotify:
+                do {
+                    watcher = try SpoolWatcher(root: spool.directory, recursive: spool.recursive, logger: logger)
+                    logger.info("watching the spool with inotify and polling")
+                } catch {
+                    let level: Logger.Level = spool.watch == .inotify ? .error : .warning
+                    logger.log(level: level, "inotify not available; polling only", metadata: ["error": "\(error)"])
+                }
             }
-        }
-        return IntakeService(intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, health: health,
-                             afterPoll: nudge, logger: logger)
+            return IntakeService(
+                intake: intake, interval: spool.pollIntervalSeconds, settle: spool.settleSeconds, watcher: watcher, health: health,
+                afterPoll: nudge, logger: logger)
         #else
-        return IntakeService(intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, health: health,
-                             afterPoll: nudge, logger: logger)
+            return IntakeService(
+                intake: intake, interval: config.spool.pollIntervalSeconds, settle: config.spool.settleSeconds, health: health,
+                afterPoll: nudge, logger: logger)
         #endif
     }
 
@@ -173,8 +188,10 @@ public struct Daemon: Sendable {
     /// Runs until SIGTERM/SIGINT (→ `.stopped`) or a SIGHUP whose new configuration `reload`
     /// accepts (→ `.reload`, after in-flight requests finished). A SIGHUP with an invalid
     /// configuration is logged and ignored; the old configuration stays in force.
-    public func run(reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() },
-                    metricsText: (@Sendable () -> String)? = nil) async throws -> RunOutcome {
+    public func run(
+        reload: @escaping @Sendable () throws -> Configuration = { throw CancellationError() },
+        metricsText: (@Sendable () -> String)? = nil
+    ) async throws -> RunOutcome {
         try await prepare()
         let notifier = SystemdNotifier()
         let reloader = ReloadService(load: reload, notifier: notifier, logger: logger)
@@ -197,7 +214,8 @@ public struct Daemon: Sendable {
         }
         if let address = config.metrics.address {
             let check = HealthCheck(store: store, gate: gate, health: health)
-            services.append(.init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: check, logger: logger)))
+            services.append(
+                .init(service: StatusServer(host: address.host, port: address.port, metrics: metricsText ?? { "" }, health: check, logger: logger)))
         }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight requests get this long to finish after SIGTERM (below the unit's

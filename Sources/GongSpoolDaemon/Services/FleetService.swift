@@ -48,7 +48,8 @@ struct FleetService: Service, CustomStringConvertible {
                 }
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         // The group is ending: the workers before it in the shutdown order are done.
         do {
             try await store.leave()

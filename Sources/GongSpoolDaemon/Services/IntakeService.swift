@@ -12,7 +12,7 @@ struct IntakeService: Service, CustomStringConvertible {
     let interval: Double
     let settle: Double
     #if canImport(Glibc)
-    let watcher: SpoolWatcher?
+        let watcher: SpoolWatcher?
     #endif
     let health: DaemonHealth
     /// Told after every poll (idle delivery workers are woken there, not by a timer).
@@ -26,17 +26,17 @@ struct IntakeService: Service, CustomStringConvertible {
         let wakeup = Wakeup()
         await withDiscardingTaskGroup { group in
             #if canImport(Glibc)
-            if let watcher {
-                group.addTask {
-                    for await event in watcher.events {
-                        if event == .overflow {
-                            logger.warning("inotify queue overflowed; listing the whole spool")
-                            await intake.requestFullRescan()
+                if let watcher {
+                    group.addTask {
+                        for await event in watcher.events {
+                            if event == .overflow {
+                                logger.warning("inotify queue overflowed; listing the whole spool")
+                                await intake.requestFullRescan()
+                            }
+                            await wakeup.signal()
                         }
-                        await wakeup.signal()
                     }
                 }
-            }
             #endif
             var failureBackoff = 0.0
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -49,14 +49,16 @@ struct IntakeService: Service, CustomStringConvertible {
                     // The state cannot be written, say: wait longer after each failure (up to a
                     // minute), never poll into the same error every interval.
                     failureBackoff = failureBackoff == 0 ? interval : min(failureBackoff * 2, Self.maxFailureBackoffSeconds)
-                    logger.error("spool poll failed; waiting before the next poll", metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(failureBackoff))"])
+                    logger.error(
+                        "spool poll failed; waiting before the next poll",
+                        metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(failureBackoff))"])
                 }
                 await afterPoll()
                 // With inotify, pairs that are settling are looked at again as soon as they may
                 // have settled (a cheap re-stat of the waiting files), not at the next poll.
                 var wait = max(interval, failureBackoff)
                 #if canImport(Glibc)
-                if watcher != nil, settling > 0, failureBackoff == 0 { wait = min(interval, max(0.05, settle / 2)) }
+                    if watcher != nil, settling > 0, failureBackoff == 0 { wait = min(interval, max(0.05, settle / 2)) }
                 #endif
                 let seconds = wait
                 await health.rest(SpoolIntake.loopName, seconds: seconds + 1)
@@ -64,7 +66,7 @@ struct IntakeService: Service, CustomStringConvertible {
             }
             await health.retire(SpoolIntake.loopName)
             #if canImport(Glibc)
-            watcher?.stop()
+                watcher?.stop()
             #endif
             group.cancelAll()
         }

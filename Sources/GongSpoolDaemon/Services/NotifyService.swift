@@ -37,7 +37,9 @@ struct NotifyService: Service, CustomStringConvertible {
                     lines.append("STATUS=" + (stalled.isEmpty ? status : "STALLED (\(stalled.joined(separator: ", "))): " + status))
                 }
                 if stalled != reportedStall, !stalled.isEmpty {
-                    logger.critical("a loop stopped turning; the systemd watchdog will restart the daemon", metadata: ["loops": "\(stalled.joined(separator: ", "))"])
+                    logger.critical(
+                        "a loop stopped turning; the systemd watchdog will restart the daemon",
+                        metadata: ["loops": "\(stalled.joined(separator: ", "))"])
                 }
                 reportedStall = stalled
                 notifier.notify(lines.joined(separator: "\n"))
@@ -57,13 +59,15 @@ struct NotifyService: Service, CustomStringConvertible {
         let facts = try await store.queueFacts()
         let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(Date()))
         let limit = await gate.limit
-        let drain = StatusReport.drainEstimate(needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
-                                               requestsPerSecond: await gate.requestsPerSecond, now: Date())
+        let drain = StatusReport.drainEstimate(
+            needed: facts.requestsNeeded, usedToday: used, dailyLimit: limit,
+            requestsPerSecond: await gate.requestsPerSecond, now: Date())
         let halted = await gate.halted
         let skipped = try await store.skippedForContent(day: ISOTimestamp.utcDay(Date()))
-        DaemonMetrics.sample(counts: counts, budgetUsed: used, budgetLimit: limit,
-                             oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
-                             requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
+        DaemonMetrics.sample(
+            counts: counts, budgetUsed: used, budgetLimit: limit,
+            oldestWaitingAge: facts.oldestQueuedSince.map { Date().timeIntervalSince($0) },
+            requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
         if let fleet = try await store.fleetStatus(now: Date()) { DaemonMetrics.fleet(fleet) }
         let queued = (counts[.ready] ?? 0) + (counts[.waiting] ?? 0) + (counts[.created] ?? 0)
         let active = (counts[.creating] ?? 0) + (counts[.uploading] ?? 0)

@@ -31,8 +31,9 @@ public struct ReconcileService: Service, CustomStringConvertible {
                 let last = try await store.meta(.lastReconciliationAt).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
                 let now = clock.now()
                 if last.map({ now.timeIntervalSince($0) >= Self.intervalSeconds }) ?? true {
-                    try await reconciler.run(since: now.addingTimeInterval(-Reconciler.defaultLookbackDays * 86_400),
-                                             graceSeconds: Reconciler.defaultGraceHours * 3600, maxRequests: maxRequests)
+                    try await reconciler.run(
+                        since: now.addingTimeInterval(-Reconciler.defaultLookbackDays * 86_400),
+                        graceSeconds: Reconciler.defaultGraceHours * 3600, maxRequests: maxRequests)
                 } else if let last {
                     wait = min(wait, max(60, Self.intervalSeconds - now.timeIntervalSince(last)))
                 }
@@ -59,9 +60,11 @@ public struct ReconcileService: Service, CustomStringConvertible {
     /// to be repeated soon counts as the day's run.
     private func record(_ error: any Error, nextRunSoon: Bool) async {
         let now = reconciler.clock.now()
-        reconciler.logger.error("reconciliation with Gong failed", metadata: [
-            "error": "\(error)", "next": "\(nextRunSoon ? "in an hour" : "in a day")",
-        ])
+        reconciler.logger.error(
+            "reconciliation with Gong failed",
+            metadata: [
+                "error": "\(error)", "next": "\(nextRunSoon ? "in an hour" : "in a day")",
+            ])
         try? await reconciler.store.setMeta(.lastReconciliation, ISOTimestamp.format(now) + " failed: \(error)")
         if !nextRunSoon { try? await reconciler.store.setMeta(.lastReconciliationAt, String(now.timeIntervalSince1970)) }
     }

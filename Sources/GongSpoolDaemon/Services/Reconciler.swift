@@ -14,7 +14,8 @@ public struct Reconciler: Sendable {
     let logger: Logger
 
     /// A reconciler over the daemon's (or a command's) client, gate and store.
-    public init(client: any GongAPI, gate: RequestGate, store: any LifecycleStore & ReconcileStore & MetaStore, clock: any WallClock, logger: Logger) {
+    public init(client: any GongAPI, gate: RequestGate, store: any LifecycleStore & ReconcileStore & MetaStore, clock: any WallClock, logger: Logger)
+    {
         self.client = client
         self.gate = gate
         self.store = store
@@ -76,10 +77,12 @@ public struct Reconciler: Sendable {
         let summary = ISOTimestamp.format(now) + " " + outcome.description
         try await store.setMeta(.lastReconciliation, summary)
         try await store.setMeta(.lastReconciliationAt, String(now.timeIntervalSince1970))
-        logger.info("reconciled with Gong's list of calls", metadata: [
-            "checked": "\(outcome.checked)", "listed": "\(outcome.listed)", "missing": "\(outcome.missing.count)",
-            "deferred": "\(outcome.deferred)", "requests": "\(outcome.requests)",
-        ])
+        logger.info(
+            "reconciled with Gong's list of calls",
+            metadata: [
+                "checked": "\(outcome.checked)", "listed": "\(outcome.listed)", "missing": "\(outcome.missing.count)",
+                "deferred": "\(outcome.deferred)", "requests": "\(outcome.requests)",
+            ])
         return outcome
     }
 
@@ -94,7 +97,8 @@ public struct Reconciler: Sendable {
                 confirmed.append(candidate)
                 if candidate.state == .missing { try await apply(candidate, .reconciledFound(callId: candidate.callId), context) }
             } else if candidate.state == .done {
-                let why = "Gong does not list call \(candidate.callId) among the calls started \(ISOTimestamp.format(from)) – \(ISOTimestamp.format(to)) "
+                let why =
+                    "Gong does not list call \(candidate.callId) among the calls started \(ISOTimestamp.format(from)) – \(ISOTimestamp.format(to)) "
                     + "(GET /v2/calls, \(ISOTimestamp.format(context.now))); check it in Gong, then `gongspool retry ID` delivers it again"
                 guard try await apply(candidate, .reconciledMissing(callId: candidate.callId, reason: why), context) else { continue }
                 outcome.missing.append(candidate.id)

@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Set once a reload was accepted: the service group then ends for a restart of the pipeline,

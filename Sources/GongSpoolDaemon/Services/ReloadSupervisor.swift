@@ -36,7 +36,9 @@ public struct ReloadSupervisor: Sendable {
     /// Runs with `config` until the process should end; `lock` is the state lock already taken
     /// for `config` (a reload that moves the SQLite state takes the new one first).
     public func run(_ config: Configuration, credentials: Credentials, lock: StateLock?, once: Bool) async throws -> Outcome {
-        var config = config, credentials = credentials, lock = lock
+        var config = config
+        var credentials = credentials
+        var lock = lock
         while true {
             let ending = try await generation(config, credentials: credentials, once: once)
             guard case .reload(let next) = ending else {
@@ -88,11 +90,12 @@ public struct ReloadSupervisor: Sendable {
             return .stopped
         }
         let (path, environment) = (configPath, environment)
-        let outcome = try await daemon.run(reload: {
-            let next = try ConfigurationLoader.load(path: path)
-            _ = try Credentials.load(next.gong, environment: environment)
-            return next
-        }, metricsText: metricsText)
+        let outcome = try await daemon.run(
+            reload: {
+                let next = try ConfigurationLoader.load(path: path)
+                _ = try Credentials.load(next.gong, environment: environment)
+                return next
+            }, metricsText: metricsText)
         guard case .reload(let next) = outcome else { return .stopped }
         return .reload(next)
     }

@@ -21,7 +21,9 @@ struct UserListService: Service, CustomStringConvertible {
             } catch is CancellationError {
                 return
             } catch {
-                refresher.logger.error("Gong user list not refreshed; recordings needing it wait", metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(delay.rounded()))"])
+                refresher.logger.error(
+                    "Gong user list not refreshed; recordings needing it wait",
+                    metadata: ["error": "\(error)", "retryInSeconds": "\(Bounded.text(delay.rounded()))"])
                 wait = delay
                 delay = min(delay * 2, 3600)
             }

@@ -1,8 +1,9 @@
 import Foundation
 import GongSpoolCore
 import GongSpoolHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `gongspool check` beyond the configuration file: can this user read the spool, write what
@@ -64,8 +65,10 @@ public enum SetupCheck {
     /// different on each node of an HA pair that does not share one.
     public static func systemId(_ config: Configuration, inForce: String, source: SystemIdentity.Source) -> Finding {
         if source == .configured { return Finding(.ok, "spool.systemId", "\(inForce) (set in the configuration)") }
-        return Finding(.note, "spool.systemId", "not set: derived clientUniqueIds use \(inForce), from \(source.rawValue). "
-            + "Set spool.systemId: \(inForce) so that a new state database, a renamed host or the other node of an HA pair derive the same ids")
+        return Finding(
+            .note, "spool.systemId",
+            "not set: derived clientUniqueIds use \(inForce), from \(source.rawValue). "
+                + "Set spool.systemId: \(inForce) so that a new state database, a renamed host or the other node of an HA pair derive the same ids")
     }
 
     /// A directory that must be writable, or creatable where it does not exist yet.
@@ -94,12 +97,19 @@ public enum SetupCheck {
             return Finding(.ok, subject, "accepted by Gong (GET /v2/users)")
         case .http(403, _, _):
             return needUsers
-                ? Finding(.wrong, subject, "accepted, but Gong refused GET /v2/users (403), which users.fromGong needs — \(GongList.forbiddenCauses("api:users:read"))")
-                : Finding(.note, subject, "accepted, but Gong refused GET /v2/users (403); users.fromGong would need it — \(GongList.forbiddenCauses("api:users:read"))")
+                ? Finding(
+                    .wrong, subject,
+                    "accepted, but Gong refused GET /v2/users (403), which users.fromGong needs — \(GongList.forbiddenCauses("api:users:read"))")
+                : Finding(
+                    .note, subject,
+                    "accepted, but Gong refused GET /v2/users (403); users.fromGong would need it — \(GongList.forbiddenCauses("api:users:read"))")
         case .http(401, let body, _):
             return Finding(.wrong, subject, "rejected by Gong (401): \(ResponseClassifier.summary(body))")
         case .http(let status, let body, _) where (300...399).contains(status) || [404, 405, 415].contains(status):
-            return Finding(.wrong, "gong.baseURL", "HTTP \(status) from GET /v2/users: not Gong's API (no /v2 at the end of gong.baseURL; a proxy?): \(ResponseClassifier.summary(body))")
+            return Finding(
+                .wrong, "gong.baseURL",
+                "HTTP \(status) from GET /v2/users: not Gong's API (no /v2 at the end of gong.baseURL; a proxy?): \(ResponseClassifier.summary(body))"
+            )
         case let reply:
             return notChecked(reply, subject, "GET /v2/users")
         }
@@ -113,12 +123,12 @@ public enum SetupCheck {
         case .http(200, _, _), .http(404, _, _):
             return Finding(.ok, subject, "the key may list calls (GET /v2/calls)")
         case .http(403, _, _):
-            return Finding(.wrong, subject, "Gong refused GET /v2/calls (403), which reconciliation needs — \(GongList.forbiddenCauses("api:calls:read:basic"))")
+            return Finding(
+                .wrong, subject, "Gong refused GET /v2/calls (403), which reconciliation needs — \(GongList.forbiddenCauses("api:calls:read:basic"))")
         case let reply:
             return notChecked(reply, subject, "GET /v2/calls")
         }
     }
-
 
     /// An answer that proves nothing either way: Gong rate limiting, another status, no answer.
     private static func notChecked(_ reply: GongReply, _ subject: String, _ request: String) -> Finding {

@@ -20,17 +20,20 @@ public enum StateStoreFactory {
     }
 
     /// Opens (creating and migrating as needed) the store of `config`.
-    public static func open(_ config: Configuration, as opener: Opener, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            logger: Logger) async throws -> any StateStore {
+    public static func open(
+        _ config: Configuration, as opener: Opener, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) async throws -> any StateStore {
         guard config.state.isPostgres else {
             return try SQLiteStateStore.open(path: config.state.database)
         }
         let location = try PostgresLocation(url: config.state.database)
         let password = try PostgresLocation.password(passwordFile: config.state.passwordFile, environment: environment)
-        let role: PostgresStateStore.Role = switch opener {
-        case .daemon: .node(name: config.state.nodeName, spool: spoolName(config), leaseSeconds: config.state.leaseSeconds)
-        case .operator: .operator(spool: config.spool.directory.isEmpty ? nil : spoolName(config))
-        }
+        let role: PostgresStateStore.Role =
+            switch opener {
+            case .daemon: .node(name: config.state.nodeName, spool: spoolName(config), leaseSeconds: config.state.leaseSeconds)
+            case .operator: .operator(spool: config.spool.directory.isEmpty ? nil : spoolName(config))
+            }
         return try await PostgresStateStore.open(location, password: password, role: role, logger: logger)
     }
 

@@ -37,7 +37,8 @@ public struct CallMapping: Sendable {
         var fields: [String: [FieldTemplate]] = [:]
         for (name, texts) in settings.effectiveFields {
             guard Self.knownFields.contains(name) else {
-                throw .invalid(key: "metadata.fields.\(name)", message: "unknown call field; known: \(Self.knownFields.sorted().joined(separator: ", "))")
+                throw .invalid(
+                    key: "metadata.fields.\(name)", message: "unknown call field; known: \(Self.knownFields.sorted().joined(separator: ", "))")
             }
             fields[name] = try compile("metadata.fields.\(name)", texts)
         }
@@ -61,7 +62,10 @@ public struct CallMapping: Sendable {
         self.derive = derive
         if let text = settings.effectivePattern {
             do {
-                pattern = try FileNamePattern(pattern: text, label: settings.fileNamePattern == nil ? "file name (\(settings.preset?.rawValue ?? "pattern"))" : "file name (metadata.fileNamePattern)")
+                pattern = try FileNamePattern(
+                    pattern: text,
+                    label: settings.fileNamePattern == nil
+                        ? "file name (\(settings.preset?.rawValue ?? "pattern"))" : "file name (metadata.fileNamePattern)")
             } catch {
                 throw .invalid(key: "metadata.fileNamePattern", message: error.description)
             }
@@ -73,7 +77,9 @@ public struct CallMapping: Sendable {
     /// The mapping of a configuration (`spool.systemId`, `spool.timeZone`, `metadata.*`).
     public init(_ config: Configuration) throws(ConfigurationError) {
         guard let zone = config.spool.timeZone == "system" ? TimeZone.current : TimeZone(identifier: config.spool.timeZone) else {
-            throw .invalid(key: "spool.timeZone", message: "unknown IANA time zone \"\(config.spool.timeZone)\" (e.g. Europe/Berlin, America/New_York, UTC, or system)")
+            throw .invalid(
+                key: "spool.timeZone",
+                message: "unknown IANA time zone \"\(config.spool.timeZone)\" (e.g. Europe/Berlin, America/New_York, UTC, or system)")
         }
         try self.init(settings: config.metadata, systemId: config.spool.effectiveSystemId, timeZone: zone)
     }

@@ -24,7 +24,10 @@ public struct FieldTemplate: Sendable, Equatable, CustomStringConvertible {
                 guard let close = text[index...].firstIndex(of: "}") else { throw .unbalanced(text) }
                 let name = String(text[text.index(after: index)..<close]).trimmingCharacters(in: .whitespaces)
                 guard !name.isEmpty, !name.contains("{") else { throw .unbalanced(text) }
-                if !literal.isEmpty { pieces.append(.text(literal)); literal = "" }
+                if !literal.isEmpty {
+                    pieces.append(.text(literal))
+                    literal = ""
+                }
                 pieces.append(.field(name))
                 index = text.index(after: close)
             } else if character == "}" {

@@ -23,7 +23,8 @@ extension CallMapping {
     public static let mediaHeaderSource = "media header"
 
     /// Maps `sources` (file name, sidecar, CDR, media, built-ins) to Gong request fields.
-    public func map(_ sources: SourceFields, media: MediaInfo?, directory: UserDirectory, relativePath: String) -> Result<MappedCall, MappingProblem> {
+    public func map(_ sources: SourceFields, media: MediaInfo?, directory: UserDirectory, relativePath: String) -> Result<MappedCall, MappingProblem>
+    {
         var mapper = CallMapper(mapping: self, sources: sources, media: media, directory: directory, relativePath: relativePath)
         return Result { () throws(MappingProblem) in try mapper.map() }
     }
@@ -66,7 +67,8 @@ struct CallMapper {
     mutating func map() throws(MappingProblem) -> MappedCall {
         let instant = try start()
         var (direction, directionSource) = givenDirection()
-        let from = field("from"), to = field("to")
+        let from = field("from")
+        let to = field("to")
         let rep = try findRep(direction: direction, from: from, to: to)
         if direction == "Unknown", from?.value != to?.value {
             // The rep's side tells which way the call went.
@@ -122,15 +124,16 @@ struct CallMapper {
 
     /// The rep: named outright, or by direction, or the first side that maps to a Gong user.
     private func findRep(direction: String, from: Sourced?, to: Sourced?) throws(MappingProblem) -> Rep {
-        let candidates: [Sourced] = if let rep = field("rep") {
-            [rep]
-        } else {
-            switch direction {
-            case "Inbound": [to].compactMap { $0 }
-            case "Outbound", "Conference": [from].compactMap { $0 }
-            default: [from, to].compactMap { $0 }
+        let candidates: [Sourced] =
+            if let rep = field("rep") {
+                [rep]
+            } else {
+                switch direction {
+                case "Inbound": [to].compactMap { $0 }
+                case "Outbound", "Conference": [from].compactMap { $0 }
+                default: [from, to].compactMap { $0 }
+                }
             }
-        }
         guard !candidates.isEmpty else {
             throw .invalid("\(relativePath): cannot tell the rep's extension (no from/to/rep field; tried \(tried("from")) and \(tried("to")))")
         }
@@ -189,8 +192,10 @@ struct CallMapper {
     }
 
     /// The values templates may use besides the sources.
-    private mutating func fillContext(pbxCallId: Sourced?, direction: String, rep: Rep, other: Sourced?, otherName: Sourced?,
-                                      from: Sourced?, to: Sourced?) {
+    private mutating func fillContext(
+        pbxCallId: Sourced?, direction: String, rep: Rep, other: Sourced?, otherName: Sourced?,
+        from: Sourced?, to: Sourced?
+    ) {
         if let pbxCallId { context.set("pbxCallId", pbxCallId.value, source: label(pbxCallId.sources), replace: true) }
         context.set("systemId", mapping.systemId, source: "spool.systemId", replace: true)
         context.set("direction", direction, source: "direction", replace: true)
@@ -211,7 +216,8 @@ struct CallMapper {
         let template = mapping.clientUniqueId
         switch template.render({ context[$0] }) {
         case .success(let id):
-            provenance["clientUniqueId"] = "metadata.clientUniqueId \(template) ← " + label(template.fieldNames.compactMap { context.values[$0]?.source })
+            provenance["clientUniqueId"] =
+                "metadata.clientUniqueId \(template) ← " + label(template.fieldNames.compactMap { context.values[$0]?.source })
             return id
         case .failure(let missing):
             let hint = missing.names.contains("pbxCallId") ? " (pbxCallId tried \(tried("pbxCallId")))" : ""

@@ -73,7 +73,9 @@ public struct UserDirectory: Sendable, Equatable {
         }
         if let fileProblem { return .notYet("users file unreadable: \(fileProblem)") }
         if gongExpected && gongFetchedAt == nil { return .notYet("waiting for Gong's user list (not fetched yet)") }
-        let looked = places.isEmpty ? "no users mapping is configured (users.table, users.file, users.fromGong)" : "looked in " + places.joined(separator: ", ")
+        let looked =
+            places.isEmpty
+            ? "no users mapping is configured (users.table, users.file, users.fromGong)" : "looked in " + places.joined(separator: ", ")
         return .unknown("no Gong user for \(Self.kind(of: identifier)) \(identifier) (\(looked))")
     }
 

@@ -20,7 +20,7 @@ public enum UserFile {
                 throw Failure(description: "\(path) line \(index + 1): expected identifier,userId")
             }
             guard !fields[1].isEmpty, fields[1].allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                if entries.isEmpty && index == 0 { continue } // a header line
+                if entries.isEmpty && index == 0 { continue }  // a header line
                 throw Failure(description: "\(path) line \(index + 1): Gong user id \"\(fields[1])\" is not a number")
             }
             entries[fields[0]] = fields[1]

@@ -20,7 +20,8 @@ enum FormatChecks {
     static func isEmail(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !s.contains(where: \.isWhitespace) else { return false }
+            !s.contains(where: \.isWhitespace)
+        else { return false }
         let domain = parts[1].lowercased()
         guard !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return false }
         // Reserved top-level domains Gong was seen rejecting.

@@ -36,7 +36,9 @@ public struct NewCallValidator: Sendable {
             return .failure(SchemaError(reason: "not JSON: \(error.description)"))
         }
         let unknown = SchemaValidator.unknownKeywords(in: document)
-        guard unknown.isEmpty else { return .failure(SchemaError(reason: "keywords the validator does not execute: \(unknown.joined(separator: ", "))")) }
+        guard unknown.isEmpty else {
+            return .failure(SchemaError(reason: "keywords the validator does not execute: \(unknown.joined(separator: ", "))"))
+        }
         return .success(document)
     }
 
@@ -72,8 +74,10 @@ public struct NewCallValidator: Sendable {
         let parties = body["parties"]?.arrayValue ?? []
         // Rule 1: a party for the primary user.
         if case .string(let primary)? = body["primaryUser"], !parties.isEmpty,
-           !parties.contains(where: { $0["userId"] == .string(primary) }) {
-            issues.append(ValidationIssue(path: "primaryUser", message: "no party has userId \"\(primary)\": Gong needs a party for the primary user"))
+            !parties.contains(where: { $0["userId"] == .string(primary) })
+        {
+            issues.append(
+                ValidationIssue(path: "primaryUser", message: "no party has userId \"\(primary)\": Gong needs a party for the primary user"))
         }
         // Rule 2: speech segments reference known parties.
         let partyIds = Set(parties.compactMap { $0["partyId"]?.stringValue })
@@ -86,26 +90,37 @@ public struct NewCallValidator: Sendable {
                 }
             }
             if let from = segment["fromTime"]?.doubleValue, let to = segment["toTime"]?.doubleValue, to < from {
-                issues.append(ValidationIssue(path: "\(path).toTime", message: "ends before it starts (fromTime \(Bounded.text(from)) > toTime \(Bounded.text(to)))"))
+                issues.append(
+                    ValidationIssue(
+                        path: "\(path).toTime", message: "ends before it starts (fromTime \(Bounded.text(from)) > toTime \(Bounded.text(to)))"))
             }
         }
         // Rule 7: times in seconds within what a call can last (the schema bounds them below only).
         var times = [("duration", body["duration"])]
         for (i, segment) in segments.enumerated() {
-            times += [("speakersTimeline.speechSegments[\(i)].fromTime", segment["fromTime"]), ("speakersTimeline.speechSegments[\(i)].toTime", segment["toTime"])]
+            times += [
+                ("speakersTimeline.speechSegments[\(i)].fromTime", segment["fromTime"]),
+                ("speakersTimeline.speechSegments[\(i)].toTime", segment["toTime"]),
+            ]
         }
-        for case let (path, value?) in times {
+        for case (let path, let value?) in times {
             if let seconds = value.doubleValue, !(seconds <= Self.maxCallSeconds) {
-                issues.append(ValidationIssue(path: path, message: "\(Bounded.text(seconds)) s is out of range: no call lasts more than \(Bounded.text(Self.maxCallSeconds)) s (a week)"))
+                issues.append(
+                    ValidationIssue(
+                        path: path,
+                        message: "\(Bounded.text(seconds)) s is out of range: no call lasts more than \(Bounded.text(Self.maxCallSeconds)) s (a week)"
+                    ))
             }
         }
         // Rule 3: media either pulled by Gong or pushed by us, never both.
         if mediaUpload, body["downloadMediaUrl"] != nil {
-            issues.append(ValidationIssue(path: "downloadMediaUrl", message: "not allowed: GongSpool uploads the media itself (PUT /v2/calls/{id}/media)"))
+            issues.append(
+                ValidationIssue(path: "downloadMediaUrl", message: "not allowed: GongSpool uploads the media itself (PUT /v2/calls/{id}/media)"))
         }
         // Rule 4: sane times.
         if let start = body["scheduledStart"]?.stringValue.flatMap(ISOTimestamp.parse),
-           let end = body["scheduledEnd"]?.stringValue.flatMap(ISOTimestamp.parse), end < start {
+            let end = body["scheduledEnd"]?.stringValue.flatMap(ISOTimestamp.parse), end < start
+        {
             issues.append(ValidationIssue(path: "scheduledEnd", message: "is before scheduledStart"))
         }
         // Rule 5: lengths as Gong counts them (UTF-16 units), and our own bounds.
@@ -126,7 +141,10 @@ public struct NewCallValidator: Sendable {
         }
         for (path, context) in contexts {
             if let system = context["system"]?.stringValue, !Self.contextSystems.contains(system) {
-                issues.append(ValidationIssue(path: "\(path).system", message: "Gong currently supports only \(Self.contextSystems.sorted().joined(separator: " and ")), found \"\(system)\""))
+                issues.append(
+                    ValidationIssue(
+                        path: "\(path).system",
+                        message: "Gong currently supports only \(Self.contextSystems.sorted().joined(separator: " and ")), found \"\(system)\""))
             }
         }
         return issues

@@ -64,8 +64,9 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
         if needsOwner, owner == nil, let sha256 = evidence.sha256 {
             sameAudio = sorted { $0.sha256 == sha256 && $0.clientUniqueId != nil && ClaimDecision.sameAudioStates.contains($0.state) }
         }
-        let decision = ClaimDecision(claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
-                                     owner: owner?.claimParty, sameAudio: Array(sameAudio.prefix(16)).map(\.claimParty))
+        let decision = ClaimDecision(
+            claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
+            owner: owner?.claimParty, sameAudio: Array(sameAudio.prefix(16)).map(\.claimParty))
         let before = snapshot
         do {
             if decision.ownerPassesIt, let ownerId = owner?.id {
@@ -79,7 +80,9 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     }
 
     @discardableResult
-    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) throws(StoreError) -> Int {
+    public func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext)
+        throws(StoreError) -> Int
+    {
         var changed = 0
         for row in sorted({ states.contains($0.state) && $0.lastErrorCode.map(codes.contains) == true }) {
             guard let id = row.id else { continue }
@@ -163,7 +166,9 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     // MARK: Queue
 
     public func nextDue(now: Date, excluding busy: Set<Int64>, order: QueueOrder) -> Recording? {
-        let due = sorted { RecordingState.deliveryStates.contains($0.state) && ($0.nextAttemptAt.map { $0 <= now } ?? true) && !busy.contains($0.id ?? 0) }
+        let due = sorted {
+            RecordingState.deliveryStates.contains($0.state) && ($0.nextAttemptAt.map { $0 <= now } ?? true) && !busy.contains($0.id ?? 0)
+        }
         // Calls that exist in Gong first, then by recording time (`order`), as the databases sort.
         return due.min { a, b in
             if (a.callId == nil) != (b.callId == nil) { return a.callId != nil }

@@ -18,7 +18,8 @@ public protocol LifecycleStore: Sendable {
     /// Applies `event` to every row in one of `states` whose cause is one of `codes`, in one
     /// transaction; rows whose lifecycle refuses it are left as they are. Returns how many changed.
     @discardableResult
-    func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext) async throws(StoreError) -> Int
+    func applyToAll(in states: Set<RecordingState>, causes codes: Set<ErrorCode>, _ event: LifecycleEvent, context: EventContext)
+        async throws(StoreError) -> Int
     /// One recording by row id, clientUniqueId (owned, or given by its files), or stem.
     func find(_ key: String) async throws(StoreError) -> Recording?
 }
@@ -31,7 +32,9 @@ extension LifecycleStore {
     }
 
     /// Records new recordings, each `stem` in its first `lifecycle`, seen `now`.
-    public func insert(_ recordings: [(stem: String, lifecycle: RecordingLifecycle, evidence: Evidence)], now: Date) async throws(StoreError) -> [Recording] {
+    public func insert(_ recordings: [(stem: String, lifecycle: RecordingLifecycle, evidence: Evidence)], now: Date) async throws(StoreError)
+        -> [Recording]
+    {
         try await insert(recordings.map { InsertPlan(stem: $0.stem, $0.lifecycle, evidence: $0.evidence, now: now) })
     }
 

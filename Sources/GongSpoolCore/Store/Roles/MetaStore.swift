@@ -41,11 +41,12 @@ extension MetaStore {
     /// `nil` takes everything. Later calls return what the first one stored, whatever
     /// `backfill` says now.
     public func backfillCutoff(_ backfill: Backfill, now: Date) async throws(StoreError) -> Date? {
-        let cutoff: Date? = switch backfill {
-        case .all: nil
-        case .none: now
-        case .since(let date): date
-        }
+        let cutoff: Date? =
+            switch backfill {
+            case .all: nil
+            case .none: now
+            case .since(let date): date
+            }
         let stored = try await setMetaIfAbsent(.backfillCutoff, cutoff.map { String($0.timeIntervalSince1970) } ?? "all")
         return Double(stored).map { Date(timeIntervalSince1970: $0) }
     }
