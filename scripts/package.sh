@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=$(sed -n 's/^ *public static let version = "\(.*\)"$/\1/p' Sources/GongSpool/Support/BuildInfo.swift)${VERSION_SUFFIX:-}
-[ -n "$version" ] || { echo "no version in Sources/GongSpool/Support/BuildInfo.swift" >&2; exit 1; }
+version=$(sed -n 's/^ *public static let version = "\(.*\)"$/\1/p' Sources/GongSpoolCore/Support/BuildInfo.swift)${VERSION_SUFFIX:-}
+[ -n "$version" ] || { echo "no version in Sources/GongSpoolCore/Support/BuildInfo.swift" >&2; exit 1; }
 arch=$(dpkg --print-architecture)
 scratch=.build-static
 for tool in dpkg-deb dpkg-shlibdeps swift; do
