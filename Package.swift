@@ -19,6 +19,30 @@ let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,addre
 /// so the walls between modules hold for extensions too.
 let walls: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
+/// The products GongSpool's targets use, each named once.
+enum Dependency {
+    static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+    static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+    static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+    static let grdbSQLite = Target.Dependency.product(name: "GRDBSQLite", package: "GRDB.swift")
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+    static let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+    static let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+    static let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+    static let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+    static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+    /// Every GongSpool library module (what the tests and the benchmarks reach).
+    static let gongSpool: [Target.Dependency] = [
+        "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
+    ]
+}
+
 let package = Package(
     name: "GongSpool",
     platforms: [.macOS(.v15)],
@@ -50,48 +74,24 @@ let package = Package(
         .target(
             name: "GongSpoolCore",
             dependencies: [
-                "CBuildInfo",
-                "CMalloc",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CBuildInfo", "CMalloc", Dependency.logging, Dependency.crypto, Dependency.yams, Dependency.metrics, Dependency.serviceLifecycle,
             ],
             swiftSettings: walls + fuzzFlags
         ),
         // The embedded state store (GRDB over the system libsqlite3).
-        .target(
-            name: "GongSpoolSQLite",
-            dependencies: [
-                "GongSpoolCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ],
-            swiftSettings: walls
-        ),
+        .target(name: "GongSpoolSQLite", dependencies: ["GongSpoolCore", Dependency.grdb, Dependency.grdbSQLite], swiftSettings: walls),
         // The fleet's state store (postgres-nio).
         .target(
             name: "GongSpoolPostgres",
-            dependencies: [
-                "GongSpoolCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
+            dependencies: ["GongSpoolCore", Dependency.logging, Dependency.postgresNIO, Dependency.nioSSL],
             swiftSettings: walls
         ),
         // HTTP on SwiftNIO: the Gong client (async-http-client) and the loopback server channel.
         .target(
             name: "GongSpoolHTTP",
             dependencies: [
-                "GongSpoolCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "GongSpoolCore", Dependency.logging, Dependency.asyncHTTPClient, Dependency.nioCore, Dependency.nioPosix, Dependency.nioHTTP1,
+                Dependency.nioSSL,
             ],
             swiftSettings: walls
         ),
@@ -99,95 +99,56 @@ let package = Package(
         .target(
             name: "GongSpoolDaemon",
             dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", Dependency.logging, Dependency.asyncHTTPClient,
+                Dependency.nioCore, Dependency.nioPosix, Dependency.nioHTTP1, Dependency.serviceLifecycle, Dependency.unixSignals,
             ],
             swiftSettings: walls
         ),
         .target(
             name: "GongSimulator",
             dependencies: [
-                "GongSpoolCore", "GongSpoolHTTP",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "GongSpoolCore", "GongSpoolHTTP", Dependency.logging, Dependency.crypto, Dependency.nioCore, Dependency.nioPosix, Dependency.nioHTTP1,
             ],
             swiftSettings: walls
         ),
         .executableTarget(
             name: "gongspool",
             dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator", Dependency.argumentParser,
+                Dependency.logging, Dependency.asyncHTTPClient, Dependency.metrics, Dependency.prometheus,
             ],
             swiftSettings: walls
         ),
         .executableTarget(
             name: "upload-bench",
-            dependencies: [
-                "GongSpoolCore", "GongSpoolHTTP",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["GongSpoolCore", "GongSpoolHTTP", Dependency.asyncHTTPClient, Dependency.logging],
             path: "Benchmarks/UploadBench",
             swiftSettings: walls
         ),
         .executableTarget(
             name: "pipeline-bench",
-            dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: Dependency.gongSpool + [Dependency.asyncHTTPClient, Dependency.grdb, Dependency.logging],
             path: "Benchmarks/PipelineBench",
             swiftSettings: walls
         ),
         .target(
             name: "TestSupport",
-            dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: Dependency.gongSpool + [Dependency.asyncHTTPClient, Dependency.crypto, Dependency.logging],
             path: "Tests/TestSupport",
             swiftSettings: walls
         ),
         .target(name: "FuzzTargets", dependencies: ["GongSpoolCore"], path: "Fuzz/Targets", swiftSettings: walls + fuzzFlags),
         .testTarget(
             name: "GongSpoolTests",
-            dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
-                "TestSupport", "FuzzTargets",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: Dependency.gongSpool + [
+                "TestSupport", "FuzzTargets", Dependency.asyncHTTPClient, Dependency.logging, Dependency.nioCore, Dependency.postgresNIO,
             ],
             swiftSettings: walls
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolPostgres", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator",
-                "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: Dependency.gongSpool + [
+                "TestSupport", Dependency.asyncHTTPClient, Dependency.logging, Dependency.nioCore, Dependency.postgresNIO,
             ],
             swiftSettings: walls
         ),
