@@ -34,13 +34,6 @@ public struct Configuration: Sendable, Equatable, Codable {
         problems.within(CodingKeys.metadata) { metadata.check(&$0) }
         problems.within(CodingKeys.users) { users.check(&$0) }
         if case .object = defaults {} else { problems.invalid(CodingKeys.defaults, "expected a mapping of Gong request fields") }
-        if spool.afterUpload == .archive, let archive = spool.archiveDirectory, !archive.isEmpty, !spool.directory.isEmpty {
-            let root = URL(fileURLWithPath: spool.directory).standardizedFileURL.path
-            let target = URL(fileURLWithPath: archive).standardizedFileURL.path
-            if target == root || target.hasPrefix(root + "/") {
-                problems.add(.invalid(key: "spool.archiveDirectory", message: "must lie outside spool.directory"))
-            }
-        }
         problems.check { _ = try CallMapping(self) }
         if metadata.isMapped && !users.isConfigured && metadata.effectiveSidecar != .gong {
             problems.missing(CodingKeys.users, hint: "PBX metadata names extensions, not Gong users: set users.table, users.file or users.fromGong")
@@ -129,6 +122,21 @@ public struct SpoolSettings: Sendable, Equatable, Codable {
         if afterUpload == .archive, archiveDirectory?.isEmpty ?? true {
             problems.missing(CodingKeys.archiveDirectory, hint: "needed when spool.afterUpload is archive")
         }
+        if afterUpload == .archive, let archive = archiveDirectory, !archive.isEmpty, !directory.isEmpty {
+            let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+            let target = URL(fileURLWithPath: archive).standardizedFileURL.path
+            if target == root || target.hasPrefix(root + "/") { problems.invalid(CodingKeys.archiveDirectory, "must lie outside spool.directory") }
+        }
+    }
+
+    /// What `run` needs of the spool: a directory that is there.
+    func checkForRun(_ problems: inout ConfigProblems) {
+        var isDirectory: ObjCBool = false
+        if directory.isEmpty {
+            problems.missing(CodingKeys.directory, hint: "the directory the PBX writes recordings to")
+        } else if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problems.invalid(CodingKeys.directory, "\(directory) is not a directory")
+        }
     }
 }
 
@@ -167,6 +175,13 @@ public struct GongSettings: Sendable, Equatable, Codable {
         problems.number(readTimeoutSeconds, CodingKeys.readTimeoutSeconds, min: 0.1)
         problems.number(minUploadBytesPerSecond, CodingKeys.minUploadBytesPerSecond, min: 1)
         if !baseURL.isEmpty { problems.check { _ = try GongEndpoint(baseURL: baseURL) } }
+    }
+
+    /// What `run` needs of Gong: its address.
+    func checkForRun(_ problems: inout ConfigProblems) {
+        if baseURL.isEmpty {
+            problems.missing(CodingKeys.baseURL, hint: "your company's API URL from Gong's API settings page, e.g. https://us-12345.api.gong.io")
+        }
     }
 }
 
@@ -302,5 +317,16 @@ public enum Backfill: Sendable, Equatable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
+    }
+}
+
+extension Configuration {
+    /// What `run` needs on top of a file that reads: the spool directory and Gong's address,
+    /// every missing one named at once.
+    public func checkForRun() throws(ConfigurationError) {
+        var problems = ConfigProblems()
+        problems.within(CodingKeys.spool) { spool.checkForRun(&$0) }
+        problems.within(CodingKeys.gong) { gong.checkForRun(&$0) }
+        if let error = ConfigurationError.all(problems.all) { throw error }
     }
 }
