@@ -19,8 +19,6 @@ extension PostgresStateStore {
         let logger = logger
         return try await transaction { connection in
             var out: [Recording] = []
-            var tallies = Tallies()
-            var lastError: Int64?
             for plan in recordings {
                 var binds = plan.row.postgresBindings
                 binds.append(spool)
@@ -32,13 +30,9 @@ extension PostgresStateStore {
                             """, binds: binds), logger)
                 // Another node took this stem in first (one pending row per spool and stem).
                 guard let id = try inserted.first?.decode(Int64.self) else { continue }
-                let first = plan.firstTransition(id: id)
-                let line = try await Self.record(connection, logger, first, node: me)
-                if first.errorCode != nil { lastError = line }
-                tallies.add(plan.tallies)
+                try await Self.record(connection, logger, plan.firstTransition(id: id), node: me, tallies: plan.tallies)
                 out.append(plan.inserted(as: id))
             }
-            try await Self.count(connection, logger, tallies, errorLine: lastError)
             return out
         }
     }
@@ -194,17 +188,12 @@ extension PostgresStateStore {
             throw StoreError.leased(id: id, node: holder)
         }
         let plan = try WritePlan(changing: try Recording(postgres: found), by: event, context, evidence: evidence)
-        var errorLine: Int64?
         if plan.deletesRow {
             try await connection.run("DELETE FROM recordings WHERE id = \(id)", logger)
         } else {
             try await update(connection, logger, plan.row, freeingLease: plan.leavesDelivery)
-            if let transition = plan.transition {
-                let line = try await record(connection, logger, transition, node: node)
-                errorLine = plan.tallies.errorLine ? line : nil
-            }
         }
-        try await count(connection, logger, plan.tallies, errorLine: errorLine)
+        try await record(connection, logger, plan.transition, node: node, tallies: plan.tallies)
         if plan.reexaminesDuplicates {
             let copies = try await connection.rows(
                 """
@@ -215,17 +204,5 @@ extension PostgresStateStore {
             }
         }
         return plan.applied
-    }
-
-    /// Appends a history line (naming the node that wrote it); returns its id.
-    static func record(_ connection: PostgresConnection, _ logger: Logger, _ transition: Transition, node: String?) async throws -> Int64? {
-        let inserted = try await connection.rows(
-            """
-            INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt, node)
-            VALUES (\(transition.recordingId), \(transition.at), \(transition.fromState?.rawValue), \(transition.toState.rawValue),
-                    \(transition.reason), \(transition.errorCode?.rawValue), \(Int32(clamping: transition.attempt)), \(node))
-            RETURNING id
-            """, logger)
-        return try inserted.first?.decode(Int64.self)
     }
 }

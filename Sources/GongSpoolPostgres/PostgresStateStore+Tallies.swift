@@ -4,29 +4,69 @@ import Logging
 import PostgresNIO
 
 extension PostgresStateStore {
-    /// Executes `tallies` in the current transaction; `errorLine` is the id of the history line
-    /// that carried an error, if the change wrote one.
-    static func count(_ connection: PostgresConnection, _ logger: Logger, _ tallies: Tallies, errorLine: Int64?) async throws {
-        for (state, delta) in tallies.stateChanges {
-            try await connection.run(
+    /// Appends `line` (if the change writes one, naming the node that wrote it) and executes
+    /// `tallies`, in one statement of the current transaction — a fleet's every change is a round
+    /// trip to its server, so the history and the counts travel together. Returns the line's id.
+    @discardableResult
+    static func record(_ connection: PostgresConnection, _ logger: Logger, _ line: Transition?, node: String?, tallies: Tallies) async throws
+        -> Int64?
+    {
+        var binds = PostgresBindings()
+        func bind<T: PostgresNonThrowingEncodable>(_ value: T) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        func bind<T: PostgresNonThrowingEncodable>(_ value: T?) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        var steps: [String] = []
+        if let line {
+            steps.append(
                 """
-                INSERT INTO stateCounts (state, n) VALUES (\(state.rawValue), \(Int64(delta)))
-                ON CONFLICT (state) DO UPDATE SET n = stateCounts.n + EXCLUDED.n
-                """, logger)
+                line AS (INSERT INTO transitions (recordingId, at, fromState, toState, reason, errorCode, attempt, node)
+                    VALUES (\(bind(line.recordingId)), \(bind(line.at)), \(bind(line.fromState?.rawValue)), \(bind(line.toState.rawValue)),
+                            \(bind(line.reason)), \(bind(line.errorCode?.rawValue)), \(bind(Int32(clamping: line.attempt))), \(bind(node)))
+                    RETURNING id)
+                """)
+            if tallies.errorLine {
+                steps.append(
+                    """
+                    lastError AS (INSERT INTO meta (key, value) SELECT \(bind(MetaKey.lastErrorTransition.rawValue)), id::text FROM line
+                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value)
+                    """)
+            }
+        }
+        let changes = tallies.stateChanges
+        if !changes.isEmpty {
+            steps.append(
+                """
+                counts AS (INSERT INTO stateCounts (state, n)
+                    SELECT * FROM unnest(\(bind(changes.map(\.state.rawValue)))::text[], \(bind(changes.map { Int64($0.delta) }))::bigint[])
+                    ON CONFLICT (state) DO UPDATE SET n = stateCounts.n + EXCLUDED.n)
+                """)
         }
         if let at = tallies.deliveredAt {
-            try await setMeta(connection, logger, MetaKey.lastSuccessAt.rawValue, String(at.timeIntervalSince1970))
-        }
-        if let errorLine {
-            try await setMeta(connection, logger, MetaKey.lastErrorTransition.rawValue, String(errorLine))
-        }
-        for (saved, n) in tallies.saved {
-            try await connection.run(
+            steps.append(
                 """
-                INSERT INTO savedByDay (day, code, recordings) VALUES (\(saved.day), \(saved.code.rawValue), \(Int32(clamping: n)))
-                ON CONFLICT (day, code) DO UPDATE SET recordings = savedByDay.recordings + EXCLUDED.recordings
-                """, logger)
+                delivered AS (INSERT INTO meta (key, value) VALUES (\(bind(MetaKey.lastSuccessAt.rawValue)), \(bind(String(at.timeIntervalSince1970))))
+                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value)
+                """)
         }
+        if !tallies.saved.isEmpty {
+            let saved = tallies.saved.sorted { ($0.key.day, $0.key.code.rawValue) < ($1.key.day, $1.key.code.rawValue) }
+            steps.append(
+                """
+                saved AS (INSERT INTO savedByDay (day, code, recordings)
+                    SELECT * FROM unnest(\(bind(saved.map(\.key.day)))::text[], \(bind(saved.map(\.key.code.rawValue)))::text[],
+                                         \(bind(saved.map { Int32(clamping: $0.value) }))::integer[])
+                    ON CONFLICT (day, code) DO UPDATE SET recordings = savedByDay.recordings + EXCLUDED.recordings)
+                """)
+        }
+        guard !steps.isEmpty else { return nil }
+        // Data-modifying steps run once whether or not the final query reads them.
+        let sql = "WITH " + steps.joined(separator: ",\n") + (line == nil ? " SELECT NULL::bigint" : " SELECT id FROM line")
+        return try await connection.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger).first?.decode(Int64?.self)
     }
 
     /// Sets (or, with `nil`, removes) a `meta` key, by its stored name.

@@ -34,7 +34,7 @@ extension PostgresStateStore {
                 for row in deleted {
                     if let state = RecordingState(rawValue: try row.decode(String.self)) { tallies.deleted(state) }
                 }
-                try await Self.count(connection, logger, tallies, errorLine: nil)
+                try await Self.record(connection, logger, nil, node: nil, tallies: tallies)
                 result.recordings = deleted.count
                 result.keptInSpool = keep.count
             }
