@@ -63,12 +63,15 @@ extension PostgresStateStore {
                 ).first.map { try $0.decode(Double.self) } ?? 0
             // A 429 seen by any node stops the slots the others already hold.
             if paused > 0 { return paused }
+            // The newest send, and the count-th newest: one row whatever the window.
             let ages = try await connection.rows(
                 """
-                SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends ORDER BY sentAt DESC LIMIT \(Int64(max(1, window.count)))
+                SELECT (SELECT EXTRACT(EPOCH FROM (clock_timestamp() - MAX(sentAt)))::float8 FROM sends),
+                       (SELECT EXTRACT(EPOCH FROM (clock_timestamp() - sentAt))::float8 FROM sends
+                        ORDER BY sentAt DESC OFFSET \(Int64(max(0, window.count - 1))) LIMIT 1)
                 """, logger
-            ).map { try $0.decode(Double.self) }
-            let wait = window.wait(afterSendsAged: ages)
+            ).first.map { try $0.decode((Double?, Double?).self) }
+            let wait = window.wait(newestAged: ages?.0, countthAged: ages?.1)
             if wait > 0 { return wait }
             try await connection.run("INSERT INTO sends (sentAt) VALUES (clock_timestamp())", logger)
             try await connection.run("DELETE FROM sends WHERE sentAt < clock_timestamp() - interval '1 minute'", logger)

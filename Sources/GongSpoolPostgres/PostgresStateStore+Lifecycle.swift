@@ -30,7 +30,7 @@ extension PostgresStateStore {
                             """, binds: binds), logger)
                 // Another node took this stem in first (one pending row per spool and stem).
                 guard let id = try inserted.first?.decode(Int64.self) else { continue }
-                try await Self.record(connection, logger, plan.firstTransition(id: id), node: me, tallies: plan.tallies)
+                try await Self.record(connection, logger, plan.firstTransition(id: id), node: me, tallies: plan.tallies, row: id)
                 out.append(plan.inserted(as: id))
             }
             return out
@@ -193,7 +193,7 @@ extension PostgresStateStore {
         } else {
             try await update(connection, logger, plan.row, freeingLease: plan.leavesDelivery)
         }
-        try await record(connection, logger, plan.transition, node: node, tallies: plan.tallies)
+        try await record(connection, logger, plan.transition, node: node, tallies: plan.tallies, row: id)
         if plan.reexaminesDuplicates {
             let copies = try await connection.rows(
                 """

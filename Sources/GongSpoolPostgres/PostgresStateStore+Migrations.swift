@@ -129,12 +129,14 @@ extension PostgresStateStore {
             """
         ),
         // Rows per state kept as they change (``Tallies``, as SQLite keeps them): status and the
-        // metrics of every node read a few rows instead of counting a year of history.
+        // metrics of every node read a few rows instead of counting a year of history. Each
+        // state's count is spread over shards (by row id), so that the workers of a fleet do not
+        // all wait for the lock of one row per state; a count is the sum of its shards.
         (
             "v4-state-counts",
             """
-            CREATE TABLE stateCounts (state TEXT PRIMARY KEY, n BIGINT NOT NULL);
-            INSERT INTO stateCounts (state, n) SELECT state, COUNT(*) FROM recordings GROUP BY state
+            CREATE TABLE stateCounts (state TEXT NOT NULL, shard INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (state, shard));
+            INSERT INTO stateCounts (state, shard, n) SELECT state, 0, COUNT(*) FROM recordings GROUP BY state
             """
         ),
     ]

@@ -16,7 +16,7 @@ extension PostgresStateStore {
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: RecordingState.allCases.map { ($0, 0) })
         // The tallies: a few rows, whatever the history.
-        for row in try await rows("SELECT state, n FROM stateCounts") {
+        for row in try await rows("SELECT state, SUM(n)::bigint FROM stateCounts GROUP BY state") {
             guard let (state, n) = try? row.decode((String, Int64).self), let known = RecordingState(rawValue: state) else { continue }
             counts[known] = Int(n)
         }

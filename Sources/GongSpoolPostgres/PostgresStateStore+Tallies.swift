@@ -4,13 +4,17 @@ import Logging
 import PostgresNIO
 
 extension PostgresStateStore {
+    /// Shards of each state's count (`stateCounts`): a change counts in its row's.
+    static let countShards: Int64 = 16
+
     /// Appends `line` (if the change writes one, naming the node that wrote it) and executes
-    /// `tallies`, in one statement of the current transaction — a fleet's every change is a round
-    /// trip to its server, so the history and the counts travel together. Returns the line's id.
+    /// `tallies` (counted in the shard of row `row`), in one statement of the current
+    /// transaction — a fleet's every change is a round trip to its server, so the history and
+    /// the counts travel together. Returns the line's id.
     @discardableResult
-    static func record(_ connection: PostgresConnection, _ logger: Logger, _ line: Transition?, node: String?, tallies: Tallies) async throws
-        -> Int64?
-    {
+    static func record(
+        _ connection: PostgresConnection, _ logger: Logger, _ line: Transition?, node: String?, tallies: Tallies, row: Int64
+    ) async throws -> Int64? {
         var binds = PostgresBindings()
         func bind<T: PostgresNonThrowingEncodable>(_ value: T) -> String {
             binds.append(value)
@@ -41,9 +45,10 @@ extension PostgresStateStore {
         if !changes.isEmpty {
             steps.append(
                 """
-                counts AS (INSERT INTO stateCounts (state, n)
-                    SELECT * FROM unnest(\(bind(changes.map(\.state.rawValue)))::text[], \(bind(changes.map { Int64($0.delta) }))::bigint[])
-                    ON CONFLICT (state) DO UPDATE SET n = stateCounts.n + EXCLUDED.n)
+                counts AS (INSERT INTO stateCounts (state, shard, n)
+                    SELECT state, \(bind(Int32(abs(row % countShards)))), n
+                    FROM unnest(\(bind(changes.map(\.state.rawValue)))::text[], \(bind(changes.map { Int64($0.delta) }))::bigint[]) AS change(state, n)
+                    ON CONFLICT (state, shard) DO UPDATE SET n = stateCounts.n + EXCLUDED.n)
                 """)
         }
         if let at = tallies.deliveredAt {

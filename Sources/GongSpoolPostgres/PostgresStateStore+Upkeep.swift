@@ -34,7 +34,7 @@ extension PostgresStateStore {
                 for row in deleted {
                     if let state = RecordingState(rawValue: try row.decode(String.self)) { tallies.deleted(state) }
                 }
-                try await Self.record(connection, logger, nil, node: nil, tallies: tallies)
+                try await Self.record(connection, logger, nil, node: nil, tallies: tallies, row: 0)
                 result.recordings = deleted.count
                 result.keptInSpool = keep.count
             }

@@ -21,11 +21,12 @@ public struct SendWindow: Sendable, Equatable {
     }
 
     /// How long to wait before the next request may leave, given how many seconds ago the
-    /// latest sends left (newest first); 0 when it may leave now.
-    public func wait(afterSendsAged ages: [Double]) -> Double {
+    /// newest send left and the `count`-th newest (`nil` when there are not that many); 0 when
+    /// it may leave now.
+    public func wait(newestAged newest: Double?, countthAged countth: Double?) -> Double {
         var wait = 0.0
-        if let newest = ages.first, newest < spacing { wait = spacing - newest }
-        if ages.count >= count, ages[count - 1] < seconds { wait = max(wait, seconds - ages[count - 1]) }
+        if let newest, newest < spacing { wait = spacing - newest }
+        if let countth, countth < seconds { wait = max(wait, seconds - countth) }
         return wait
     }
 }
