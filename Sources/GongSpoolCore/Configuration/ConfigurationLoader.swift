@@ -93,17 +93,18 @@ public enum ConfigurationLoader {
         return config
     }
 
-    /// The defaults as a node tree: what a key left out of the file keeps.
-    private static var defaults: Node? { tree(Configuration()) }
+    /// The defaults as a node tree: what a key left out of the file keeps. (Encoded once; a
+    /// node tree is not `Sendable`, its text is.)
+    private static var defaults: Node? { defaultsText.flatMap { try? Yams.compose(yaml: $0) } }
 
     /// The defaults of the sections that are absent unless the file gives them (`metadata.cdr`).
-    private static var prototype: Node? {
+    private static var prototype: Node? { prototypeText.flatMap { try? Yams.compose(yaml: $0) } }
+
+    private static let defaultsText: String? = try? YAMLEncoder().encode(Configuration())
+
+    private static let prototypeText: String? = {
         var full = Configuration()
         full.metadata.cdr = CDRSettings(file: "")
-        return tree(full)
-    }
-
-    private static func tree(_ config: Configuration) -> Node? {
-        (try? YAMLEncoder().encode(config)).flatMap { try? Yams.compose(yaml: $0) }
-    }
+        return try? YAMLEncoder().encode(full)
+    }()
 }
