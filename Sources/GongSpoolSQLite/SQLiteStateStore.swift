@@ -40,6 +40,8 @@ public struct SQLiteStateStore: StateStore {
             // The pool keeps a single writer connection, so setting it once covers every write.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try migrateExclusively(pool, path: path)
+            // Run as root (an operator command before the first start): the files are the service's.
+            StateFiles.handOver(database: path)
             return SQLiteStateStore(pool: pool, path: path)
         } catch let error as StoreError {
             throw error

@@ -44,6 +44,7 @@ public final class StateLock: Sendable {
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, pid, pid.count, 0)
+        StateFiles.handOver(database: database)
         return StateLock(path: path, descriptor: fd)
     }
 }
