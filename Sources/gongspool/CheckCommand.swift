@@ -6,49 +6,66 @@ import GongSpoolDaemon
 import GongSpoolHTTP
 import Logging
 
-/// `gongspool check`: is the set-up usable by `run`?
+/// `gongspool check`: is the set-up usable by `run`? Says, before the first start, every
+/// refusal `run` would make.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the configuration, the directories and the credentials; exit 78 naming what is wrong.",
         discussion: """
-            Run it as the service user (sudo -u gongspool …) with the service's credentials \
-            (CREDENTIALS_DIRECTORY=/etc/gongspool/credentials as root, or the environment). It lists \
-            the spool, checks the directories afterUpload and the state need are writable, and asks \
-            Gong once (GET /v2/users, one request of the day's budget) whether it accepts the \
-            credentials, and with gong.reconcile once more (GET /v2/calls) whether the key may list \
-            calls. Exit 0: ready; 78: something to fix; 69 or 75: Gong could not be asked now.
+            Run it as the service user (sudo -u gongspool …) or as root with the service's credentials \
+            (CREDENTIALS_DIRECTORY=/etc/gongspool/credentials, or the environment); as root it answers for \
+            the service user (the state directory's owner). It names every refusal `run` would make \
+            (a missing key, the sample's placeholder URL, a first start over more than a day's budget \
+            with spool.backfill not set), lists the spool, checks that the directories and the state's \
+            files are writable and the credential files readable, and asks Gong once (GET /v2/users, \
+            one request of the day's budget) whether it accepts the credentials — with users.fromGong it \
+            keeps the whole user list in the state, for validate and run --dry-run — and with \
+            gong.reconcile once more (GET /v2/calls) whether the key may list calls. --offline asks Gong \
+            nothing and needs no credentials. Exit 0: ready; 78: something to fix; 69 or 75: Gong could \
+            not be asked now.
             """
     )
 
     @OptionGroup var options: ConfigOption
-    @Flag(help: "Do not ask Gong (checks the configuration and directories only).") var offline = false
+    @Flag(help: "Do not ask Gong (checks the configuration, directories and state only; no credentials needed).") var offline = false
 
     func run() async throws {
         let config = try options.load()
-        let credentials: Credentials
-        do {
-            try config.checkForRun()
-            credentials = try Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            printError("gongspool: \(error.description)")
-            throw ExitCode(ExitStatus.config)
-        }
-        print("configuration \(options.path): ok")
-        print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
-        print("  gong:        \(config.gong.baseURL) (credentials from \(credentials.source))")
-        print("  state:       \(config.state.database)")
-        print("  afterUpload: \(config.spool.afterUpload.rawValue)")
         var quiet = Logger(label: "gongspool")
         quiet.logLevel = .error
-        let (known, source) = await SystemIdentity.current(config, logger: quiet)
-        var findings = SetupCheck.files(config)
+        var findings = SetupCheck.findings { try config.checkForRun() }
+        let readyToRun = findings.isEmpty
+        var credentials: Credentials?
+        if !offline {
+            do {
+                credentials = try Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment)
+            } catch {
+                findings += SetupCheck.findings(error)
+            }
+        }
+        print("configuration \(options.path): read")
+        print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
+        print(
+            "  gong:        \(config.gong.baseURL) (\(credentials.map { "credentials from \($0.source)" } ?? (offline ? "credentials not needed offline" : "no credentials")))"
+        )
+        print("  state:       \(config.state.database)")
+        print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+        findings += readyToRun ? SetupCheck.files(config) : SetupCheck.stateFiles(config) + SetupCheck.credentialFiles(config)
+        let state = (try? await StateStoreFactory.openExisting(config, logger: quiet)) ?? nil
+        defer { try? state?.close() }
+        var known = config
+        var source = SystemIdentity.Source.provisional
+        if let state, let found = try? await SystemIdentity.current(config, store: state) { (known, source) = found }
         findings.append(SetupCheck.systemId(config, inForce: known.spool.effectiveSystemId, source: source))
+        if readyToRun, let refusal = try await FirstStart.refusal(config, store: state) {
+            findings += SetupCheck.findings(refusal)
+        }
         if config.state.isPostgres, let location = try? PostgresLocation(url: config.state.database), let risk = location.tlsRisk {
             findings.append(SetupCheck.Finding(.note, "state.database", risk + "; use sslmode=verify-full (the default off loopback)"))
         }
-        if !offline {
-            findings += try await askGong(config, credentials)
+        if readyToRun, let credentials {
+            findings += try await askGong(config, credentials, quiet)
         }
         for finding in findings {
             let mark =
@@ -58,7 +75,7 @@ struct CheckCommand: AsyncParsableCommand {
                 case .wrong: "WRONG  "
                 case .unknown: "UNKNOWN"
                 }
-            print("\(mark) \(finding.subject): \(finding.detail)")
+            print("\(mark) \(finding.subject): \(finding.detail)".escapingControlCharacters)
         }
         if findings.contains(where: { $0.severity == .wrong }) { throw ExitCode(ExitStatus.config) }
         if let unknown = findings.first(where: { $0.severity == .unknown }) {
@@ -66,18 +83,35 @@ struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    private func askGong(_ config: Configuration, _ credentials: Credentials) async throws -> [SetupCheck.Finding] {
+    private func askGong(_ config: Configuration, _ credentials: Credentials, _ logger: Logger) async throws -> [SetupCheck.Finding] {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
-        var logger = Logger(label: "gongspool")
-        logger.logLevel = .error
         let client = GongClient(
             http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
             settings: config.gong, logger: logger)
-        var findings = [await SetupCheck.credentials(client, needUsers: config.users.fromGong)]
-        if config.gong.reconcile, findings[0].severity == .ok || findings[0].severity == .note {
+        let (verdict, firstPage) = await SetupCheck.credentials(client, needUsers: config.users.fromGong)
+        var findings = [verdict]
+        if config.users.fromGong, let firstPage {
+            findings.append(await keepUsers(client, firstPage, config, logger))
+        }
+        if config.gong.reconcile, verdict.severity == .ok || verdict.severity == .note {
             findings.append(await SetupCheck.reconcileScope(client, now: Date()))
         }
         try await http.shutdown()
         return findings
+    }
+
+    /// Gong's user list into the state, as the daemon would fetch it at its first start.
+    private func keepUsers(_ client: GongClient, _ first: UserListPage, _ config: Configuration, _ logger: Logger) async -> SetupCheck.Finding {
+        guard let users = await SetupCheck.users(client, after: first) else {
+            return SetupCheck.Finding(.note, "users.fromGong", "Gong's user list did not come whole; the daemon fetches it at its start")
+        }
+        do {
+            let store = try await StateStoreFactory.open(config, as: .operator, logger: logger)
+            defer { try? store.close() }
+            try await store.replaceGongUsers(users, fetchedAt: Date())
+            return SetupCheck.Finding(.ok, "users.fromGong", "\(users.count) Gong users kept in the state (validate and run --dry-run map with them)")
+        } catch {
+            return SetupCheck.Finding(.note, "users.fromGong", "\(users.count) Gong users read, but not kept: \(error)")
+        }
     }
 }

@@ -18,7 +18,11 @@ struct ConfigCommand: AsyncParsableCommand {
         print("# \(options.path)")
         print(config.effectiveYAML)
         print("# systemId: from \(systemIdSource.rawValue)")
-        let source = (try? Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment))?.source ?? "none found"
-        print("# credentials: from \(source) (values redacted)")
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = Result { () throws(ConfigurationError) in try Credentials.load(config.gong, environment: environment) }
+        switch loaded {
+        case .success(let credentials): print("# credentials: from \(credentials.source) (values never shown)")
+        case .failure(let problem): print("# credentials: none readable here (\(problem.description)); the service gets systemd's (LoadCredential=)")
+        }
     }
 }

@@ -102,7 +102,9 @@ struct RunCommand: AsyncParsableCommand {
         var ready = report.recordings.filter { $0.state == .ready }
         print("")
         // Recordings the real state already knows would not be sent again.
-        if let real = (try? await StateStoreFactory.openExisting(config, logger: logger)) ?? nil {
+        let real = (try? await StateStoreFactory.openExisting(config, logger: logger)) ?? nil
+        defer { try? real?.close() }
+        if let real {
             var fresh: [Recording] = []
             for row in ready {
                 if let id = row.clientUniqueId, let known = try await real.find(id) {
@@ -116,6 +118,11 @@ struct RunCommand: AsyncParsableCommand {
         print("dry run: \(ready.count) of \(report.recordings.count) recordings would be sent (\(ready.count * 2) requests); nothing was sent.")
         for row in ready {
             print("\(row.audioPath ?? row.stem): POST /v2/calls \(row.requestJSON ?? "")".escapingControlCharacters)
+        }
+        // What `run` itself would say before sending any of it.
+        if let refusal = try await FirstStart.refusal(config, store: real) {
+            printError("gongspool: run would refuse to start: \(refusal.description)")
+            throw ExitCode(ExitStatus.config)
         }
     }
 }

@@ -128,10 +128,11 @@ import Testing
         defer { h.remove() }
         _ = try h.addBacklog(count: 3, prefix: "url")
         try await GongSimulator.withRunning { sim in
+            // A path Gong does not serve (a proxy's prefix, say): every request answers 404.
             let wrong = try h.work.write(
                 "wrong.yaml",
                 text: String(contentsOfFile: try h.writeConfig(sim), encoding: .utf8)
-                    .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
+                    .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/gong-proxy"))
             let cli = OperatorCLI(h, config: wrong)
             let run = try await cli.once()
             #expect(run.status == 75, "halted: \(run.output.suffix(500))")
@@ -224,8 +225,11 @@ import Testing
                 "v2.yaml",
                 text: String(contentsOfFile: cli.config, encoding: .utf8)
                     .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: \(sim.baseURL)/v2"))
-            let misplaced = try await cli.run(["check", "--config", v2])
-            #expect(misplaced.status == 78 && misplaced.output.contains("gong.baseURL"), "\(misplaced.output)")
+            let misplaced = try await cli.run(["check", "--offline", "--config", v2])
+            #expect(
+                misplaced.status == 78 && misplaced.output.contains("gong.baseURL") && misplaced.output.contains("/v2"),
+                "offline too: \(misplaced.output)")
+            #expect(try await cli.run(["run", "--once", "--config", v2]).status == 78, "run refuses it at start, as check said")
             _ = try h.work.write("blocked", text: "a file where a directory should be")
             let archive = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(h.work.file("blocked/archive"))"])
             let blocked = try await cli.run(["check", "--config", archive])

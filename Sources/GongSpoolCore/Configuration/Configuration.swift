@@ -177,10 +177,13 @@ public struct GongSettings: Sendable, Equatable, Codable {
         if !baseURL.isEmpty { problems.check { _ = try GongEndpoint(baseURL: baseURL) } }
     }
 
-    /// What `run` needs of Gong: its address.
+    /// What `run` needs of Gong: its address — the company's, not the shipped file's placeholder.
     func checkForRun(_ problems: inout ConfigProblems) {
         if baseURL.isEmpty {
             problems.missing(CodingKeys.baseURL, hint: "your company's API URL from Gong's API settings page, e.g. https://us-12345.api.gong.io")
+        } else if (try? GongEndpoint(baseURL: baseURL))?.isPlaceholder == true {
+            problems.invalid(
+                CodingKeys.baseURL, "\(baseURL) is the shipped configuration's placeholder: set your company's API URL from Gong's API settings page")
         }
     }
 }

@@ -49,8 +49,17 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
                 accessKeySecret: try readSecret(secretFile, key: "gong.accessKeySecretFile"),
                 source: "files")
         }
-        if let key = environment["GONG_ACCESS_KEY"], let secret = environment["GONG_ACCESS_KEY_SECRET"], !key.isEmpty, !secret.isEmpty {
+        let key = environment["GONG_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let secret = environment["GONG_ACCESS_KEY_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (key, secret) {
+        case (let key?, let secret?):
             return Credentials(accessKey: key, accessKeySecret: secret, source: "environment")
+        case (nil, _?):
+            throw .missing(key: "GONG_ACCESS_KEY", hint: "the environment has GONG_ACCESS_KEY_SECRET but not the access key that goes with it")
+        case (_?, nil):
+            throw .missing(key: "GONG_ACCESS_KEY_SECRET", hint: "the environment has GONG_ACCESS_KEY but not its secret")
+        case (nil, nil):
+            break
         }
         throw .missing(
             key: "gong.accessKeyFile",

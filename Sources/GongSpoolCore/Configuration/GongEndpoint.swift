@@ -28,8 +28,19 @@ public struct GongEndpoint: Sendable, Equatable {
         if url.query != nil || url.user != nil {
             throw .invalid(key: "gong.baseURL", message: "must not carry a query or credentials")
         }
+        // GongSpool adds /v2/calls itself: a base URL copied with its /v2 would ask for /v2/v2/calls.
+        if url.path.split(separator: "/").last?.lowercased() == "v2" {
+            throw .invalid(
+                key: "gong.baseURL",
+                message: "ends in /v2: give the base URL without it (e.g. https://us-12345.api.gong.io); GongSpool adds /v2/calls")
+        }
         self.baseURL = text
         self.isLoopback = loopback
+    }
+
+    /// The placeholder of the shipped configuration (`https://us-12345.api.gong.io`): not a company's URL.
+    public var isPlaceholder: Bool {
+        URL(string: baseURL)?.host?.lowercased() == "us-12345.api.gong.io"
     }
 
     /// `localhost`, an IPv4 address in 127.0.0.0/8, or `::1` — parsed as addresses, so that a

@@ -108,24 +108,10 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// On the first start with `spool.backfill` not set: refuses (a configuration error) when
-    /// sending what the spool already holds would take more than one day's request budget — the
-    /// budget is the whole company's, and weeks of it should be the administrator's decision.
+    /// On the first start with `spool.backfill` not set: refuses when sending what the spool
+    /// holds would take more than one day's budget (``FirstStart/refusal(_:store:)``).
     func checkFirstStartCost() async throws {
-        guard config.spool.backfill == nil, try await !store.hasBackfillCutoff() else { return }
-        let walk = SpoolWalk(root: config.spool.directory, recursive: config.spool.recursive)
-        let recordings = try await BlockingIO.run { walk.countRecordings() }
-        let requests = recordings * 2
-        let limit = config.gong.dailyRequestLimit
-        guard requests > limit else { return }
-        let days = (Double(requests) / Double(limit) * 10).rounded(.up) / 10
-        throw ConfigurationError.invalid(
-            key: "spool.backfill",
-            message: """
-                not set, and the spool already holds \(recordings) recordings: sending them all costs \(requests) requests, \
-                \(days) days of gong.dailyRequestLimit (\(limit)) — a budget the company's other Gong integrations share. \
-                Say what you want: backfill: none (only new recordings), a date such as 2026-11-01, or all
-                """)
+        if let refusal = try await FirstStart.refusal(config, store: store) { throw refusal }
     }
 
     /// The intake service, with inotify when `spool.watch` and the file system allow it.

@@ -1,6 +1,7 @@
 import Foundation
 import GongSpoolCore
 import GongSpoolHTTP
+import GongSpoolSQLite
 
 #if canImport(Glibc)
     import Glibc
@@ -39,6 +40,27 @@ public enum SetupCheck {
         }
     }
 
+    /// `check`'s findings for configuration errors `body` throws: one per problem, named by its key.
+    public static func findings(_ body: () throws -> Void) -> [Finding] {
+        do {
+            try body()
+            return []
+        } catch {
+            return findings(error)
+        }
+    }
+
+    /// One finding per problem of `error` (every problem of a ``ConfigurationError/several(_:)``).
+    public static func findings(_ error: any Error) -> [Finding] {
+        guard let error = error as? ConfigurationError else { return [Finding(.wrong, "configuration", "\(error)")] }
+        switch error {
+        case .several(let problems): return problems.flatMap(findings)
+        case .invalid(let key, let message): return [Finding(.wrong, key, message)]
+        case .missing(let key, let hint): return [Finding(.wrong, key, "required, \(hint)")]
+        default: return [Finding(.wrong, "configuration", error.description)]
+        }
+    }
+
     /// The directories `run` reads and writes, as the user running the check sees them.
     public static func files(_ config: Configuration) -> [Finding] {
         var findings: [Finding] = []
@@ -55,9 +77,53 @@ public enum SetupCheck {
         if config.spool.afterUpload == .archive, let archive = config.spool.archiveDirectory {
             findings.append(writable("spool.archiveDirectory", archive, because: "afterUpload: archive moves files there"))
         }
+        guard !config.state.isPostgres else { return findings }
         let stateDirectory = (config.state.database as NSString).deletingLastPathComponent
         findings.append(writable("state.database", stateDirectory.isEmpty ? "." : stateDirectory, because: "the state database lives there"))
+        findings += stateFiles(config)
+        findings += credentialFiles(config)
         return findings
+    }
+
+    /// Who `run` writes and reads as: this user, or — for root — the state directory's owner,
+    /// the user the service runs as (`sudo gongspool check` answers for the service, not for root).
+    static func serviceUser(_ config: Configuration) -> StateFiles.Owner? {
+        if geteuid() != 0 { return .current }
+        return config.state.isPostgres ? nil : StateFiles.serviceOwner(of: config.state.database)
+    }
+
+    /// How findings name the user `check` answers for.
+    static func describe(_ user: StateFiles.Owner) -> String {
+        geteuid() == 0 ? "\(user.name), the state directory's owner and the user the service runs as" : "this user (\(user.name))"
+    }
+
+    /// The state's files that exist (the database, its WAL and shared memory, the lock) must be
+    /// writable by the service: one left by root would stop the daemon at every start.
+    public static func stateFiles(_ config: Configuration) -> [Finding] {
+        guard let writer = serviceUser(config) else { return [] }
+        let blocked = StateFiles.notWritable(database: config.state.database, by: writer)
+        guard !blocked.isEmpty else { return [] }
+        return [
+            Finding(
+                .wrong, "state.database",
+                "\(blocked.joined(separator: ", ")) cannot be written by \(describe(writer)): the daemon would stop at every start — "
+                    + "chown \(writer.name): \(blocked.joined(separator: " ")), and run operator commands as \(writer.name)")
+        ]
+    }
+
+    /// Credential files of the configuration (not systemd's, which systemd hands the service)
+    /// must be readable by the service.
+    public static func credentialFiles(_ config: Configuration) -> [Finding] {
+        guard let reader = serviceUser(config) else { return [] }
+        let files = [("gong.accessKeyFile", config.gong.accessKeyFile), ("gong.accessKeySecretFile", config.gong.accessKeySecretFile)]
+        return files.compactMap { key, path -> Finding? in
+            guard let path else { return nil }
+            switch StateFiles.allows(reader, writing: false, path) {
+            case true?: return nil
+            case false?: return Finding(.wrong, key, "\(path) cannot be read by \(describe(reader))")
+            case nil: return Finding(.wrong, key, "\(path) does not exist")
+            }
+        }
     }
 
     /// `spool.systemId`: derived clientUniqueIds carry it, so it must never change. Not set, the
@@ -89,12 +155,36 @@ public enum SetupCheck {
         return Finding(.ok, key, probe == path ? "\(path) is writable" : "\(path) can be created in \(probe)")
     }
 
-    /// Gong's verdict on the credentials, from one `GET /v2/users`.
-    public static func credentials(_ client: GongClient, needUsers: Bool) async -> Finding {
+    /// Gong's verdict on the credentials, from one `GET /v2/users`, and that first page of
+    /// Gong's users when it came.
+    public static func credentials(_ client: GongClient, needUsers: Bool) async -> (Finding, UserListPage?) {
         let subject = "credentials"
-        switch await client.listUsers(cursor: nil) {
-        case .http(200, _, _):
-            return Finding(.ok, subject, "accepted by Gong (GET /v2/users)")
+        let reply = await client.listUsers(cursor: nil)
+        if case .http(200, let body, _) = reply {
+            return (Finding(.ok, subject, "accepted by Gong (GET /v2/users)"), UserListPage(json: body))
+        }
+        return (verdict(reply, subject, needUsers: needUsers), nil)
+    }
+
+    /// Every page of Gong's user list after `first` (at most `maxPages`), or `nil` when one did
+    /// not come: kept in the state, so that `validate` and `run --dry-run` map users before the
+    /// first start.
+    public static func users(_ client: GongClient, after first: UserListPage, maxPages: Int = 200) async -> [DirectoryUser]? {
+        var users = first.users
+        var cursor = first.cursor
+        var pages = 1
+        while let next = cursor, pages < maxPages {
+            guard case .http(200, let body, _) = await client.listUsers(cursor: next), let page = UserListPage(json: body) else { return nil }
+            users += page.users
+            cursor = page.cursor
+            pages += 1
+        }
+        return cursor == nil ? users : nil
+    }
+
+    /// What an answer other than 200 to `GET /v2/users` says about the credentials.
+    private static func verdict(_ reply: GongReply, _ subject: String, needUsers: Bool) -> Finding {
+        switch reply {
         case .http(403, _, _):
             return needUsers
                 ? Finding(
