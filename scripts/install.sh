@@ -32,6 +32,11 @@ install -D -m 0644 systemd/gongspool.sysusers /usr/lib/sysusers.d/gongspool.conf
 install -D -m 0644 systemd/gongspool.tmpfiles /usr/lib/tmpfiles.d/gongspool.conf
 sed "s|/usr/local/bin/gongspool|$PREFIX/bin/gongspool|" systemd/gongspool.service > /etc/systemd/system/gongspool.service
 chmod 0644 /etc/systemd/system/gongspool.service
+# The backup and prune timers, disabled: systemctl enable --now gongspool-backup.timer
+for unit in gongspool-backup.service gongspool-backup.timer gongspool-prune.service gongspool-prune.timer; do
+  sed "s|/usr/local/bin/gongspool|$PREFIX/bin/gongspool|" "systemd/$unit" > "/etc/systemd/system/$unit"
+  chmod 0644 "/etc/systemd/system/$unit"
+done
 install -D -m 0644 README.md /usr/share/doc/gongspool/README.md
 systemd-sysusers /usr/lib/sysusers.d/gongspool.conf
 systemd-tmpfiles --create /usr/lib/tmpfiles.d/gongspool.conf

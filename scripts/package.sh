@@ -38,6 +38,10 @@ strip --strip-unneeded "$root/usr/bin/gongspool"
 
 sed -e 's|/usr/local/bin/gongspool|/usr/bin/gongspool|' -e 's|^Documentation=.*|Documentation=man:gongspool(1) file:///usr/share/doc/gongspool/README.md|' \
   systemd/gongspool.service | install -D -m 0644 /dev/stdin "$root/lib/systemd/system/gongspool.service"
+# The backup and prune timers ship disabled: systemctl enable --now gongspool-backup.timer
+for unit in gongspool-backup.service gongspool-backup.timer gongspool-prune.service gongspool-prune.timer; do
+  sed -e 's|/usr/local/bin/gongspool|/usr/bin/gongspool|' "systemd/$unit" | install -D -m 0644 /dev/stdin "$root/lib/systemd/system/$unit"
+done
 install -D -m 0644 systemd/gongspool.sysusers "$root/usr/lib/sysusers.d/gongspool.conf"
 install -D -m 0644 systemd/gongspool.tmpfiles "$root/usr/lib/tmpfiles.d/gongspool.conf"
 install -D -m 0644 config/gongspool.yaml "$root/etc/gongspool/gongspool.yaml"   # no secrets in it
