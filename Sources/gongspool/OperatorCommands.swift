@@ -136,10 +136,12 @@ struct ForgetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let actions = OperatorActions(store: try await StoreOpener.open(try options.load()))
+        // There must be something to forget before anyone is asked.
+        let found = try await OperatorCommand.perform { try await actions.find(id) }
         printError("warning: Gong remembers clientUniqueIds for hours; re-sending the same id is answered as a duplicate.")
-        try OperatorCommand.confirm("forget \(id)", yes: yes)
+        try OperatorCommand.confirm("forget \(found.clientUniqueId ?? found.stem) (\(found.state.rawValue))", yes: yes)
         let row = try await OperatorCommand.perform { try await actions.forget(id) }
-        print("forgot \(row.clientUniqueId ?? row.stem) (was \(row.state.rawValue))")
+        print("forgot \(row.clientUniqueId ?? row.stem) (was \(row.state.rawValue)); its files are examined again at the daemon's next poll")
     }
 }
 
@@ -167,6 +169,13 @@ enum OperatorCommand {
         let store = try await StoreOpener.open(try options.load())
         let actions = OperatorActions(store: store)
         let keys = all ? try await keys(store, states, causes: causes, confirm: verb, yes: yes) : [id ?? ""]
+        if all && keys.isEmpty {
+            let what =
+                states.map(\.rawValue).sorted().joined(separator: " or ")
+                + (causes.map { " for " + $0.map(\.rawValue).sorted().joined(separator: " or ") } ?? "")
+            print("no recording is \(what): nothing to \(verb)")
+            return
+        }
         for key in keys {
             let row = try await perform { try await action(actions, key) }
             print("\(key): \(row.state.rawValue)")
