@@ -3,14 +3,13 @@ import GongSpoolCore
 import PostgresNIO
 
 extension PostgresStateStore {
-    public func recordings(in states: Set<RecordingState>?, limit: Int?) async throws(StoreError) -> [Recording] {
-        let columns = Recording.postgresColumns
+    public func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) async throws(StoreError) -> [Recording] {
         let limit = Int64(limit ?? Int(Int32.max))
-        if let states {
-            return try await recordings(
-                "SELECT \(unescaped: columns) FROM recordings WHERE state = ANY(\(states.map(\.rawValue))) ORDER BY id LIMIT \(limit)")
-        }
-        return try await recordings("SELECT \(unescaped: columns) FROM recordings ORDER BY id LIMIT \(limit)")
+        let filter = states.map { "WHERE state IN (\(SQLFragment.list($0)))" } ?? ""
+        return try await recordings(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings \(filter) ORDER BY id \(newestFirst ? "DESC" : "ASC") LIMIT \(limit)")
+        )
     }
 
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {

@@ -3,9 +3,9 @@ import GRDB
 import GongSpoolCore
 
 extension SQLiteStateStore {
-    public func recordings(in states: Set<RecordingState>?, limit: Int?) async throws(StoreError) -> [Recording] {
+    public func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) async throws(StoreError) -> [Recording] {
         try await read { db in
-            var request = Recording.order(Column("id"))
+            var request = Recording.order(newestFirst ? Column("id").desc : Column("id"))
             if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
             if let limit { request = request.limit(limit) }
             return try request.fetchAll(db)

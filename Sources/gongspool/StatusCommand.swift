@@ -16,6 +16,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Every node of a PostgreSQL fleet: last seen, queue, leases, share of today's budget; silent nodes called out (exit 1 when one is).")
     var fleet = false
 
+    @Flag(help: "Keep watching: on a terminal the view is redrawn in place; otherwise one line per refresh. Ctrl-C ends it.")
+    var watch = false
+
+    @Option(help: "Seconds between refreshes with --watch.")
+    var interval: Double = 2
+
     func run() async throws {
         let config = try options.load()
         let store = try await StoreOpener.open(config)
@@ -29,8 +35,21 @@ struct StatusCommand: AsyncParsableCommand {
             if !status.silentNodes.isEmpty { throw ExitCode(1) }
             return
         }
-        let report = try await StatusReport.make(store: store, config: config, now: Date())
-        print(json ? report.json : report.table)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        repeat {
+            var report = try await StatusReport.make(store: store, config: config, now: Date())
+            report.daemons = await DaemonPresence.find(config, store: store)
+            if !watch {
+                print(json ? report.json : report.table)
+            } else if terminal {
+                // Home, clear, then the whole view: redrawn in place.
+                print("\u{1B}[H\u{1B}[2J" + report.table + "\n\nrefreshed every \(Bounded.text(interval)) s — Ctrl-C to stop")
+            } else {
+                print(report.line)
+            }
+            fflush(nil)
+            if watch { try await Task.sleep(for: Bounded.duration(seconds: max(0.2, interval))) }
+        } while watch
     }
 }
 
@@ -46,8 +65,15 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only recordings changed since this time (ISO-8601, or a date YYYY-MM-DD in UTC).")
     var since: String?
 
+    @Option(help: "Only the newest N recordings, newest first.")
+    var limit: Int?
+
     @Flag(help: "Print a JSON array.")
     var json = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more") }
+    }
 
     func run() async throws {
         let config = try options.load()
@@ -68,9 +94,10 @@ struct ListCommand: AsyncParsableCommand {
             filter = [parsed]
         }
         let store = try await StoreOpener.open(config)
-        let rows = try await store.recordings(in: filter).filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }
+        let rows = try await store.recordings(in: filter, limit: cutoff == nil ? limit : nil, newestFirst: limit != nil)
+            .filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }.prefix(limit ?? Int.max)
         let halted = try await store.meta(.sendingHalted)
-        print(json ? RecordingListing.json(rows, halted: halted) : RecordingListing.table(rows, halted: halted))
+        print(json ? RecordingListing.json(Array(rows), halted: halted) : RecordingListing.table(Array(rows), halted: halted))
     }
 }
 

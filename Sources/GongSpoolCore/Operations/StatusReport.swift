@@ -30,6 +30,8 @@ public struct StatusReport: Sendable {
     public var lastReconciliation: String?
     /// The system id derived clientUniqueIds use, and where it comes from.
     public var systemId: String?, systemIdSource: String?
+    /// The daemons running on this state (`nil`: not looked for).
+    public var daemons: [RunningDaemon]?
 
     /// Requests not spent today on recordings Gong would not keep (two per recording).
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
@@ -106,6 +108,14 @@ public struct StatusReport: Sendable {
             "gongUnreachable": gongUnreachable.map(JSONValue.string) ?? .null,
             "spoolProblem": spoolProblem.map(JSONValue.string) ?? .null,
             "systemId": systemId.map(JSONValue.string) ?? .null,
+            "daemons": daemons.map { list in
+                .array(
+                    list.map {
+                        .object([
+                            "pid": .integer(Int64($0.pid)), "since": date($0.since), "node": $0.node.map(JSONValue.string) ?? .null,
+                        ])
+                    })
+            } ?? .null,
         ])
         return body.prettyString()
     }
@@ -126,6 +136,10 @@ public struct StatusReport: Sendable {
         if let spoolProblem {
             lines += ["SPOOL NOT READABLE: \(spoolProblem)", "  nothing new is taken in until it can be read again (an unmounted share?)", ""]
         }
+        if let daemons {
+            lines.append(Self.daemonLine(daemons, now: now))
+            lines.append("")
+        }
         lines.append("STATE       COUNT")
         for state in RecordingState.allCases {
             lines.append(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[state] ?? 0))
@@ -134,6 +148,8 @@ public struct StatusReport: Sendable {
         lines.append("requests today (UTC): \(requestsToday) of \(dailyLimit)")
         if sendingHalted != nil {
             lines.append("queue:                \(facts.requestsNeeded) requests to go; nothing moves while sending is halted")
+        } else if daemons?.isEmpty == true && facts.requestsNeeded > 0 {
+            lines.append("queue:                \(facts.requestsNeeded) requests to go; no daemon is running to send them")
         } else {
             lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
         }
@@ -155,6 +171,36 @@ public struct StatusReport: Sendable {
             lines.append("MISSING IN GONG:      \(missing) delivered recordings Gong does not list — `gongspool list --state missing`")
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
+    }
+
+    /// One line (`status --watch` when not on a terminal): the time, the states that hold any
+    /// recording, today's requests, what is wrong, whether a daemon works.
+    public var line: String {
+        let states = RecordingState.allCases.compactMap { state in counts[state].flatMap { $0 > 0 ? "\(state.rawValue) \($0)" : nil } }
+        var parts = [ISOTimestamp.format(now), states.isEmpty ? "no recordings" : states.joined(separator: ", ")]
+        parts.append("requests today \(requestsToday) of \(dailyLimit)")
+        if facts.requestsNeeded > 0 && sendingHalted == nil && daemons?.isEmpty != true {
+            parts.append("\(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds))")
+        }
+        if sendingHalted != nil { parts.append("SENDING HALTED") }
+        if gongUnreachable != nil { parts.append("GONG UNREACHABLE") }
+        if spoolProblem != nil { parts.append("SPOOL NOT READABLE") }
+        if let daemons {
+            parts.append(daemons.isEmpty ? "no daemon running" : "daemon PID " + daemons.map { String($0.pid) }.joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ").escapingControlCharacters
+    }
+
+    /// Who works on this state: the daemon's process and since when, or nobody.
+    static func daemonLine(_ daemons: [RunningDaemon], now: Date) -> String {
+        guard !daemons.isEmpty else {
+            return "daemon:               not running on this state — nothing is taken in or sent (systemctl start gongspool)"
+        }
+        let each = daemons.map { daemon in
+            let since = daemon.since.map { " since \(ISOTimestamp.format($0)) (\(duration(now.timeIntervalSince($0))))" } ?? ""
+            return (daemon.node.map { "node \($0), " } ?? "") + "PID \(daemon.pid)" + since
+        }
+        return "daemon:               running, " + each.joined(separator: "; ")
     }
 
     /// `1h 05m`, `42s`, `3d 2h`.
@@ -214,11 +260,13 @@ public enum RecordingListing {
         let ids = rows.map { $0.clientUniqueId ?? $0.filesClientUniqueId ?? "-" }
         let idWidth = max(18, (ids.map(\.count).max() ?? 0) + 2)
         let callWidth = max(21, (rows.compactMap { $0.callId?.count }.max() ?? 0) + 2)
-        var lines = [pad("ID", 6) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", idWidth) + pad("CALL ID", callWidth) + "FILE / REASON"]
+        let rowWidth = max(6, (rows.map { String($0.id ?? 0).count }.max() ?? 0) + 2)
+        var lines = [pad("ID", rowWidth) + pad("STATE", 11) + pad("CLIENT UNIQUE ID", idWidth) + pad("CALL ID", callWidth) + "FILE / REASON"]
         for (row, id) in zip(rows, ids) {
             let waits = waitsFor(row, halted: halted).map { "waits for " + $0 }
             let detail = [row.audioPath ?? row.stem, row.reason, waits].compactMap { $0 }.joined(separator: " — ")
-            lines.append(pad(String(row.id ?? 0), 6) + pad(row.state.rawValue, 11) + pad(id, idWidth) + pad(row.callId ?? "-", callWidth) + detail)
+            lines.append(
+                pad(String(row.id ?? 0), rowWidth) + pad(row.state.rawValue, 11) + pad(id, idWidth) + pad(row.callId ?? "-", callWidth) + detail)
         }
         return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }

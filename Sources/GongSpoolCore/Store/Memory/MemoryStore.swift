@@ -238,8 +238,9 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
 
     // MARK: Status
 
-    public func recordings(in states: Set<RecordingState>?, limit: Int?) -> [Recording] {
-        let all = sorted { states?.contains($0.state) ?? true }
+    public func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) -> [Recording] {
+        let oldestFirst = sorted { states?.contains($0.state) ?? true }
+        let all = newestFirst ? Array(oldestFirst.reversed()) : oldestFirst
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 

@@ -2,8 +2,8 @@ import Foundation
 
 /// What operators read: rows, their history, the counts and the queue's figures.
 public protocol StatusStore: Sendable {
-    /// Rows, optionally only those in `states`, oldest first.
-    func recordings(in states: Set<RecordingState>?, limit: Int?) async throws(StoreError) -> [Recording]
+    /// Rows, optionally only those in `states`: oldest first, or (`newestFirst`) the newest `limit`.
+    func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) async throws(StoreError) -> [Recording]
     /// Count of rows per state (every state present, zero when none), from the kept tallies.
     func countsByState() async throws(StoreError) -> [RecordingState: Int]
     /// The history of a recording, oldest first.
@@ -17,11 +17,11 @@ public protocol StatusStore: Sendable {
 extension StatusStore {
     /// Every row, or those in `states`, oldest first.
     public func recordings(in states: Set<RecordingState>? = nil) async throws(StoreError) -> [Recording] {
-        try await recordings(in: states, limit: nil)
+        try await recordings(in: states, limit: nil, newestFirst: false)
     }
 
     /// At most `limit` rows, oldest first.
     public func recordings(limit: Int) async throws(StoreError) -> [Recording] {
-        try await recordings(in: nil, limit: limit)
+        try await recordings(in: nil, limit: limit, newestFirst: false)
     }
 }
