@@ -59,13 +59,22 @@ struct DemoCommand: AsyncParsableCommand {
         print(RecordingListing.table(rows))
         print("")
         print("Run finished in \(String(format: "%.1f", seconds)) s (\(result == .drained ? "queue drained" : "halted")).")
+        let accepted = snapshot.requests.filter { (200..<300).contains($0.status) }.count
+        let refused = Dictionary(grouping: snapshot.requests.filter { !(200..<300).contains($0.status) }, by: \.status)
+            .sorted { $0.key < $1.key }.map { "\($0.value.count) answered \($0.key)\(Self.meaning($0.key))" }
         print(
-            "Gong received \(snapshot.requests.count) requests; \(snapshot.calls.count) calls created, \(snapshot.calls.values.filter { $0.mediaSHA256 != nil }.count) with media."
-        )
+            "Gong received \(snapshot.requests.count) requests: \(accepted) accepted\(refused.map { ", " + $0 }.joined()). "
+                + "\(snapshot.calls.count) calls created, \(snapshot.calls.values.filter { $0.mediaSHA256 != nil }.count) with media. "
+                + "The too short and the silent recordings cost no request; the broken sidecar was never sent.")
         print("State database: \(base)/state.sqlite")
         print("Look closer:    gongspool status --config \(configPath)")
         print("                gongspool list --config \(configPath) --json")
         print("Archived files: \(base)/archive")
+    }
+
+    /// What a refusal the demo meets means.
+    static func meaning(_ status: Int) -> String {
+        status == 409 ? " — a primary user Gong may not import calls for, whose recording is held for a person" : ""
     }
 }
 

@@ -75,6 +75,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ExitCode(error is Reconciler.Failure ? ExitStatus.unavailable : ExitStatus.software)
         case .success(let outcome):
             print(outcome.description)
+            if outcome.checked == 0 {
+                print(
+                    "(only recordings delivered more than \(Bounded.text(max(0, graceHours))) h ago are checked: --grace-hours gives Gong time to list a fresh call)"
+                )
+            }
             for id in outcome.missing {
                 if let row = try await store.find(String(id)) {
                     print("missing: #\(id) call \(row.callId ?? "-") \(row.audioPath ?? row.stem)".escapingControlCharacters)

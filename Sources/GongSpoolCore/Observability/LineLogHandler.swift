@@ -47,6 +47,8 @@ public struct LineLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
+        // A field with nothing to say is left out (`note=` on every line said nothing).
+        merged = merged.filter { "\($0.value)" != "" }
         switch format {
         case .text: write(textLine(event, merged))
         case .json: write(jsonLine(event, merged))
