@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The built `gongspool` executable, for tests that run the real binary.
 public enum Binary {
@@ -43,8 +44,18 @@ public enum Binary {
 
     /// Waits for `process` to end, polling instead of blocking (`waitUntilExit` would hold a
     /// cooperative thread and can starve an in-process simulator into a deadlock).
-    public static func waitForExit(_ process: Process) async {
+    /// Waits for `process` to end; one that has not ended after `seconds` (a daemon that hangs
+    /// instead of stopping) is recorded as an issue and killed, so a hang fails the test instead
+    /// of stalling the suite.
+    public static func waitForExit(_ process: Process, seconds: Double = 120) async {
+        let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning {
+            if Date() > deadline {
+                Issue.record("process \(process.processIdentifier) did not end within \(seconds) s; killed")
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return
+            }
             try? await Task.sleep(for: .milliseconds(10))
         }
     }

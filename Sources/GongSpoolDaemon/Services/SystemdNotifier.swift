@@ -8,6 +8,11 @@ import GongSpoolCore
 /// Speaks systemd's notify protocol (`sd_notify`) on `$NOTIFY_SOCKET` directly: one datagram
 /// per message on a Unix socket (a leading `@` means the abstract namespace). Without
 /// `NOTIFY_SOCKET` (not started by systemd, or `Type=simple`) every call does nothing.
+///
+/// Never blocks: a datagram socket's queue holds a handful of messages, and a reader that
+/// falls behind (a busy PID 1, a test that reads at the end) would otherwise park the caller's
+/// thread in `sendto` — on a two-core machine, half of the concurrency pool, until the whole
+/// daemon stood still. A message that does not fit is dropped; the next beat sends another.
 public struct SystemdNotifier: Sendable {
     private let socketPath: String?
     /// The watchdog interval systemd asked for (`WATCHDOG_USEC`), if any.
@@ -48,7 +53,7 @@ public struct SystemdNotifier: Sendable {
         let message = Array(state.utf8)
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, sockaddrPointer, length) }
+                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL), sockaddrPointer, length) }
             }
         }
         return sent == message.count
