@@ -171,18 +171,25 @@ import Testing
         options.requestsPerSecond = 0
         options.failedMediaUploads = 1
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 3", "maxBackoffSeconds: 3"])
+            // A backoff no loaded machine outruns; the operator's `retry` says when (a short backoff
+            // raced the test's own `show` on CI and the upload succeeded before the call was removed).
+            let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 3600", "maxBackoffSeconds: 3600"])
             let cli = OperatorCLI(h, config: config)
             try await cli.withDaemon {
                 let waiting = try await cli.waitFor("pbx:r7", "waiting")
                 let callId = try #require(waiting["callId"]?.stringValue)
                 // A Gong admin deletes the call before the upload is tried again.
                 await sim.state.removeCall(callId)
-                let held = try await cli.waitFor("pbx:r7", "held", seconds: 30)
+                #expect(try await cli.run(["retry", "pbx:r7", "--config", config]).status == 0)
+                // The PUT's 404 sends it back to ask Gong for the call of its clientUniqueId.
+                let asking = try await cli.waitFor("pbx:r7", "waiting", code: "unknown_call", seconds: 60)
+                #expect(asking["phase"] == .string("create"), "\(asking)")
+                #expect(try await cli.run(["retry", "pbx:r7", "--config", config]).status == 0)
+                let held = try await cli.waitFor("pbx:r7", "held", seconds: 60)
                 #expect(held["lastErrorCode"] == .string("missing_in_gong"), "\(held)")
                 #expect(held["reason"]?.stringValue?.contains(callId) == true, "\(held)")
                 let settled = await sim.state.snapshot().requests.count
-                try await Task.sleep(for: .seconds(4))  // past the backoff: nothing loops
+                try await Task.sleep(for: .seconds(2))  // a held recording is not tried again: nothing loops
                 #expect(await sim.state.snapshot().requests.count == settled)
             }
             return await sim.state.snapshot()

@@ -19,23 +19,32 @@ public struct OperatorCLI: Sendable {
 
     /// Runs `gongspool arguments…`; `nil` when it had not ended after `timeout` seconds (then killed).
     /// `dropFilePermissionOverride` runs it as a root without CAP_DAC_OVERRIDE (modes apply);
-    /// `environment` replaces the simulator's credentials.
+    /// `environment` replaces the simulator's credentials; `user` runs it as that user.
     @discardableResult
     public func run(
         _ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false,
-        environment: [String: String] = DeliveryHarness.environment()
+        environment: [String: String] = DeliveryHarness.environment(), as user: ServiceUser? = nil
+    ) async throws -> (status: Int32?, output: String) {
+        if let user {
+            return try await tool(
+                user.asUser[0], Array(user.asUser.dropFirst()) + [user.binary] + arguments, timeout: timeout, environment: environment)
+        } else if dropFilePermissionOverride {
+            let dropped = ["--bounding-set", "-dac_override,-dac_read_search", "--", Binary.path]
+            return try await tool("/usr/bin/setpriv", dropped + arguments, timeout: timeout, environment: environment)
+        }
+        return try await tool(Binary.path, arguments, timeout: timeout, environment: environment)
+    }
+
+    /// Runs `executable arguments…` (e.g. `script` around the binary) as ``run(_:timeout:dropFilePermissionOverride:environment:as:)`` does.
+    public func tool(
+        _ executable: String, _ arguments: [String], timeout: Double = 30, environment: [String: String] = DeliveryHarness.environment()
     ) async throws -> (status: Int32?, output: String) {
         let log = h.work.file("cli-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
-        if dropFilePermissionOverride {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--bounding-set", "-dac_override,-dac_read_search", "--", Binary.path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = arguments
-        }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = handle
         process.standardError = handle
@@ -67,8 +76,8 @@ public struct OperatorCLI: Sendable {
         return value
     }
 
-    /// Waits up to `seconds` for `key` to reach `state`.
-    public func waitFor(_ key: String, _ state: String, seconds: Double = 20) async throws -> JSONValue {
+    /// Waits up to `seconds` for `key` to reach `state` (with `lastErrorCode` `code`, when given).
+    public func waitFor(_ key: String, _ state: String, code: String? = nil, seconds: Double = 20) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(seconds)
         var last = JSONValue.null
         var lastOutput = ""
@@ -77,7 +86,7 @@ public struct OperatorCLI: Sendable {
             lastOutput = "exit \(status.map(String.init) ?? "none"): \(output)"
             if status == 0, let value = try? JSONValue.parse(Data(output.utf8)) {
                 last = value
-                if value["state"]?.stringValue == state { return value }
+                if value["state"]?.stringValue == state, code == nil || value["lastErrorCode"]?.stringValue == code { return value }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
