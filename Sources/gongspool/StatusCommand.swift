@@ -22,6 +22,14 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Seconds between refreshes with --watch.")
     var interval: Double = 2
 
+    @Option(help: "With --watch: stop after N refreshes (default: until Ctrl-C).")
+    var count: Int?
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+        if !(interval.isFinite && interval >= 0.2) { throw ValidationError("--interval must be at least 0.2 seconds") }
+    }
+
     func run() async throws {
         let config = try options.load()
         let store = try await StoreOpener.open(config)
@@ -36,6 +44,7 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let terminal = isatty(STDOUT_FILENO) == 1
+        var left = watch ? count ?? Int.max : 1
         repeat {
             var report = try await StatusReport.make(store: store, config: config, now: Date())
             report.daemons = await DaemonPresence.find(config, store: store)
@@ -48,8 +57,9 @@ struct StatusCommand: AsyncParsableCommand {
                 print(report.line)
             }
             fflush(nil)
-            if watch { try await Task.sleep(for: Bounded.duration(seconds: max(0.2, interval))) }
-        } while watch
+            left -= 1
+            if left > 0 { try await Task.sleep(for: Bounded.duration(seconds: interval)) }
+        } while left > 0
     }
 }
 

@@ -23,7 +23,8 @@ import Testing
         let gate = RequestGate(settings: GongSettings(), store: store, clock: clock, logger: Logger(label: "test"))
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": dir.file("notify"), "WATCHDOG_USEC": "60000000"])
         let service = NotifyService(
-            notifier: notifier, store: store, gate: gate, health: health, reloading: ReloadFlag(), logger: Logger(label: "test"))
+            notifier: notifier, store: store, gate: gate, health: health, clock: clock, progressSeconds: 30, reloading: ReloadFlag(),
+            logger: Logger(label: "test"))
         func firstTick() async throws -> [String] {
             let task = Task { try await service.run() }
             var heard: [String] = []

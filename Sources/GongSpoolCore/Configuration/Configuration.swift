@@ -14,6 +14,8 @@ public struct Configuration: Sendable, Equatable, Codable {
     public var state = StateSettings()
     /// The metrics and health endpoint.
     public var metrics = MetricsSettings()
+    /// What the daemon's log says beyond each recording's lines.
+    public var log = LogSettings()
     /// Gong request fields merged under every sidecar (the sidecar wins).
     public var defaults: JSONValue = .object([:])
     /// Where call facts come from (sidecar, file name, CDR) and how they map to Gong fields.
@@ -31,6 +33,7 @@ public struct Configuration: Sendable, Equatable, Codable {
         problems.within(CodingKeys.retry) { retry.check(&$0) }
         problems.within(CodingKeys.state) { state.check(&$0) }
         problems.within(CodingKeys.metrics) { metrics.check(&$0) }
+        problems.within(CodingKeys.log) { log.check(&$0) }
         problems.within(CodingKeys.metadata) { metadata.check(&$0) }
         problems.within(CodingKeys.users) { users.check(&$0) }
         if case .object = defaults {} else { problems.invalid(CodingKeys.defaults, "expected a mapping of Gong request fields") }

@@ -10,7 +10,8 @@ public struct StatusReport: Sendable {
     public var dailyLimit: Int
     /// Queue figures.
     public var facts: QueueFacts
-    /// Estimated seconds to drain the queue at the configured limits.
+    /// Estimated seconds to drain the queue, and the recordings still being examined, at the
+    /// configured limits.
     public var drainSeconds: Double
     /// When the report was made.
     public var now: Date
@@ -41,11 +42,12 @@ public struct StatusReport: Sendable {
         let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
+        let counts = try await store.countsByState()
         var report = StatusReport(
-            counts: try await store.countsByState(), requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
+            counts: counts, requestsToday: used, dailyLimit: config.gong.dailyRequestLimit,
             facts: facts,
             drainSeconds: drainEstimate(
-                needed: facts.requestsNeeded, usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
+                needed: requestsIncludingPending(facts.requestsNeeded, counts: counts), usedToday: used, dailyLimit: config.gong.dailyRequestLimit,
                 requestsPerSecond: config.gong.requestsPerSecond, now: now),
             now: now,
             sendingHalted: try await store.meta(.sendingHalted),
@@ -58,6 +60,12 @@ public struct StatusReport: Sendable {
         let (known, source) = try await SystemIdentity.current(config, store: store)
         (report.systemId, report.systemIdSource) = (known.spool.effectiveSystemId, source.rawValue)
         return report
+    }
+
+    /// Requests the queue needs plus two for each recording still being examined (most of them
+    /// will be sent): what an admin waiting on a first start's backlog wants estimated.
+    public static func requestsIncludingPending(_ needed: Int, counts: [RecordingState: Int]) -> Int {
+        needed + 2 * (counts[.pending] ?? 0)
     }
 
     /// Seconds to send `needed` requests at `requestsPerSecond`, waiting for the next UTC day
@@ -146,12 +154,16 @@ public struct StatusReport: Sendable {
         }
         lines.append("")
         lines.append("requests today (UTC): \(requestsToday) of \(dailyLimit)")
-        if sendingHalted != nil {
-            lines.append("queue:                \(facts.requestsNeeded) requests to go; nothing moves while sending is halted")
-        } else if daemons?.isEmpty == true && facts.requestsNeeded > 0 {
-            lines.append("queue:                \(facts.requestsNeeded) requests to go; no daemon is running to send them")
+        let pending = counts[.pending] ?? 0
+        let toGo = "\(facts.requestsNeeded) requests to go" + (pending > 0 ? " (and up to \(pending * 2) for the \(pending) being examined)" : "")
+        if facts.requestsNeeded == 0 && pending == 0 {
+            lines.append("queue:                empty")
+        } else if sendingHalted != nil {
+            lines.append("queue:                \(toGo); nothing moves while sending is halted")
+        } else if daemons?.isEmpty == true && drainSeconds > 0 {
+            lines.append("queue:                \(toGo); no daemon is running to send them")
         } else {
-            lines.append("queue:                \(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds)) at the current limits")
+            lines.append("queue:                \(toGo), about \(Self.duration(drainSeconds)) at the current limits")
         }
         if let pausedUntil { lines.append("paused by Gong until: \(ISOTimestamp.format(pausedUntil)) (Retry-After)") }
         let short = skippedToday[.mediaTooShort] ?? 0
@@ -179,7 +191,7 @@ public struct StatusReport: Sendable {
         let states = RecordingState.allCases.compactMap { state in counts[state].flatMap { $0 > 0 ? "\(state.rawValue) \($0)" : nil } }
         var parts = [ISOTimestamp.format(now), states.isEmpty ? "no recordings" : states.joined(separator: ", ")]
         parts.append("requests today \(requestsToday) of \(dailyLimit)")
-        if facts.requestsNeeded > 0 && sendingHalted == nil && daemons?.isEmpty != true {
+        if drainSeconds > 0 && sendingHalted == nil && daemons?.isEmpty != true {
             parts.append("\(facts.requestsNeeded) requests to go, about \(Self.duration(drainSeconds))")
         }
         if sendingHalted != nil { parts.append("SENDING HALTED") }
@@ -204,7 +216,7 @@ public struct StatusReport: Sendable {
     }
 
     /// `1h 05m`, `42s`, `3d 2h`.
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         let s = Bounded.int(min(max(0, seconds), Bounded.maxSeconds).rounded()) ?? 0
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }

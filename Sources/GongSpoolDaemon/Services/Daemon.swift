@@ -189,7 +189,10 @@ public struct Daemon: Sendable {
         services += [
             .init(service: makeIntakeService()),
             .init(service: DeliveryService(workers: makeWorkers())),
-            .init(service: NotifyService(notifier: notifier, store: store, gate: gate, health: health, reloading: reloader.flag, logger: logger)),
+            .init(
+                service: NotifyService(
+                    notifier: notifier, store: store, gate: gate, health: health, clock: clock, progressSeconds: config.log.progressSeconds,
+                    reloading: reloader.flag, logger: logger)),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let userList {
