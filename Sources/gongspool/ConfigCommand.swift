@@ -18,6 +18,11 @@ struct ConfigCommand: AsyncParsableCommand {
         print("# \(options.path)")
         print(config.effectiveYAML)
         print("# systemId: from \(systemIdSource.rawValue)")
+        let state = (try? await StateStoreFactory.openExisting(config, logger: logger)) ?? nil
+        defer { try? state?.close() }
+        if let backfill = try? await FirstStart.effectiveBackfill(config, store: state) {
+            print("# spool.backfill: \(backfill)".escapingControlCharacters)
+        }
         let environment = ProcessInfo.processInfo.environment
         let loaded = Result { () throws(ConfigurationError) in try Credentials.load(config.gong, environment: environment) }
         switch loaded {

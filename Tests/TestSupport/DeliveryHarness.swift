@@ -108,28 +108,30 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    /// `spool` and `gong` add keys to those sections (one `key: value` per line), `retry` replaces the
-    /// fast test retry timing; `extra` adds sections. The duration floor is off (the fixtures are
-    /// seconds long) unless `spool` sets `minDurationSeconds`.
+    /// `spool` and `gong` add keys to those sections (one `key: value` per line; one the test
+    /// defaults set replaces it), `retry` replaces the fast test retry timing; `extra` adds
+    /// sections. The duration floor is off (the fixtures are seconds long) unless `spool` sets
+    /// `minDurationSeconds`.
     public func writeConfig(
         _ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
         retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = ""
     ) throws -> String {
-        try work.write(
+        // A key given in `spool`/`gong` replaces the test default of the same name.
+        func lines(_ defaults: [String], _ given: [String]) -> String {
+            let overridden = Set(given.map { $0.prefix { $0 != ":" } })
+            return (defaults.filter { !overridden.contains($0.prefix { $0 != ":" }) } + given).map { "  " + $0 }.joined(separator: "\n")
+        }
+        let spoolDefaults = [
+            "directory: \(spool.path)", "recursive: true", "settleSeconds: 0.1", "pollIntervalSeconds: 0.1", "minDurationSeconds: 0",
+        ]
+        let gongDefaults = ["baseURL: \(simulator.baseURL)", "requestsPerSecond: 50", "readTimeoutSeconds: 10"]
+        return try work.write(
             "gongspool.yaml",
             text: """
                 spool:
-                  directory: \(spool.path)
-                  recursive: true
-                  settleSeconds: 0.1
-                  pollIntervalSeconds: 0.1
-                \(spoolKeys.contains { $0.hasPrefix("minDurationSeconds") } ? "" : "  minDurationSeconds: 0")
-                \(spoolKeys.map { "  " + $0 }.joined(separator: "\n"))
+                \(lines(spoolDefaults, spoolKeys))
                 gong:
-                  baseURL: \(simulator.baseURL)
-                  requestsPerSecond: 50
-                  readTimeoutSeconds: 10
-                \(gongKeys.map { "  " + $0 }.joined(separator: "\n"))
+                \(lines(gongDefaults, gongKeys))
                 retry:
                 \(retry.map { "  " + $0 }.joined(separator: "\n"))
                 state:

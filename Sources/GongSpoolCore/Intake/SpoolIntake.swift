@@ -111,7 +111,10 @@ public actor SpoolIntake {
             active[row.stem] = PairGroup(row: row, sidecarExtension: sidecarExtension)
         }
         let known = knownDirectories ?? [:]
-        let full = fullRescanRequested || lastFullRescan.map { now.timeIntervalSince($0) >= settings.fullRescanMinutes * 60 } ?? true
+        // An operator asked for everything to be listed (`forget`) since the last full listing.
+        let asked = try await store.metaDate(.rescanRequested).map { asked in lastFullRescan.map { asked >= $0 } ?? true } ?? false
+        let full =
+            fullRescanRequested || asked || lastFullRescan.map { now.timeIntervalSince($0) >= settings.fullRescanMinutes * 60 } ?? true
         fullRescanRequested = false
         var summary = IntakeSummary()
         summary.fullRescan = full

@@ -4,11 +4,11 @@ import Foundation
 /// while the daemon works on the same database: each is one lifecycle event applied in one
 /// transaction, and the lifecycle refuses what the recording's state does not allow.
 public struct OperatorActions: Sendable {
-    let store: any LifecycleStore & IntakeStore
+    let store: any LifecycleStore & MetaStore
     let clock: any WallClock
 
     /// Creates the actions over `store`.
-    public init(store: any LifecycleStore & IntakeStore, clock: any WallClock = SystemWallClock()) {
+    public init(store: any LifecycleStore & MetaStore, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.clock = clock
     }
@@ -61,21 +61,14 @@ public struct OperatorActions: Sendable {
     }
 
     /// Deletes a recording and its history so its files are taken anew (its duplicates are
-    /// examined again). Refused while a request is on the wire. Intake forgets what it knew of
-    /// the recording's folder too, so it lists the folder at its next poll and takes the files
-    /// again then — not at the next full rescan.
+    /// examined again). Refused while a request is on the wire. Then asks the daemon's intake to
+    /// list the whole spool at its next poll (``MetaKey/rescanRequested``), so the files are
+    /// taken again then — not at the next scheduled full rescan.
     public func forget(_ key: String) async throws -> Recording {
         let row = try await find(key)
-        // First: a refused forget leaves only a folder listed once more.
-        try await store.saveDirectories(changed: [:], removed: [Self.folder(of: row)])
         try await perform(.forget, on: key)
+        try await store.setMeta(.rescanRequested, String(clock.now().timeIntervalSince1970))
         return row
-    }
-
-    /// The spool folder a row's files are in (`""` for the spool's top).
-    static func folder(of row: Recording) -> String {
-        let path = row.audioPath ?? row.sidecarPath ?? row.stem
-        return path.split(separator: "/").dropLast().joined(separator: "/")
     }
 
     @discardableResult

@@ -29,6 +29,9 @@ public enum MetaKey: String, Sendable, CaseIterable {
     case systemId
     /// When the last full rescan of the spool finished, seconds since the epoch.
     case lastFullRescan
+    /// When an operator last asked for the whole spool to be listed (`forget`), seconds since
+    /// the epoch: intake lists everything at its next poll after a change of this value.
+    case rescanRequested
     /// The backfill cutoff fixed at the first start (seconds since the epoch, or `all`).
     case backfillCutoff
     /// When the last delivery finished (a tally: see ``Tallies``).
@@ -50,7 +53,7 @@ public enum MetaKey: String, Sendable, CaseIterable {
     public var scope: Scope {
         switch self {
         case .sendingHalted, .userListProblem, .examining, .examiningStrikes, .gongUnreachable, .spoolProblem: .node
-        case .systemId, .lastFullRescan, .backfillCutoff: .spool
+        case .systemId, .lastFullRescan, .rescanRequested, .backfillCutoff: .spool
         case .pausedUntil, .gongUsersFetchedAt, .lastReconciliation, .lastReconciliationAt, .lastSuccessAt, .lastErrorTransition: .company
         }
     }

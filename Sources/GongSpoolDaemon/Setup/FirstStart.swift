@@ -24,4 +24,17 @@ public enum FirstStart {
                 Say what you want: backfill: none (only new recordings), a date such as 2026-11-01, or all
                 """)
     }
+
+    /// What `spool.backfill` amounts to now, for `config` and the state `store` (when there is
+    /// one): the cutoff the first start fixed, else what a first start would do.
+    public static func effectiveBackfill(_ config: Configuration, store: (any MetaStore)?) async throws -> String {
+        if let store, let stored = try await store.meta(.backfillCutoff) {
+            let taken =
+                Double(stored).map { "recordings modified since \(ISOTimestamp.format(Date(timeIntervalSince1970: $0)))" } ?? "every recording"
+            return "fixed at the first start: \(taken) (the setting counts only at a first start)"
+        }
+        guard config.spool.backfill == nil else { return "as set; fixed at the first start" }
+        if let refusal = try await refusal(config, store: store) { return "not set — run would refuse to start: \(refusal.description)" }
+        return "not set — the first start takes every recording in the spool (they fit in one day's budget)"
+    }
 }

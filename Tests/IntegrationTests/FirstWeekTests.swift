@@ -1,0 +1,177 @@
+import Foundation
+import GongSimulator
+import GongSpoolCore
+import GongSpoolSQLite
+import TestSupport
+import Testing
+
+/// The traps a telephony admin met in the first week (issue 23), each through the real binary:
+/// what root leaves behind for the service user, what `check` and `run --dry-run` must predict,
+/// `forget`, `backup` night after night, verbs that match nothing.
+@Suite struct FirstWeekTests {
+    @Test(.enabled(if: ServiceUser.available, "makes a service user: needs root"))
+    func operatorCommandsAsRootLeaveNothingTheServiceCannotWrite() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let user = try await ServiceUser.create()
+        try h.spool.writeRecording("first", id: "pbx:first", audio: Fixtures.wav(seed: 2301))
+        // The package's tmpfiles give the state directory to the service user.
+        try user.own(h.work.path)
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim))
+            // Root looks before the first start: the state is created…
+            let listed = try await cli.run(["list", "--config", cli.config])
+            #expect(listed.status == 0, "\(listed.output)")
+            // …and every file of it belongs to the service user.
+            let files = StateFiles.paths(of: h.database).filter { FileManager.default.fileExists(atPath: $0) }
+            #expect(files.contains(h.database))
+            for file in files { #expect(ServiceUser.owner(of: file) == user.uid, "\(file) is not the service user's") }
+            // The service user's daemon writes it.
+            let once = try await cli.run(["run", "--once", "--config", cli.config], as: user)
+            #expect(once.status == 0, "\(once.output)")
+            #expect(try await cli.show("pbx:first")["state"] == .string("done"))
+            // A file root left behind (an older version did) is named by check, as the service
+            // user and as root (who answers for the service user), before a start fails on it.
+            chown(h.database, 0, 0)
+            chmod(h.database, 0o644)
+            let asService = try await cli.run(["check", "--offline", "--config", cli.config], as: user)
+            #expect(asService.status == 78, "\(asService.output)")
+            #expect(asService.output.contains("state.sqlite cannot be written by this user (\(user.name))"), "\(asService.output)")
+            let asRoot = try await cli.run(["check", "--offline", "--config", cli.config])
+            #expect(asRoot.status == 78 && asRoot.output.contains("cannot be written by \(user.name)"), "\(asRoot.output)")
+            // Credentials only root may read are named too: the service could not start with them.
+            try? FileManager.default.removeItem(atPath: h.database + "-wal")
+            try user.own(h.database)
+            let key = try h.work.write("key", text: "simulator-key")
+            let secret = try h.work.write("secret", text: "simulator-secret")
+            chmod(key, 0o600)
+            chmod(secret, 0o600)
+            let withFiles = try h.writeConfig(sim, gong: ["accessKeyFile: \(key)", "accessKeySecretFile: \(secret)"])
+            let unreadable = try await cli.run(["check", "--offline", "--config", withFiles], environment: [:])
+            #expect(unreadable.status == 78, "\(unreadable.output)")
+            #expect(unreadable.output.contains("gong.accessKeySecretFile: \(secret) cannot be read by \(user.name)"), "\(unreadable.output)")
+        }
+        await user.remove()
+    }
+
+    @Test func checkAndDryRunPredictEveryRefusalOfRun() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        _ = try h.addBacklog(count: 3, prefix: "history")
+        try await GongSimulator.withRunning { sim in
+            // No secret anywhere: --offline still answers.
+            let noSecret = ["GONG_ACCESS_KEY": "", "GONG_ACCESS_KEY_SECRET": ""]
+            let fine = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["backfill: all"]))
+            let offline = try await fine.run(["check", "--offline", "--config", fine.config], environment: noSecret)
+            #expect(offline.status == 0, "\(offline.output)")
+            #expect(offline.output.contains("credentials not needed offline"), "\(offline.output)")
+            // More history than a day's budget, spool.backfill not set.
+            let costly = OperatorCLI(h, config: try h.writeConfig(sim, gong: ["dailyRequestLimit: 5"]))
+            let check = try await costly.run(["check", "--offline", "--config", costly.config], environment: noSecret)
+            #expect(check.status == 78 && check.output.contains("WRONG   spool.backfill: not set"), "\(check.output)")
+            let dryRun = try await costly.run(["run", "--dry-run", "--config", costly.config])
+            #expect(dryRun.status == 78 && dryRun.output.contains("run would refuse to start"), "\(dryRun.output)")
+            #expect(dryRun.output.contains("spool.backfill"), "\(dryRun.output)")
+            let config = try await costly.run(["config", "--config", costly.config])
+            #expect(config.output.contains("# spool.backfill: not set — run would refuse to start"), "\(config.output)")
+            #expect(try await costly.once().status == 78, "run refuses, as both said")
+            #expect(await sim.state.snapshot().requests.isEmpty)
+            // The sample configuration's placeholder URL.
+            let sample = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["backfill: all"]))
+            let placeholder = try h.work.write(
+                "placeholder.yaml",
+                text: String(contentsOfFile: sample.config, encoding: .utf8)
+                    .replacingOccurrences(of: "baseURL: \(sim.baseURL)", with: "baseURL: https://us-12345.api.gong.io"))
+            let named = try await sample.run(["check", "--offline", "--config", placeholder], environment: noSecret)
+            #expect(named.status == 78 && named.output.contains("gong.baseURL") && named.output.contains("us-12345"), "\(named.output)")
+            let dry = try await sample.run(["run", "--dry-run", "--config", placeholder])
+            #expect(dry.status == 78 && dry.output.contains("gong.baseURL"), "\(dry.output)")
+            // A key without its secret is named as such, not as a missing file.
+            let half = try await sample.run(
+                ["check", "--config", sample.config], environment: ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": ""])
+            #expect(half.status == 78 && half.output.contains("GONG_ACCESS_KEY_SECRET"), "\(half.output)")
+            // After the first start, the choice is the state's and config says so.
+            #expect(try await sample.once().status == 0)
+            let fixed = try await sample.run(["config", "--config", sample.config])
+            #expect(fixed.output.contains("# spool.backfill: fixed at the first start: every recording"), "\(fixed.output)")
+        }
+    }
+
+    @Test func aForgottenRecordingIsTakenAgainAtTheNextPoll() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.writeRecording("sub/kept", id: "pbx:forget", audio: Fixtures.wav(seed: 2311))
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["fullRescanMinutes: 600"]))
+            let missing = try await cli.run(["forget", "--config", cli.config, "99"])
+            #expect(missing.status != 0 && missing.output.contains("99") && !missing.output.contains("[y/N]"), "\(missing.output)")
+            try await cli.withDaemon {
+                let before = try await cli.waitFor("pbx:forget", "done")
+                // A later row, so the new row's id cannot be the forgotten one's reused.
+                try h.spool.writeRecording("sub/later", id: "pbx:later", audio: Fixtures.wav(seed: 2312))
+                _ = try await cli.waitFor("pbx:later", "done")
+                let forgot = try await cli.run(["forget", "--yes", "--config", cli.config, "pbx:forget"])
+                #expect(forgot.status == 0 && forgot.output.contains("next poll"), "\(forgot.output)")
+                // Taken again long before the next full rescan (10 hours away): a new row.
+                let deadline = Date().addingTimeInterval(20)
+                var again = JSONValue.null
+                while Date() < deadline {
+                    let shown = try await cli.run(["show", "--config", cli.config, "pbx:forget", "--json"])
+                    if shown.status == 0, let row = try? JSONValue.parse(Data(shown.output.utf8)), row["id"] != before["id"] {
+                        again = row
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(again != .null, "not taken again before the next full rescan")
+            }
+        }
+    }
+
+    @Test func nightlyBackupsRotateAndNameThePath() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        _ = try h.addBacklog(count: 1, prefix: "backup")
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim))
+            #expect(try await cli.once().status == 0)
+            let folder = h.work.file("backups")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // Two older nights' copies are there already.
+            for night in ["20261201-030000", "20261202-030000"] {
+                _ = try h.work.write("backups/gongspool-state-\(night).sqlite", text: "old")
+            }
+            let tonight = try await cli.run(["backup", "--config", cli.config, "--keep", "2", folder])
+            #expect(tonight.status == 0, "\(tonight.output)")
+            #expect(tonight.output.contains("removed the older copy \(folder)/gongspool-state-20261201-030000.sqlite"), "\(tonight.output)")
+            let kept = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(kept.count == 2 && kept[0] == "gongspool-state-20261202-030000.sqlite", "\(kept)")
+            let copy = try SQLiteStateStore.open(path: folder + "/" + kept[1])
+            #expect(try await copy.countsByState()[.done] == 1)
+            // A fixed file: refused the second time unless --overwrite.
+            let fixed = h.work.file("state-copy.sqlite")
+            #expect(try await cli.run(["backup", "--config", cli.config, fixed]).status == 0)
+            let again = try await cli.run(["backup", "--config", cli.config, fixed])
+            #expect(again.status == 73 && again.output.contains(fixed) && again.output.contains("--overwrite"), "\(again.output)")
+            #expect(try await cli.run(["backup", "--config", cli.config, "--overwrite", fixed]).status == 0)
+            // A folder that is not there is named.
+            let nowhere = h.work.file("no-such-folder/state.sqlite")
+            let missing = try await cli.run(["backup", "--config", cli.config, nowhere])
+            #expect(missing.status == 73 && missing.output.contains(h.work.file("no-such-folder")), "\(missing.output)")
+            #expect(!missing.output.contains("SQLite error"), "\(missing.output)")
+        }
+    }
+
+    @Test func bulkVerbsSayWhenNothingMatches() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim))
+            #expect(try await cli.once().status == 0)
+            let retry = try await cli.run(["retry", "--config", cli.config, "--all-held", "--yes"])
+            #expect(retry.status == 0 && retry.output.contains("no recording is held: nothing to retry"), "\(retry.output)")
+            let release = try await cli.run(["release", "--config", cli.config, "--all", "--yes"])
+            #expect(release.status == 0 && release.output.contains("nothing to release"), "\(release.output)")
+        }
+    }
+}
