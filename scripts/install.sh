@@ -38,6 +38,8 @@ for unit in gongspool-backup.service gongspool-backup.timer gongspool-prune.serv
   chmod 0644 "/etc/systemd/system/$unit"
 done
 install -D -m 0644 README.md /usr/share/doc/gongspool/README.md
+# The Grafana dashboard and the Prometheus alert rules (docs/install.md, "Monitoring").
+for f in grafana-dashboard.json prometheus-alerts.yaml; do install -D -m 0644 "config/monitoring/$f" "/usr/share/gongspool/$f"; done
 systemd-sysusers /usr/lib/sysusers.d/gongspool.conf
 systemd-tmpfiles --create /usr/lib/tmpfiles.d/gongspool.conf
 if [ ! -e /etc/gongspool/gongspool.yaml ]; then

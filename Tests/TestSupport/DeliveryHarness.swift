@@ -108,13 +108,23 @@ public struct DeliveryHarness: Sendable {
     }
 
     /// Writes a YAML configuration for the child-process tests.
-    /// `spool` and `gong` add keys to those sections (one `key: value` per line; one the test
-    /// defaults set replaces it), `retry` replaces the fast test retry timing; `extra` adds
-    /// sections. The duration floor is off (the fixtures are seconds long) unless `spool` sets
+    /// `spool`, `gong` and `state` add keys to those sections (one `key: value` per line; one the
+    /// test defaults set replaces it, e.g. `database: postgresql://…`), `retry` replaces the fast
+    /// test retry timing; `extra` adds sections. The duration floor is off (the fixtures are seconds long) unless `spool` sets
     /// `minDurationSeconds`.
     public func writeConfig(
         _ simulator: GongSimulator, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
-        retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], extra: String = ""
+        retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], state stateKeys: [String] = [], extra: String = ""
+    ) throws -> String {
+        try writeConfig(
+            baseURL: simulator.baseURL, metricsListen: metricsListen, spool: spoolKeys, gong: gongKeys, retry: retry, state: stateKeys, extra: extra)
+    }
+
+    /// ``writeConfig(_:metricsListen:spool:gong:retry:state:extra:)`` for a Gong at `baseURL`
+    /// (a simulator run as its own process, say).
+    public func writeConfig(
+        baseURL: String, metricsListen: String = "", spool spoolKeys: [String] = [], gong gongKeys: [String] = [],
+        retry: [String] = ["initialBackoffSeconds: 0.05", "maxBackoffSeconds: 0.2"], state stateKeys: [String] = [], extra: String = ""
     ) throws -> String {
         // A key given in `spool`/`gong` replaces the test default of the same name.
         func lines(_ defaults: [String], _ given: [String]) -> String {
@@ -124,7 +134,7 @@ public struct DeliveryHarness: Sendable {
         let spoolDefaults = [
             "directory: \(spool.path)", "recursive: true", "settleSeconds: 0.1", "pollIntervalSeconds: 0.1", "minDurationSeconds: 0",
         ]
-        let gongDefaults = ["baseURL: \(simulator.baseURL)", "requestsPerSecond: 50", "readTimeoutSeconds: 10"]
+        let gongDefaults = ["baseURL: \(baseURL)", "requestsPerSecond: 50", "readTimeoutSeconds: 10"]
         return try work.write(
             "gongspool.yaml",
             text: """
@@ -135,7 +145,7 @@ public struct DeliveryHarness: Sendable {
                 retry:
                 \(retry.map { "  " + $0 }.joined(separator: "\n"))
                 state:
-                  database: \(database)
+                \(lines(["database: \(database)"], stateKeys))
                 metrics:
                   listen: "\(metricsListen)"
                 \(extra)

@@ -68,7 +68,10 @@ extension SpoolIntake {
                 awaitingUsers.remove(stem)
                 return try await apply(id, .filesChanged, evidence: Evidence(fingerprint: fingerprint, stableSince: now)).state
             }
-            return row.state == .pending ? try await examine(row, id: id, stem: stem, group: group, now: now) : nil
+            guard row.state == .pending else { return nil }
+            let state = try await examine(row, id: id, stem: stem, group: group, now: now)
+            if state != .pending { DaemonMetrics.examined(state) }
+            return state
         default:
             return nil
         }

@@ -17,13 +17,13 @@ public enum DaemonMetrics {
         }
     }
 
-    /// Time all sending was paused after a 429.
     /// `gongspool_gong_reachable` (1/0) and, while not, since when.
     static func gongReachable(_ reachable: Bool, since: Date) {
         Gauge(label: "gongspool_gong_reachable").record(reachable ? 1 : 0)
         Gauge(label: "gongspool_gong_unreachable_since_timestamp_seconds").record(reachable ? 0 : since.timeIntervalSince1970)
     }
 
+    /// Time all sending was paused after a 429.
     static func paused(seconds: Double) {
         FloatingPointCounter(label: "gongspool_rate_limit_paused_seconds_total").increment(by: seconds)
     }
@@ -35,6 +35,12 @@ public enum DaemonMetrics {
         Gauge(label: "gongspool_last_success_timestamp_seconds").record(date.timeIntervalSince1970)
     }
 
+    /// Intake finished examining a recording: it is now `state` (`ready`, `skipped`, `rejected`,
+    /// `held`, `duplicate`, `orphaned`), so "skipped per hour" is a rate, not a difference of counts.
+    static func examined(_ state: RecordingState) {
+        Counter(label: "gongspool_examined_total", dimensions: [("outcome", state.rawValue)]).increment()
+    }
+
     /// A delivery step failed with `code`.
     static func failure(code: String) {
         Counter(label: "gongspool_failures_total", dimensions: [("reason", code)]).increment()
@@ -43,8 +49,10 @@ public enum DaemonMetrics {
     /// Periodic figures from the state store and the gate.
     package static func sample(
         counts: [RecordingState: Int], budgetUsed: Int, budgetLimit: Int, oldestWaitingAge: Double?,
-        requestsNeeded: Int, drainSeconds: Double, halted: Bool, skippedToday: [ErrorCode: Int] = [:]
+        requestsNeeded: Int, drainSeconds: Double, halted: Bool, skippedToday: [ErrorCode: Int] = [:], lastSuccess: Date? = nil
     ) {
+        // From the state, so a restarted daemon (or a fleet node that delivered nothing yet) has it.
+        if let lastSuccess { Gauge(label: "gongspool_last_success_timestamp_seconds").record(lastSuccess.timeIntervalSince1970) }
         for code in [ErrorCode.mediaTooShort, .mediaSilent] {
             Gauge(label: "gongspool_skipped_today", dimensions: [("reason", code.rawValue)]).record(skippedToday[code] ?? 0)
         }

@@ -76,7 +76,8 @@ struct NotifyService: Service, CustomStringConvertible {
         DaemonMetrics.sample(
             counts: counts, budgetUsed: used, budgetLimit: limit,
             oldestWaitingAge: facts.oldestQueuedSince.map { now.timeIntervalSince($0) },
-            requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped)
+            requestsNeeded: facts.requestsNeeded, drainSeconds: drain, halted: halted != nil, skippedToday: skipped,
+            lastSuccess: facts.lastSuccess)
         if let fleet = try await store.fleetStatus(now: now) { DaemonMetrics.fleet(fleet) }
         // The estimate an admin waits on counts the recordings still being examined too.
         let withPending = StatusReport.drainEstimate(
