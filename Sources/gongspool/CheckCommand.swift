@@ -109,7 +109,9 @@ struct CheckCommand: AsyncParsableCommand {
             let store = try await StateStoreFactory.open(config, as: .operator, logger: logger)
             defer { try? store.close() }
             try await store.replaceGongUsers(users, fetchedAt: Date())
-            return SetupCheck.Finding(.ok, "users.fromGong", "\(users.count) Gong users kept in the state (validate and run --dry-run map with them)")
+            return SetupCheck.Finding(
+                .ok, "users.fromGong",
+                "\(users.count) Gong user\(users.count == 1 ? "" : "s") kept in the state (validate and run --dry-run map with them)")
         } catch {
             return SetupCheck.Finding(.note, "users.fromGong", "\(users.count) Gong users read, but not kept: \(error)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GongSimulator
+import GongSpoolCore
 
 /// `gongspool simulate`: run the strict Gong simulator.
 struct SimulateCommand: AsyncParsableCommand {
@@ -21,6 +22,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Delay before each answer, milliseconds.") var latencyMs = 0
     @Option(help: "A Gong user id whose telephony import is disabled (409); repeatable.") var disabledUser: [String] = []
     @Option(help: "Seed for random decisions.") var seed: UInt64 = 1
+    @Option(
+        help: ArgumentHelp(
+            "Serve GET /v2/users from this file: Gong's own answer ({\"users\": [{\"id\", \"emailAddress\", \"extension\", …}]}).",
+            discussion: "Try users.fromGong (check, validate, run --dry-run) before going live; a page saved from the real API works as it is.",
+            valueName: "file")) var users: String?
 
     func run() async throws {
         var options = SimulatorOptions()
@@ -33,12 +39,29 @@ struct SimulateCommand: AsyncParsableCommand {
         options.latencyMilliseconds = latencyMs
         options.disabledUsers = Set(disabledUser)
         options.seed = seed
+        if let users { options.users = try Self.readUsers(users) }
         let key = options.accessKey
+        let served = users.map { "; \(options.users.count) users from \($0)" } ?? ""
         try await GongSimulator.withRunning(host: host, port: port, options: options) { simulator in
-            FileHandle.standardOutput.write(Data("Gong simulator listening on \(simulator.baseURL) (key \(key))\n".utf8))
+            FileHandle.standardOutput.write(Data("Gong simulator listening on \(simulator.baseURL) (key \(key)\(served))\n".utf8))
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(3600))
             }
         }
+    }
+
+    /// The users of a `GET /v2/users` answer saved in `path`.
+    static func readUsers(_ path: String) throws -> [DirectoryUser] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("--users \(path): cannot be read (\(error.localizedDescription))")
+        }
+        guard let page = UserListPage(json: text) else {
+            throw ValidationError(
+                "--users \(path): not a GET /v2/users answer; expected {\"users\": [{\"id\": \"…\", \"emailAddress\": \"…\", \"extension\": \"…\"}]}")
+        }
+        return page.users
     }
 }

@@ -174,4 +174,47 @@ import Testing
             #expect(release.status == 0 && release.output.contains("nothing to release"), "\(release.output)")
         }
     }
+
+    /// `gongspool simulate --users FILE` serves Gong's user list from a file; `check` fetches and
+    /// keeps it, so `validate` and `run --dry-run` map the rep by extension before the first start.
+    @Test func usersFromGongCanBeTriedOnTheSimulatorBeforeGoingLive() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let users = try h.work.write(
+            "users.json",
+            text: """
+                {"requestId": "saved", "records": {"totalRecords": 1, "currentPageSize": 1, "currentPageNumber": 0},
+                 "users": [{"id": "7000000000000000204", "emailAddress": "ana@example.com", "extension": "204",
+                            "firstName": "Ana", "lastName": "Lee", "active": true, "settings": {"telephonyCallsImported": true}}]}
+                """)
+        let broken = try h.work.write("broken.json", text: "[1, 2]")
+        let refused = try await OperatorCLI(h, config: "").tool(Binary.path, ["simulate", "--port", "0", "--users", broken])
+        #expect(refused.status != 0 && refused.output.contains("not a GET /v2/users answer"), "\(refused.output)")
+
+        let log = h.work.file("simulate.log")
+        let simulator = try Binary.start(["simulate", "--port", "0", "--users", users], log: log)
+        defer { kill(simulator.processIdentifier, SIGKILL) }
+        var baseURL: String?
+        for _ in 0..<300 where baseURL == nil {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            baseURL = text.firstMatch(of: /listening on (http:\/\/[0-9.:]+)/).map { String($0.output.1) }
+            if baseURL == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let url = try #require(baseURL, "the simulator's first line")
+        #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("1 users from \(users)"))
+
+        try h.spool.write("in-204-5551234567-20261122-101500-1795342500.1.wav", Fixtures.wav(seed: 2321))
+        let cli = OperatorCLI(
+            h, config: try h.writeConfig(baseURL: url, spool: ["systemId: pbx-a"], extra: "metadata:\n  preset: freepbx\nusers:\n  fromGong: true\n"))
+        // Before `check` nothing was fetched: the rep cannot be mapped yet.
+        let before = try await cli.run(["validate", "--config", cli.config, h.spool.file("in-204-5551234567-20261122-101500-1795342500.1.wav")])
+        #expect(!before.output.contains("7000000000000000204"), "\(before.output)")
+        let check = try await cli.run(["check", "--config", cli.config])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("1 Gong user kept in the state"), "\(check.output)")
+        let after = try await cli.run(["validate", "--config", cli.config, h.spool.file("in-204-5551234567-20261122-101500-1795342500.1.wav")])
+        #expect(after.status == 0 && after.output.contains("7000000000000000204"), "\(after.output)")
+        let dry = try await cli.run(["run", "--dry-run", "--config", cli.config])
+        #expect(dry.status == 0 && dry.output.contains("1 of 1 recordings would be sent"), "\(dry.output)")
+    }
 }

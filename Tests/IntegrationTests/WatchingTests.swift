@@ -24,7 +24,12 @@ import Testing
             let env = DeliveryHarness.environment().merging(["NOTIFY_SOCKET": notifySocket]) { $1 }
             let daemon = try Binary.start(["run", "--config", config], environment: env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            let running = try await cli.run(["status", "--config", config])
+            // The daemon says it runs once it holds the state (a moment after its start).
+            var running = try await cli.run(["status", "--config", config])
+            for _ in 0..<300 where !running.output.contains("daemon:               running") {
+                try await Task.sleep(for: .milliseconds(100))
+                running = try await cli.run(["status", "--config", config])
+            }
             #expect(running.output.contains("daemon:               running, PID \(daemon.processIdentifier) since "), "\(running.output)")
             // Read as systemd would, while it runs (the daemon drops what does not fit, never waits).
             var notes = NotifySocket.drain(notifyFD)
