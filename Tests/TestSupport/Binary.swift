@@ -14,10 +14,15 @@ public enum Binary {
 
     /// Starts `gongspool arguments…` with `environment` added; output goes to `log`. With
     /// `fileSizeLimitKiB` the process runs under `ulimit -f` (no file may grow beyond it).
-    public static func start(_ arguments: [String], environment: [String: String] = [:], log: String, fileSizeLimitKiB: Int? = nil) throws -> Process
-    {
+    /// `executable` runs instead of the binary (`setpriv … gongspool run`, say).
+    public static func start(
+        _ arguments: [String], executable: String? = nil, environment: [String: String] = [:], log: String, fileSizeLimitKiB: Int? = nil
+    ) throws -> Process {
         let process = Process()
-        if let limit = fileSizeLimitKiB {
+        if let executable {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        } else if let limit = fileSizeLimitKiB {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")  // ulimit -f in KiB
             process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", path] + arguments
         } else {

@@ -21,6 +21,12 @@ public struct DeliveryHarness: Sendable {
         work = try TemporaryDirectory("work")
     }
 
+    /// A harness over directories the caller made (and removes).
+    public init(spool: TemporaryDirectory, work: TemporaryDirectory) {
+        self.spool = spool
+        self.work = work
+    }
+
     /// The state database path.
     public var database: String { work.file("state.sqlite") }
 
