@@ -4,6 +4,22 @@ import TestSupport
 import Testing
 
 @Suite struct ConfigurationTests {
+    @Test func theEffectiveConfigurationWritesNumbersAsAnAdminWould() throws {
+        var config = Configuration()
+        config.spool.settleSeconds = 0.2
+        config.spool.silenceThresholdDb = .value(-50.5)
+        let yaml = config.effectiveYAML
+        #expect(yaml.range(of: #"\de[+-]\d"#, options: .regularExpression) == nil, "\(yaml)")
+        #expect(yaml.contains("minUploadBytesPerSecond: 256000") && yaml.contains("settleSeconds: 0.2"), "\(yaml)")
+        #expect(yaml.contains("silenceThresholdDb: -50.5") && yaml.contains("requestsPerSecond: 2"), "\(yaml)")
+        let back = try ConfigurationLoader.parse(yaml: yaml)
+        #expect(back.spool.settleSeconds == 0.2 && back.gong.minUploadBytesPerSecond == 256_000)
+        #expect(back.spool.silenceThresholdDb == .value(-50.5))
+        // A string that only looks like a number keeps its quotes.
+        config.spool.systemId = "1e+5"
+        #expect(config.effectiveYAML.contains("systemId: '1e+5'") || config.effectiveYAML.contains("systemId: \"1e+5\""))
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         let config = try ConfigurationLoader.parse(yaml: "")
         #expect(config.gong.requestsPerSecond == 2, "room for the company's other integrations (Gong: 3/s)")
