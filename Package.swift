@@ -69,6 +69,10 @@ let package = Package(
     targets: [
         .target(name: "CBuildInfo", cSettings: [.define("GONGSPOOL_COMMIT", to: "\"\(commit)\"")]),
         .target(name: "CMalloc"),
+        // hypot/hypotf at their pre-2.35 glibc versions, for the release binary's glibc floor;
+        // The C++ runtime's condition_variable::wait at its GCC 11 version (-fexceptions: what it
+        // throws passes through).
+        .target(name: "CGlibcFloor", cSettings: [.unsafeFlags(["-fexceptions"])], linkerSettings: [.linkedLibrary("m")]),
         // The core: spool, media, intake, request, lifecycle, the store's roles, the pipeline
         // behind a Gong protocol, observability. No NIO, no GRDB, no PostgreSQL (docs/design.md).
         .target(
@@ -114,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "gongspool",
             dependencies: [
-                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator", Dependency.argumentParser,
+                "GongSpoolCore", "GongSpoolSQLite", "GongSpoolHTTP", "GongSpoolDaemon", "GongSimulator", "CGlibcFloor", Dependency.argumentParser,
                 Dependency.logging, Dependency.asyncHTTPClient, Dependency.metrics, Dependency.prometheus,
             ],
             swiftSettings: walls

@@ -4,6 +4,7 @@
 # dynamic, named in Depends:), the hardened unit, sysusers/tmpfiles snippets, the configuration
 # as a conffile, completions, a man page, the docs. Run from a checkout as an ordinary user;
 # dpkg-deb --root-owner-group makes every file root's without fakeroot.
+# The same files go into an RPM for EL9 (scripts/package-rpm.sh).
 #   scripts/package.sh                    build (first time about 15 minutes on 2 cores)
 #   VERSION_SUFFIX=+test1 scripts/package.sh --reuse-binary   re-package the last binary (tests)
 set -euo pipefail
@@ -17,11 +18,19 @@ for tool in dpkg-deb dpkg-shlibdeps swift; do
   command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install dpkg-dev; Swift from swift.org)" >&2; exit 1; }
 done
 
+# The glibc floor: 2.34 (Debian 12 has 2.36, RHEL 9 and its rebuilds 2.34). The static Swift
+# runtime calls hypot/hypotf, which glibc 2.35 versioned anew; --wrap sends those calls to
+# Sources/CGlibcFloor, which binds them to the versions every glibc has.
+# Likewise libstdc++'s floor, GLIBCXX_3.4.29 (GCC 11, EL9): condition_variable::wait.
+glibc_floor=2.34
+glibcxx_floor=3.4.29
+wrap=(-Xlinker --wrap=hypot -Xlinker --wrap=hypotf -Xlinker --wrap=_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE)
 if [ "${1:-}" != --reuse-binary ]; then
   GONGSPOOL_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || true) \
-    swift build -c release --static-swift-stdlib --product gongspool --scratch-path "$scratch"
+    swift build -c release --static-swift-stdlib "${wrap[@]}" --product gongspool --scratch-path "$scratch"
 fi
-bin="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/gongspool"
+bin="$(swift build -c release --static-swift-stdlib "${wrap[@]}" --scratch-path "$scratch" --show-bin-path)/gongspool"
+scripts/check-glibc-floor.sh "$bin" "$glibc_floor" "$glibcxx_floor"
 
 # Self-contained: nothing may come from the Swift toolchain.
 if ldd "$bin" | grep -Eiq 'swift|/opt/|not found'; then
@@ -58,6 +67,8 @@ doc="$root/usr/share/doc/gongspool"
 install -D -m 0644 README.md "$doc/README.md"
 for f in docs/*.md; do install -D -m 0644 "$f" "$doc/$(basename "$f")"; done
 install -D -m 0644 config/gongspool.yaml "$doc/examples/gongspool.yaml"
+# The Grafana dashboard and the Prometheus alert rules (docs/install.md, "Monitoring").
+for f in grafana-dashboard.json prometheus-alerts.yaml; do install -D -m 0644 "config/monitoring/$f" "$root/usr/share/gongspool/$f"; done
 cat > "$doc/copyright" <<'EOF'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: gongspool
@@ -111,3 +122,9 @@ mkdir -p dist
 out="dist/gongspool_${version}_${arch}.deb"
 dpkg-deb --build --root-owner-group -Zxz "$root" "$out" >/dev/null
 echo "$out"
+
+# The same files as an RPM for EL9 (RHEL 9, Rocky, Alma: glibc 2.34), unless NO_RPM=1.
+if [ -z "${NO_RPM:-}" ]; then
+  command -v rpmbuild >/dev/null || { echo "rpmbuild is needed for the EL9 package (apt-get install rpm; NO_RPM=1 skips it)" >&2; exit 1; }
+  scripts/package-rpm.sh "$root" "$version"
+fi
