@@ -132,16 +132,18 @@ import Testing
         options.requestsPerSecond = 0
         options.failedMediaUploads = 1
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
+            // A backoff no loaded machine outruns: the operator's `retry` says when to try again.
+            let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 3600", "maxBackoffSeconds: 3600"])
             let cli = OperatorCLI(h, config: config)
             try await cli.withDaemon {
-                let waiting = try await cli.waitFor("pbx:h4", "waiting")
+                let waiting = try await cli.waitFor("pbx:h4", "waiting", seconds: 60)
                 let callId = try #require(waiting["callId"]?.stringValue)
                 // While it waits, the PBX rewrites the recording and its sidecar names another id.
                 try h.spool.write("h4.wav.tmp", Fixtures.wav(seconds: 2, seed: 402))
                 #expect(rename(h.spool.file("h4.wav.tmp"), h.spool.file("h4.wav")) == 0)
                 try h.spool.write("h4.json", Fixtures.sidecarData(id: "pbx:h4-new"))
-                let held = try await cli.waitFor("h4", "held")
+                #expect(try await cli.run(["retry", "--config", config, "pbx:h4"]).status == 0)
+                let held = try await cli.waitFor("h4", "held", seconds: 60)
                 #expect(held["lastErrorCode"] == .string("file_changed"), "\(held)")
                 #expect(held["clientUniqueId"] == .string("pbx:h4"), "identity kept")
                 #expect(held["reason"]?.stringValue?.contains(callId) == true)

@@ -133,7 +133,11 @@ import Testing
                     #expect(result.output.contains("1 of 1 recordings would be sent"), "\(result.output)")
                 }
                 if line.hasSuffix("status --config \(Self.etcPath)/gongspool.yaml") {
-                    #expect(result.output.contains("daemon:               running, PID"), "\(result.output)")
+                    let log = (try? String(contentsOfFile: lib.file("daemon.log"), encoding: .utf8)) ?? ""
+                    #expect(
+                        result.output.contains("daemon:               running, PID"),
+                        "\(result.output)\ndaemon running: \(daemon?.isRunning == true)\n/proc/locks:\n\((try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? "")\ndaemon log:\n\(log)"
+                    )
                     #expect(result.output.contains("done        1"), "\(result.output)")
                 }
             }

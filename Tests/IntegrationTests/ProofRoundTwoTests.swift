@@ -26,20 +26,22 @@ import Testing
         options.requestsPerSecond = 0
         options.lostMediaAnswers = 1  // Gong stores version A; its answer never arrives
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let config = try h.writeConfig(sim, spool: ["afterUpload: delete"], retry: ["initialBackoffSeconds: 4", "maxBackoffSeconds: 4"])
+            // A backoff no loaded machine outruns: the operator's `retry` says when the upload is
+            // tried again (a 4 s backoff raced the rewrite on a loaded machine).
+            let config = try h.writeConfig(sim, spool: ["afterUpload: delete"], retry: ["initialBackoffSeconds: 3600", "maxBackoffSeconds: 3600"])
             let cli = OperatorCLI(h, config: config)
             try await cli.withDaemon {
-                let waiting = try await cli.waitFor("pbx:r1", "waiting")
+                let waiting = try await cli.waitFor("pbx:r1", "waiting", seconds: 60)
                 let callId = try #require(waiting["callId"]?.stringValue)
                 // The PBX rewrites the recording before the upload is tried again.
                 try h.spool.write("r1.wav.tmp", rewritten)
                 #expect(rename(h.spool.file("r1.wav.tmp"), h.spool.file("r1.wav")) == 0)
-                let changed = try await cli.waitFor("pbx:r1", "held")
+                #expect(try await cli.run(["retry", "--config", config, "pbx:r1"]).status == 0)
+                let changed = try await cli.waitFor("pbx:r1", "held", seconds: 60)
                 #expect(changed["lastErrorCode"] == .string("file_changed"), "\(changed)")
                 // The remedy says retry; Gong then answers "already handled" — about version A.
                 #expect(try await cli.run(["retry", "--config", config, "pbx:r1"]).status == 0)
-                try await Task.sleep(for: .seconds(1))
-                let held = try await cli.waitFor("pbx:r1", "held")
+                let held = try await cli.waitFor("pbx:r1", "held", code: "earlier_version_in_gong", seconds: 60)
                 #expect(held["lastErrorCode"] == .string("earlier_version_in_gong"), "\(held)")
                 #expect(held["reason"]?.stringValue?.contains("call \(callId)") == true, "\(held)")
             }
