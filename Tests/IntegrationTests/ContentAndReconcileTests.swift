@@ -77,10 +77,12 @@ import Testing
 
             // status: what was not spent.
             let status = try JSONValue.parse(Data(try await cli.run(["status", "--json", "--config", cli.config]).output.utf8))
-            #expect(status["skippedToday"] == .object(["media_too_short": .integer(1), "media_silent": .integer(1)]), "\(status)")
+            #expect(
+                status["skippedToday"] == .object(["media_too_short": .integer(1), "media_silent": .integer(1), "excluded_by_policy": .integer(0)]),
+                "\(status)")
             #expect(status["requestsSavedToday"] == .integer(4))
             let text = try await cli.run(["status", "--config", cli.config]).output
-            #expect(text.contains("1 too short, 1 silent — 4 requests saved"), "\(text)")
+            #expect(text.contains("1 too short, 1 silent, 0 excluded by the privacy policy — 4 requests saved"), "\(text)")
 
             // The operator sends the short one anyway, and lets the cut one go as it is.
             #expect(try await cli.run(["retry", "--config", cli.config, "short"]).status == 0)

@@ -22,6 +22,8 @@ public struct Configuration: Sendable, Equatable, Codable {
     public var metadata = MetadataSettings()
     /// PBX identifiers → Gong users.
     public var users = UserSettings()
+    /// Whose calls are never sent.
+    public var privacy = PrivacySettings()
 
     /// A configuration with every default.
     public init() {}
@@ -36,6 +38,7 @@ public struct Configuration: Sendable, Equatable, Codable {
         problems.within(CodingKeys.log) { log.check(&$0) }
         problems.within(CodingKeys.metadata) { metadata.check(&$0) }
         problems.within(CodingKeys.users) { users.check(&$0) }
+        problems.within(CodingKeys.privacy) { privacy.check(&$0) }
         if case .object = defaults {} else { problems.invalid(CodingKeys.defaults, "expected a mapping of Gong request fields") }
         problems.check { _ = try CallMapping(self) }
         if metadata.isMapped && !users.isConfigured && metadata.effectiveSidecar != .gong {

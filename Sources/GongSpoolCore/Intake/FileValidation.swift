@@ -82,6 +82,12 @@ public enum FileValidation {
             return Report(problems: problems + ["would be held (\(code)): \(reason)"])
         case .notYet(let reason), .awaitingUsers(let reason):
             return Report(problems: problems + ["would wait: \(reason)"])
+        case .excluded(let rule):
+            let files = config.privacy.excludedFiles == .delete ? "; its files would be deleted (privacy.excludedFiles: delete)" : ""
+            return Report(
+                problems: problems + [
+                    "would be skipped (excluded_by_policy): " + RecordingEvaluator.exclusionReason(audio ?? relative, rule: rule) + files
+                ])
         }
     }
 }

@@ -15,6 +15,8 @@ public enum Evaluation: Sendable, Equatable {
     case skipped(code: ErrorCode, reason: String, levels: AudioLevels?, clientUniqueId: String? = nil)
     /// The user mapping cannot be consulted yet: wait for it, however long.
     case awaitingUsers(String)
+    /// A party is one whose calls are never sent: `skipped` (``ErrorCode/excludedByPolicy``).
+    case excluded(reason: String)
     /// Valid: hashed and built.
     case accepted(Accepted)
 
@@ -91,6 +93,7 @@ public struct RecordingEvaluator: Sendable {
         case .held(let code, let reason):
             return shortOnItsOwn(info, checksWaived: checksWaived, path: audio.relativePath) ?? .held(code: code, reason: reason)
         case .notYet(let reason): return .incomplete(reason)
+        case .excluded(let rule): return .excluded(reason: Self.exclusionReason(audio.relativePath, rule: rule))
         case .awaitingUsers(let reason):
             return shortOnItsOwn(info, checksWaived: checksWaived, path: audio.relativePath) ?? .awaitingUsers(reason)
         }
@@ -117,6 +120,11 @@ public struct RecordingEvaluator: Sendable {
             .init(
                 request: request, sha256: sha, media: info, size: audio.size, mtimeNs: audio.mtimeNs, inode: audio.inode,
                 levels: levels, silentChannels: silent))
+    }
+
+    /// Why an excluded recording was not sent.
+    static func exclusionReason(_ path: String, rule: String) -> String {
+        "\(path): a party matches \(rule): never sent to Gong (privacy policy)"
     }
 
     /// A recording whose request cannot be built yet for want of a user (an abandoned queue call,

@@ -200,6 +200,11 @@ extension SpoolIntake {
             return .pending
         case .rejected(let code, let reason):
             return try await apply(id, .inputRejected(code, reason: reason), stem: stem).state
+        case .excluded(let reason):
+            logger.info("recording excluded by the privacy policy; never sent", metadata: ["stem": "\(stem)", "reason": "\(reason)"])
+            let row = try await apply(id, .inputSkipped(.excludedByPolicy, reason: reason), stem: stem)
+            if excludedFiles == .delete { try await deleteExcluded(audio: audio, sidecar: sidecar, stem: stem) }
+            return row.state
         case .held(.unknownUser, let reason, let named) where unmappedUsers == .skip:
             return try await apply(
                 id, .inputSkipped(.unknownUser, reason: reason + " (users.unmapped: skip)"),
@@ -236,6 +241,28 @@ extension SpoolIntake {
                     ])
             }
             return claimed.row.state
+        }
+    }
+
+    /// `privacy.excludedFiles: delete`: the excluded recording's files go — only the files
+    /// examined (same size, time and inode) and never through a link (``AfterUploadAction``'s
+    /// way). Once its `skipped` is committed: a crash in between keeps them, never the reverse.
+    private func deleteExcluded(audio: SpoolEntry, sidecar: SpoolEntry?, stem: String) async throws {
+        var deleting = settings
+        deleting.afterUpload = .delete
+        let action = AfterUploadAction(settings: deleting)
+        let files = [audio] + (sidecar.map { [$0] } ?? [])
+        let taken = files.map { TakenFile(relativePath: $0.relativePath, size: $0.size, mtimeNs: $0.mtimeNs, inode: $0.inode) }
+        do {
+            let report = try await BlockingIO.run { try action.apply(to: taken) }
+            if report.leftInPlace.isEmpty {
+                logger.info("excluded recording's files deleted (privacy.excludedFiles: delete)", metadata: ["stem": "\(stem)"])
+            } else {
+                logger.warning(
+                    "excluded recording's files left in place", metadata: ["stem": "\(stem)", "why": "\(report.leftInPlace.joined(separator: "; "))"])
+            }
+        } catch {
+            logger.error("excluded recording's files could not be deleted", metadata: ["stem": "\(stem)", "error": "\(error)"])
         }
     }
 

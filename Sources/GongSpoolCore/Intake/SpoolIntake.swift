@@ -7,6 +7,8 @@ import Logging
 /// I/O runs off the cooperative pool.
 public actor SpoolIntake {
     let settings: SpoolSettings
+    /// What happens to the files of a recording the privacy policy excludes.
+    let excludedFiles: ExcludedFiles
     let store: any IntakeRoles
     let clock: any WallClock
     let logger: Logger
@@ -55,6 +57,7 @@ public actor SpoolIntake {
         health: DaemonHealth? = nil
     ) throws(ConfigurationError) {
         self.settings = config.spool
+        self.excludedFiles = config.privacy.excludedFiles
         self.store = store
         self.clock = clock
         self.logger = logger

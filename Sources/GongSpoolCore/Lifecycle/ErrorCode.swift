@@ -54,6 +54,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
     case mediaSilent
     /// The media is much shorter than the call the PBX says it records.
     case mediaTruncated
+    /// A party is on the privacy policy's never-send list (`privacy.neverSend`).
+    case excludedByPolicy
     /// The daemon stopped twice (a trap, an OOM kill) while examining the files: held so it
     /// cannot stop delivery again.
     case examinationCrashed
@@ -111,7 +113,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
         .fileSymlink, .filePermission, .fileOpen, .fileOutsideSpool, .fileNotRegular, .fileRead, .filesMissing, .fileChanged,
         .mediaTooLarge, .notMedia, .mediaIncomplete, .invalidRequest, .ambiguousAudio, .orphaned, .unknownUser,
         .userImportDisabled, .awaitingUsers, .contentConflict, .sameAudio, .identityChanged, .backfill, .mediaTooShort, .mediaSilent, .mediaTruncated,
-        .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled, .unknownCall,
+        .excludedByPolicy, .examinationCrashed, .gongUnreachable, .rateLimited, .credentialsRejected, .endpointMisconfigured, .userNotEnabled,
+        .unknownCall,
         .malformedSuccess, .http(400), .timeout,
         .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused,
         .unexpectedAnswer, .missingInGong,
@@ -144,6 +147,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
         case .backfill: "backfill"
         case .mediaTooShort: "media_too_short"
         case .mediaSilent: "media_silent"
+        case .excludedByPolicy: "excluded_by_policy"
         case .mediaTruncated: "media_truncated"
         case .examinationCrashed: "examination_crashed"
         case .rateLimited: "rate_limited"
@@ -247,6 +251,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
             "No voice on any channel: check the PBX's recording settings if many are silent; `gongspool retry ID` sends it anyway."
         case .mediaTruncated:
             "The audio is much shorter than the call: check the PBX's disk and recording; re-export it (examined again), or `gongspool retry ID` sends it as it is."
+        case .excludedByPolicy:
+            "A party is on the never-send list (privacy.neverSend, or erased on request): never sent, and `retry` does not change that. Remove the number or extension from the list if it is there by mistake, then `retry`."
         case .examinationCrashed:
             "The daemon stopped twice while reading these files (a crash or an out-of-memory kill); the recording was held so it cannot stop delivery again. Check the file (`gongspool validate PATH`), report it with `gongspool show ID`; `gongspool retry ID` tries it once more."
         case .gongUnreachable:

@@ -53,7 +53,7 @@ public enum DaemonMetrics {
     ) {
         // From the state, so a restarted daemon (or a fleet node that delivered nothing yet) has it.
         if let lastSuccess { Gauge(label: "gongspool_last_success_timestamp_seconds").record(lastSuccess.timeIntervalSince1970) }
-        for code in [ErrorCode.mediaTooShort, .mediaSilent] {
+        for code in [ErrorCode.mediaTooShort, .mediaSilent, .excludedByPolicy] {
             Gauge(label: "gongspool_skipped_today", dimensions: [("reason", code.rawValue)]).record(skippedToday[code] ?? 0)
         }
         Gauge(label: "gongspool_requests_saved_today").record(skippedToday.values.reduce(0, +) * 2)

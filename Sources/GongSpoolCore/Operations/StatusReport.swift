@@ -108,7 +108,7 @@ public struct StatusReport: Sendable {
             "userListProblem": userListProblem.map(JSONValue.string) ?? .null,
             "skippedToday": .object(
                 Dictionary(
-                    uniqueKeysWithValues: [ErrorCode.mediaTooShort, .mediaSilent].map {
+                    uniqueKeysWithValues: [ErrorCode.mediaTooShort, .mediaSilent, .excludedByPolicy].map {
                         ($0.rawValue, JSONValue.integer(Int64(skippedToday[$0] ?? 0)))
                     })),
             "requestsSavedToday": .integer(Int64(requestsSavedToday)),
@@ -168,7 +168,10 @@ public struct StatusReport: Sendable {
         if let pausedUntil { lines.append("paused by Gong until: \(ISOTimestamp.format(pausedUntil)) (Retry-After)") }
         let short = skippedToday[.mediaTooShort] ?? 0
         let silent = skippedToday[.mediaSilent] ?? 0
-        lines.append("not sent today (UTC): \(short) too short, \(silent) silent — \(requestsSavedToday) requests saved")
+        let excluded = skippedToday[.excludedByPolicy] ?? 0
+        lines.append(
+            "not sent today (UTC): \(short) too short, \(silent) silent, \(excluded) excluded by the privacy policy — \(requestsSavedToday) requests saved"
+        )
         if let oldest = facts.oldestQueuedSince {
             lines.append("oldest queued:        since \(ISOTimestamp.format(oldest)) (\(Self.duration(now.timeIntervalSince(oldest))) ago)")
         }

@@ -29,6 +29,8 @@ public enum Assembly: Sendable, Equatable {
     case notYet(String)
     /// The user mapping cannot be consulted yet: waits, however long, with this reason.
     case awaitingUsers(String)
+    /// A party is one whose calls are never sent (``NeverSendPolicy``): `skipped`, never sent.
+    case excluded(rule: String)
 }
 
 /// Builds the request for one recording from every configured source: the Gong-shaped sidecar
@@ -41,12 +43,15 @@ public struct RequestAssembler: Sendable {
     public let mapping: CallMapping?
     /// The sidecar kind in force.
     public let sidecarFormat: SidecarFormat
+    /// Whose calls are never sent.
+    public let policy: NeverSendPolicy
 
     /// An assembler for `config`.
     public init(config: Configuration) throws(ConfigurationError) {
         builder = RequestBuilder(defaults: config.defaults)
         mapping = config.metadata.isMapped ? try CallMapping(config) : nil
         sidecarFormat = config.metadata.effectiveSidecar
+        policy = NeverSendPolicy(config.privacy)
     }
 
     /// Builds, checks and validates; `cdr` is consulted when configured, and a missing CDR row
@@ -110,6 +115,10 @@ public struct RequestAssembler: Sendable {
                 guard let value = sources[rule.from], let captures = rule.pattern.firstCaptures(in: value) else { continue }
                 for (name, text) in captures { sources.set(name, text, source: rule.pattern.label) }
             }
+            // Before the rep is looked up: an excluded extension is never sent, whether or not
+            // it maps to a Gong user.
+            let pbxValues = ["from", "to", "rep"].compactMap { mapping.fields[$0].flatMap { sources.first($0)?.value } }
+            if let rule = policy.match(numbers: [], pbxValues: pbxValues) { return .excluded(rule: rule.name) }
             switch mapping.map(sources, media: inputs.media, directory: directory, relativePath: inputs.audioPath) {
             case .success(let call): mapped = call
             case .failure(.invalid(let reason)): return problem(reason)
@@ -118,6 +127,7 @@ public struct RequestAssembler: Sendable {
             }
         }
         let fields = gongSidecar.merged(over: mapped.fields)
+        if let rule = policy.match(numbers: Self.partyNumbers(fields)) { return .excluded(rule: rule.name) }
         if let user = fields["primaryUser"]?.stringValue, let known = directory.gongUser(id: user), let refusal = known.importRefusal {
             return .held(code: .userImportDisabled, reason: refusal)
         }
@@ -131,6 +141,11 @@ public struct RequestAssembler: Sendable {
                     of: request.body, sidecar: gongSidecar, sidecarPath: inputs.sidecar?.path,
                     mapped: mapped.provenance, defaults: builder.defaults))
         }
+    }
+
+    /// The parties' phone numbers in `fields`.
+    static func partyNumbers(_ fields: JSONValue) -> [String] {
+        (fields["parties"]?.arrayValue ?? []).compactMap { $0["phoneNumber"]?.stringValue }
     }
 
     /// The source of every leaf of `body`.

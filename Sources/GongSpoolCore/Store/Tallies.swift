@@ -19,15 +19,16 @@ public struct Tallies: Sendable, Equatable {
     public struct SavedDay: Sendable, Hashable {
         /// `2026-11-30`.
         public var day: String
-        /// `media_too_short` or `media_silent`.
+        /// `media_too_short`, `media_silent` or `excluded_by_policy`.
         public var code: ErrorCode
     }
 
     /// Nothing to count.
     public init() {}
 
-    /// The causes of a skip that `status` reports as requests saved.
-    public static let savedCauses: Set<ErrorCode> = [.mediaTooShort, .mediaSilent]
+    /// The causes of a skip that `status` reports as requests saved (and, for the privacy
+    /// policy, as excluded today).
+    public static let savedCauses: Set<ErrorCode> = [.mediaTooShort, .mediaSilent, .excludedByPolicy]
 
     /// A row now in `to`, and before in `from` (`nil`: a new row).
     mutating func moved(from: RecordingState?, to: RecordingState) {

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Whose calls never go to Gong: the configuration's `privacy.neverSend` numbers and
+/// extensions. A recording with any party that matches is excluded before any request, and the
+/// rule that matched is named.
+///
+/// Numbers compare by their digits, whatever the formatting: `+1 (555) 123-0000`,
+/// `15551230000` and `+15551230000` are one number (`00` before the digits is read as `+`). With
+/// `privacy.countryCode` a national form matches too: `555 123 0000` (or, with a trunk `0`,
+/// `020 7946 0000` for `44`) is `+1 555 123 0000`. Extensions compare as written (digits by
+/// their digits).
+public struct NeverSendPolicy: Sendable, Equatable {
+    /// One never-send entry.
+    public struct Rule: Sendable, Equatable {
+        /// How it reads in a reason: `privacy.neverSend.numbers "+1 (555) 123-0000"`.
+        public let name: String
+        /// The forms it matches.
+        let keys: Set<String>
+    }
+
+    /// Number rules.
+    public let numbers: [Rule]
+    /// Extension rules.
+    public let extensions: [Rule]
+    /// The country calling code national numbers are in.
+    public let countryCode: String?
+
+    /// The policy of `settings`.
+    public init(_ settings: PrivacySettings) {
+        countryCode = settings.countryCode
+        numbers = settings.neverSend.numbers.map { number in
+            Rule(name: "privacy.neverSend.numbers \"\(number)\"", keys: Self.numberKeys(number, countryCode: settings.countryCode))
+        }
+        extensions = settings.neverSend.extensions.map { ext in
+            Rule(name: "privacy.neverSend.extensions \"\(ext)\"", keys: [Self.extensionKey(ext)])
+        }
+    }
+
+    /// Whether nothing is excluded.
+    public var isEmpty: Bool { numbers.isEmpty && extensions.isEmpty }
+
+    /// The rule a party matches: `numbers` are phone numbers (parties, the other side),
+    /// `pbxValues` the PBX's own identifiers (from, to, rep: an extension or a number).
+    public func match(numbers given: [String], pbxValues: [String] = []) -> Rule? {
+        let asExtensions = Set(pbxValues.map(Self.extensionKey))
+        if let rule = extensions.first(where: { !$0.keys.isDisjoint(with: asExtensions) }) { return rule }
+        let asNumbers = (given + pbxValues).reduce(into: Set<String>()) { keys, value in
+            keys.formUnion(Self.numberKeys(value, countryCode: countryCode))
+        }
+        return numbers.first { !$0.keys.isDisjoint(with: asNumbers) }
+    }
+
+    /// The digits of `text` (`+1 (555) 123-0000` → `15551230000`).
+    public static func digits(_ text: String) -> String {
+        String(text.filter(\.isASCIIDigit))
+    }
+
+    /// The forms a number matches as: its international digits, and with a country code a
+    /// national form's international digits too. Fewer than 3 digits: none (not a number).
+    static func numberKeys(_ text: String, countryCode: String?) -> Set<String> {
+        var digits = digits(text)
+        guard digits.count >= 3 else { return [] }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("+") { return [digits] }
+        if digits.hasPrefix("00") {
+            digits.removeFirst(2)
+            return [digits]
+        }
+        var keys: Set<String> = [digits]
+        if let countryCode {
+            keys.insert(countryCode + (digits.hasPrefix("0") ? String(digits.dropFirst()) : digits))
+        }
+        return keys
+    }
+
+    /// An extension as compared: digits only when it is a number, else lowercased.
+    static func extensionKey(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = digits(trimmed)
+        let onlyDigits = trimmed.allSatisfy { $0.isASCIIDigit || " -.()".contains($0) }
+        return onlyDigits && !digits.isEmpty ? digits : trimmed.lowercased()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import GongSimulator
+import GongSpoolCore
+import TestSupport
+import Testing
+
+/// Issue 24's never-send list, through the real binary and the strict simulator: numbers in any
+/// format and an extension are never sent, end `skipped` with the rule named, and stay so on
+/// `retry`; `validate` names the rule; `status` counts them; their files stay or go as
+/// `privacy.excludedFiles` says.
+@Suite struct PrivacyTests {
+    static func sidecar(_ id: String, other: String) -> Data {
+        Fixtures.sidecarData(
+            id: id,
+            extra: [
+                "parties": .array([
+                    .object(["userId": .string("234599484848423"), "name": .string("Rep")]),
+                    .object(["phoneNumber": .string(other), "name": .string("Customer")]),
+                ])
+            ])
+    }
+
+    @Test func excludedNumbersInEveryFormatAreNeverSentAndTheRuleIsNamed() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let parties = [
+            "formatted": "+1 (555) 123-0000", "digits": "15551230000", "e164": "+15551230000", "national": "555.123.0000",
+            "customer": "+1 415 555 0199",
+        ]
+        for (stem, number) in parties {
+            try h.spool.write("\(stem).wav", Fixtures.wav(seed: 2400 + stem.count))
+            try h.spool.write("\(stem).json", Self.sidecar("pbx:\(stem)", other: number))
+        }
+        let privacy = "privacy:\n  neverSend:\n    numbers: [\"+1 555 123 0000\"]\n  countryCode: \"1\"\n"
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, extra: privacy))
+            let validate = try await cli.run(["validate", "--config", cli.config, h.spool.file("national.wav")])
+            #expect(validate.status != 0, "\(validate.output)")
+            #expect(
+                validate.output.contains("excluded_by_policy") && validate.output.contains("privacy.neverSend.numbers \"+1 555 123 0000\""),
+                "\(validate.output)")
+            #expect(try await cli.once().status == 0)
+            for stem in ["formatted", "digits", "e164", "national"] {
+                let row = try await cli.show(stem)
+                #expect(row["state"] == .string("skipped") && row["lastErrorCode"] == .string("excluded_by_policy"), "\(stem): \(row)")
+                #expect(row["reason"]?.stringValue?.contains("privacy.neverSend.numbers \"+1 555 123 0000\"") == true, "\(row)")
+                #expect(FileManager.default.fileExists(atPath: h.spool.file("\(stem).wav")), "kept: privacy.excludedFiles defaults to keep")
+            }
+            #expect(try await cli.show("pbx:customer")["state"] == .string("done"))
+            // `retry` does not override the policy: examined again, excluded again, not sent.
+            #expect(try await cli.run(["retry", "--config", cli.config, "e164"]).status == 0)
+            #expect(try await cli.once().status == 0)
+            #expect(try await cli.show("e164")["lastErrorCode"] == .string("excluded_by_policy"))
+            let status = try await cli.run(["status", "--config", cli.config])
+            #expect(status.output.contains("excluded by the privacy policy"), "\(status.output)")
+            let json = try JSONValue.parse(Data(try await cli.run(["status", "--json", "--config", cli.config]).output.utf8))
+            #expect((json["skippedToday"]?["excluded_by_policy"]?.doubleValue ?? 0) >= 4, "\(json)")
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.acceptedCreates == ["pbx:customer": 1], "\(snapshot.acceptedCreates)")
+        #expect(!snapshot.calls.values.contains { $0.body.contains("1230000") }, "no excluded number reached Gong")
+    }
+
+    @Test func anExcludedExtensionIsNeverSentAndItsFilesCanBeDeleted() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        // FreePBX names: the rep's extension is in the file name; 205 is HR's line.
+        let hr = "in-205-5551234567-20261122-101500-1795342500.1"
+        let sales = "in-204-5551234567-20261122-101600-1795342560.2"
+        try h.spool.write("\(hr).wav", Fixtures.wav(seed: 2410))
+        try h.spool.write("\(sales).wav", Fixtures.wav(seed: 2411))
+        // A link to the excluded audio elsewhere is not followed.
+        let outside = try TemporaryDirectory("outside")
+        defer { outside.remove() }
+        let mapping = """
+            metadata:
+              preset: freepbx
+            users:
+              table: {"204": "7000000000000000204", "205": "7000000000000000205"}
+            privacy:
+              neverSend:
+                extensions: ["205"]
+              excludedFiles: delete
+            """
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["systemId: pbx-a"], extra: mapping))
+            #expect(try await cli.once().status == 0)
+            let row = try await cli.show(hr)
+            #expect(row["state"] == .string("skipped") && row["lastErrorCode"] == .string("excluded_by_policy"), "\(row)")
+            #expect(row["reason"]?.stringValue?.contains("privacy.neverSend.extensions \"205\"") == true, "\(row)")
+            #expect(!FileManager.default.fileExists(atPath: h.spool.file("\(hr).wav")), "deleted: privacy.excludedFiles: delete")
+            #expect(try await cli.show("pbx-a:1795342560.2")["state"] == .string("done"))
+            #expect(FileManager.default.fileExists(atPath: h.spool.file("\(sales).wav")), "a delivered recording's files follow afterUpload (keep)")
+            // An excluded recording whose file is a link: the link is never followed.
+            let target = outside.file("hr-copy.wav")
+            try Fixtures.wav(seed: 2412).write(to: URL(fileURLWithPath: target))
+            #expect(symlink(target, h.spool.file("in-205-5551234567-20261122-101700-1795342620.3.wav")) == 0)
+            #expect(try await cli.once().status == 0)
+            #expect(FileManager.default.fileExists(atPath: target), "the file behind a link is never deleted")
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.acceptedCreates.keys.sorted() == ["pbx-a:1795342560.2"], "\(snapshot.acceptedCreates)")
+    }
+}
