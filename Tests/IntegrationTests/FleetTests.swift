@@ -119,9 +119,13 @@ import Testing
             let fleet = try await store.fleetStatus(now: Date())
             #expect(fleet?.nodes.map(\.name) == ["east-1", "east-2", "west"])
             #expect(fleet?.nodes.allSatisfy { $0.condition == "stopped" } == true, "each left on SIGTERM")
-            #expect(fleet?.requestsToday == 2 * expected)
+            // The fleet's budget counts every request Gong saw (a loaded machine may time one
+            // out and ask again: more than two per recording, never uncounted).
+            let seen = await sim.state.snapshot()
+            #expect(fleet?.requestsToday == seen.requests.count, "budget \(fleet?.requestsToday ?? -1), Gong saw \(seen.requests.count)")
+            #expect((fleet?.requestsToday ?? 0) >= 2 * expected)
             try store.close()
-            return await sim.state.snapshot()
+            return seen
         }
         #expect(
             snapshot.requests.filter { $0.status == 429 }.isEmpty, "\(snapshot.requests.filter { $0.status == 429 }.count) requests refused with 429")
