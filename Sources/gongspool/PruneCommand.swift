@@ -15,18 +15,23 @@ struct PruneCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
-    @Option(help: "Age in days of the finished recordings to prune.") var olderThan: Int
+    @Option(help: "Age in days of the finished recordings to prune (default: state.historyDays).") var olderThan: Int?
     @Flag(help: "Delete the recording rows too (ends the dedup horizon at the cutoff).") var all = false
     @Flag(help: "Do not ask for confirmation (with --all).") var yes = false
 
     func validate() throws {
-        guard olderThan >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
+        guard (olderThan ?? 0) >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
     }
 
     func run() async throws {
         let config = try options.load()
+        let days = olderThan.map(Double.init) ?? config.state.historyDays
+        guard olderThan != nil || days > 0 else {
+            throw ValidationError("give --older-than DAYS, or set state.historyDays (then the daemon prunes every hour by itself)")
+        }
+        let olderThan = Bounded.text(days)
         let store = try await StoreOpener.open(config)
-        let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+        let cutoff = Date().addingTimeInterval(-days * 86_400)
         if all {
             try OperatorCommand.confirm("delete the rows of recordings finished more than \(olderThan) days ago", yes: yes)
         }

@@ -102,3 +102,67 @@ import Testing
         #expect(snapshot.acceptedCreates.keys.sorted() == ["pbx-a:1795342560.2"], "\(snapshot.acceptedCreates)")
     }
 }
+
+/// `archive.retentionDays` and `state.historyDays` through the real daemon: only old archived
+/// files of `done` recordings go, never a stray file or one behind a link; `status` shows the
+/// archive; old history is pruned.
+@Suite struct RetentionTests {
+    @Test func theArchiveKeepsOnlyWhatTheRetentionAllows() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let archive = h.work.file("archive")
+        let outside = try TemporaryDirectory("outside")
+        defer { outside.remove() }
+        try h.spool.writeRecording("2026/10/old", id: "pbx:old", audio: Fixtures.wav(seed: 2420))
+        try h.spool.writeRecording("2026/10/new", id: "pbx:new", audio: Fixtures.wav(seed: 2421))
+        try await GongSimulator.withRunning { sim in
+            let config = try h.writeConfig(
+                sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"], extra: "archive:\n  retentionDays: 30\n")
+            let cli = OperatorCLI(h, config: config)
+            #expect(try await cli.once().status == 0)
+            #expect(FileManager.default.fileExists(atPath: archive + "/2026/10/old.wav"))
+            // The old recording was made 60 days ago; a stray file as old has no recording; a link
+            // points out of the archive at an old file.
+            let sixtyDaysAgo = Date().addingTimeInterval(-60 * 86_400)
+            for file in ["2026/10/old.wav", "2026/10/old.json"] {
+                try FileManager.default.setAttributes([.modificationDate: sixtyDaysAgo], ofItemAtPath: archive + "/" + file)
+            }
+            try Fixtures.wav(seed: 2422).write(to: URL(fileURLWithPath: archive + "/2026/10/stray.wav"))
+            try FileManager.default.setAttributes([.modificationDate: sixtyDaysAgo], ofItemAtPath: archive + "/2026/10/stray.wav")
+            let target = outside.file("elsewhere.wav")
+            try Fixtures.wav(seed: 2423).write(to: URL(fileURLWithPath: target))
+            try FileManager.default.setAttributes([.modificationDate: sixtyDaysAgo], ofItemAtPath: target)
+            #expect(symlink(target, archive + "/2026/10/link.wav") == 0)
+            try await cli.withDaemon {
+                for _ in 0..<600 where FileManager.default.fileExists(atPath: archive + "/2026/10/old.wav") {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(!FileManager.default.fileExists(atPath: archive + "/2026/10/old.wav"), "past the retention: deleted")
+                #expect(!FileManager.default.fileExists(atPath: archive + "/2026/10/old.json"))
+                #expect(FileManager.default.fileExists(atPath: archive + "/2026/10/new.wav"), "within the retention: kept")
+                #expect(FileManager.default.fileExists(atPath: archive + "/2026/10/stray.wav"), "no done recording names it: kept")
+                #expect(FileManager.default.fileExists(atPath: target), "a link is never followed")
+                let status = try await cli.run(["status", "--config", config])
+                #expect(status.output.contains("archive:              3 files, ") && status.output.contains("(kept 30 days;"), "\(status.output)")
+            }
+            // The recording itself stays known (done), only its archived files went.
+            #expect(try await cli.show("pbx:old")["state"] == .string("done"))
+        }
+    }
+
+    @Test func historyDaysNeedsNoDaysOnTheCommandLineAndTheRetentionNeedsAnArchive() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, state: ["historyDays: 90"]))
+            let pruned = try await cli.run(["prune", "--config", cli.config])
+            #expect(pruned.status == 0 && pruned.output.contains("pruned 0 history lines"), "\(pruned.output)")
+            let bare = OperatorCLI(h, config: try h.writeConfig(sim))
+            let refused = try await bare.run(["prune", "--config", bare.config])
+            #expect(refused.status != 0 && refused.output.contains("state.historyDays"), "\(refused.output)")
+            let keep = OperatorCLI(h, config: try h.writeConfig(sim, extra: "archive:\n  retentionDays: 30\n"))
+            let check = try await keep.run(["check", "--offline", "--config", keep.config])
+            #expect(check.status == 78 && check.output.contains("retentionDays applies to spool.afterUpload: archive"), "\(check.output)")
+        }
+    }
+}

@@ -24,6 +24,8 @@ public struct Configuration: Sendable, Equatable, Codable {
     public var users = UserSettings()
     /// Whose calls are never sent.
     public var privacy = PrivacySettings()
+    /// How long archived recordings are kept.
+    public var archive = ArchiveSettings()
 
     /// A configuration with every default.
     public init() {}
@@ -39,6 +41,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         problems.within(CodingKeys.metadata) { metadata.check(&$0) }
         problems.within(CodingKeys.users) { users.check(&$0) }
         problems.within(CodingKeys.privacy) { privacy.check(&$0) }
+        problems.within(CodingKeys.archive) { archive.check(&$0) }
+        if archive.retentionDays > 0, spool.afterUpload != .archive {
+            problems.invalid(
+                CodingKeys.archive, "retentionDays applies to spool.afterUpload: archive (the archive's files); it is \(spool.afterUpload.rawValue)")
+        }
         if case .object = defaults {} else { problems.invalid(CodingKeys.defaults, "expected a mapping of Gong request fields") }
         problems.check { _ = try CallMapping(self) }
         if metadata.isMapped && !users.isConfigured && metadata.effectiveSidecar != .gong {
@@ -232,6 +239,9 @@ public struct StateSettings: Sendable, Equatable, Codable {
     /// The spool's name in the fleet: nodes that read the same spool (an HA pair on one NFS
     /// share) give it the same name; default `NODE:DIRECTORY`, a spool of this node alone.
     public var spoolName: String?
+    /// Days the history (transitions, with their reasons) of a finished recording is kept; the
+    /// daemon prunes older history every hour, the rows stay (0: kept until `gongspool prune`).
+    public var historyDays = 0.0
 
     /// Defaults.
     public init() {}
@@ -247,6 +257,7 @@ public struct StateSettings: Sendable, Equatable, Codable {
 
     func check(_ problems: inout ConfigProblems) {
         problems.number(leaseSeconds, CodingKeys.leaseSeconds, min: 1)
+        problems.number(historyDays, CodingKeys.historyDays, min: 0, max: 36_500)
         if isPostgres { problems.check { _ = try PostgresLocation(url: database) } }
     }
 }

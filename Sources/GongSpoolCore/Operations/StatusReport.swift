@@ -33,6 +33,10 @@ public struct StatusReport: Sendable {
     public var systemId: String?, systemIdSource: String?
     /// The daemons running on this state (`nil`: not looked for).
     public var daemons: [RunningDaemon]?
+    /// The archive as the daemon last looked (`spool.afterUpload: archive`), and its retention.
+    public var archive: ArchiveSummary?
+    /// `archive.retentionDays` (0: kept for ever).
+    public var archiveRetentionDays = 0.0
 
     /// Requests not spent today on recordings Gong would not keep (two per recording).
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
@@ -57,6 +61,10 @@ public struct StatusReport: Sendable {
         report.lastReconciliation = try await store.meta(.lastReconciliation)
         report.gongUnreachable = try await store.meta(.gongUnreachable)
         report.spoolProblem = try await store.meta(.spoolProblem)
+        if config.spool.afterUpload == .archive {
+            report.archive = try await store.meta(.archiveSummary).flatMap(ArchiveSummary.init(text:))
+            report.archiveRetentionDays = config.archive.retentionDays
+        }
         let (known, source) = try await SystemIdentity.current(config, store: store)
         (report.systemId, report.systemIdSource) = (known.spool.effectiveSystemId, source.rawValue)
         return report
@@ -115,6 +123,12 @@ public struct StatusReport: Sendable {
             "lastReconciliation": lastReconciliation.map(JSONValue.string) ?? .null,
             "gongUnreachable": gongUnreachable.map(JSONValue.string) ?? .null,
             "spoolProblem": spoolProblem.map(JSONValue.string) ?? .null,
+            "archive": archive.map { archive in
+                .object([
+                    "files": .integer(Int64(archive.files)), "bytes": .integer(archive.bytes), "oldest": date(archive.oldest),
+                    "checkedAt": date(archive.checkedAt), "retentionDays": .number(archiveRetentionDays),
+                ])
+            } ?? .null,
             "systemId": systemId.map(JSONValue.string) ?? .null,
             "daemons": daemons.map { list in
                 .array(
@@ -181,6 +195,7 @@ public struct StatusReport: Sendable {
                 "last error:           \(ISOTimestamp.format(e.at)) [\(e.errorCode?.rawValue ?? "?")] recording #\(e.recordingId): \(e.reason ?? "")")
         }
         if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
+        if let archive { lines.append("archive:              " + Self.archiveText(archive, retentionDays: archiveRetentionDays)) }
         if let systemId { lines.append("system id:            \(systemId) (from \(systemIdSource ?? "?"))") }
         if let missing = counts[.missing], missing > 0 {
             lines.append("MISSING IN GONG:      \(missing) delivered recordings Gong does not list — `gongspool list --state missing`")
@@ -204,6 +219,26 @@ public struct StatusReport: Sendable {
             parts.append(daemons.isEmpty ? "no daemon running" : "daemon PID " + daemons.map { String($0.pid) }.joined(separator: ", "))
         }
         return parts.joined(separator: "; ").escapingControlCharacters
+    }
+
+    /// `340 files, 1.2 GiB, oldest 2026-09-01T10:00:00Z (kept 90 days; looked at …)`.
+    static func archiveText(_ archive: ArchiveSummary, retentionDays: Double) -> String {
+        var text = "\(BacklogProgress.grouped(archive.files)) files, \(byteText(archive.bytes))"
+        if let oldest = archive.oldest { text += ", oldest \(ISOTimestamp.format(oldest))" }
+        let kept = retentionDays > 0 ? "kept \(Bounded.text(retentionDays)) days" : "kept for ever (archive.retentionDays)"
+        return text + " (\(kept); looked at \(ISOTimestamp.format(archive.checkedAt)))"
+    }
+
+    /// `1.2 GiB`, `340 KiB`, `12 B`.
+    static func byteText(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
     }
 
     /// Who works on this state: the daemon's process and since when, or nobody.

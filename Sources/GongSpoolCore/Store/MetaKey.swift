@@ -38,6 +38,8 @@ public enum MetaKey: String, Sendable, CaseIterable {
     case lastSuccessAt
     /// The id of the last history line that carried an error (a tally).
     case lastErrorTransition
+    /// The archive as the daemon last looked (``ArchiveSummary``: files, bytes, oldest, when).
+    case archiveSummary
 
     /// Whose fact it is, where nodes share a state.
     public enum Scope: Sendable {
@@ -53,7 +55,7 @@ public enum MetaKey: String, Sendable, CaseIterable {
     public var scope: Scope {
         switch self {
         case .sendingHalted, .userListProblem, .examining, .examiningStrikes, .gongUnreachable, .spoolProblem: .node
-        case .systemId, .lastFullRescan, .rescanRequested, .backfillCutoff: .spool
+        case .systemId, .lastFullRescan, .rescanRequested, .backfillCutoff, .archiveSummary: .spool
         case .pausedUntil, .gongUsersFetchedAt, .lastReconciliation, .lastReconciliationAt, .lastSuccessAt, .lastErrorTransition: .company
         }
     }
