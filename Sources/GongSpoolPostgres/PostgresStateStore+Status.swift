@@ -12,6 +12,11 @@ extension PostgresStateStore {
         )
     }
 
+    public func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
+        try await recordings(
+            PostgresQuery(unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE id > \(afterId) ORDER BY id LIMIT \(Int64(limit))"))
+    }
+
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: RecordingState.allCases.map { ($0, 0) })
         // The tallies: a few rows, whatever the history.

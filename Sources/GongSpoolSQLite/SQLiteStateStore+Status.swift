@@ -12,6 +12,12 @@ extension SQLiteStateStore {
         }
     }
 
+    public func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
+        try await read { db in
+            try Recording.filter(Column("id") > afterId).order(Column("id")).limit(limit).fetchAll(db)
+        }
+    }
+
     /// From the tallies (a few rows, whatever the history).
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {
         try await read { db in

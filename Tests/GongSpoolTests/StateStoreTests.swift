@@ -25,6 +25,25 @@ import Testing
         #expect((pragmas.3 ?? 0) >= 1000)
     }
 
+    /// `report` walks every row a page at a time: each row once, in id order, whatever the page.
+    @Test(arguments: RoleBackend.allCases)
+    func theReportWalksEveryRowOnceAPageAtATime(_ backend: RoleBackend) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try await backend.makeStore(in: dir)
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        for i in 0..<7 { _ = try await store.insert(stem: "r\(i)", .seen(reason: "new"), evidence: Evidence(), now: now) }
+        let first = try await store.recordings(afterId: 0, limit: 3)
+        #expect(first.map(\.stem) == ["r0", "r1", "r2"])
+        let rest = try await store.recordings(afterId: first.last?.id ?? 0, limit: 10)
+        #expect(rest.map(\.stem) == ["r3", "r4", "r5", "r6"])
+        var lines: [String] = []
+        let report = DeliveryReport(filter: .init(since: now.addingTimeInterval(-1)), format: .csv)
+        let count = try await report.write(from: store, pageSize: 2) { lines.append($0) }
+        #expect(count == 7 && lines.count == 8, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0 == ",,,,pending,,,,,no,\n" }, "\(lines)")
+    }
+
     @Test(arguments: RoleBackend.allCases)
     func transitionsAreRecordedAndGuarded(_ backend: RoleBackend) async throws {
         let dir = try TemporaryDirectory()

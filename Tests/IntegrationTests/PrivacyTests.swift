@@ -166,3 +166,45 @@ import Testing
         }
     }
 }
+
+/// `gongspool report` through the real binary: one row per recording of the period with its
+/// state, Gong's call id and URL, excluded ones marked; `--phone` and `--user` find one call.
+@Suite struct ReportTests {
+    @Test func theReportHasOneRowPerRecordingWithTheRightStates() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("sent.wav", Fixtures.wav(seed: 2430))
+        try h.spool.write("sent.json", PrivacyTests.sidecar("pbx:sent", other: "+1 (555) 777-0001"))
+        try h.spool.write("other.wav", Fixtures.wav(seed: 2431))
+        try h.spool.write("other.json", PrivacyTests.sidecar("pbx:other", other: "+1 555 777 0002"))
+        try h.spool.write("private.wav", Fixtures.wav(seed: 2432))
+        try h.spool.write("private.json", PrivacyTests.sidecar("pbx:private", other: "+1 555 777 0003"))
+        try h.spool.write("broken.wav", Fixtures.wav(seed: 2433))
+        try h.spool.write("broken.json", Data("{\"clientUniqueId\": 12".utf8))
+        let privacy = "privacy:\n  neverSend:\n    numbers: [\"+15557770003\"]\n"
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim, extra: privacy))
+            #expect(try await cli.once().status == 0)
+            let csv = try await cli.run(["report", "--config", cli.config, "--since", "2026-01-01"])
+            #expect(csv.status == 0, "\(csv.output)")
+            let lines = csv.output.split(separator: "\n").map(String.init)
+            #expect(lines.first == DeliveryReport.columns.joined(separator: ","))
+            #expect(lines.count == 5, "one row per recording: \(csv.output)")
+            let sent = try #require(lines.first { $0.hasPrefix("pbx:sent,") })
+            #expect(sent.contains(",2026-11-20T10:00:00Z,Inbound,234599484848423,done,,") && sent.contains("https://"), "\(sent)")
+            #expect(lines.contains { $0.contains(",skipped,excluded_by_policy,") && $0.contains(",yes,private.wav") }, "\(csv.output)")
+            #expect(lines.contains { $0.contains(",rejected,invalid_request,") }, "\(csv.output)")
+            // The call of one number, in any formatting; the calls of one user; a period with none.
+            let one = try await cli.run(["report", "--config", cli.config, "--since", "2026-11-20", "--phone", "15557770001", "--format", "json"])
+            let rows = try JSONValue.parse(Data(one.output.utf8)).arrayValue ?? []
+            #expect(
+                rows.count == 1 && rows.first?["clientUniqueId"] == .string("pbx:sent") && rows.first?["excluded"] == .bool(false), "\(one.output)")
+            let user = try await cli.run(["report", "--config", cli.config, "--since", "2026-11-01", "--user", "234599484848423", "--format", "json"])
+            #expect((try JSONValue.parse(Data(user.output.utf8)).arrayValue ?? []).count == 2, "\(user.output)")
+            let none = try await cli.run(["report", "--config", cli.config, "--since", "2026-11-21", "--until", "2026-11-22", "--format", "json"])
+            #expect(try JSONValue.parse(Data(none.output.utf8)).arrayValue?.isEmpty == true, "\(none.output)")
+            let bad = try await cli.run(["report", "--config", cli.config, "--since", "March"])
+            #expect(bad.status != 0 && bad.output.contains("--since"), "\(bad.output)")
+        }
+    }
+}

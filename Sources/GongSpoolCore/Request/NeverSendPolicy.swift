@@ -50,6 +50,11 @@ public struct NeverSendPolicy: Sendable, Equatable {
         return numbers.first { !$0.keys.isDisjoint(with: asNumbers) }
     }
 
+    /// Whether `a` and `b` are one phone number (by their digits; national forms in `countryCode`).
+    public static func sameNumber(_ a: String, _ b: String, countryCode: String?) -> Bool {
+        !numberKeys(a, countryCode: countryCode).isDisjoint(with: numberKeys(b, countryCode: countryCode))
+    }
+
     /// The digits of `text` (`+1 (555) 123-0000` → `15551230000`).
     public static func digits(_ text: String) -> String {
         String(text.filter(\.isASCIIDigit))

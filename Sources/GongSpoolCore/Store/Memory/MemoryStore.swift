@@ -244,6 +244,10 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 
+    public func recordings(afterId: Int64, limit: Int) -> [Recording] {
+        Array(sorted { ($0.id ?? 0) > afterId }.prefix(limit))
+    }
+
     public func countsByState() -> [RecordingState: Int] {
         Dictionary(uniqueKeysWithValues: RecordingState.allCases.map { ($0, counts[$0, default: 0]) })
     }

@@ -4,6 +4,9 @@ import Foundation
 public protocol StatusStore: Sendable {
     /// Rows, optionally only those in `states`: oldest first, or (`newestFirst`) the newest `limit`.
     func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) async throws(StoreError) -> [Recording]
+    /// At most `limit` rows with an id above `afterId`, by id: a page of a walk over every row
+    /// that holds one page in memory (`report`).
+    func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording]
     /// Count of rows per state (every state present, zero when none), from the kept tallies.
     func countsByState() async throws(StoreError) -> [RecordingState: Int]
     /// The history of a recording, oldest first.
