@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# gongspool report over a large state: its peak memory (RSS, /usr/bin/time) and time against,
+# in the same run, `gongspool list --json` over the same state (which holds every row) and
+# sqlite3 reading every row (the floor). The state is the demo's, its rows copied N times with
+# sqlite3 (default 100,000 rows).
+#   Benchmarks/report.sh [ROWS]        (needs sqlite3 and /usr/bin/time: apt-get install sqlite3 time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-100000}
+bin=${GONGSPOOL_BIN:-.build/release/gongspool}
+[ -x "$bin" ] || swift build -c release --product gongspool >/dev/null
+for tool in sqlite3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }; done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$bin" demo --directory "$work/demo" >/dev/null
+db="$work/demo/state.sqlite"
+seed=$(sqlite3 "$db" "SELECT count(*) FROM recordings")
+copies=$(( (rows + seed - 1) / seed ))
+columns=$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('recordings') WHERE name NOT IN ('id', 'stem', 'clientUniqueId', 'sha256', 'duplicateOf')")
+sqlite3 "$db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
+  INSERT INTO recordings (stem, clientUniqueId, sha256, $columns)
+  SELECT stem || '-' || i, clientUniqueId || '-' || i, sha256 || i, $columns FROM recordings, n"
+total=$(sqlite3 "$db" "SELECT count(*) FROM recordings")
+config="$work/demo/gongspool.yaml"
+
+measure() {  # label, command…: prints "label KiB seconds"
+  local label=$1; shift
+  /usr/bin/time -f "%M %e" -o "$work/time" "$@" >"$work/out" 2>/dev/null
+  read -r kib seconds <"$work/time"
+  printf '%s %s %s %s\n' "$label" "$kib" "$seconds" "$(wc -l <"$work/out")"
+}
+echo "state: $total rows ($(du -h "$db" | cut -f1))"
+r=$(measure report "$bin" report --config "$config" --since 2000-01-01)
+j=$(measure "report-json" "$bin" report --config "$config" --since 2000-01-01 --format json)
+l=$(measure "list-json" "$bin" list --config "$config" --json)
+s=$(measure sqlite3 sqlite3 "$db" "SELECT * FROM recordings")
+printf '%-12s %10s %8s %9s\n' "" "peak RSS" "seconds" "lines"
+for m in "$r" "$j" "$l" "$s"; do
+  read -r label kib seconds lines <<<"$m"
+  printf '%-12s %7d MiB %8s %9s\n' "$label" $((kib / 1024)) "$seconds" "$lines"
+done
+read -r _ rk rs _ <<<"$r"; read -r _ lk ls _ <<<"$l"; read -r _ sk ss _ <<<"$s"
+awk -v rk="$rk" -v lk="$lk" -v sk="$sk" -v rs="$rs" -v ss="$ss" 'BEGIN {
+  printf "report peak RSS: %.2fx of list --json (which holds every row), %.2fx of sqlite3; time %.2fx of sqlite3\n", rk / lk, rk / sk, (ss > 0 ? rs / ss : 0) }'
