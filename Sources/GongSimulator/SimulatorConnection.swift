@@ -106,6 +106,11 @@ struct SimulatorConnection: Sendable {
         case (.GET, 3) where segments[0] == "v2" && segments[1] == "calls":
             try await drain(&parts)
             return await state.getCall(segments[2])
+        case (.POST, 3) where segments[0] == "v2" && segments[1] == "data-privacy" && segments[2].hasPrefix("erase-data-for-"),
+            (.GET, 3) where segments[0] == "v2" && segments[1] == "data-privacy" && segments[2].hasPrefix("data-for-"):
+            try await drain(&parts)
+            let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init)
+            return await state.dataPrivacy(method: method, endpoint: segments[2], query: query)
         case (_, 3) where segments[0] == "v2" && segments[1] == "calls":
             try await drain(&parts)
             return await state.other(method: method, path: path, status: 405, message: "Request method '\(method)' is not supported")

@@ -26,6 +26,8 @@ public struct SimulatorOptions: Sendable {
     public var callsPageSize = 100
     /// `GET /v2/calls` answers 403 (an access key without the `api:calls:read:basic` scope).
     public var callsForbidden = false
+    /// The data-privacy endpoints answer 403 (a key without `api:data-privacy:delete` / `:read`).
+    public var dataPrivacyForbidden = false
     /// Share of requests answered 500/503 before any processing.
     public var failureRate = 0.0
     /// Share of successful creates and media uploads whose response is lost after the commit.

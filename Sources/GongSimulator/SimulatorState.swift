@@ -8,7 +8,9 @@ public actor SimulatorState {
     let options: SimulatorOptions
     private var rng: SplitMix64
     private var byClientId: [String: String] = [:]
-    private var calls: [String: SimulatedCall] = [:]
+    private(set) var calls: [String: SimulatedCall] = [:]
+    /// The phone numbers and e-mail addresses erased through the data-privacy endpoints, in order.
+    public internal(set) var erasedIdentities: [String] = []
     private var mediaOwners: [String: String] = [:]
     /// Calls removed whose id and media hash are still remembered.
     private var deleted: Set<String> = []
@@ -396,12 +398,12 @@ public actor SimulatorState {
         options.lostResponseRate > 0 && rng.unit() < options.lostResponseRate
     }
 
-    private func invalid(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
+    func invalid(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
         invalidRequests += 1
         return record(method, path, response)
     }
 
-    private func record(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
+    func record(_ method: String, _ path: String, _ response: SimulatorResponse) -> SimulatorResponse {
         let status: Int
         switch response {
         case .json(let s, _, _): status = s
@@ -412,7 +414,7 @@ public actor SimulatorState {
         return response
     }
 
-    private func failure(_ status: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorResponse {
+    func failure(_ status: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorResponse {
         if status == 429, let value = headers.first(where: { $0.0 == "Retry-After" }).flatMap({ Double($0.1) }) {
             retryAfterUntil = max(retryAfterUntil, Date().addingTimeInterval(value))
         }
@@ -431,7 +433,7 @@ public actor SimulatorState {
         return calls[id] == nil ? id : newCallId()
     }
 
-    private func newRequestId() -> String {
+    func newRequestId() -> String {
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
         return String((0..<19).map { _ in alphabet[Int(rng.next() % 36)] })
     }

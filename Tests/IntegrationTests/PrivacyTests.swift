@@ -208,3 +208,51 @@ import Testing
         }
     }
 }
+
+/// The simulator's data-privacy endpoints, over real HTTP: erasing a number or an address
+/// deletes Gong's calls with it (in any formatting Gong matches), is remembered, needs the
+/// `+` and country code, and a key without the scope gets 403.
+@Suite struct SimulatorPrivacyTests {
+    /// `curl` against the simulator with its credentials: the status and the body.
+    static func send(_ h: DeliveryHarness, _ sim: GongSimulator, _ method: String, _ pathAndQuery: String) async throws -> (Int, String) {
+        let result = try await OperatorCLI(h, config: "").tool(
+            "/usr/bin/curl", ["-sS", "-X", method, "-u", "simulator-key:simulator-secret", "-w", "\n%{http_code}", sim.baseURL + pathAndQuery])
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func erasingANumberOrAnAddressDeletesItsCalls() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.write("a.wav", Fixtures.wav(seed: 2440))
+        try h.spool.write("a.json", PrivacyTests.sidecar("pbx:a", other: "(555) 777-0001"))
+        try h.spool.write("b.wav", Fixtures.wav(seed: 2441))
+        try h.spool.write("b.json", PrivacyTests.sidecar("pbx:b", other: "+1 555 777 0002"))
+        var unlimited = SimulatorOptions()
+        unlimited.requestsPerSecond = 0  // these endpoints count against Gong's rate like any other
+        try await GongSimulator.withRunning(options: unlimited) { sim in
+            #expect(try await OperatorCLI(h, config: try h.writeConfig(sim)).once().status == 0)
+            #expect(await sim.state.snapshot().calls.count == 2)
+            // Listed before, erased (a national form stored: the last 9 digits match), listed no more.
+            let listed = try await Self.send(h, sim, "GET", "/v2/data-privacy/data-for-phone-number?phoneNumber=%2B15557770001")
+            #expect(listed.0 == 200 && listed.1.contains("\"calls\":[{"), "\(listed)")
+            let erased = try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-phone-number?phoneNumber=%2B15557770001")
+            #expect(erased.0 == 200 && erased.1.contains("requestId"), "\(erased)")
+            let calls = await sim.state.snapshot().calls.values.map(\.clientUniqueId)
+            #expect(calls == ["pbx:b"], "\(calls)")
+            #expect(await sim.state.erasedIdentities == ["+15557770001"])
+            let after = try await Self.send(h, sim, "GET", "/v2/data-privacy/data-for-phone-number?phoneNumber=%2B15557770001")
+            #expect(after.0 == 200 && after.1.contains("\"calls\":[]"), "\(after)")
+            // Without the country code: refused as Gong refuses it.
+            let national = try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-phone-number?phoneNumber=5557770002")
+            #expect(national.0 == 400, "\(national)")
+            #expect(try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-email-address?emailAddress=someone%40example.com").0 == 200)
+        }
+        var forbidden = SimulatorOptions()
+        forbidden.dataPrivacyForbidden = true
+        try await GongSimulator.withRunning(options: forbidden) { sim in
+            let refused = try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-phone-number?phoneNumber=%2B15557770001")
+            #expect(refused.0 == 403 && refused.1.contains("api:data-privacy:delete"), "\(refused)")
+        }
+    }
+}
