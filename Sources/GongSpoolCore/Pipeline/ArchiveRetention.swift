@@ -13,21 +13,32 @@ public struct ArchiveSummary: Sendable, Equatable {
 
     /// The meta value: `files bytes oldest|- checkedAt` (seconds since the epoch).
     var text: String {
-        "\(files) \(bytes) \(oldest.map { String(Int64($0.timeIntervalSince1970)) } ?? "-") \(Int64(checkedAt.timeIntervalSince1970))"
+        let seconds = { (date: Date) in String(Bounded.int(date.timeIntervalSince1970.rounded(.down)) ?? 0) }
+        return "\(files) \(bytes) \(oldest.map(seconds) ?? "-") \(seconds(checkedAt))"
     }
 
     /// Reads ``text``; `nil` when it is not that.
     public init?(text: String) {
         let parts = text.split(separator: " ")
-        guard parts.count == 4, let files = Int(parts[0]), let bytes = Int64(parts[1]), let checked = Double(parts[3]) else { return nil }
+        // Whole seconds, as ``text`` writes them: no float from the state becomes a date.
+        guard parts.count == 4, let files = Int(parts[0]), let bytes = Int64(parts[1]), let checked = Int64(parts[3]) else { return nil }
         self.files = files
         self.bytes = bytes
-        oldest = Double(parts[2]).map { Date(timeIntervalSince1970: $0) }
-        checkedAt = Date(timeIntervalSince1970: checked)
+        oldest = Int64(parts[2]).map { Date(timeIntervalSince1970: Double($0)) }
+        checkedAt = Date(timeIntervalSince1970: Double(checked))
     }
 
     init(checkedAt: Date) {
         self.checkedAt = checkedAt
+    }
+
+    /// Counts `entry` in (sizes saturate: a file system's number is not trusted to fit).
+    mutating func count(_ entry: SpoolEntry) {
+        files += 1
+        let (sum, overflow) = bytes.addingReportingOverflow(max(0, entry.size))
+        bytes = overflow ? Int64.max : sum
+        let time = Date(timeIntervalSince1970: Double(entry.mtimeNs) / 1e9)
+        oldest = min(oldest ?? time, time)
     }
 }
 
@@ -67,34 +78,18 @@ public struct ArchiveRetention: Sendable {
         let cutoffNs = Bounded.nanoseconds(now.addingTimeInterval(-retentionDays * 86_400))
         let walk = SpoolWalk(root: root, recursive: true)
         var summary = ArchiveSummary(checkedAt: now)
-        var outcome = Outcome(summary: summary)
+        var deleted: [String] = []
         var queue = [""]
         while let directory = queue.popLast() {
             let listing = try await BlockingIO.run { walk.list(directory, mtimeNs: 0) }
             queue += listing.subdirectories
-            var old: [SpoolEntry] = []
-            for entry in listing.entries {
-                if retentionDays > 0, entry.mtimeNs < cutoffNs {
-                    old.append(entry)
-                } else {
-                    summary.files += 1
-                    summary.bytes += entry.size
-                    let time = Date(timeIntervalSince1970: Double(entry.mtimeNs) / 1e9)
-                    summary.oldest = min(summary.oldest ?? time, time)
-                }
-            }
-            let deleted = try await deleteDelivered(old)
-            outcome.deleted += deleted
-            for entry in old where !deleted.contains(entry.relativePath) {
-                summary.files += 1
-                summary.bytes += entry.size
-                let time = Date(timeIntervalSince1970: Double(entry.mtimeNs) / 1e9)
-                summary.oldest = min(summary.oldest ?? time, time)
-            }
+            let old = retentionDays > 0 ? listing.entries.filter { $0.mtimeNs < cutoffNs } : []
+            let gone = Set(try await deleteDelivered(old))
+            deleted += gone
+            for entry in listing.entries where !gone.contains(entry.relativePath) { summary.count(entry) }
         }
-        outcome.summary = summary
         try await store.setMeta(.archiveSummary, summary.text)
-        return outcome
+        return Outcome(deleted: deleted, summary: summary)
     }
 
     /// Deletes those of `entries` whose recording is `done` and names the file; returns their paths.
