@@ -47,15 +47,7 @@ Requires(pre):  shadow-utils
 Requires(post): systemd
 
 %description
-GongSpool watches the spool directory a phone system (Asterisk, FreePBX, 3CX)
-writes call recordings to, pairs each recording with its metadata, and
-uploads it to Gong (gong.io) exactly once, through crashes, restarts, lost
-answers, rate limits and outages. It runs as a hardened systemd service with
-an operator command line, Prometheus metrics and a health endpoint.
-
-The service is not started on installation: edit /etc/gongspool/gongspool.yaml,
-put the access key in /etc/gongspool/credentials, run "gongspool check", then
-"systemctl enable --now gongspool".
+$(cat scripts/package-description.txt)
 
 %install
 cp -a "$tree/." %{buildroot}/

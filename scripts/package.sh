@@ -105,15 +105,7 @@ Section: net
 Priority: optional
 Homepage: https://github.com/gongspool/gongspool
 Description: upload PBX call recordings to Gong exactly once
- GongSpool watches the spool directory a phone system (Asterisk, FreePBX, 3CX)
- writes call recordings to, pairs each recording with its metadata, and
- uploads it to Gong (gong.io) exactly once, through crashes, restarts, lost
- answers, rate limits and outages. It runs as a hardened systemd service with
- an operator command line, Prometheus metrics and a health endpoint.
- .
- The service is not started on installation: edit /etc/gongspool/gongspool.yaml,
- put the access key in /etc/gongspool/credentials, run "gongspool check", then
- "systemctl enable --now gongspool".
+$(sed -e 's/^$/./' -e 's/^/ /' scripts/package-description.txt)
 EOF
 echo /etc/gongspool/gongspool.yaml > "$root/DEBIAN/conffiles"
 for script in postinst prerm postrm; do install -m 0755 "scripts/debian/$script" "$root/DEBIAN/$script"; done
