@@ -20,6 +20,12 @@ import Testing
             ])
     }
 
+    /// A recording `stem` (audio and a Gong sidecar) whose other party is `other`.
+    static func writeCall(_ h: DeliveryHarness, _ stem: String, other: String, seed: Int) throws {
+        try h.spool.write("\(stem).wav", Fixtures.wav(seed: seed))
+        try h.spool.write("\(stem).json", sidecar("pbx:\(stem)", other: other))
+    }
+
     @Test func excludedNumbersInEveryFormatAreNeverSentAndTheRuleIsNamed() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
@@ -27,10 +33,7 @@ import Testing
             "formatted": "+1 (555) 123-0000", "digits": "15551230000", "e164": "+15551230000", "national": "555.123.0000",
             "customer": "+1 415 555 0199",
         ]
-        for (stem, number) in parties {
-            try h.spool.write("\(stem).wav", Fixtures.wav(seed: 2400 + stem.count))
-            try h.spool.write("\(stem).json", Self.sidecar("pbx:\(stem)", other: number))
-        }
+        for (stem, number) in parties { try Self.writeCall(h, stem, other: number, seed: 2400 + stem.count) }
         let privacy = "privacy:\n  neverSend:\n    numbers: [\"+1 555 123 0000\"]\n  countryCode: \"1\"\n"
         let snapshot = try await GongSimulator.withRunning { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, extra: privacy))
@@ -173,12 +176,9 @@ import Testing
     @Test func theReportHasOneRowPerRecordingWithTheRightStates() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("sent.wav", Fixtures.wav(seed: 2430))
-        try h.spool.write("sent.json", PrivacyTests.sidecar("pbx:sent", other: "+1 (555) 777-0001"))
-        try h.spool.write("other.wav", Fixtures.wav(seed: 2431))
-        try h.spool.write("other.json", PrivacyTests.sidecar("pbx:other", other: "+1 555 777 0002"))
-        try h.spool.write("private.wav", Fixtures.wav(seed: 2432))
-        try h.spool.write("private.json", PrivacyTests.sidecar("pbx:private", other: "+1 555 777 0003"))
+        try PrivacyTests.writeCall(h, "sent", other: "+1 (555) 777-0001", seed: 2430)
+        try PrivacyTests.writeCall(h, "other", other: "+1 555 777 0002", seed: 2431)
+        try PrivacyTests.writeCall(h, "private", other: "+1 555 777 0003", seed: 2432)
         try h.spool.write("broken.wav", Fixtures.wav(seed: 2433))
         try h.spool.write("broken.json", Data("{\"clientUniqueId\": 12".utf8))
         let privacy = "privacy:\n  neverSend:\n    numbers: [\"+15557770003\"]\n"
@@ -224,10 +224,8 @@ import Testing
     @Test func erasingANumberOrAnAddressDeletesItsCalls() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }
-        try h.spool.write("a.wav", Fixtures.wav(seed: 2440))
-        try h.spool.write("a.json", PrivacyTests.sidecar("pbx:a", other: "(555) 777-0001"))
-        try h.spool.write("b.wav", Fixtures.wav(seed: 2441))
-        try h.spool.write("b.json", PrivacyTests.sidecar("pbx:b", other: "+1 555 777 0002"))
+        try PrivacyTests.writeCall(h, "a", other: "(555) 777-0001", seed: 2440)
+        try PrivacyTests.writeCall(h, "b", other: "+1 555 777 0002", seed: 2441)
         var unlimited = SimulatorOptions()
         unlimited.requestsPerSecond = 0  // these endpoints count against Gong's rate like any other
         try await GongSimulator.withRunning(options: unlimited) { sim in
