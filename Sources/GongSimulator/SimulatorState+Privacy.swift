@@ -7,7 +7,8 @@ extension SimulatorState {
     /// digits, or a number stored without its country code that holds the last 9 digits, as Gong
     /// matches) or address, and remember what was erased; `data-for-phone-number` and
     /// `data-for-email-address` list the calls that still match. A number must start with `+`
-    /// and its country code (400 otherwise); `dataPrivacyForbidden` answers 403 as a key without
+    /// and its country code (400 otherwise; a bare `+` in the query is a space, as a form
+    /// decoder reads it: the client must send `%2B`); `dataPrivacyForbidden` answers 403 as a key without
     /// the `api:data-privacy:*` scope does.
     func dataPrivacy(method: String, endpoint: String, query: String?) -> SimulatorResponse {
         let path = "/v2/data-privacy/\(endpoint)"
@@ -19,7 +20,7 @@ extension SimulatorState {
         let parameter = kind == "phone-number" ? "phoneNumber" : kind == "email-address" ? "emailAddress" : nil
         guard let parameter else { return record(method, path, failure(404, "No endpoint \(method) \(path)")) }
         let value = (query ?? "").split(separator: "&").first { $0.hasPrefix(parameter + "=") }
-            .map { String($0.dropFirst(parameter.count + 1)).replacingOccurrences(of: "+", with: "%2B").removingPercentEncoding ?? "" }
+            .map { String($0.dropFirst(parameter.count + 1)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
         guard let value, !value.isEmpty else { return invalid(method, path, failure(400, "\(parameter) is required")) }
         if parameter == "phoneNumber", !value.hasPrefix("+") || value.filter(\.isNumber).count < 8 {
             return invalid(method, path, failure(400, "phoneNumber must start with + and the country code, found \(value)"))

@@ -89,12 +89,31 @@ public struct GongClient: GongAPI, CustomStringConvertible {
             request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listUsers, bodyLimit: 16 << 20)
     }
 
+    /// `POST /v2/data-privacy/erase-data-for-phone-number?phoneNumber=…` or
+    /// `…/erase-data-for-email-address?emailAddress=…` (`+` sent as `%2B`: a bare `+` in a
+    /// query reads as a space).
+    public func erase(_ subject: ErasureSubject) async -> GongReply {
+        let query =
+            switch subject {
+            case .phone(let number): "erase-data-for-phone-number?phoneNumber=" + Self.encoded(number)
+            case .email(let address): "erase-data-for-email-address?emailAddress=" + Self.encoded(address)
+            }
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/data-privacy/" + query)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        return await send(request, timeoutSeconds: createDeadlineSeconds, kind: .eraseData)
+    }
+
+    /// `text` as a query value: everything but letters and digits percent-encoded.
+    static func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
+
     /// `GET /v2/calls` for calls started in `[from, to)`, one page (`cursor` from the previous page).
     public func listCalls(from: Date, to: Date, cursor: String?) async -> GongReply {
-        func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
         var url =
-            endpoint.baseURL + "/v2/calls?fromDateTime=" + encoded(ISOTimestamp.format(from)) + "&toDateTime=" + encoded(ISOTimestamp.format(to))
-        if let cursor { url += "&cursor=" + encoded(cursor) }
+            endpoint.baseURL + "/v2/calls?fromDateTime=" + Self.encoded(ISOTimestamp.format(from)) + "&toDateTime="
+            + Self.encoded(ISOTimestamp.format(to))
+        if let cursor { url += "&cursor=" + Self.encoded(cursor) }
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Authorization", value: authorization)

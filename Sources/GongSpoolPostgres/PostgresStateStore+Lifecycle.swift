@@ -70,7 +70,7 @@ extension PostgresStateStore {
                     PostgresQuery(
                         unsafeSQL: """
                             SELECT \(Recording.postgresColumns) FROM recordings
-                            WHERE sha256 = $1 AND clientUniqueId IS NOT NULL AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
+                            WHERE sha256 = $1 AND \(SQLFragment.stopsSameAudio) ORDER BY id LIMIT 16
                             """, binds: Self.binds(sha256)), logger
                 ).map(Recording.init(postgres:))
             }
@@ -192,6 +192,9 @@ extension PostgresStateStore {
             try await connection.run("DELETE FROM recordings WHERE id = \(id)", logger)
         } else {
             try await update(connection, logger, plan.row, freeingLease: plan.leavesDelivery)
+            if let tombstone = plan.historyReason {
+                try await connection.run("UPDATE transitions SET reason = \(tombstone) WHERE recordingId = \(id)", logger)
+            }
         }
         try await record(connection, logger, plan.transition, node: node, tallies: plan.tallies, row: id)
         if plan.reexaminesDuplicates {

@@ -139,6 +139,18 @@ extension PostgresStateStore {
             INSERT INTO stateCounts (state, shard, n) SELECT state, 0, COUNT(*) FROM recordings GROUP BY state
             """
         ),
+        // `gongspool erase`: the fleet's audit, and the never-send list it extends.
+        (
+            "v5-erasures",
+            """
+            CREATE TABLE erasures (
+                id BIGSERIAL PRIMARY KEY, requestedAt TIMESTAMPTZ NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL,
+                command TEXT NOT NULL, requestedBy TEXT NOT NULL, found INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0,
+                inFlight INTEGER NOT NULL DEFAULT 0, filesDeleted INTEGER NOT NULL DEFAULT 0, filesLeft INTEGER NOT NULL DEFAULT 0,
+                gongOutcome TEXT, gongRequestId TEXT, finishedAt TIMESTAMPTZ
+            )
+            """
+        ),
     ]
 
     /// Applies the migrations this database lacks.

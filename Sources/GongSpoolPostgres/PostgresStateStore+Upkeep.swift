@@ -11,7 +11,7 @@ extension PostgresStateStore {
         if all {
             let candidates = try await recordings(
                 """
-                SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff)
+                SELECT \(unescaped: Recording.postgresColumns) FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff) AND \(unescaped: SQLFragment.notErased)
                 """)
             kept = candidates.filter(stillInSpool).compactMap(\.id)
         }
@@ -28,7 +28,7 @@ extension PostgresStateStore {
             if all {
                 let deleted = try await connection.rows(
                     """
-                    DELETE FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff) AND NOT (id = ANY(\(keep))) RETURNING state
+                    DELETE FROM recordings WHERE state = ANY(\(states)) AND updatedAt < \(cutoff) AND \(unescaped: SQLFragment.notErased) AND NOT (id = ANY(\(keep))) RETURNING state
                     """, logger)
                 var tallies = Tallies()
                 for row in deleted {

@@ -18,3 +18,12 @@ extension Transition: FetchableRecord, MutablePersistableRecord {
         id = inserted.rowID
     }
 }
+
+/// An ``ErasureRecord`` is a row of SQLite's `erasures` table (the audit of `gongspool erase`).
+extension ErasureRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "erasures"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

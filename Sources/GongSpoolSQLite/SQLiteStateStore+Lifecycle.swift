@@ -67,8 +67,7 @@ extension SQLiteStateStore {
                 sameAudio = try Recording.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM recordings WHERE sha256 = ? AND clientUniqueId IS NOT NULL
-                        AND state IN (\(SQLFragment.list(ClaimDecision.sameAudioStates))) ORDER BY id LIMIT 16
+                        SELECT * FROM recordings WHERE sha256 = ? AND \(SQLFragment.stopsSameAudio) ORDER BY id LIMIT 16
                         """, arguments: [sha256])
             }
             let decision = ClaimDecision(
@@ -126,6 +125,9 @@ extension SQLiteStateStore {
             _ = try Recording.deleteOne(db, key: id)
         } else {
             try plan.row.update(db)
+            if let tombstone = plan.historyReason {
+                try db.execute(sql: "UPDATE transitions SET reason = ? WHERE recordingId = ?", arguments: [tombstone, id])
+            }
             if var line = plan.transition {
                 try line.insert(db)
                 errorLine = plan.tallies.errorLine ? line.id : nil

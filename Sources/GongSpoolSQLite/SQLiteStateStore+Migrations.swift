@@ -214,6 +214,28 @@ extension SQLiteStateStore {
                     """)
             try recount(db)
         }
+        migrator.registerMigration("v13-erasures") { db in
+            // `gongspool erase`: the audit, and the never-send list it extends.
+            try db.execute(
+                sql: """
+                    CREATE TABLE erasures (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        requestedAt DATETIME NOT NULL,
+                        kind TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        command TEXT NOT NULL,
+                        requestedBy TEXT NOT NULL,
+                        found INTEGER NOT NULL DEFAULT 0,
+                        erased INTEGER NOT NULL DEFAULT 0,
+                        inFlight INTEGER NOT NULL DEFAULT 0,
+                        filesDeleted INTEGER NOT NULL DEFAULT 0,
+                        filesLeft INTEGER NOT NULL DEFAULT 0,
+                        gongOutcome TEXT,
+                        gongRequestId TEXT,
+                        finishedAt DATETIME
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -15,7 +15,8 @@ extension SQLiteStateStore {
         var kept: [Int64] = []
         if all {
             let candidates = try await read { db in
-                try Recording.fetchAll(db, sql: "SELECT * FROM recordings WHERE id IN (\(finished))", arguments: [cutoff])
+                try Recording.fetchAll(
+                    db, sql: "SELECT * FROM recordings WHERE id IN (\(finished)) AND \(SQLFragment.notErased)", arguments: [cutoff])
             }
             kept = try await Self.mapErrors { try await BlockingIO.run { candidates.filter(stillInSpool).compactMap(\.id) } }
         }
@@ -25,7 +26,9 @@ extension SQLiteStateStore {
             try db.execute(sql: "DELETE FROM transitions WHERE recordingId IN (\(finished))", arguments: [cutoff])
             result.transitions = db.changesCount
             if all {
-                let doomed = "id IN (\(finished))" + (keep.isEmpty ? "" : " AND id NOT IN (" + keep.map(String.init).joined(separator: ",") + ")")
+                let doomed =
+                    "id IN (\(finished)) AND \(SQLFragment.notErased)"
+                    + (keep.isEmpty ? "" : " AND id NOT IN (" + keep.map(String.init).joined(separator: ",") + ")")
                 var tallies = Tallies()
                 for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM recordings WHERE \(doomed) GROUP BY state", arguments: [cutoff]) {
                     if let state = RecordingState(rawValue: row[0]) { tallies.deleted(state, count: row[1]) }

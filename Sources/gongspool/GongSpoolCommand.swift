@@ -11,7 +11,7 @@ struct GongSpoolCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self, RetryCommand.self, HoldCommand.self,
             ReleaseCommand.self, AcceptCommand.self, ForgetCommand.self, PruneCommand.self, ReconcileCommand.self, BackupCommand.self,
-            CheckCommand.self, ConfigCommand.self, ValidateCommand.self, ReportCommand.self,
+            CheckCommand.self, ConfigCommand.self, ValidateCommand.self, ReportCommand.self, EraseCommand.self, AuditCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )

@@ -1,9 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import GongSpoolCore
 import GongSpoolDaemon
-import GongSpoolHTTP
 import Logging
 
 /// `gongspool reconcile`: does Gong list the calls GongSpool delivered?
@@ -42,23 +40,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
             start = date
         }
-        let credentials: Credentials
-        do {
-            credentials = try Credentials.load(config.gong, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            printError("gongspool: \(error.description)")
-            throw ExitCode(ExitStatus.config)
-        }
         let store = try await StoreOpener.open(config)
         var logger = Logger(label: "gongspool")
         logger.logLevel = .error
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: GongClient.httpConfiguration(config.gong))
-        let client = GongClient(
-            http: http, endpoint: try GongEndpoint(baseURL: config.gong.baseURL), credentials: credentials,
-            settings: config.gong, logger: logger)
-        let gate = RequestGate(settings: config.gong, store: store, clock: SystemWallClock(), logger: logger)
-        try await gate.restorePause()
-        let reconciler = Reconciler(client: client, gate: gate, store: store, clock: SystemWallClock(), logger: logger)
+        let session = try await GongSession.open(config, store: store, logger: logger)
+        let reconciler = Reconciler(client: session.client, gate: session.gate, store: store, clock: SystemWallClock(), logger: logger)
         let result: Result<Reconciler.Outcome, any Error>
         do {
             result = .success(
@@ -68,7 +54,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         } catch {
             result = .failure(error)
         }
-        try await http.shutdown()
+        await session.shutdown()
         switch result {
         case .failure(let error):
             printError("gongspool: \(error)")

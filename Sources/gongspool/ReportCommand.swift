@@ -11,7 +11,7 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "One line per recording of a period: where each call went (for an auditor, or to find one call).",
         discussion: """
             Columns: clientUniqueId, callStart, direction, gongUserId, state, reasonCode, callId, url, \
-            listedByGong (when reconciliation last saw it in Gong), excluded (by the privacy policy), path. \
+            listedByGong (when reconciliation last saw it in Gong), excluded (by the privacy policy), erased (on request), path. \
             A recording is in the period by its call's start (one never built into a request: by when it \
             was first seen). Written as it is read: any length of history.
             """

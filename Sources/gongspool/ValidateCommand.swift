@@ -34,7 +34,8 @@ struct ValidateCommand: AsyncParsableCommand {
         var config = loaded
         if let state, let (known, _) = try? await SystemIdentity.current(loaded, store: state) { config = known }
         let directory = await UserDirectory.load(settings: config.users, store: state)
-        let report = FileValidation.validate(path: path, config: config, directory: directory)
+        let erasures = (try? await state?.erasures()) ?? []
+        let report = FileValidation.validate(path: path, config: config, directory: directory, erasures: erasures)
         guard let request = report.request else {
             for problem in report.problems {
                 printError(problem.escapingControlCharacters)

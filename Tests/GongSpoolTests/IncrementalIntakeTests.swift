@@ -11,7 +11,7 @@ import Testing
     /// A harness whose manual clock starts well after the files' real mtimes (so no directory
     /// counts as "just modified").
     func harness() throws -> IntakeHarness {
-        try IntakeHarness(clockStart: Date().addingTimeInterval(30)) {
+        try IntakeHarness(clockStart: Date().addingTimeInterval(3600)) {
             $0.recursive = true
             $0.fullRescanMinutes = 60
         }

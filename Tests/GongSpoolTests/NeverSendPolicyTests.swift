@@ -67,4 +67,39 @@ import Testing
         #expect(fine?.privacy.neverSend.numbers == ["15551230000", "+44 20 7946 0000"] && fine?.privacy.neverSend.extensions == ["205"])
         #expect(fine?.privacy.countryCode == "1" && fine?.privacy.excludedFiles == .delete)
     }
+
+    @Test func erasuresExtendTheListAndAreNamedByTheirAuditNumberOnly() {
+        var phone = ErasureRecord(subject: .phone("+15557770001"), requestedAt: Date(), command: "gongspool erase", requestedBy: "root@pbx")
+        phone.id = 3
+        var email = ErasureRecord(subject: .email("someone@example.com"), requestedAt: Date(), command: "gongspool erase", requestedBy: "root@pbx")
+        email.id = 4
+        let p = policy(countryCode: "1").adding([phone, email])
+        #expect(p.match(numbers: ["(555) 777-0001"])?.name == "an erasure on request (gongspool audit #3)")
+        #expect(p.match(numbers: [], emails: ["Someone@Example.COM "])?.name == "an erasure on request (gongspool audit #4)")
+        #expect(p.match(numbers: ["+15557770002"], emails: ["other@example.com"]) == nil && !p.isEmpty)
+    }
+
+    @Test func gongIsGivenTheInternationalFormOrNothing() {
+        #expect(NeverSendPolicy.international("+1 (555) 777-0001", countryCode: nil) == "+15557770001")
+        #expect(NeverSendPolicy.international("0044 20 7946 0000", countryCode: nil) == "+442079460000")
+        #expect(NeverSendPolicy.international("020 7946 0000", countryCode: "44") == "+442079460000")
+        #expect(NeverSendPolicy.international("555 777 0001", countryCode: nil) == nil, "national without a country code")
+        #expect(NeverSendPolicy.international("+1 555", countryCode: nil) == nil, "too short for a number")
+    }
+
+    @Test func theMatcherFindsTheNumberInPartiesFileNamesAndARawSidecar() {
+        let matcher = ErasureMatcher(.phone("+15557770001"), countryCode: "1")
+        var built = Recording(stem: "2026/11/a", now: Date())
+        built.requestJSON = #"{"parties":[{"phoneNumber":"(555) 777-0001"}]}"#
+        #expect(matcher.matches(built, sidecarText: { nil }))
+        built.requestJSON = #"{"parties":[{"phoneNumber":"+15557770002"}]}"#
+        #expect(!matcher.matches(built, sidecarText: { "+15557770001" }), "a built request is judged by its parties, not its sidecar")
+        let freePBX = Recording(stem: "2026/11/out-5557770001-200-20261122-101500-1795342500.1", now: Date())
+        #expect(matcher.matches(freePBX, sidecarText: { nil }))
+        let unbuilt = Recording(stem: "2026/11/d", now: Date())
+        #expect(matcher.matches(unbuilt, sidecarText: { #"{"parties": [{"phoneNumber": "+1 555 777 0001""# }))
+        #expect(!matcher.matches(unbuilt, sidecarText: { "call 20261122 from 555 777 0002 at 1015" }))
+        let byAddress = ErasureMatcher(.email("someone@example.com"), countryCode: nil)
+        #expect(byAddress.matches(unbuilt, sidecarText: { "<email>SOMEONE@example.com</email>" }))
+    }
 }

@@ -41,7 +41,7 @@ import Testing
         let report = DeliveryReport(filter: .init(since: now.addingTimeInterval(-1)), format: .csv)
         let count = try await report.write(from: store, pageSize: 2) { lines.append($0) }
         #expect(count == 7 && lines.count == 8, "\(lines)")
-        #expect(lines.dropFirst().allSatisfy { $0 == ",,,,pending,,,,,no,\n" }, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0 == ",,,,pending,,,,,no,no,\n" }, "\(lines)")
     }
 
     @Test(arguments: RoleBackend.allCases)

@@ -87,11 +87,12 @@ import Testing
         options.latencyMilliseconds = 2000  // every answer comes 2 s after Gong stored the request
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["afterUpload: delete"]))
-            async let run = cli.once(timeout: 60)
-            // Once Gong holds each upload (its answer still on the way), the PBX acts.
+            async let run = cli.once(timeout: 240)
+            // Once Gong holds each upload (its answer still on the way), the PBX acts. (The
+            // deadline only ends a hung run: a loaded machine may take long to get there.)
             var replaced = false
             var swapped = false
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(180)
             while !(replaced && swapped) && Date() < deadline {
                 let stored = await sim.state.snapshot().calls.values.filter { $0.mediaSHA256 != nil }.map(\.clientUniqueId)
                 if !replaced, stored.contains("pbx:h3") {

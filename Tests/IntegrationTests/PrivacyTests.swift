@@ -192,7 +192,7 @@ import Testing
             #expect(lines.count == 5, "one row per recording: \(csv.output)")
             let sent = try #require(lines.first { $0.hasPrefix("pbx:sent,") })
             #expect(sent.contains(",2026-11-20T10:00:00Z,Inbound,234599484848423,done,,") && sent.contains("https://"), "\(sent)")
-            #expect(lines.contains { $0.contains(",skipped,excluded_by_policy,") && $0.contains(",yes,private.wav") }, "\(csv.output)")
+            #expect(lines.contains { $0.contains(",skipped,excluded_by_policy,") && $0.contains(",yes,no,private.wav") }, "\(csv.output)")
             #expect(lines.contains { $0.contains(",rejected,invalid_request,") }, "\(csv.output)")
             // The call of one number, in any formatting; the calls of one user; a period with none.
             let one = try await cli.run(["report", "--config", cli.config, "--since", "2026-11-20", "--phone", "15557770001", "--format", "json"])

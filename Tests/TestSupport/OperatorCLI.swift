@@ -22,7 +22,7 @@ public struct OperatorCLI: Sendable {
     /// `environment` replaces the simulator's credentials; `user` runs it as that user.
     @discardableResult
     public func run(
-        _ arguments: [String], timeout: Double = 30, dropFilePermissionOverride: Bool = false,
+        _ arguments: [String], timeout: Double = 120, dropFilePermissionOverride: Bool = false,
         environment: [String: String] = DeliveryHarness.environment(), as user: ServiceUser? = nil
     ) async throws -> (status: Int32?, output: String) {
         if let user {
@@ -37,7 +37,7 @@ public struct OperatorCLI: Sendable {
 
     /// Runs `executable arguments…` (e.g. `script` around the binary) as ``run(_:timeout:dropFilePermissionOverride:environment:as:)`` does.
     public func tool(
-        _ executable: String, _ arguments: [String], timeout: Double = 30, environment: [String: String] = DeliveryHarness.environment()
+        _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = DeliveryHarness.environment()
     ) async throws -> (status: Int32?, output: String) {
         let log = h.work.file("cli-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -62,7 +62,7 @@ public struct OperatorCLI: Sendable {
         return (ended ? process.terminationStatus : nil, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    public func once(timeout: Double = 30) async throws -> (status: Int32?, output: String) {
+    public func once(timeout: Double = 120) async throws -> (status: Int32?, output: String) {
         try await run(["run", "--once", "--config", config], timeout: timeout)
     }
 

@@ -209,7 +209,7 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
 
 /// The roles every store implements, the in-memory one included: the write path, the queue,
 /// the gate, the status and the meta facts.
-public typealias CoreRoles = LifecycleStore & QueueStore & GateStore & StatusStore & MetaStore
+public typealias CoreRoles = LifecycleStore & QueueStore & GateStore & StatusStore & MetaStore & PrivacyStore
 
 /// The stores the role suite runs on: both databases, and the in-memory roles.
 public enum RoleBackend: String, CaseIterable, Sendable, CustomStringConvertible {

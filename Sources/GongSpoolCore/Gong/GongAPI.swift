@@ -13,6 +13,9 @@ public protocol GongAPI: Sendable {
     func listUsers(cursor: String?) async -> GongReply
     /// `GET /v2/calls` for calls started in `[from, to)`, one page (`cursor` from the previous page).
     func listCalls(from: Date, to: Date, cursor: String?) async -> GongReply
+    /// `POST /v2/data-privacy/erase-data-for-phone-number?phoneNumber=…` (a number in its
+    /// international form, `+` and the country code) or `…/erase-data-for-email-address?emailAddress=…`.
+    func erase(_ subject: ErasureSubject) async -> GongReply
     /// The whole-request deadline of a create.
     var createDeadlineSeconds: Double { get }
     /// The whole-request deadline of a media upload of `bytes`.

@@ -16,4 +16,6 @@ public enum GongEndpointKind: String, Sendable {
     case listUsers = "list_users"
     /// `GET /v2/calls` (reconciliation).
     case listCalls = "list_calls"
+    /// `POST /v2/data-privacy/erase-data-for-…` (`gongspool erase`).
+    case eraseData = "erase_data"
 }

@@ -16,18 +16,20 @@ public enum FileValidation {
         public var notes: [String] = []
     }
 
-    /// Validates `path` (an audio file or a sidecar) with `config` and the user mapping `directory`.
-    /// Files under `spool.directory` are named relative to it, as the daemon names them.
-    public static func validate(path: String, config: Configuration, directory: UserDirectory) -> Report {
+    /// Validates `path` (an audio file or a sidecar) with `config`, the user mapping `directory`
+    /// and the never-send list extended by `erasures` (the state's). Files under
+    /// `spool.directory` are named relative to it, as the daemon names them.
+    public static func validate(path: String, config: Configuration, directory: UserDirectory, erasures: [ErasureRecord] = []) -> Report {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let spool = config.spool.directory.isEmpty ? "" : URL(fileURLWithPath: config.spool.directory).standardizedFileURL.path
         let (root, relative): (String, String) =
             !spool.isEmpty && url.path.hasPrefix(spool + "/")
             ? (spool, String(url.path.dropFirst(spool.count + 1)))
             : (url.deletingLastPathComponent().path, url.lastPathComponent)
-        let assembler: RequestAssembler
+        var assembler: RequestAssembler
         do {
             assembler = try RequestAssembler(config: config)
+            assembler.policy = assembler.policy.adding(erasures)
         } catch {
             return Report(problems: [error.description])
         }

@@ -49,7 +49,7 @@ public struct RecordingEvaluator: Sendable {
     /// The spool root.
     public let root: String
     /// Builds the request from the configured sources.
-    public let assembler: RequestAssembler
+    public internal(set) var assembler: RequestAssembler
     /// Duration floor, silence and truncation.
     public let checks: ContentChecks
 

@@ -248,9 +248,7 @@ extension SpoolIntake {
     /// examined (same size, time and inode) and never through a link (``AfterUploadAction``'s
     /// way). Once its `skipped` is committed: a crash in between keeps them, never the reverse.
     private func deleteExcluded(audio: SpoolEntry, sidecar: SpoolEntry?, stem: String) async throws {
-        var deleting = settings
-        deleting.afterUpload = .delete
-        let action = AfterUploadAction(settings: deleting)
+        let action = AfterUploadAction.deleting(under: settings.directory)
         let files = [audio] + (sidecar.map { [$0] } ?? [])
         let taken = files.map { TakenFile(relativePath: $0.relativePath, size: $0.size, mtimeNs: $0.mtimeNs, inode: $0.inode) }
         do {

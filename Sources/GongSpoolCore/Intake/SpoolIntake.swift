@@ -21,7 +21,12 @@ public actor SpoolIntake {
     private var active: [String: PairGroup] = [:]
     /// Whether this node ran the spool's intake at the last poll (in a fleet, one node per spool does).
     private var leading = true
-    let evaluator: RecordingEvaluator
+    /// Examines a recording's files (its never-send policy extended by the erasures in the state).
+    var evaluator: RecordingEvaluator
+    /// The configuration's never-send policy, before the erasures are added.
+    private let configuredPolicy: NeverSendPolicy
+    /// The erasures the policy holds (how many: they are only ever added).
+    private var erasuresKnown = 0
     private var warned: Set<String> = []
     /// Stems whose media header said "not finished" in this poll (they are not merely settling).
     var stuck: Set<String> = []
@@ -62,8 +67,9 @@ public actor SpoolIntake {
         self.clock = clock
         self.logger = logger
         self.walk = SpoolWalk(root: settings.directory, recursive: settings.recursive)
-        self.evaluator = RecordingEvaluator(
-            root: settings.directory, assembler: try RequestAssembler(config: config), checks: ContentChecks(settings))
+        let assembler = try RequestAssembler(config: config)
+        self.evaluator = RecordingEvaluator(root: settings.directory, assembler: assembler, checks: ContentChecks(settings))
+        self.configuredPolicy = assembler.policy
         self.users = users ?? UserDirectoryProvider(settings: config.users, store: store, logger: logger)
         self.sidecarExtension = config.metadata.effectiveSidecarExtension
         self.unmappedUsers = config.users.unmapped
@@ -287,6 +293,12 @@ public actor SpoolIntake {
     /// the mapping changed.
     private func refreshMappings() async throws {
         directory = try await users.current()
+        // Erasures asked for since (by `gongspool erase`, on any node): never sent from now on.
+        let erasures = try await store.erasures()
+        if erasures.count != erasuresKnown {
+            erasuresKnown = erasures.count
+            evaluator.assembler.policy = configuredPolicy.adding(erasures)
+        }
         let generation = await users.generation
         if generation != usersGeneration {
             usersGeneration = generation

@@ -37,9 +37,15 @@ public struct ClaimDecision: Sendable {
     /// call was created).
     public static let sameAudioStates: [RecordingState] = [.ready, .creating, .created, .uploading, .uploaded, .done, .waiting, .held, .missing]
 
+    /// Whether a row with the same audio under another clientUniqueId stops the claimant: its
+    /// audio is delivered or on its way (``sameAudioStates``), or it was erased on request.
+    public static func stopsSameAudio(_ row: RecordingLifecycle) -> Bool {
+        sameAudioStates.contains(row.state.name) || row.isErased
+    }
+
     /// `sha256`: the claiming row's audio as taken now. `sameAudio`: rows with that SHA-256
-    /// under another clientUniqueId (in ``sameAudioStates``), oldest first; asked for only when
-    /// nobody owns the id.
+    /// under another clientUniqueId that ``stopsSameAudio(_:)``, oldest first; asked for only
+    /// when nobody owns the id. An owner or such a row erased on request: ``Claim/erased(of:)``.
     public init(claimant: ClaimParty, clientUniqueId: String, sha256: String?, owner: ClaimParty?, sameAudio: [ClaimParty] = []) {
         claim = .owner(clientUniqueId: clientUniqueId)
         guard Self.needsOwner(claimant.lifecycle) else { return }
@@ -48,14 +54,18 @@ public struct ClaimDecision: Sendable {
             let twin = sameAudio.first {
                 $0.id != claimant.id && $0.lifecycle.identity?.clientUniqueId != clientUniqueId && !Self.failedBeforeSending($0.lifecycle)
             }
-            if let twin, let twinCall = twin.lifecycle.identity?.clientUniqueId {
+            if let twin, twin.lifecycle.isErased {
+                claim = .erased(of: twin.id)
+            } else if let twin, let twinCall = twin.lifecycle.identity?.clientUniqueId {
                 let description = "recording #\(twin.id) \(twin.path) (\(twin.lifecycle.state.name.rawValue), clientUniqueId \(twinCall))"
                 claim = .sameAudio(of: twin.id, clientUniqueId: clientUniqueId, description: description)
             }
             return
         }
         let description = "recording #\(owner.id) \(owner.path) (\(owner.lifecycle.state.name.rawValue))"
-        if owner.sha256 != sha256 {
+        if owner.lifecycle.isErased {
+            claim = .erased(of: owner.id)
+        } else if owner.sha256 != sha256 {
             claim = .conflict(of: owner.id, clientUniqueId: clientUniqueId, description: description)
         } else if Self.failedBeforeSending(owner.lifecycle) {
             ownerPassesIt = true

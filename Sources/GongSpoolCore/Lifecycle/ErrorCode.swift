@@ -105,6 +105,9 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
     case afterUploadFailed
     /// Held by an operator.
     case operatorHold
+    /// Erased on request (`gongspool erase`): never sent, its files deleted, its personal data
+    /// replaced by a tombstone.
+    case erasedOnRequest
     /// A row the daemon cannot work with (missing request body, media kind…).
     case `internal`
 
@@ -118,7 +121,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
         .malformedSuccess, .http(400), .timeout,
         .connectTimeout, .connectionClosed, .transportError, .foreignMedia, .mediaOnOtherCall, .earlierVersionInGong, .mediaTypeRefused,
         .unexpectedAnswer, .missingInGong,
-        .afterUploadFailed, .operatorHold, .internal,
+        .afterUploadFailed, .operatorHold, .erasedOnRequest, .internal,
     ]
 
     /// The stored form (`file_open`, `http_400`).
@@ -148,6 +151,7 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
         case .mediaTooShort: "media_too_short"
         case .mediaSilent: "media_silent"
         case .excludedByPolicy: "excluded_by_policy"
+        case .erasedOnRequest: "erased_on_request"
         case .mediaTruncated: "media_truncated"
         case .examinationCrashed: "examination_crashed"
         case .rateLimited: "rate_limited"
@@ -281,6 +285,8 @@ public enum ErrorCode: Sendable, Hashable, CustomStringConvertible, RawRepresent
             "Gong has the recording; make spool.archiveDirectory (or the spool) writable, then `retry` to finish."
         case .operatorHold:
             "`gongspool release ID` when it may go."
+        case .erasedOnRequest:
+            "Nothing: erased on request (`gongspool audit` says when and by whom). Never sent again, and neither `retry` nor `forget` changes that; its files are deleted and its personal data replaced by a tombstone."
         case .missingInGong:
             "Gong did not list the call it accepted: check it in Gong; `gongspool retry ID` delivers it again (the files must still be where they were taken; Gong remembers a deleted call's id for hours: if it still answers with it, retry later), `accept ID` keeps it as done."
         }

@@ -14,6 +14,8 @@ public struct StoreEffects: OptionSet, Sendable, Hashable {
     public static let deleteRow = StoreEffects(rawValue: 1 << 1)
     /// Examine the rows that are duplicates of this one again (one may carry on in its place).
     public static let reexamineDuplicates = StoreEffects(rawValue: 1 << 2)
+    /// Replace the personal data of the row and its history by a tombstone (an erasure).
+    public static let erasePersonalData = StoreEffects(rawValue: 1 << 3)
 }
 
 /// What the driver that reported the event does once the change is committed.

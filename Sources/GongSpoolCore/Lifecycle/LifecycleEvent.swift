@@ -70,6 +70,10 @@ public enum LifecycleEvent: Sendable, Equatable {
     case accept
     /// `gongspool forget`: drop the row.
     case forget
+    /// `gongspool erase` (audit entry `request`): never sent; its files are deleted next.
+    case erase(request: Int64)
+    /// The files of an erased recording are gone: its personal data gives way to a tombstone.
+    case erasureFinished
 
     /// The event's name in the lifecycle table.
     public var name: String {
@@ -104,6 +108,8 @@ public enum LifecycleEvent: Sendable, Equatable {
         case .release: "release"
         case .accept: "accept"
         case .forget: "forget"
+        case .erase: "erase"
+        case .erasureFinished: "erasureFinished"
         }
     }
 
@@ -118,7 +124,7 @@ public enum LifecycleEvent: Sendable, Equatable {
             .delivery
         case .reconciledMissing, .reconciledFound:
             .reconcile
-        case .retry, .hold, .release, .accept, .forget:
+        case .retry, .hold, .release, .accept, .forget, .erase, .erasureFinished:
             .operator
         }
     }
@@ -130,7 +136,7 @@ public enum LifecycleDriver: String, Sendable {
     case intake
     /// `RecordingDelivery` and the daemon's start-up.
     case delivery
-    /// `gongspool retry|hold|release|accept|forget`.
+    /// `gongspool retry|hold|release|accept|forget|erase`.
     case `operator`
     /// `gongspool reconcile` and the daily reconciliation (`gong.reconcile`).
     case reconcile
@@ -147,6 +153,8 @@ public enum Claim: Sendable, Equatable {
     /// Nobody owns `clientUniqueId`, but row `of` delivered (or is delivering) the same audio
     /// under another one: a re-export under a new name, a second copy.
     case sameAudio(of: Int64, clientUniqueId: String, description: String)
+    /// Row `of`, erased on request, owns `clientUniqueId` or had the same audio: never sent.
+    case erased(of: Int64)
 }
 
 /// An event the recording's state does not allow.

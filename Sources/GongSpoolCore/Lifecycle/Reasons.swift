@@ -171,4 +171,22 @@ enum Reasons {
     static func accepted(_ checked: String) -> String {
         "accepted by operator (files kept): \(checked)"
     }
+
+    /// What an erased recording's history lines say instead of their reasons.
+    static let erasedOnRequest = "erased on request"
+    private static let deletingFiles = ": never sent; its files are being deleted"
+
+    static func erasing(_ request: Int64) -> String {
+        "\(erasedOnRequest) (gongspool audit #\(request))" + deletingFiles
+    }
+
+    /// The reason of an erased recording whose files are gone (``erasing(_:)`` without its end).
+    static func erased(_ erasing: String?) -> String {
+        guard let erasing, erasing.hasSuffix(deletingFiles) else { return erasedOnRequest }
+        return String(erasing.dropLast(deletingFiles.count))
+    }
+
+    static func sameAsErased(_ row: Int64) -> String {
+        "the same clientUniqueId or audio as recording #\(row), erased on request: never sent (privacy policy)"
+    }
 }

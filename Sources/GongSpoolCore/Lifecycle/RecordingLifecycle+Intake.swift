@@ -93,6 +93,9 @@ extension RecordingLifecycle {
         case .sameAudio(let original, let id, let description):
             identity = nil
             return move(to: .duplicate(of: original), code: .sameAudio, reason: Reasons.sameAudio(as: description, clientUniqueId: id))
+        case .erased(let row):
+            identity = nil
+            return move(to: .skipped, code: .excludedByPolicy, reason: Reasons.sameAsErased(row))
         case .conflict(_, let id, let description):
             identity = nil
             return move(to: .held(.intake), code: .contentConflict, reason: Reasons.contentConflict(clientUniqueId: id, owner: description))

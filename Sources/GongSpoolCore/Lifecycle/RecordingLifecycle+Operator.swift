@@ -3,6 +3,7 @@ import Foundation
 extension RecordingLifecycle {
     /// Events from `gongspool retry|hold|release|accept|forget`.
     mutating func handleOperator(_ event: LifecycleEvent, _ context: EventContext) throws(LifecycleRefusal) -> LifecycleDecision {
+        if isErased { return try handleErased(event) }
         switch (event, state) {
         case (.retry, .held(let phase)), (.retry, .waiting(let phase, _)):
             restart()
@@ -53,8 +54,30 @@ extension RecordingLifecycle {
         case (.forget, _):
             return LifecycleDecision(effects: [.deleteRow, .reexamineDuplicates])
 
+        case (.erase, .creating), (.erase, .uploading), (.erase, .uploaded):
+            throw refuse(event, "a request is on the wire, or the delivery is being finished; run erase again in a moment")
+        case (.erase(let request), _):
+            // The identity stays: a re-export with the same clientUniqueId or audio finds the
+            // tombstone and is not sent (``ClaimDecision``).
+            return move(to: .skipped, code: .erasedOnRequest, reason: Reasons.erasing(request))
+        case (.erasureFinished, _):
+            throw refuse(event, "not erased")
+
         default:
             throw refuse(event, "not an operator action")
+        }
+    }
+
+    /// An erased recording: its files go, then its personal data; nothing brings it back.
+    private mutating func handleErased(_ event: LifecycleEvent) throws(LifecycleRefusal) -> LifecycleDecision {
+        switch event {
+        case .erasureFinished:
+            reason = Reasons.erased(reason)
+            return LifecycleDecision(effects: [.recordTransition, .erasePersonalData])
+        case .erase:
+            throw refuse(event, "already erased")
+        default:
+            throw refuse(event, "erased on request: never sent again, and its tombstone keeps a re-export from being sent")
         }
     }
 
@@ -64,4 +87,7 @@ extension RecordingLifecycle {
         failingSince = nil
         if isContentFinding { checksWaived = true }
     }
+
+    /// Erased on request (``LifecycleEvent/erase(request:)``).
+    var isErased: Bool { code == .erasedOnRequest }
 }

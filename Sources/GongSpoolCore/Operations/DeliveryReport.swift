@@ -51,6 +51,8 @@ public struct DeliveryReport: Sendable {
         public var listedByGong: Date?
         /// Never sent by the privacy policy.
         public var excluded: Bool
+        /// Erased on request (`gongspool erase`): a tombstone, no path.
+        public var erased: Bool
         public var path: String?
         /// The parties' phone numbers (for the filter; not printed).
         var numbers: [String]
@@ -70,6 +72,7 @@ public struct DeliveryReport: Sendable {
             url = row.mediaURL
             listedByGong = row.confirmedAt
             excluded = row.lastErrorCode == .excludedByPolicy
+            erased = row.lastErrorCode == .erasedOnRequest
             path = row.audioPath ?? row.sidecarPath
             numbers = (request?["parties"]?.arrayValue ?? []).compactMap { $0["phoneNumber"]?.stringValue }
             firstSeen = row.firstSeenAt
@@ -78,7 +81,8 @@ public struct DeliveryReport: Sendable {
 
     /// The columns, in order.
     public static let columns = [
-        "clientUniqueId", "callStart", "direction", "gongUserId", "state", "reasonCode", "callId", "url", "listedByGong", "excluded", "path",
+        "clientUniqueId", "callStart", "direction", "gongUserId", "state", "reasonCode", "callId", "url", "listedByGong", "excluded", "erased",
+        "path",
     ]
 
     public let filter: Filter
@@ -127,7 +131,8 @@ public struct DeliveryReport: Sendable {
     static func values(_ line: Line) -> [String?] {
         [
             line.clientUniqueId, line.callStart.map(ISOTimestamp.format), line.direction, line.gongUserId, line.state.rawValue, line.reasonCode,
-            line.callId, line.url, line.listedByGong.map(ISOTimestamp.format), line.excluded ? "yes" : "no", line.path,
+            line.callId, line.url, line.listedByGong.map(ISOTimestamp.format), line.excluded ? "yes" : "no", line.erased ? "yes" : "no",
+            line.path,
         ]
     }
 
@@ -146,7 +151,12 @@ public struct DeliveryReport: Sendable {
     static func json(_ line: Line) -> String {
         var object: [String: JSONValue] = [:]
         for (column, value) in zip(columns, values(line)) {
-            object[column] = column == "excluded" ? .bool(line.excluded) : value.map(JSONValue.string) ?? .null
+            object[column] =
+                switch column {
+                case "excluded": .bool(line.excluded)
+                case "erased": .bool(line.erased)
+                default: value.map(JSONValue.string) ?? .null
+                }
         }
         return (try? JSONValue.object(object).canonicalData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }

@@ -102,10 +102,7 @@ public struct ArchiveRetention: Sendable {
             return row.audioPath == entry.relativePath || row.sidecarPath == entry.relativePath
         }
         guard !deletable.isEmpty else { return [] }
-        var settings = SpoolSettings()
-        settings.directory = root
-        settings.afterUpload = .delete
-        let action = AfterUploadAction(settings: settings)
+        let action = AfterUploadAction.deleting(under: root)
         var deleted: [String] = []
         for entry in deletable {
             let taken = TakenFile(relativePath: entry.relativePath, size: entry.size, mtimeNs: entry.mtimeNs, inode: entry.inode)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Whose calls never go to Gong: the configuration's `privacy.neverSend` numbers and
-/// extensions. A recording with any party that matches is excluded before any request, and the
-/// rule that matched is named.
+/// extensions, and the numbers and addresses erased on request (``adding(_:)``, from the
+/// state). A recording with any party that matches is excluded before any request, and the
+/// rule that matched is named (an erasure by its audit number, not by the number).
 ///
 /// Numbers compare by their digits, whatever the formatting: `+1 (555) 123-0000`,
 /// `15551230000` and `+15551230000` are one number (`00` before the digits is read as `+`). With
@@ -19,9 +20,11 @@ public struct NeverSendPolicy: Sendable, Equatable {
     }
 
     /// Number rules.
-    public let numbers: [Rule]
+    public private(set) var numbers: [Rule]
     /// Extension rules.
     public let extensions: [Rule]
+    /// Email address rules (lowercased), from erasures.
+    public private(set) var emails: [Rule] = []
     /// The country calling code national numbers are in.
     public let countryCode: String?
 
@@ -37,22 +40,62 @@ public struct NeverSendPolicy: Sendable, Equatable {
     }
 
     /// Whether nothing is excluded.
-    public var isEmpty: Bool { numbers.isEmpty && extensions.isEmpty }
+    public var isEmpty: Bool { numbers.isEmpty && extensions.isEmpty && emails.isEmpty }
+
+    /// The policy with the subjects of `erasures` added.
+    public func adding(_ erasures: [ErasureRecord]) -> NeverSendPolicy {
+        var policy = self
+        for erasure in erasures {
+            let name = "an erasure on request (gongspool audit #\(erasure.id ?? 0))"
+            switch erasure.erasureSubject {
+            case .phone(let number): policy.numbers.append(Rule(name: name, keys: Self.numberKeys(number, countryCode: countryCode)))
+            case .email(let address): policy.emails.append(Rule(name: name, keys: [Self.emailKey(address)]))
+            case nil: continue
+            }
+        }
+        return policy
+    }
 
     /// The rule a party matches: `numbers` are phone numbers (parties, the other side),
-    /// `pbxValues` the PBX's own identifiers (from, to, rep: an extension or a number).
-    public func match(numbers given: [String], pbxValues: [String] = []) -> Rule? {
+    /// `emails` their addresses, `pbxValues` the PBX's own identifiers (from, to, rep: an
+    /// extension or a number).
+    public func match(numbers given: [String], emails: [String] = [], pbxValues: [String] = []) -> Rule? {
         let asExtensions = Set(pbxValues.map(Self.extensionKey))
         if let rule = extensions.first(where: { !$0.keys.isDisjoint(with: asExtensions) }) { return rule }
         let asNumbers = (given + pbxValues).reduce(into: Set<String>()) { keys, value in
             keys.formUnion(Self.numberKeys(value, countryCode: countryCode))
         }
-        return numbers.first { !$0.keys.isDisjoint(with: asNumbers) }
+        if let rule = numbers.first(where: { !$0.keys.isDisjoint(with: asNumbers) }) { return rule }
+        let asEmails = Set(emails.map(Self.emailKey))
+        return self.emails.first { !$0.keys.isDisjoint(with: asEmails) }
+    }
+
+    /// An address as compared: trimmed and lowercased.
+    public static func emailKey(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Whether `a` and `b` are one phone number (by their digits; national forms in `countryCode`).
     public static func sameNumber(_ a: String, _ b: String, countryCode: String?) -> Bool {
         !numberKeys(a, countryCode: countryCode).isDisjoint(with: numberKeys(b, countryCode: countryCode))
+    }
+
+    /// `text` as Gong's data-privacy API takes a number: `+`, the country code, the number
+    /// (`+15551230000`). A number written without `+` or `00` is national, in `countryCode`
+    /// (a trunk `0` dropped); `nil` without a country code then, or under 8 digits.
+    public static func international(_ text: String, countryCode: String?) -> String? {
+        let digits = digits(text)
+        let international: String
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("+") {
+            international = digits
+        } else if digits.hasPrefix("00") {
+            international = String(digits.dropFirst(2))
+        } else if let countryCode {
+            international = countryCode + (digits.hasPrefix("0") ? String(digits.dropFirst()) : digits)
+        } else {
+            return nil
+        }
+        return international.count >= 8 ? "+" + international : nil
     }
 
     /// The digits of `text` (`+1 (555) 123-0000` → `15551230000`).

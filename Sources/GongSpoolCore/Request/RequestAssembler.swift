@@ -43,8 +43,8 @@ public struct RequestAssembler: Sendable {
     public let mapping: CallMapping?
     /// The sidecar kind in force.
     public let sidecarFormat: SidecarFormat
-    /// Whose calls are never sent.
-    public let policy: NeverSendPolicy
+    /// Whose calls are never sent (the configuration's, then the erasures' added by intake).
+    public internal(set) var policy: NeverSendPolicy
 
     /// An assembler for `config`.
     public init(config: Configuration) throws(ConfigurationError) {
@@ -127,7 +127,9 @@ public struct RequestAssembler: Sendable {
             }
         }
         let fields = gongSidecar.merged(over: mapped.fields)
-        if let rule = policy.match(numbers: Self.partyNumbers(fields)) { return .excluded(rule: rule.name) }
+        if let rule = policy.match(numbers: Self.partyValues(fields, "phoneNumber"), emails: Self.partyValues(fields, "emailAddress")) {
+            return .excluded(rule: rule.name)
+        }
         if let user = fields["primaryUser"]?.stringValue, let known = directory.gongUser(id: user), let refusal = known.importRefusal {
             return .held(code: .userImportDisabled, reason: refusal)
         }
@@ -143,9 +145,9 @@ public struct RequestAssembler: Sendable {
         }
     }
 
-    /// The parties' phone numbers in `fields`.
-    static func partyNumbers(_ fields: JSONValue) -> [String] {
-        (fields["parties"]?.arrayValue ?? []).compactMap { $0["phoneNumber"]?.stringValue }
+    /// The parties' `key` (`phoneNumber`, `emailAddress`) in `fields`.
+    static func partyValues(_ fields: JSONValue, _ key: String) -> [String] {
+        (fields["parties"]?.arrayValue ?? []).compactMap { $0[key]?.stringValue }
     }
 
     /// The source of every leaf of `body`.

@@ -33,6 +33,8 @@ public struct TakenFile: Sendable, Equatable {
 public struct AfterUploadReport: Sendable, Equatable {
     /// Files deleted or archived (or found already gone after a crash).
     public var handled: [String] = []
+    /// Of those, the files found already gone.
+    public var alreadyGone: [String] = []
     /// Files left where they are, with why (replaced since the upload, a link on the path).
     public var leftInPlace: [String] = []
 
@@ -68,6 +70,15 @@ public struct AfterUploadAction: Sendable {
         self.init(settings: settings, beforeMove: nil)
     }
 
+    /// Deletes files under `root` the same careful way (the privacy policy's excluded files,
+    /// retention, erasures).
+    public static func deleting(under root: String) -> AfterUploadAction {
+        var settings = SpoolSettings()
+        settings.directory = root
+        settings.afterUpload = .delete
+        return AfterUploadAction(settings: settings)
+    }
+
     init(settings: SpoolSettings, beforeMove: (@Sendable (String) -> Void)?) {
         self.settings = settings
         self.beforeMove = beforeMove
@@ -101,6 +112,7 @@ public struct AfterUploadAction: Sendable {
             case .gone:
                 try confirmGone(file)
                 report.handled.append(file.relativePath)
+                report.alreadyGone.append(file.relativePath)
             case .staged(let staging, let name, let info):
                 try perform(file, directory: staging, name: name, info: info)
                 report.handled.append(file.relativePath)
@@ -124,6 +136,7 @@ public struct AfterUploadAction: Sendable {
                 case .gone:
                     try confirmGone(file)
                     report.handled.append(file.relativePath)
+                    report.alreadyGone.append(file.relativePath)
                 case .putBack(let why):
                     // The recording's files go together: the rest stay too.
                     report.leftInPlace.append("\(file.relativePath) \(why)")

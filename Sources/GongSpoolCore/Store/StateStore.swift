@@ -6,12 +6,12 @@ import Foundation
 /// ``GateStore``, the queue a ``QueueStore``…); every method commits before it returns, and a
 /// recording's state changes only through the ``LifecycleStore`` role.
 public protocol StateStore: LifecycleStore, IntakeStore, QueueStore, GateStore, FleetStore, StatusStore, ReconcileStore,
-    MetaStore, UserCacheStore, UpkeepStore
+    MetaStore, UserCacheStore, UpkeepStore, PrivacyStore
 {}
 
 /// What intake takes of the state: the lifecycle's write path, its memory of the spool, the
-/// spool's facts, and Gong's cached users for the mapping.
-public typealias IntakeRoles = LifecycleStore & IntakeStore & MetaStore & UserCacheStore
+/// spool's facts, Gong's cached users for the mapping, and the erasures (never-send list).
+public typealias IntakeRoles = LifecycleStore & IntakeStore & MetaStore & UserCacheStore & PrivacyStore
 
 extension RecordingState {
     /// States the delivery queue works on.
@@ -32,4 +32,12 @@ public enum SQLFragment {
 
     /// `state IN ('ready', 'creating', …)`: the delivery queue's states.
     public static let inDelivery = "state IN (\(list(RecordingState.deliveryStates)))"
+    /// The rows ``ClaimDecision/stopsSameAudio(_:)`` (with the `sha256` index's own condition).
+    public static let stopsSameAudio =
+        "clientUniqueId IS NOT NULL AND (state IN (\(list(ClaimDecision.sameAudioStates))) OR lastErrorCode = '\(ErrorCode.erasedOnRequest.rawValue)')"
+    /// Not erased on request: a tombstone outlives `prune --all` (it keeps a re-export from being sent).
+    public static let notErased = "(lastErrorCode IS NULL OR lastErrorCode <> '\(ErrorCode.erasedOnRequest.rawValue)')"
+    /// Erased on request, its files not yet confirmed gone (``Recording/isErasurePending``).
+    public static let erasurePending =
+        "lastErrorCode = '\(ErrorCode.erasedOnRequest.rawValue)' AND stem NOT LIKE '\(Recording.tombstoneStemPrefix)%'"
 }

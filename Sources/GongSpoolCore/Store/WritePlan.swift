@@ -28,6 +28,9 @@ public struct WritePlan: Sendable {
     /// Nothing is left to send for now: a fleet node's lease on the row ends, whoever picks
     /// it up next.
     public let leavesDelivery: Bool
+    /// The reasons of the row's history give way to this (an erasure's tombstone), before the
+    /// new line is appended.
+    public let historyReason: String?
     /// What the driver gets back.
     public let applied: Applied
 
@@ -45,6 +48,8 @@ public struct WritePlan: Sendable {
         next.store(lifecycle)
         evidence?.apply(to: &next)
         next.updatedAt = context.now
+        let erases = decision.effects.contains(.erasePersonalData)
+        if erases { next.eraseTombstone() }
         let deletes = decision.effects.contains(.deleteRow)
         var tallies = Tallies()
         var line: Transition?
@@ -66,6 +71,7 @@ public struct WritePlan: Sendable {
         self.tallies = tallies
         reexaminesDuplicates = decision.effects.contains(.reexamineDuplicates)
         leavesDelivery = !RecordingState.deliveryStates.contains(next.state)
+        historyReason = erases ? Recording.tombstoneReason : nil
         applied = Applied(row: self.row, actions: decision.actions)
     }
 

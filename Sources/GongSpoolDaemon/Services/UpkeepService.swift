@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// delivered recordings older than `archive.retentionDays` go (``ArchiveRetention``), and the
 /// history of recordings finished more than `state.historyDays` ago is pruned (their rows stay,
 /// so a re-export is still recognised). The archive's size and oldest file are kept for `status`.
+/// Erasures (`gongspool erase`) whose files this spool holds are finished at each round, and
+/// within a minute of a new erasure on any node (``ErasureJob/finishPending()``).
 struct UpkeepService: Service, CustomStringConvertible {
     var description: String { "UpkeepService" }
 
@@ -17,11 +19,22 @@ struct UpkeepService: Service, CustomStringConvertible {
 
     /// Time between two rounds.
     static let intervalSeconds = 3600.0
+    /// Time between two looks for a new erasure.
+    static let erasureCheckSeconds = 60.0
 
     func run() async throws {
+        var nextRound = Date.distantPast
+        var erasuresSeen: Int?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await round()
-            let until = clock.now().addingTimeInterval(Self.intervalSeconds)
+            let erasures = try? await store.erasures().count
+            if clock.now() >= nextRound {
+                await round()
+                nextRound = clock.now().addingTimeInterval(Self.intervalSeconds)
+            } else if erasures != erasuresSeen {
+                await finishErasures()
+            }
+            erasuresSeen = erasures
+            let until = clock.now().addingTimeInterval(Self.erasureCheckSeconds)
             do {
                 try await cancelWhenGracefulShutdown { try await clock.sleep(until: until) }
             } catch {
@@ -30,8 +43,28 @@ struct UpkeepService: Service, CustomStringConvertible {
         }
     }
 
+    /// Deletes the files of recordings erased on request that this spool holds, and leaves
+    /// their tombstones.
+    func finishErasures() async {
+        do {
+            let job = ErasureJob(store: store, spool: config.spool, countryCode: config.privacy.countryCode, clock: clock)
+            let finished = try await job.finishPending()
+            if finished.erased > 0 || !finished.filesLeft.isEmpty {
+                logger.info(
+                    "recordings erased on request: files deleted, tombstones left",
+                    metadata: [
+                        "recordings": "\(finished.erased)", "files": "\(finished.filesDeleted)",
+                        "left": "\(finished.filesLeft.joined(separator: "; "))",
+                    ])
+            }
+        } catch {
+            logger.warning("erasures could not be finished; tried again at the next round", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// One round; a failure is logged and tried again at the next.
     func round() async {
+        await finishErasures()
         if config.spool.afterUpload == .archive, let archive = config.spool.archiveDirectory, !archive.isEmpty {
             do {
                 let retention = ArchiveRetention(root: archive, retentionDays: config.archive.retentionDays, store: store, clock: clock)

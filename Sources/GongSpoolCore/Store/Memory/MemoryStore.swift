@@ -4,7 +4,7 @@ import Foundation
 /// test of the queue or the gate needs without a database. It executes the same ``WritePlan``s
 /// as the SQLite and PostgreSQL stores (the same store suite runs on all three) and keeps
 /// nothing across a restart, so the daemon never uses it.
-public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, StatusStore {
+public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, StatusStore, PrivacyStore {
     private var rows: [Int64: Recording] = [:]
     private var lines: [Transition] = []
     private var nextRow: Int64 = 1
@@ -12,6 +12,7 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     private var facts: [MetaKey: String] = [:]
     private var usage: [String: Int] = [:]
     private var saved: [Tallies.SavedDay: Int] = [:]
+    private var erased: [ErasureRecord] = []
 
     /// An empty state.
     public init() {}
@@ -62,7 +63,7 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
         let owner = needsOwner ? rows.values.first { $0.clientUniqueId == clientUniqueId } : nil
         var sameAudio: [Recording] = []
         if needsOwner, owner == nil, let sha256 = evidence.sha256 {
-            sameAudio = sorted { $0.sha256 == sha256 && $0.clientUniqueId != nil && ClaimDecision.sameAudioStates.contains($0.state) }
+            sameAudio = sorted { $0.sha256 == sha256 && $0.clientUniqueId != nil && ClaimDecision.stopsSameAudio($0.lifecycle) }
         }
         let decision = ClaimDecision(
             claimant: row.claimParty, clientUniqueId: clientUniqueId, sha256: evidence.sha256,
@@ -114,6 +115,9 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
         } else {
             try checkConstraints(plan.row)
             rows[id] = plan.row
+            if let tombstone = plan.historyReason {
+                for index in lines.indices where lines[index].recordingId == id { lines[index].reason = tombstone }
+            }
             if let line = plan.transition {
                 let lineId = record(line)
                 errorLine = plan.tallies.errorLine ? lineId : nil
@@ -223,6 +227,24 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
     public func hasHaltingHolds() -> Bool {
         rows.values.contains { $0.state == .held && $0.lastErrorCode.map(ErrorCode.haltingCauses.contains) == true }
     }
+
+    // MARK: Privacy
+
+    public func recordErasure(_ erasure: ErasureRecord) -> ErasureRecord {
+        var inserted = erasure
+        inserted.id = Int64(erased.count + 1)
+        erased.append(inserted)
+        return inserted
+    }
+
+    public func updateErasure(_ erasure: ErasureRecord) throws(StoreError) {
+        guard let index = erased.firstIndex(where: { $0.id == erasure.id }) else { throw .notFound("erasure #\(erasure.id ?? 0)") }
+        erased[index] = erasure
+    }
+
+    public func erasures() -> [ErasureRecord] { erased }
+
+    public func erasuresPending() -> [Recording] { sorted(\.isErasurePending) }
 
     // MARK: Meta
 

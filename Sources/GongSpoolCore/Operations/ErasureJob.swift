@@ -1,0 +1,203 @@
+import Foundation
+
+/// `gongspool erase`: a person's right to be forgotten, carried out on everything GongSpool
+/// holds, in an order that a crash between any two steps cannot undo:
+///
+/// 1. the erasure is recorded (the audit entry): from then on its subject is on the never-send
+///    list of every node sharing the state (``NeverSendPolicy/adding(_:)``);
+/// 2. every recording carrying the subject (``ErasureMatcher``) is moved by its lifecycle to
+///    `skipped` (`erased_on_request`) — a delivery worker's next step is refused from then on;
+///    one with a request on the wire is left for a run a moment later;
+/// 3. the files of every erased recording of this spool whose files are not yet gone are
+///    deleted from the spool and the archive (reached without following links, and only while
+///    they are the files taken), then its personal data gives way to a tombstone
+///    (``LifecycleEvent/erasureFinished``) — a crash before leaves it for the next run, or the
+///    daemon's hourly upkeep, to finish;
+/// 4. Gong is asked to erase the subject once (unless an earlier erasure of it was accepted);
+/// 5. the audit entry gets what was found and done, and Gong's answer.
+public struct ErasureJob: Sendable {
+    /// The roles the job takes of the state.
+    public typealias Roles = LifecycleStore & StatusStore & PrivacyStore
+    let store: any Roles
+    let spool: SpoolSettings
+    let countryCode: String?
+    let clock: any WallClock
+
+    /// A job over `store` for the spool (and archive) of `spool`.
+    public init(store: any Roles, spool: SpoolSettings, countryCode: String?, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.spool = spool
+        self.countryCode = countryCode
+        self.clock = clock
+    }
+
+    /// Why an erasure cannot start.
+    public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+        /// A number Gong's API cannot take as it is.
+        case numberNotInternational(String)
+        /// Not an email address.
+        case notAnAddress(String)
+
+        public var description: String {
+            switch self {
+            case .numberNotInternational(let number):
+                "\(number): give the number with + and its country code (e.g. +15551230000), or set privacy.countryCode for national numbers"
+            case .notAnAddress(let address): "\(address) is not an email address"
+            }
+        }
+    }
+
+    /// The subject as stored and sent to Gong: a number in its international form, an address
+    /// trimmed and lowercased.
+    public func subject(phone: String?, email: String?) throws(Refusal) -> ErasureSubject {
+        if let phone {
+            guard let number = NeverSendPolicy.international(phone, countryCode: countryCode) else { throw .numberNotInternational(phone) }
+            return .phone(number)
+        }
+        let address = NeverSendPolicy.emailKey(email ?? "")
+        guard address.split(separator: "@").count == 2, !address.contains(" ") else { throw .notAnAddress(email ?? "") }
+        return .email(address)
+    }
+
+    /// Every recording in the state carrying `subject` that is not erased yet, oldest first
+    /// (the state is read a page at a time).
+    public func recordings(carrying subject: ErasureSubject) async throws -> [Recording] {
+        let matcher = ErasureMatcher(subject, countryCode: countryCode)
+        let root = spool.directory
+        var found: [Recording] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.recordings(afterId: after, limit: 1000)
+            guard let last = page.last?.id else { return found }
+            after = last
+            let matching = try await BlockingIO.run {
+                page.filter { row in
+                    row.lastErrorCode != .erasedOnRequest && matcher.matches(row, sidecarText: { Self.sidecarText(of: row, root: root) })
+                }
+            }
+            found += matching
+        }
+    }
+
+    /// How an erasure went: its audit entry, and the files left (with why).
+    public struct Outcome: Sendable {
+        /// The audit entry as finished.
+        public var entry: ErasureRecord
+        /// Files that could not be deleted, with why.
+        public var filesLeft: [String]
+    }
+
+    /// Erases `subject` (from ``subject(phone:email:)``); `command` and `requestedBy` go into
+    /// the audit. `gong` sends the erase request to Gong (`nil`: not sent, `gongOutcome` says
+    /// why).
+    public func run(
+        _ subject: ErasureSubject, command: String, requestedBy: String, gong: (@Sendable (ErasureSubject) async throws -> GongErasure)?
+    ) async throws -> Outcome {
+        let earlier = try await store.erasures()
+        var entry = try await store.recordErasure(
+            ErasureRecord(subject: subject, requestedAt: clock.now(), command: command, requestedBy: requestedBy))
+        guard let request = entry.id else { throw StoreError.notFound("the new erasure") }
+        let matches = try await recordings(carrying: subject)
+        entry.found = matches.count
+        for row in matches {
+            guard let id = row.id else { continue }
+            do {
+                try await store.apply(id, .erase(request: request), context: EventContext(now: clock.now()))
+            } catch {
+                // Refused only with a request on the wire (the lifecycle allows every other
+                // state), or another node of the fleet works on it right now.
+                switch error {
+                case .refused, .leased: entry.inFlight += 1
+                default: throw error
+                }
+            }
+        }
+        let finished = try await finishPending()
+        entry.erased = finished.erased
+        entry.filesDeleted = finished.filesDeleted
+        entry.filesLeft = finished.filesLeft.count
+        if entry.inFlight > 0 {
+            entry.gongOutcome = "not sent yet: \(entry.inFlight) recording(s) had a request on the wire; run the erase again in a moment"
+        } else if let accepted = earlier.first(where: { $0.erasureSubject == subject && $0.gongRequestId != nil }) {
+            entry.gongOutcome = "not sent again: Gong accepted it before (audit #\(accepted.id ?? 0))"
+            entry.gongRequestId = accepted.gongRequestId
+        } else if let gong {
+            let outcome = try await gong(subject)
+            entry.gongOutcome = outcome.description
+            entry.gongRequestId = outcome.requestId
+        } else {
+            entry.gongOutcome = "not sent (--local-only)"
+        }
+        entry.finishedAt = clock.now()
+        try await store.updateErasure(entry)
+        return Outcome(entry: entry, filesLeft: finished.filesLeft)
+    }
+
+    /// What finishing the pending erasures did.
+    public struct Finished: Sendable, Equatable {
+        /// Recordings whose files are gone and whose personal data gave way to a tombstone.
+        public var erased = 0
+        /// Files deleted from the spool and the archive (not counting those already gone).
+        public var filesDeleted = 0
+        /// Files left, with why (a link on the path, another file there now, no access).
+        public var filesLeft: [String] = []
+    }
+
+    /// Deletes the files of every erased recording of this spool whose files are not yet gone,
+    /// then leaves its tombstone. Run by `erase` and by the daemon's upkeep (a crash half-way,
+    /// a recording erased from another node of the fleet).
+    public func finishPending() async throws -> Finished {
+        var finished = Finished()
+        for row in try await store.erasuresPending() {
+            guard let id = row.id else { continue }
+            let outcome = try await deleteFiles(of: row)
+            finished.filesDeleted += outcome.handled.count - outcome.alreadyGone.count
+            finished.filesLeft += outcome.leftInPlace
+            guard outcome.leftInPlace.isEmpty else { continue }
+            do {
+                try await store.apply(id, .erasureFinished, context: EventContext(now: clock.now()))
+                finished.erased += 1
+            } catch StoreError.refused {
+                continue  // finished by another run meanwhile
+            }
+        }
+        return finished
+    }
+
+    /// Deletes the recording's audio and sidecar in the spool, then their copies in the archive.
+    private func deleteFiles(of row: Recording) async throws -> AfterUploadReport {
+        var spoolFiles: [TakenFile] = []
+        var archived: [TakenFile] = []
+        if let audio = row.audioPath {
+            spoolFiles.append(TakenFile(relativePath: audio, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode))
+            archived.append(TakenFile(relativePath: audio, size: row.size, mtimeNs: row.mtimeNs, inode: nil))
+        }
+        if let sidecar = row.sidecarPath {
+            spoolFiles.append(TakenFile(relativePath: sidecar, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil))
+            archived.append(TakenFile(relativePath: sidecar, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil))
+        }
+        let places = zip([spool.directory] + (spool.archiveDirectory.map { [$0] } ?? []), [spoolFiles, archived]).filter { !$0.1.isEmpty }
+        return try await BlockingIO.run {
+            var report = AfterUploadReport()
+            for (root, files) in places {
+                do {
+                    let done = try AfterUploadAction.deleting(under: root).apply(to: files)
+                    report.handled += done.handled
+                    report.alreadyGone += done.alreadyGone
+                    report.leftInPlace += done.leftInPlace
+                } catch {
+                    report.leftInPlace.append("\(error)")
+                }
+            }
+            return report
+        }
+    }
+
+    /// The text of a recording's sidecar, read without following links (at most
+    /// ``RequestBuilder/maxSidecarBytes``); `nil` when there is none or it cannot be read.
+    static func sidecarText(of row: Recording, root: String) -> String? {
+        guard let path = row.sidecarPath, let file = try? SpoolFile(root: root, relativePath: path) else { return nil }
+        let count = Int(min(max(file.size, 0), Int64(RequestBuilder.maxSidecarBytes)))
+        return (try? file.read(at: 0, count: count)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GongSimulator
+import GongSpoolCore
+import TestSupport
+import Testing
+
+/// Issue 24's erasure through the real binary and the strict simulator: `erase --phone` finds
+/// every recording carrying the number (by its parties in any formatting, or by the text of a
+/// sidecar that never became a request), deletes their files in the spool and the archive,
+/// leaves tombstones, calls Gong's endpoint exactly once, and a re-export — by the number, or
+/// by the same audio under another number and name — is never sent; `audit` shows it.
+@Suite struct ErasureTests {
+    @Test func eraseDeletesEveryMatchingRecordingAsksGongOnceAndNothingComesBack() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let archive = h.work.file("archive")
+        try PrivacyTests.writeCall(h, "2026/11/a", other: "+1 (555) 777-0001", seed: 2450)
+        try PrivacyTests.writeCall(h, "2026/11/b", other: "555 777 0001", seed: 2451)
+        try PrivacyTests.writeCall(h, "2026/11/c", other: "+1 555 777 0002", seed: 2452)
+        // A sidecar that never became a request: found by its text.
+        try h.spool.write("2026/11/d.wav", Fixtures.wav(seed: 2453))
+        try h.spool.write("2026/11/d.json", Data("{\"parties\": [{\"phoneNumber\": \"+1 555 777 0001\"".utf8))
+        let extra = "privacy:\n  countryCode: \"1\"\n"
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"], extra: extra)
+            let cli = OperatorCLI(h, config: config)
+            #expect(try await cli.once().status == 0)
+            #expect(FileManager.default.fileExists(atPath: archive + "/2026/11/a.wav"))
+            #expect(try await cli.show("2026/11/d")["state"] == .string("rejected"))
+            let id = try #require(try await cli.show("pbx:2026/11/a")["id"]?.doubleValue.map { String(Int($0)) })
+
+            // A dry run lists and changes nothing.
+            let dry = try await cli.run(["erase", "--config", config, "--phone", "+1 555 777 0001", "--dry-run"])
+            #expect(
+                dry.status == 0 && dry.output.contains("3 recording(s) carry +15557770001") && dry.output.contains("nothing changed"), "\(dry.output)"
+            )
+            #expect(FileManager.default.fileExists(atPath: archive + "/2026/11/a.wav"))
+
+            let erase = try await cli.run(["erase", "--config", config, "--phone", "+1 555 777 0001", "--yes"])
+            #expect(erase.status == 0, "\(erase.output)")
+            #expect(erase.output.contains("erasure #1: 3 found, 3 erased, 6 file(s) deleted"), "\(erase.output)")
+            #expect(erase.output.contains("Gong: accepted") && erase.output.contains("requestId") && erase.output.contains("CRM"), "\(erase.output)")
+            for file in ["2026/11/a.wav", "2026/11/a.json", "2026/11/b.wav", "2026/11/b.json"] {
+                #expect(!FileManager.default.fileExists(atPath: archive + "/" + file), "\(file): deleted from the archive")
+            }
+            #expect(!FileManager.default.fileExists(atPath: h.spool.file("2026/11/d.wav")), "deleted from the spool")
+            #expect(!FileManager.default.fileExists(atPath: h.spool.file("2026/11/d.json")))
+            #expect(FileManager.default.fileExists(atPath: archive + "/2026/11/c.wav"), "another number's recording stays")
+
+            // The tombstone: no path, no request, no reason but the erasure; the history says no more.
+            let tomb = try await cli.show(id)
+            #expect(tomb["state"] == .string("skipped") && tomb["lastErrorCode"] == .string("erased_on_request"), "\(tomb)")
+            #expect(tomb["reason"] == .string("erased on request (gongspool audit #1)"), "\(tomb)")
+            #expect(tomb["audioPath"] == .null && tomb["sidecarPath"] == .null, "\(tomb)")
+            #expect(!tomb.compactString.contains("7770001"), "no trace of the number: \(tomb.compactString)")
+            let history = tomb["history"]?.arrayValue ?? []
+            #expect(history.count >= 3 && history.allSatisfy { $0["reason"]?.stringValue?.hasPrefix("erased on request") == true }, "\(history)")
+            // Neither retry nor forget brings it back.
+            #expect(try await cli.run(["retry", "--config", config, id]).status != 0)
+            #expect(try await cli.run(["forget", "--config", config, id, "--yes"]).status != 0)
+
+            // Re-exports: the number under a new name; the same audio under another number and id.
+            try PrivacyTests.writeCall(h, "2026/12/again", other: "+15557770001", seed: 2454)
+            try h.spool.write("2026/12/copy.wav", Fixtures.wav(seed: 2450))
+            try h.spool.write("2026/12/copy.json", PrivacyTests.sidecar("pbx:copy", other: "+1 555 999 0000"))
+            #expect(try await cli.once().status == 0)
+            let again = try await cli.show("2026/12/again")
+            #expect(again["state"] == .string("skipped") && again["lastErrorCode"] == .string("excluded_by_policy"), "\(again)")
+            #expect(again["reason"]?.stringValue?.contains("an erasure on request (gongspool audit #1)") == true, "\(again)")
+            let copy = try await cli.show("2026/12/copy")
+            #expect(copy["state"] == .string("skipped") && copy["reason"]?.stringValue?.contains("erased on request") == true, "\(copy)")
+
+            // A second run (the number in its national form) erases the re-export that carries the
+            // number (its files were kept, as privacy.excludedFiles says) and does not ask Gong again.
+            let rerun = try await cli.run(["erase", "--config", config, "--phone", "5557770001", "--yes"])
+            #expect(rerun.status == 0 && rerun.output.contains("1 found, 1 erased") && rerun.output.contains("not sent again"), "\(rerun.output)")
+            #expect(!FileManager.default.fileExists(atPath: h.spool.file("2026/12/again.wav")))
+
+            let audit = try await cli.run(["audit", "--config", config])
+            #expect(
+                audit.output.contains("#1 ") && audit.output.contains("phone +15557770001") && audit.output.contains("found 3, erased 3"),
+                "\(audit.output)")
+            #expect(audit.output.contains("command: gongspool erase --config"), "\(audit.output)")
+            let json = try JSONValue.parse(Data(try await cli.run(["audit", "--config", config, "--json"]).output.utf8)).arrayValue ?? []
+            #expect(json.count == 2 && json.first?["gongRequestId"]?.stringValue?.isEmpty == false, "\(json)")
+
+            let report = try await cli.run(["report", "--config", config, "--since", "2026-01-01"])
+            #expect(
+                report.output.split(separator: "\n").filter { $0.contains(",skipped,erased_on_request,") && $0.contains(",yes,") }.count == 4,
+                "\(report.output)")
+            return await sim.state.snapshot()
+        }
+        let erasures = snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/erase-data-for-phone-number") }
+        #expect(erasures.count == 1 && erasures.first?.status == 200, "exactly once: \(erasures)")
+        #expect(snapshot.calls.values.map(\.clientUniqueId).sorted() == ["pbx:2026/11/c"], "Gong erased the number's calls")
+        #expect(snapshot.acceptedCreates.keys.sorted() == ["pbx:2026/11/a", "pbx:2026/11/b", "pbx:2026/11/c"], "no re-export sent")
+    }
+
+    @Test func aKeyWithoutTheScopeIsToldSoAndTheLocalErasureStillHolds() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2460)
+        var forbidden = SimulatorOptions()
+        forbidden.dataPrivacyForbidden = true
+        try await GongSimulator.withRunning(options: forbidden) { sim in
+            let config = try h.writeConfig(sim)
+            let cli = OperatorCLI(h, config: config)
+            #expect(try await cli.once().status == 0)
+            let national = try await cli.run(["erase", "--config", config, "--phone", "555 777 0001", "--yes"])
+            #expect(national.status == 65 && national.output.contains("privacy.countryCode"), "no country code known: \(national.output)")
+            let erase = try await cli.run(["erase", "--config", config, "--email", "Customer@Example.com", "--yes"])
+            #expect(erase.status == 69 && erase.output.contains("0 found"), "\(erase.output)")
+            let phone = try await cli.run(["erase", "--config", config, "--phone", "+1 555 777 0001", "--yes"])
+            #expect(phone.status == 69 && phone.output.contains("api:data-privacy:delete"), "\(phone.output)")
+            #expect(phone.output.contains("1 found, 1 erased"), "\(phone.output)")
+            #expect(!FileManager.default.fileExists(atPath: h.spool.file("a.wav")), "deleted although Gong refused")
+            let audit = try await cli.run(["audit", "--config", config])
+            #expect(audit.output.contains("Gong: refused (403)"), "\(audit.output)")
+            #expect(audit.output.contains("email customer@example.com"), "\(audit.output)")
+        }
+    }
+}
+
+/// Gong's erase request through the gate: an edge's 502/503 and a 429 are retried, and Gong
+/// answers the one request that arrives.
+@Suite struct DataPrivacyEraserTests {
+    @Test func transientAnswersAreRetriedUntilGongAcceptsIt() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        var flaky = SimulatorOptions()
+        flaky.edgeAnswers = [
+            EdgeAnswer(method: "POST", pathPrefix: "/v2/data-privacy/", status: 503),
+            EdgeAnswer(method: "POST", pathPrefix: "/v2/data-privacy/", status: 502, html: false),
+        ]
+        flaky.forced429Count = 1
+        flaky.forcedRetryAfterSeconds = 1
+        let snapshot = try await GongSimulator.withRunning(options: flaky) { sim in
+            let config = try h.writeConfig(sim)
+            let erase = try await OperatorCLI(h, config: config).run(["erase", "--config", config, "--email", "someone@example.com", "--yes"])
+            #expect(erase.status == 0 && erase.output.contains("Gong: accepted") && erase.output.contains("0 found"), "\(erase.output)")
+            return await sim.state.snapshot()
+        }
+        let asked = snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/") }.map(\.status)
+        #expect(asked == [503, 502, 429, 200], "retried after each, then Gong's answer: \(asked)")
+    }
+}
