@@ -27,7 +27,8 @@ import Testing
         options.latencyMilliseconds = 1500
         let env = DeliveryHarness.environment(options)
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
-            let config = try h.writeConfig(sim)
+            // A loaded machine may take long to read an answer: a timeout would re-post once more.
+            let config = try h.writeConfig(sim, gong: ["readTimeoutSeconds: 120"])
             let daemon = try Binary.start(["run", "--config", config], environment: env, log: h.work.file("run1.log"))
             let reached = try await eventually {
                 killWhen(await sim.state.snapshot(), "pbx:crash")

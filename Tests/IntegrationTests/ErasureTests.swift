@@ -144,3 +144,48 @@ import Testing
         #expect(asked == [503, 502, 429, 200], "retried after each, then Gong's answer: \(asked)")
     }
 }
+
+/// An erasure while the daemon works: a recording with a request on the wire is left for a run
+/// a moment later (exit 75, Gong not asked yet); the one queued behind it is never sent; once
+/// nothing is on the wire, the erasure finishes and Gong is asked once.
+@Suite struct ErasureWhileRunningTests {
+    @Test func theDaemonNeverSendsARecordingBeingErased() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2470)
+        try PrivacyTests.writeCall(h, "b", other: "+1 555 777 0001", seed: 2471)
+        var slow = SimulatorOptions()
+        slow.latencyMilliseconds = 10_000  // the first create's answer is on its way for 10 s
+        slow.latencyRequestCount = 1
+        slow.requestsPerSecond = 0
+        let snapshot = try await GongSimulator.withRunning(options: slow) { sim in
+            // One request every 20 s: the second recording waits in the queue meanwhile.
+            let config = try h.writeConfig(sim, gong: ["requestsPerSecond: 0.05", "readTimeoutSeconds: 120"])
+            let cli = OperatorCLI(h, config: config)
+            return try await cli.withDaemon {
+                for _ in 0..<1200 where await sim.state.snapshot().calls.isEmpty {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                var runs: [(status: Int32?, output: String)] = []
+                for _ in 0..<120 {
+                    let run = try await cli.run(["erase", "--config", config, "--phone", "+15557770001", "--yes"])
+                    runs.append(run)
+                    if run.status != 75 { break }
+                    #expect(run.output.contains("in flight") && run.output.contains("not sent yet"), "\(run.output)")
+                    try await Task.sleep(for: .seconds(1))
+                }
+                #expect(runs.last?.status == 0, "\(runs.map(\.output))")
+                for key in ["pbx:a", "pbx:b"] {
+                    let row = try await cli.show(key)
+                    #expect(row["lastErrorCode"] == .string("erased_on_request") && row["audioPath"] == .null, "\(key): \(row)")
+                }
+                #expect(
+                    !FileManager.default.fileExists(atPath: h.spool.file("a.wav")) && !FileManager.default.fileExists(atPath: h.spool.file("b.wav")))
+                return await sim.state.snapshot()
+            }
+        }
+        #expect(snapshot.acceptedCreates.count == 1, "the one on the wire reached Gong; the one queued behind it never: \(snapshot.acceptedCreates)")
+        #expect(snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/") }.count == 1, "Gong asked once, when nothing was on the wire")
+        #expect(snapshot.calls.isEmpty, "Gong erased what reached it")
+    }
+}
