@@ -77,6 +77,9 @@ struct EraseCommand: AsyncParsableCommand {
         print(
             "erasure #\(entry.id ?? 0): \(entry.found) found, \(entry.erased) erased, \(entry.filesDeleted) file(s) deleted"
                 + (entry.filesLeft > 0 ? ", \(entry.filesLeft) left" : "") + (entry.inFlight > 0 ? ", \(entry.inFlight) in flight" : ""))
+        if outcome.elsewhere > 0 {
+            print("\(outcome.elsewhere) recording(s) are on another spool of the fleet: its daemon deletes their files within a poll or two")
+        }
         print("Gong: \(entry.gongOutcome ?? "-")" + (entry.gongRequestId.map { " (requestId \($0))" } ?? ""))
         if entry.gongRequestId != nil {
             print(

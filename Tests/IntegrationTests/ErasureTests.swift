@@ -189,3 +189,74 @@ import Testing
         #expect(snapshot.calls.isEmpty, "Gong erased what reached it")
     }
 }
+
+/// An erasure in a fleet of two PBXs on one PostgreSQL: run on one node, it stops both, each
+/// daemon deletes the files its own spool holds, and a later call of the number on the other
+/// PBX is never sent.
+@Suite struct ErasureFleetTests {
+    @Test func anErasureOnOneNodeIsTheFleets() async throws {
+        let fleet = FleetTests()
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        let database = try await PostgresTestServer.shared.createDatabase()
+        let work = try TemporaryDirectory()
+        let spoolA = try TemporaryDirectory()
+        let spoolB = try TemporaryDirectory()
+        defer {
+            work.remove()
+            spoolA.remove()
+            spoolB.remove()
+        }
+        @Sendable func call(_ spool: TemporaryDirectory, _ stem: String, other: String, seed: Int) throws {
+            _ = try spool.write("\(stem).wav", Fixtures.wav(seed: seed))
+            _ = try spool.write("\(stem).json", PrivacyTests.sidecar("pbx:\(stem)", other: other))
+        }
+        try call(spoolA, "a1", other: "+1 555 777 0001", seed: 2480)
+        try call(spoolB, "b1", other: "+1 (555) 777-0001", seed: 2481)
+        try call(spoolB, "b2", other: "+1 555 777 0002", seed: 2482)
+        let snapshot = try await GongSimulator.withRunning { sim -> SimulatorSnapshot in
+            let store = try await fleet.operatorStore(database)
+            var files: [String: String] = [:]
+            var daemons: [Process] = []
+            for (node, spool) in [("pbx-a", spoolA), ("pbx-b", spoolB)] {
+                let file = try fleet.config(work, node: node, spool: spool, spoolName: node, database: database, simulator: sim, leaseSeconds: 10)
+                files[node] = file
+                daemons.append(
+                    try Binary.start(["run", "--config", file], environment: DeliveryHarness.environment(), log: work.file("\(node).log")))
+            }
+            defer { for daemon in daemons { kill(daemon.processIdentifier, SIGKILL) } }
+            #expect(try await fleet.waitUntilDone(store, count: 3, seconds: 120) == 3)
+            let erase = try await OperatorCLI(h, config: "").run(
+                ["erase", "--config", try #require(files["pbx-a"]), "--phone", "+15557770001", "--yes"])
+            #expect(
+                erase.status == 0 && erase.output.contains("2 found") && erase.output.contains("1 recording(s) are on another spool"),
+                "\(erase.output)")
+            #expect(!FileManager.default.fileExists(atPath: spoolA.file("a1.wav")), "this node's spool: deleted by the command")
+            // The other PBX's daemon finishes its part within a poll or two.
+            for _ in 0..<1200 where FileManager.default.fileExists(atPath: spoolB.file("b1.wav")) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(!FileManager.default.fileExists(atPath: spoolB.file("b1.wav")) && !FileManager.default.fileExists(atPath: spoolB.file("b1.json")))
+            #expect(FileManager.default.fileExists(atPath: spoolB.file("b2.wav")), "another number's call stays")
+            // A later call of the number on the other PBX: never sent.
+            try call(spoolB, "b3", other: "+1 555-777-0001", seed: 2483)
+            var later: Recording?
+            for _ in 0..<1200 {
+                later = try await store.find("b3")
+                if later?.state == .skipped { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(later?.lastErrorCode == .excludedByPolicy, "\(String(describing: later))")
+            #expect(try await store.find("pbx:b1")?.isTombstone == true)
+            for daemon in daemons {
+                kill(daemon.processIdentifier, SIGTERM)
+                await Binary.waitForExit(daemon)
+            }
+            try store.close()
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.acceptedCreates.keys.sorted() == ["pbx:a1", "pbx:b1", "pbx:b2"], "\(snapshot.acceptedCreates)")
+        #expect(snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/") }.count == 1)
+        #expect(snapshot.calls.values.map(\.clientUniqueId) == ["pbx:b2"])
+    }
+}

@@ -85,6 +85,9 @@ public struct ErasureJob: Sendable {
         public var entry: ErasureRecord
         /// Files that could not be deleted, with why.
         public var filesLeft: [String]
+        /// Recordings erased whose files another spool of the fleet holds: its daemon deletes
+        /// them and leaves their tombstones.
+        public var elsewhere: Int
     }
 
     /// Erases `subject` (from ``subject(phone:email:)``); `command` and `requestedBy` go into
@@ -99,10 +102,12 @@ public struct ErasureJob: Sendable {
         guard let request = entry.id else { throw StoreError.notFound("the new erasure") }
         let matches = try await recordings(carrying: subject)
         entry.found = matches.count
+        var erasing: Set<Int64> = []
         for row in matches {
             guard let id = row.id else { continue }
             do {
                 try await store.apply(id, .erase(request: request), context: EventContext(now: clock.now()))
+                erasing.insert(id)
             } catch {
                 // Refused only with a request on the wire (the lifecycle allows every other
                 // state), or another node of the fleet works on it right now.
@@ -130,13 +135,18 @@ public struct ErasureJob: Sendable {
         }
         entry.finishedAt = clock.now()
         try await store.updateErasure(entry)
-        return Outcome(entry: entry, filesLeft: finished.filesLeft)
+        let elsewhere = erasing.subtracting(finished.erasedIds).subtracting(finished.pendingHere).count
+        return Outcome(entry: entry, filesLeft: finished.filesLeft, elsewhere: elsewhere)
     }
 
     /// What finishing the pending erasures did.
     public struct Finished: Sendable, Equatable {
         /// Recordings whose files are gone and whose personal data gave way to a tombstone.
-        public var erased = 0
+        public var erased: Int { erasedIds.count }
+        /// Their ids.
+        public var erasedIds: Set<Int64> = []
+        /// Erased recordings of this spool whose files could not all be deleted.
+        public var pendingHere: Set<Int64> = []
         /// Files deleted from the spool and the archive (not counting those already gone).
         public var filesDeleted = 0
         /// Files left, with why (a link on the path, another file there now, no access).
@@ -153,10 +163,13 @@ public struct ErasureJob: Sendable {
             let outcome = try await deleteFiles(of: row)
             finished.filesDeleted += outcome.handled.count - outcome.alreadyGone.count
             finished.filesLeft += outcome.leftInPlace
-            guard outcome.leftInPlace.isEmpty else { continue }
+            guard outcome.leftInPlace.isEmpty else {
+                finished.pendingHere.insert(id)
+                continue
+            }
             do {
                 try await store.apply(id, .erasureFinished, context: EventContext(now: clock.now()))
-                finished.erased += 1
+                finished.erasedIds.insert(id)
             } catch StoreError.refused {
                 continue  // finished by another run meanwhile
             }

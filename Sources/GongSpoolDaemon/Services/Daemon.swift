@@ -198,9 +198,8 @@ public struct Daemon: Sendable {
         if let userList {
             services.append(.init(service: UserListService(refresher: userList)))
         }
-        if config.spool.afterUpload == .archive || config.state.historyDays > 0 {
-            services.append(.init(service: UpkeepService(config: config, store: store, clock: clock, logger: logger)))
-        }
+        // Always: erasures asked for on any node are finished here for this spool's files.
+        services.append(.init(service: UpkeepService(config: config, store: store, clock: clock, logger: logger)))
         if let reconciler {
             services.append(.init(service: ReconcileService(reconciler: reconciler, maxRequests: Self.reconcileRequestCap(config.gong))))
         }

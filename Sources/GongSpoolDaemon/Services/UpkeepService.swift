@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// history of recordings finished more than `state.historyDays` ago is pruned (their rows stay,
 /// so a re-export is still recognised). The archive's size and oldest file are kept for `status`.
 /// Erasures (`gongspool erase`) whose files this spool holds are finished at each round, and
-/// within a minute of a new erasure on any node (``ErasureJob/finishPending()``).
+/// within a poll interval of a new erasure on any node (``ErasureJob/finishPending()``).
 struct UpkeepService: Service, CustomStringConvertible {
     var description: String { "UpkeepService" }
 
@@ -19,8 +19,8 @@ struct UpkeepService: Service, CustomStringConvertible {
 
     /// Time between two rounds.
     static let intervalSeconds = 3600.0
-    /// Time between two looks for a new erasure.
-    static let erasureCheckSeconds = 60.0
+    /// Time between two looks for a new erasure: the spool's poll interval, 1 s to a minute.
+    var erasureCheckSeconds: Double { min(60, max(1, config.spool.pollIntervalSeconds)) }
 
     func run() async throws {
         var nextRound = Date.distantPast
@@ -34,7 +34,7 @@ struct UpkeepService: Service, CustomStringConvertible {
                 await finishErasures()
             }
             erasuresSeen = erasures
-            let until = clock.now().addingTimeInterval(Self.erasureCheckSeconds)
+            let until = clock.now().addingTimeInterval(erasureCheckSeconds)
             do {
                 try await cancelWhenGracefulShutdown { try await clock.sleep(until: until) }
             } catch {
