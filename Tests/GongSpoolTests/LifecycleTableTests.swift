@@ -45,7 +45,8 @@ import Testing
         add(.rejected, [nil, free, withCall], codes: [.invalidRequest])
         add(.orphaned, [nil], codes: [.orphaned])
         add(.duplicate(of: 1), [nil], codes: [nil, .sameAudio])
-        add(.skipped, [nil], codes: [.backfill, .unknownUser, .mediaTooShort, .mediaSilent])
+        add(.skipped, [nil], codes: [.backfill, .unknownUser, .mediaTooShort, .mediaSilent, .excludedByPolicy])
+        add(.skipped, [free, withCall], codes: [.erasedOnRequest])
         add(.missing, [withCall], codes: [.missingInGong])
         return out
     }
@@ -65,12 +66,13 @@ import Testing
             .inputSkipped(.unknownUser, reason: "r"),
             .claimed(.owner(clientUniqueId: "x")), .claimed(.owner(clientUniqueId: "y")),
             .claimed(.duplicate(of: 1, clientUniqueId: "x", description: "d")), .claimed(.conflict(of: 1, clientUniqueId: "x", description: "d")),
-            .claimed(.sameAudio(of: 1, clientUniqueId: "x", description: "d")),
+            .claimed(.sameAudio(of: 1, clientUniqueId: "x", description: "d")), .claimed(.erased(of: 1)),
             .identityPassed(to: 2), .userMappingChanged, .originalFailed, .examinationInterrupted(reason: "r"),
             .fileUnreadable(.fileOpen, reason: "r"), .fileUnreadable(.fileSymlink, reason: "r"), .fileNotAsTaken(reason: "r"), .createSending,
             .uploadSending,
             .afterUploadDone(note: nil), .afterUploadFailed(reason: "r"), .sendingReleased, .rowInconsistent(reason: "r"),
-            .retry, .hold, .release, .accept, .forget, .reconciledMissing(callId: "1", reason: "r"), .reconciledFound(callId: "1"),
+            .retry, .hold, .release, .accept, .forget, .erase(request: 1), .erasureFinished, .reconciledMissing(callId: "1", reason: "r"),
+            .reconciledFound(callId: "1"),
         ] + answers.map(LifecycleEvent.createAnswered) + answers.map(LifecycleEvent.uploadAnswered)
     }()
 
