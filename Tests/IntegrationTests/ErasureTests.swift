@@ -63,6 +63,9 @@ import Testing
             try PrivacyTests.writeCall(h, "2026/12/again", other: "+15557770001", seed: 2454)
             try h.spool.write("2026/12/copy.wav", Fixtures.wav(seed: 2450))
             try h.spool.write("2026/12/copy.json", PrivacyTests.sidecar("pbx:copy", other: "+1 555 999 0000"))
+            // The dry run knows the erasure too.
+            let dry2 = try await cli.run(["run", "--dry-run", "--config", config])
+            #expect(dry2.output.contains("an erasure on request (gongspool audit #1)"), "\(dry2.output)")
             #expect(try await cli.once().status == 0)
             let again = try await cli.show("2026/12/again")
             #expect(again["state"] == .string("skipped") && again["lastErrorCode"] == .string("excluded_by_policy"), "\(again)")

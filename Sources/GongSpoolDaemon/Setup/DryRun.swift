@@ -20,11 +20,13 @@ public enum DryRun {
         let store = try SQLiteStateStore.open(path: directory + "/state.sqlite")
         var dry = await SystemIdentity.current(config, logger: logger).0
         dry.spool.settleSeconds = 0
-        if config.users.fromGong, let real = try await StateStoreFactory.openExisting(config, logger: logger) {
+        if let real = try await StateStoreFactory.openExisting(config, logger: logger) {
             // Gong's user list as the daemon last fetched it.
-            if let fetched = try await real.gongUsersFetchedAt() {
+            if config.users.fromGong, let fetched = try await real.gongUsersFetchedAt() {
                 try await store.replaceGongUsers(try await real.gongUsers(), fetchedAt: fetched)
             }
+            // The erasures: their numbers and addresses are never sent.
+            for erasure in try await real.erasures() { _ = try await store.recordErasure(erasure) }
             try real.close()
         }
         let intake = try SpoolIntake(config: dry, store: store, clock: SystemWallClock(), logger: logger)
