@@ -17,8 +17,10 @@ struct EraseCommand: AsyncParsableCommand {
             history with a tombstone (a re-export of the same audio or clientUniqueId is never \
             sent); asks Gong once to erase it (scope api:data-privacy:delete; through the daily \
             budget); and records all of it for `gongspool audit`. Safe while the daemon runs. \
-            Exit 75 when a recording had a request on the wire or a file could not be deleted \
-            (run it again in a moment); 69 when Gong refused or could not be reached.
+            A file replaced at a recording's path since it was taken, or reached through a link, \
+            is not deleted and is named. Exit 75 when a recording had a request on the wire or a \
+            file could not be deleted (run it again in a moment); 69 when Gong refused or could \
+            not be reached.
             """
     )
 
@@ -85,9 +87,9 @@ struct EraseCommand: AsyncParsableCommand {
             print(
                 "Gong deletes the data within hours. Delete the person from the CRM and email system first: Gong imports them again from there.")
         }
-        for left in outcome.filesLeft { printError("left: \(left)".escapingControlCharacters) }
-        if entry.inFlight > 0 || entry.filesLeft > 0 {
-            printError("gongspool: not finished (a request on the wire, or files left): run the same erase again")
+        for left in outcome.filesLeft { printError("not deleted: \(left)".escapingControlCharacters) }
+        if entry.inFlight > 0 || outcome.unfinished > 0 {
+            printError("gongspool: not finished (a request on the wire, or a file that could not be deleted): run the same erase again")
             throw ExitCode(ExitStatus.tempFail)
         }
         if !localOnly, entry.gongRequestId == nil {

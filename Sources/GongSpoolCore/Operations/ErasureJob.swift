@@ -12,7 +12,7 @@ import Foundation
 ///    deleted from the spool and the archive (reached without following links, and only while
 ///    they are the files taken), then its personal data gives way to a tombstone
 ///    (``LifecycleEvent/erasureFinished``) — a crash before leaves it for the next run, or the
-///    daemon's hourly upkeep, to finish;
+///    daemon's upkeep, to finish;
 /// 4. Gong is asked to erase the subject once (unless an earlier erasure of it was accepted);
 /// 5. the audit entry gets what was found and done, and Gong's answer.
 public struct ErasureJob: Sendable {
@@ -88,6 +88,8 @@ public struct ErasureJob: Sendable {
         /// Recordings erased whose files another spool of the fleet holds: its daemon deletes
         /// them and leaves their tombstones.
         public var elsewhere: Int
+        /// Recordings of this spool a file of which could not be deleted (an error): run again.
+        public var unfinished: Int
     }
 
     /// Erases `subject` (from ``subject(phone:email:)``); `command` and `requestedBy` go into
@@ -136,7 +138,7 @@ public struct ErasureJob: Sendable {
         entry.finishedAt = clock.now()
         try await store.updateErasure(entry)
         let elsewhere = erasing.subtracting(finished.erasedIds).subtracting(finished.pendingHere).count
-        return Outcome(entry: entry, filesLeft: finished.filesLeft, elsewhere: elsewhere)
+        return Outcome(entry: entry, filesLeft: finished.filesLeft, elsewhere: elsewhere, unfinished: finished.pendingHere.count)
     }
 
     /// What finishing the pending erasures did.
@@ -145,25 +147,30 @@ public struct ErasureJob: Sendable {
         public var erased: Int { erasedIds.count }
         /// Their ids.
         public var erasedIds: Set<Int64> = []
-        /// Erased recordings of this spool whose files could not all be deleted.
+        /// Erased recordings of this spool a file of which could not be deleted (an I/O or
+        /// permission error): tried again at the next run.
         public var pendingHere: Set<Int64> = []
         /// Files deleted from the spool and the archive (not counting those already gone).
         public var filesDeleted = 0
-        /// Files left, with why (a link on the path, another file there now, no access).
+        /// Files left, with why: not the file taken any more (replaced at its path: intake
+        /// examines it as a new recording, under the never-send list), reached through a link
+        /// (never followed), or an error.
         public var filesLeft: [String] = []
     }
 
     /// Deletes the files of every erased recording of this spool whose files are not yet gone,
-    /// then leaves its tombstone. Run by `erase` and by the daemon's upkeep (a crash half-way,
-    /// a recording erased from another node of the fleet).
+    /// then leaves its tombstone. A file that is not the one taken any more, or is reached
+    /// through a link, is not the recording's to delete: it is reported and the tombstone is
+    /// left all the same; an error keeps the recording for the next run. Run by `erase` and by
+    /// the daemon's upkeep (a crash half-way, a recording erased from another node of the fleet).
     public func finishPending() async throws -> Finished {
         var finished = Finished()
         for row in try await store.erasuresPending() {
             guard let id = row.id else { continue }
             let outcome = try await deleteFiles(of: row)
-            finished.filesDeleted += outcome.handled.count - outcome.alreadyGone.count
-            finished.filesLeft += outcome.leftInPlace
-            guard outcome.leftInPlace.isEmpty else {
+            finished.filesDeleted += outcome.deleted
+            finished.filesLeft += outcome.left + outcome.failed
+            guard outcome.failed.isEmpty else {
                 finished.pendingHere.insert(id)
                 continue
             }
@@ -177,32 +184,35 @@ public struct ErasureJob: Sendable {
         return finished
     }
 
-    /// Deletes the recording's audio and sidecar in the spool, then their copies in the archive.
-    private func deleteFiles(of row: Recording) async throws -> AfterUploadReport {
-        var spoolFiles: [TakenFile] = []
-        var archived: [TakenFile] = []
-        if let audio = row.audioPath {
-            spoolFiles.append(TakenFile(relativePath: audio, size: row.size, mtimeNs: row.mtimeNs, inode: row.inode))
-            archived.append(TakenFile(relativePath: audio, size: row.size, mtimeNs: row.mtimeNs, inode: nil))
+    /// Deletes the recording's audio and sidecar in the spool, then their copies in the archive,
+    /// each file on its own (after upload a recording's files go together; here each is the
+    /// person's data whatever becomes of the other).
+    private func deleteFiles(of row: Recording) async throws -> (deleted: Int, left: [String], failed: [String]) {
+        var files: [(root: String, file: TakenFile)] = []
+        let roots = [spool.directory] + (spool.archiveDirectory.map { [$0] } ?? [])
+        for (index, root) in roots.enumerated() {
+            // An archived copy keeps its size and time, not always its inode (another file system).
+            let inode = index == 0 ? row.inode : nil
+            if let audio = row.audioPath { files.append((root, TakenFile(relativePath: audio, size: row.size, mtimeNs: row.mtimeNs, inode: inode))) }
+            if let sidecar = row.sidecarPath {
+                files.append((root, TakenFile(relativePath: sidecar, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil)))
+            }
         }
-        if let sidecar = row.sidecarPath {
-            spoolFiles.append(TakenFile(relativePath: sidecar, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil))
-            archived.append(TakenFile(relativePath: sidecar, size: row.sidecarSize, mtimeNs: row.sidecarMtimeNs, inode: nil))
-        }
-        let places = zip([spool.directory] + (spool.archiveDirectory.map { [$0] } ?? []), [spoolFiles, archived]).filter { !$0.1.isEmpty }
+        let taken = files
         return try await BlockingIO.run {
-            var report = AfterUploadReport()
-            for (root, files) in places {
+            var deleted = 0
+            var left: [String] = []
+            var failed: [String] = []
+            for (root, file) in taken {
                 do {
-                    let done = try AfterUploadAction.deleting(under: root).apply(to: files)
-                    report.handled += done.handled
-                    report.alreadyGone += done.alreadyGone
-                    report.leftInPlace += done.leftInPlace
+                    let report = try AfterUploadAction.deleting(under: root).apply(to: [file])
+                    deleted += report.handled.count - report.alreadyGone.count
+                    left += report.leftInPlace.map { "\(root)/\($0)" }
                 } catch {
-                    report.leftInPlace.append("\(error)")
+                    failed.append("\(root): \(error)")
                 }
             }
-            return report
+            return (deleted, left, failed)
         }
     }
 
