@@ -150,6 +150,7 @@ extension SpoolIntake {
             let names = group.audio.map(\.relativePath).joined(separator: ", ")
             return try await apply(id, .inputRejected(.ambiguousAudio, reason: "several audio files share one sidecar: \(names)"), stem: stem).state
         }
+        try await refreshErasures()
         let evaluator = self.evaluator
         let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
         let waitForCDR = quiet < orphanAfter

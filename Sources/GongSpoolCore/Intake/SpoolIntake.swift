@@ -27,6 +27,9 @@ public actor SpoolIntake {
     private let configuredPolicy: NeverSendPolicy
     /// The erasures the policy holds (how many: they are only ever added).
     private var erasuresKnown = 0
+    /// Polls so far, and the poll in which the erasures were last read.
+    private var polls = 0
+    private var erasuresReadInPoll = -1
     private var warned: Set<String> = []
     /// Stems whose media header said "not finished" in this poll (they are not merely settling).
     var stuck: Set<String> = []
@@ -92,6 +95,7 @@ public actor SpoolIntake {
     /// A directory that cannot be listed hides nothing: its recordings are not taken for gone.
     @discardableResult
     public func poll() async throws -> IntakeSummary {
+        polls += 1
         guard try await store.mayRunIntake() else {
             if leading {
                 logger.info("another node takes this spool's recordings in; standing by to take over")
@@ -293,12 +297,6 @@ public actor SpoolIntake {
     /// the mapping changed.
     private func refreshMappings() async throws {
         directory = try await users.current()
-        // Erasures asked for since (by `gongspool erase`, on any node): never sent from now on.
-        let erasures = try await store.erasures()
-        if erasures.count != erasuresKnown {
-            erasuresKnown = erasures.count
-            evaluator.assembler.policy = configuredPolicy.adding(erasures)
-        }
         let generation = await users.generation
         if generation != usersGeneration {
             usersGeneration = generation
@@ -316,6 +314,19 @@ public actor SpoolIntake {
                 index.refresh()
                 return index
             }
+        }
+    }
+
+    /// Reads the erasures asked for since (by `gongspool erase`, on any node) into the
+    /// never-send policy: once per poll, and only in a poll that examines a recording (an idle
+    /// daemon does not ask).
+    func refreshErasures() async throws {
+        guard erasuresReadInPoll != polls else { return }
+        erasuresReadInPoll = polls
+        let erasures = try await store.erasures()
+        if erasures.count != erasuresKnown {
+            erasuresKnown = erasures.count
+            evaluator.assembler.policy = configuredPolicy.adding(erasures)
         }
     }
 

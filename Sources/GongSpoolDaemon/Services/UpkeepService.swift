@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// history of recordings finished more than `state.historyDays` ago is pruned (their rows stay,
 /// so a re-export is still recognised). The archive's size and oldest file are kept for `status`.
 /// Erasures (`gongspool erase`) whose files this spool holds are finished at each round, and
-/// within a poll interval of a new erasure on any node (``ErasureJob/finishPending()``).
+/// soon after a new erasure on any node (``erasureCheckSeconds``, ``ErasureJob/finishPending()``).
 struct UpkeepService: Service, CustomStringConvertible {
     var description: String { "UpkeepService" }
 
@@ -19,8 +19,10 @@ struct UpkeepService: Service, CustomStringConvertible {
 
     /// Time between two rounds.
     static let intervalSeconds = 3600.0
-    /// Time between two looks for a new erasure: the spool's poll interval, 1 s to a minute.
-    var erasureCheckSeconds: Double { min(60, max(1, config.spool.pollIntervalSeconds)) }
+    /// Time between two looks for a new erasure. A single node's `erase` finishes its own
+    /// erasures, so a minute catches what a crash left; in a fleet, another node's erasure is
+    /// this spool's to finish: every poll interval (1 s to a minute).
+    var erasureCheckSeconds: Double { config.state.isPostgres ? min(60, max(1, config.spool.pollIntervalSeconds)) : 60 }
 
     func run() async throws {
         var nextRound = Date.distantPast
