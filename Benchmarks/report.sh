@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gongspool report over a large state: its peak memory (RSS, /usr/bin/time) and time against,
 # in the same run, `gongspool list --json` over the same state (which holds every row) and
-# sqlite3 reading every row (the floor). The state is the demo's, its rows copied N times with
+# sqlite3 reading every row (the floor); and `gongspool erase --dry-run` for a number no row
+# carries (the search every erasure makes: every row read, its request parsed). The state is the demo's, its rows copied N times with
 # sqlite3 (default 100,000 rows).
 #   Benchmarks/report.sh [ROWS]        (needs sqlite3 and /usr/bin/time: apt-get install sqlite3 time)
 set -euo pipefail
@@ -34,11 +35,13 @@ r=$(measure report "$bin" report --config "$config" --since 2000-01-01)
 j=$(measure "report-json" "$bin" report --config "$config" --since 2000-01-01 --format json)
 l=$(measure "list-json" "$bin" list --config "$config" --json)
 s=$(measure sqlite3 sqlite3 "$db" "SELECT * FROM recordings")
+e=$(measure "erase-find" "$bin" erase --config "$config" --phone +15550000000 --dry-run)
 printf '%-12s %10s %8s %9s\n' "" "peak RSS" "seconds" "lines"
-for m in "$r" "$j" "$l" "$s"; do
+for m in "$r" "$j" "$l" "$s" "$e"; do
   read -r label kib seconds lines <<<"$m"
   printf '%-12s %7d MiB %8s %9s\n' "$label" $((kib / 1024)) "$seconds" "$lines"
 done
-read -r _ rk rs _ <<<"$r"; read -r _ lk ls _ <<<"$l"; read -r _ sk ss _ <<<"$s"
-awk -v rk="$rk" -v lk="$lk" -v sk="$sk" -v rs="$rs" -v ss="$ss" 'BEGIN {
-  printf "report peak RSS: %.2fx of list --json (which holds every row), %.2fx of sqlite3; time %.2fx of sqlite3\n", rk / lk, rk / sk, (ss > 0 ? rs / ss : 0) }'
+read -r _ rk rs _ <<<"$r"; read -r _ lk ls _ <<<"$l"; read -r _ sk ss _ <<<"$s"; read -r _ ek es _ <<<"$e"
+awk -v rk="$rk" -v lk="$lk" -v sk="$sk" -v rs="$rs" -v ss="$ss" -v ek="$ek" -v es="$es" 'BEGIN {
+  printf "report peak RSS: %.2fx of list --json (which holds every row), %.2fx of sqlite3; time %.2fx of sqlite3\n", rk / lk, rk / sk, (ss > 0 ? rs / ss : 0)
+  printf "erase search: %.2fx the report'"'"'s time, %.2fx its peak RSS\n", (rs > 0 ? es / rs : 0), ek / rk }'

@@ -33,6 +33,9 @@ public enum FuzzTargets {
             name: "file-name-patterns", summary: "a spool path against every preset's file-name pattern and the PBX time forms",
             run: MetadataTargets.fileNames),
         Target(name: "cdr-csv", summary: "an Asterisk CDR CSV indexed and its rows read back", run: MetadataTargets.cdr),
+        Target(
+            name: "erasure-match", summary: "an erasure's number or address against file names, a raw sidecar and a request body",
+            run: MetadataTargets.erasureMatch),
         Target(name: "media-probe", summary: "any file through the container probe (sniffed: WAV, MP3, MP4, MKV, FLAC)", run: MediaTargets.probe),
         Target(name: "wav", summary: "a WAV file: RIFF header, chunks, format", run: { MediaTargets.probe(kind: .wav, $0) }),
         Target(name: "mp3", summary: "an MP3: ID3 tag, frame header, Xing/Info/VBRI", run: { MediaTargets.probe(kind: .mp3, $0) }),

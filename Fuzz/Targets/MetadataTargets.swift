@@ -97,6 +97,30 @@ enum MetadataTargets {
             for field in fields.prefix(3) { _ = index.row(field) }
         }
     }
+
+    /// An erasure's subject (first line) matched against a recording whose file names are the
+    /// subject line too and whose sidecar and request body are the rest: the matcher scans
+    /// untrusted text (a sidecar never built into a request), the subject's forms come from a
+    /// person.
+    static func erasureMatch(_ bytes: [UInt8]) {
+        let (line, rest) = bytes.firstLineAndRest
+        let text = String(decoding: rest, as: UTF8.self)
+        var row = Recording(stem: line, now: FuzzTargets.now)
+        row.sidecarPath = line + ".json"
+        for countryCode in [nil, "1", "44"] {
+            let number = NeverSendPolicy.international(line, countryCode: countryCode)
+            if let number, !number.hasPrefix("+") || number.dropFirst().contains(where: { !$0.isASCIIDigit }) {
+                preconditionFailure("not an international number: \(number)")
+            }
+            for subject in [ErasureSubject.phone(number ?? line), .email(line)] {
+                let matcher = ErasureMatcher(subject, countryCode: countryCode)
+                row.requestJSON = nil
+                _ = matcher.matches(row, sidecarText: { text })
+                row.requestJSON = text
+                _ = matcher.matches(row, sidecarText: { text })
+            }
+        }
+    }
 }
 
 extension Configuration {

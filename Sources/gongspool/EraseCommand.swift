@@ -10,8 +10,8 @@ struct EraseCommand: AsyncParsableCommand {
         commandName: "erase",
         abstract: "Erase a person on request: their recordings' files and personal data here, and their data in Gong.",
         discussion: """
-            Finds every recording whose parties (or file names, or, before a request was built, \
-            sidecar) carry the number or address, whatever its state; puts the number or address \
+            Finds every recording whose request (or file names, or, before a request was built, \
+            sidecar) carries the number or address, whatever its state; puts the number or address \
             on the never-send list of every node sharing the state; deletes the recordings' files \
             in the spool and the archive (never through a link); replaces their personal data and \
             history with a tombstone (a re-export of the same audio or clientUniqueId is never \
@@ -93,6 +93,7 @@ struct EraseCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.tempFail)
         }
         if !localOnly, entry.gongRequestId == nil {
+            printError("gongspool: Gong did not take the erasure (the local one holds): fix what it said, then run the same erase again")
             throw ExitCode(ExitStatus.unavailable)
         }
     }
