@@ -148,7 +148,8 @@ extension PostgresStateStore {
                 command TEXT NOT NULL, requestedBy TEXT NOT NULL, found INTEGER NOT NULL DEFAULT 0, erased INTEGER NOT NULL DEFAULT 0,
                 inFlight INTEGER NOT NULL DEFAULT 0, filesDeleted INTEGER NOT NULL DEFAULT 0, filesLeft INTEGER NOT NULL DEFAULT 0,
                 gongOutcome TEXT, gongRequestId TEXT, finishedAt TIMESTAMPTZ
-            )
+            );
+            CREATE INDEX recordings_erasure_pending ON recordings (spool, id) WHERE \(SQLFragment.erasurePending)
             """
         ),
     ]

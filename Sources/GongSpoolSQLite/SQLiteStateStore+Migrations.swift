@@ -234,6 +234,7 @@ extension SQLiteStateStore {
                         gongRequestId TEXT,
                         finishedAt DATETIME
                     );
+                    CREATE INDEX recordings_erasure_pending ON recordings(id) WHERE \(SQLFragment.erasurePending);
                     """)
         }
         return migrator

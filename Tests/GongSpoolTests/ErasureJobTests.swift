@@ -1,8 +1,10 @@
 import Foundation
+import GRDB
 import GongSpoolCore
-import GongSpoolSQLite
 import TestSupport
 import Testing
+
+@testable import GongSpoolSQLite
 
 /// `ErasureJob` over a real SQLite state and real files: each of a recording's files is judged on
 /// its own; a file replaced at its path, or one reached through a link, is not the recording's
@@ -52,6 +54,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: outside.file("b.wav")), "a link is never followed")
         #expect(finished.filesLeft.count == 2 && finished.filesLeft.allSatisfy { $0.hasPrefix(spool.path + "/") }, "\(finished.filesLeft)")
         for id in ids { #expect(try await store.find(String(id))?.isTombstone == true) }
+        try store.close()
+    }
+
+    @Test func lookingForUnfinishedErasuresReadsOnlyTheirPartialIndex() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStateStore.open(path: dir.file("state.sqlite"))
+        let plan = try await store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM recordings WHERE \(SQLFragment.erasurePending) ORDER BY id").map {
+                $0["detail"] as String? ?? ""
+            }.joined(separator: " ")
+        }
+        // A walk of the partial index, which holds the unfinished erasures only (none, mostly).
+        #expect(plan == "SCAN recordings USING INDEX recordings_erasure_pending", "\(plan)")
         try store.close()
     }
 }

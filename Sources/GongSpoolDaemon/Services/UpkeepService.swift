@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// delivered recordings older than `archive.retentionDays` go (``ArchiveRetention``), and the
 /// history of recordings finished more than `state.historyDays` ago is pruned (their rows stay,
 /// so a re-export is still recognised). The archive's size and oldest file are kept for `status`.
-/// Erasures (`gongspool erase`) whose files this spool holds are finished at each round, and
-/// soon after a new erasure on any node (``erasureCheckSeconds``, ``ErasureJob/finishPending()``).
+/// Erasures (`gongspool erase`) whose files this spool holds are finished soon after they are
+/// asked for on any node (every ``erasureCheckSeconds``, ``ErasureJob/finishPending()``: a
+/// partial index makes the look free when there are none).
 struct UpkeepService: Service, CustomStringConvertible {
     var description: String { "UpkeepService" }
 
@@ -26,16 +27,16 @@ struct UpkeepService: Service, CustomStringConvertible {
 
     func run() async throws {
         var nextRound = Date.distantPast
-        var erasuresSeen: Int?
+        var problem: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let erasures = try? await store.erasures().count
+            // The same file that cannot be deleted, or the same error, is said once, not every look.
+            let found = await finishErasures()
+            if found != problem, let found { logger.warning("an erasure could not be finished; tried again", metadata: ["problem": "\(found)"]) }
+            problem = found
             if clock.now() >= nextRound {
                 await round()
                 nextRound = clock.now().addingTimeInterval(Self.intervalSeconds)
-            } else if erasures != erasuresSeen {
-                await finishErasures()
             }
-            erasuresSeen = erasures
             let until = clock.now().addingTimeInterval(erasureCheckSeconds)
             do {
                 try await cancelWhenGracefulShutdown { try await clock.sleep(until: until) }
@@ -46,27 +47,24 @@ struct UpkeepService: Service, CustomStringConvertible {
     }
 
     /// Deletes the files of recordings erased on request that this spool holds, and leaves
-    /// their tombstones.
-    func finishErasures() async {
+    /// their tombstones; returns what keeps one from being finished, if anything.
+    func finishErasures() async -> String? {
         do {
             let job = ErasureJob(store: store, spool: config.spool, countryCode: config.privacy.countryCode, clock: clock)
             let finished = try await job.finishPending()
-            if finished.erased > 0 || !finished.filesLeft.isEmpty {
-                logger.info(
-                    "recordings erased on request: files deleted, tombstones left",
-                    metadata: [
-                        "recordings": "\(finished.erased)", "files": "\(finished.filesDeleted)",
-                        "left": "\(finished.filesLeft.joined(separator: "; "))",
-                    ])
+            if finished.erased > 0 {
+                var metadata: Logger.Metadata = ["recordings": "\(finished.erased)", "files": "\(finished.filesDeleted)"]
+                if !finished.filesLeft.isEmpty { metadata["left"] = "\(finished.filesLeft.joined(separator: "; "))" }
+                logger.info("recordings erased on request: files deleted, tombstones left", metadata: metadata)
             }
+            return finished.pendingHere.isEmpty ? nil : finished.filesLeft.joined(separator: "; ")
         } catch {
-            logger.warning("erasures could not be finished; tried again at the next round", metadata: ["error": "\(error)"])
+            return "\(error)"
         }
     }
 
     /// One round; a failure is logged and tried again at the next.
     func round() async {
-        await finishErasures()
         if config.spool.afterUpload == .archive, let archive = config.spool.archiveDirectory, !archive.isEmpty {
             do {
                 let retention = ArchiveRetention(root: archive, retentionDays: config.archive.retentionDays, store: store, clock: clock)

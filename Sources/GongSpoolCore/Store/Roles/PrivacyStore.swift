@@ -11,5 +11,6 @@ public protocol PrivacyStore: Sendable {
     func erasures() async throws(StoreError) -> [ErasureRecord]
     /// Recordings erased on request whose files are not yet confirmed gone, of this node's
     /// spool (in a fleet: the files another spool holds are that spool's daemon's to delete).
+    /// A partial index holds just those rows: asking costs nothing when there are none.
     func erasuresPending() async throws(StoreError) -> [Recording]
 }
