@@ -72,6 +72,7 @@ import Testing
         defer { h.remove() }
         let log = h.work.file("daemon.log")
         let marker = h.work.file("locked")
+        let go = h.work.file("files-added")
         let snapshot = try await GongSimulator.withRunning(options: Self.options) { sim in
             let config = try h.writeConfig(sim)
             let daemon = try Binary.start(["run", "--config", config, "--log-format", "json"], environment: Self.env, log: log)
@@ -81,23 +82,28 @@ import Testing
                 try await Self.eventually(20) {
                     try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database)
                 })
-            // Another process takes the write lock for 8 s — longer than the 5 s busy timeout.
+            // Another process takes the write lock and holds it for 12 s after the files are
+            // there — far longer than the 5 s busy timeout, however late a loaded machine gets
+            // to adding them.
             async let locker = PythonRunner.run(
                 """
-                import sqlite3, sys, time
+                import os, sqlite3, sys, time
                 db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
                 db.execute("BEGIN EXCLUSIVE")
                 open(sys.argv[2], "w").write("locked")
-                time.sleep(8)
+                while not os.path.exists(sys.argv[3]):
+                    time.sleep(0.05)
+                time.sleep(12)
                 db.execute("COMMIT")
-                """, arguments: [h.database, marker])
-            #expect(try await Self.eventually(10) { FileManager.default.fileExists(atPath: marker) })
+                """, arguments: [h.database, marker, go])
+            #expect(try await Self.eventually(60) { FileManager.default.fileExists(atPath: marker) })
             let hashes = try h.addBacklog(count: 3, prefix: "lock")
+            #expect(FileManager.default.createFile(atPath: go, contents: Data()))
             try await Task.sleep(for: .seconds(6))
             #expect(await sim.state.snapshot().calls.isEmpty, "nothing can be sent without recording it first")
             #expect(daemon.isRunning, "the daemon waits the lock out")
             #expect(try await locker.status == 0)
-            #expect(try await Self.eventually(30) { await Self.delivered(sim, 3) })
+            #expect(try await Self.eventually(90) { await Self.delivered(sim, 3) })
             #expect(try await Self.eventually(10) { try await store.recordings(in: [.done]).count == 3 })
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)
