@@ -244,6 +244,9 @@ import Testing
             // Without the country code: refused as Gong refuses it.
             let national = try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-phone-number?phoneNumber=5557770002")
             #expect(national.0 == 400, "\(national)")
+            // A bare `+` in a query is a space: the client must send %2B.
+            let bare = try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-phone-number?phoneNumber=+15557770002")
+            #expect(bare.0 == 400, "\(bare)")
             #expect(try await Self.send(h, sim, "POST", "/v2/data-privacy/erase-data-for-email-address?emailAddress=someone%40example.com").0 == 200)
         }
         var forbidden = SimulatorOptions()

@@ -2,9 +2,9 @@ import Foundation
 
 /// What an erasure is about: a phone number or an email address.
 public enum ErasureSubject: Sendable, Hashable {
-    /// A phone number, as the operator typed it (compared by its digits).
+    /// A phone number in its international form (`+15551230000`), as Gong's erasure takes it.
     case phone(String)
-    /// An email address (compared without regard to case).
+    /// An email address, lowercased.
     case email(String)
 
     /// `phone` or `email`, as stored.
@@ -49,7 +49,7 @@ public struct ErasureRecord: Sendable, Equatable, Codable {
     public var command: String
     /// Who ran it (the login behind `sudo`, else the user) and on which host.
     public var requestedBy: String
-    /// Recordings in the state whose parties carry the subject.
+    /// Recordings in the state that carry the subject (request, file names, raw sidecar).
     public var found: Int = 0
     /// Of those, the ones erased (their files gone, a tombstone left).
     public var erased: Int = 0
@@ -57,7 +57,8 @@ public struct ErasureRecord: Sendable, Equatable, Codable {
     public var inFlight: Int = 0
     /// Files deleted from the spool and the archive.
     public var filesDeleted: Int = 0
-    /// Files that could not be deleted (a link on the path, another file there now).
+    /// Files not deleted: not the recording's any more (replaced at the path, reached through a
+    /// link), or an error.
     public var filesLeft: Int = 0
     /// What came of Gong's erase request (`accepted`, `refused (403) …`, `not sent: …`).
     public var gongOutcome: String?
