@@ -263,3 +263,39 @@ import Testing
         #expect(snapshot.calls.values.map(\.clientUniqueId) == ["pbx:b2"])
     }
 }
+
+/// `erase` SIGKILLed between its steps (after the audit entry, after the lifecycle, after a
+/// recording's files went but before its tombstone): the next run finishes every recording,
+/// deletes every file, and Gong is asked once.
+@Suite struct ErasureCrashTests {
+    @Test(arguments: ["recorded", "erased", "deleted"])
+    func aKilledEraseIsFinishedByTheNextRun(_ step: String) async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2490)
+        try PrivacyTests.writeCall(h, "b", other: "+1 555 777 0001", seed: 2491)
+        let snapshot = try await GongSimulator.withRunning { sim in
+            let config = try h.writeConfig(sim)
+            let cli = OperatorCLI(h, config: config)
+            #expect(try await cli.once().status == 0)
+            var environment = DeliveryHarness.environment()
+            environment["GONGSPOOL_TEST_ERASE_KILL_AFTER"] = step
+            let killed = try await cli.run(["erase", "--config", config, "--phone", "+15557770001", "--yes"], environment: environment)
+            #expect(killed.status != 0 && !killed.output.contains("erasure #1:"), "killed after \(step): \(killed.output)")
+            let again = try await cli.run(["erase", "--config", config, "--phone", "+15557770001", "--yes"])
+            #expect(again.status == 0 && again.output.contains("2 erased"), "\(again.output)")
+            for key in ["pbx:a", "pbx:b"] {
+                let row = try await cli.show(key)
+                let reason = row["reason"]?.stringValue ?? ""
+                #expect(row["audioPath"] == .null && reason.hasPrefix("erased on request") && !reason.contains("being deleted"), "\(key): \(row)")
+            }
+            for file in ["a.wav", "a.json", "b.wav", "b.json"] {
+                #expect(!FileManager.default.fileExists(atPath: h.spool.file(file)), "\(file) deleted")
+            }
+            let audit = try await cli.run(["audit", "--config", config])
+            #expect(audit.output.contains("#1 ") && audit.output.contains("(not finished)") && audit.output.contains("#2 "), "\(audit.output)")
+            return await sim.state.snapshot()
+        }
+        #expect(snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/") }.count == 1, "Gong asked once")
+    }
+}

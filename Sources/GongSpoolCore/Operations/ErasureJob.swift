@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `gongspool erase`: a person's right to be forgotten, carried out on everything GongSpool
 /// holds, in an order that a crash between any two steps cannot undo:
 ///
@@ -22,6 +26,15 @@ public struct ErasureJob: Sendable {
     let spool: SpoolSettings
     let countryCode: String?
     let clock: any WallClock
+
+    /// `GONGSPOOL_TEST_ERASE_KILL_AFTER`: a test's stand-in for a crash — the process kills
+    /// itself (SIGKILL) after the step named (`recorded`, `erased`, `deleted`). Never set outside tests.
+    static let testKillAfter: String? = ProcessInfo.processInfo.environment["GONGSPOOL_TEST_ERASE_KILL_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Tests only: dies here when asked to (``testKillAfter``).
+    private static func crashPoint(_ step: String) {
+        if testKillAfter == step { kill(getpid(), SIGKILL) }
+    }
 
     /// A job over `store` for the spool (and archive) of `spool`.
     public init(store: any Roles, spool: SpoolSettings, countryCode: String?, clock: any WallClock = SystemWallClock()) {
@@ -102,6 +115,7 @@ public struct ErasureJob: Sendable {
         var entry = try await store.recordErasure(
             ErasureRecord(subject: subject, requestedAt: clock.now(), command: command, requestedBy: requestedBy))
         guard let request = entry.id else { throw StoreError.notFound("the new erasure") }
+        Self.crashPoint("recorded")
         let matches = try await recordings(carrying: subject)
         entry.found = matches.count
         var erasing: Set<Int64> = []
@@ -119,6 +133,7 @@ public struct ErasureJob: Sendable {
                 }
             }
         }
+        Self.crashPoint("erased")
         let finished = try await finishPending()
         entry.erased = finished.erased
         entry.filesDeleted = finished.filesDeleted
@@ -168,6 +183,7 @@ public struct ErasureJob: Sendable {
         for row in try await store.erasuresPending() {
             guard let id = row.id else { continue }
             let outcome = try await deleteFiles(of: row)
+            Self.crashPoint("deleted")
             finished.filesDeleted += outcome.deleted
             finished.filesLeft += outcome.left + outcome.failed
             guard outcome.failed.isEmpty else {
