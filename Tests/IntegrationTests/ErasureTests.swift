@@ -84,6 +84,8 @@ import Testing
                 audit.output.contains("#1 ") && audit.output.contains("phone +15557770001") && audit.output.contains("found 3, erased 3"),
                 "\(audit.output)")
             #expect(audit.output.contains("command: gongspool erase --config"), "\(audit.output)")
+            let status = try await cli.run(["status", "--config", config])
+            #expect(status.output.contains("erasures:             2 (last #2 at ") && !status.output.contains("not finished"), "\(status.output)")
             let json = try JSONValue.parse(Data(try await cli.run(["audit", "--config", config, "--json"]).output.utf8)).arrayValue ?? []
             #expect(json.count == 2 && json.first?["gongRequestId"]?.stringValue?.isEmpty == false, "\(json)")
 

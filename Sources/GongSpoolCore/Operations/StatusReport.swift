@@ -37,12 +37,17 @@ public struct StatusReport: Sendable {
     public var archive: ArchiveSummary?
     /// `archive.retentionDays` (0: kept for ever).
     public var archiveRetentionDays = 0.0
+    /// Erasures asked for (`gongspool erase`), the last of them, and the recordings of this
+    /// spool whose erasure is not finished (a file that could not be deleted yet).
+    public var erasures = 0, lastErasure: ErasureRecord?, erasuresPending = 0
 
     /// Requests not spent today on recordings Gong would not keep (two per recording).
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
 
     /// Reads the report from the store.
-    public static func make(store: any StatusStore & GateStore & MetaStore, config: Configuration, now: Date) async throws -> StatusReport {
+    public static func make(store: any StatusStore & GateStore & MetaStore & PrivacyStore, config: Configuration, now: Date) async throws
+        -> StatusReport
+    {
         let used = try await store.dailyUsage(day: ISOTimestamp.utcDay(now))
         let facts = try await store.queueFacts()
         let paused = try await store.meta(.pausedUntil).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
@@ -65,6 +70,9 @@ public struct StatusReport: Sendable {
             report.archive = try await store.meta(.archiveSummary).flatMap(ArchiveSummary.init(text:))
             report.archiveRetentionDays = config.archive.retentionDays
         }
+        let erasures = try await store.erasures()
+        (report.erasures, report.lastErasure) = (erasures.count, erasures.last)
+        report.erasuresPending = try await store.erasuresPending().count
         let (known, source) = try await SystemIdentity.current(config, store: store)
         (report.systemId, report.systemIdSource) = (known.spool.effectiveSystemId, source.rawValue)
         return report
@@ -129,6 +137,12 @@ public struct StatusReport: Sendable {
                     "checkedAt": date(archive.checkedAt), "retentionDays": .number(archiveRetentionDays),
                 ])
             } ?? .null,
+            "erasures": .object([
+                "count": .integer(Int64(erasures)), "pending": .integer(Int64(erasuresPending)),
+                "last": lastErasure.map {
+                    .object(["id": .integer($0.id ?? 0), "at": date($0.requestedAt), "gong": $0.gongOutcome.map(JSONValue.string) ?? .null])
+                } ?? .null,
+            ]),
             "systemId": systemId.map(JSONValue.string) ?? .null,
             "daemons": daemons.map { list in
                 .array(
@@ -196,6 +210,12 @@ public struct StatusReport: Sendable {
         }
         if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
         if let archive { lines.append("archive:              " + Self.archiveText(archive, retentionDays: archiveRetentionDays)) }
+        if let last = lastErasure {
+            let pending = erasuresPending > 0 ? "; \(erasuresPending) recording(s) not finished: run the erase again" : ""
+            lines.append(
+                "erasures:             \(erasures) (last #\(last.id ?? 0) at \(ISOTimestamp.format(last.requestedAt)), Gong: \(last.gongOutcome ?? "-"))\(pending)"
+            )
+        }
         if let systemId { lines.append("system id:            \(systemId) (from \(systemIdSource ?? "?"))") }
         if let missing = counts[.missing], missing > 0 {
             lines.append("MISSING IN GONG:      \(missing) delivered recordings Gong does not list — `gongspool list --state missing`")
