@@ -110,14 +110,3 @@ struct EraseCommand: AsyncParsableCommand {
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 }
-
-extension Result where Failure == any Error {
-    /// The result of `body`.
-    init(catching body: () async throws -> Success) async {
-        do {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
-    }
-}

@@ -100,14 +100,3 @@ public struct ReloadSupervisor: Sendable {
         return .reload(next)
     }
 }
-
-extension Result where Failure == any Error {
-    /// The result of `body`, thrown or returned.
-    init(catching body: () async throws -> Success) async {
-        do {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
-    }
-}
