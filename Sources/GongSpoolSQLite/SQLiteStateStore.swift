@@ -35,7 +35,7 @@ public struct SQLiteStateStore: StateStore {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let pool = try DatabasePool(path: path, configuration: config)
+            let pool = try openPool(path: path, configuration: config)
             // GRDB picks NORMAL for WAL; FULL makes every commit durable across power loss.
             // The pool keeps a single writer connection, so setting it once covers every write.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
@@ -47,6 +47,22 @@ public struct SQLiteStateStore: StateStore {
             throw error
         } catch {
             throw .open(path: path, underlying: String(describing: error))
+        }
+    }
+
+    /// Opens the pool. Turning a new database to WAL needs the file to itself, and when several
+    /// processes create the same database at once (a daemon starting while an operator command
+    /// opens it, on a loaded machine) that can answer "database is locked" past the busy
+    /// timeout: such an answer is tried again, ten times at most (5.5 s more in all).
+    static func openPool(path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 10 {
+                attempt += 1
+                usleep(UInt32(100_000 * attempt))
+            }
         }
     }
 

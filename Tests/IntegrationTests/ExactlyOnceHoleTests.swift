@@ -134,7 +134,10 @@ import Testing
         options.failedMediaUploads = 1
         let snapshot = try await GongSimulator.withRunning(options: options) { sim in
             // A backoff no loaded machine outruns: the operator's `retry` says when to try again.
-            let config = try h.writeConfig(sim, retry: ["initialBackoffSeconds: 3600", "maxBackoffSeconds: 3600"])
+            // And answers awaited as long as a loaded machine needs: the create must not time out
+            // (it would wait with no call, not after the failed upload this test is about).
+            let config = try h.writeConfig(
+                sim, gong: ["readTimeoutSeconds: 120"], retry: ["initialBackoffSeconds: 3600", "maxBackoffSeconds: 3600"])
             let cli = OperatorCLI(h, config: config)
             try await cli.withDaemon {
                 let waiting = try await cli.waitFor("pbx:h4", "waiting", seconds: 60)

@@ -77,7 +77,7 @@ public struct OperatorCLI: Sendable {
     }
 
     /// Waits up to `seconds` for `key` to reach `state` (with `lastErrorCode` `code`, when given).
-    public func waitFor(_ key: String, _ state: String, code: String? = nil, seconds: Double = 20) async throws -> JSONValue {
+    public func waitFor(_ key: String, _ state: String, code: String? = nil, seconds: Double = 120) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(seconds)
         var last = JSONValue.null
         var lastOutput = ""
