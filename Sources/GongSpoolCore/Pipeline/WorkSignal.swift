@@ -30,7 +30,7 @@ actor WorkSignal {
             }
             await group.next()
             group.cancelAll()
-            await self.release(id)
+            self.release(id)
         }
         expired.remove(id)
     }

@@ -95,7 +95,7 @@ public struct Reconciler: Sendable {
             if listed.contains(candidate.callId) {
                 outcome.listed += 1
                 confirmed.append(candidate)
-                if candidate.state == .missing { try await apply(candidate, .reconciledFound(callId: candidate.callId), context) }
+                if candidate.state == .missing { _ = try await apply(candidate, .reconciledFound(callId: candidate.callId), context) }
             } else if candidate.state == .done {
                 let why =
                     "Gong does not list call \(candidate.callId) among the calls started \(ISOTimestamp.format(from)) – \(ISOTimestamp.format(to)) "
