@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# gongspool report over a large state: its peak memory (RSS, /usr/bin/time) and time against,
-# in the same run, `gongspool list --json` over the same state (which holds every row) and
-# sqlite3 reading every row (the floor); and `gongspool erase --dry-run` for a number no row
+# gongspool report and gongspool list (table and --json) over a large state: their peak memory
+# (RSS, /usr/bin/time) and time against, in the same run, sqlite3 reading every row (the
+# floor); and `gongspool erase --dry-run` for a number no row
 # carries (the search every erasure makes: every row read, its request parsed). The state is the demo's, its rows copied N times with
 # sqlite3 (default 100,000 rows).
 #   Benchmarks/report.sh [ROWS]        (needs sqlite3 and /usr/bin/time: apt-get install sqlite3 time)
@@ -34,14 +34,16 @@ echo "state: $total rows ($(du -h "$db" | cut -f1))"
 r=$(measure report "$bin" report --config "$config" --since 2000-01-01)
 j=$(measure "report-json" "$bin" report --config "$config" --since 2000-01-01 --format json)
 l=$(measure "list-json" "$bin" list --config "$config" --json)
+t=$(measure "list" "$bin" list --config "$config")
 s=$(measure sqlite3 sqlite3 "$db" "SELECT * FROM recordings")
 e=$(measure "erase-find" "$bin" erase --config "$config" --phone +15550000000 --dry-run)
 printf '%-12s %10s %8s %9s\n' "" "peak RSS" "seconds" "lines"
-for m in "$r" "$j" "$l" "$s" "$e"; do
+for m in "$r" "$j" "$l" "$t" "$s" "$e"; do
   read -r label kib seconds lines <<<"$m"
   printf '%-12s %7d MiB %8s %9s\n' "$label" $((kib / 1024)) "$seconds" "$lines"
 done
-read -r _ rk rs _ <<<"$r"; read -r _ lk ls _ <<<"$l"; read -r _ sk ss _ <<<"$s"; read -r _ ek es _ <<<"$e"
-awk -v rk="$rk" -v lk="$lk" -v sk="$sk" -v rs="$rs" -v ss="$ss" -v ek="$ek" -v es="$es" 'BEGIN {
-  printf "report peak RSS: %.2fx of list --json (which holds every row), %.2fx of sqlite3; time %.2fx of sqlite3\n", rk / lk, rk / sk, (ss > 0 ? rs / ss : 0)
+read -r _ rk rs _ <<<"$r"; read -r _ lk ls _ <<<"$l"; read -r _ tk ts _ <<<"$t"; read -r _ sk ss _ <<<"$s"; read -r _ ek es _ <<<"$e"
+awk -v rk="$rk" -v lk="$lk" -v tk="$tk" -v sk="$sk" -v rs="$rs" -v ls="$ls" -v ts="$ts" -v ss="$ss" -v ek="$ek" -v es="$es" 'BEGIN {
+  printf "report peak RSS: %.2fx of sqlite3; time %.2fx of sqlite3\n", rk / sk, (ss > 0 ? rs / ss : 0)
+  printf "list peak RSS: --json %.2fx, table %.2fx of the report'"'"'s; time: --json %.2fx, table %.2fx of the report'"'"'s\n", lk / rk, tk / rk, (rs > 0 ? ls / rs : 0), (rs > 0 ? ts / rs : 0)
   printf "erase search: %.2fx the report'"'"'s time, %.2fx its peak RSS\n", (rs > 0 ? es / rs : 0), ek / rk }'

@@ -12,9 +12,11 @@ extension PostgresStateStore {
         )
     }
 
-    public func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
-        try await recordings(
-            PostgresQuery(unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE id > \(afterId) ORDER BY id LIMIT \(Int64(limit))"))
+    public func recordings(in states: Set<RecordingState>?, afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
+        let filter = states.map { " AND state IN (\(SQLFragment.list($0)))" } ?? ""
+        return try await recordings(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Recording.postgresColumns) FROM recordings WHERE id > \(afterId)\(filter) ORDER BY id LIMIT \(Int64(limit))"))
     }
 
     public func countsByState() async throws(StoreError) -> [RecordingState: Int] {

@@ -12,9 +12,11 @@ extension SQLiteStateStore {
         }
     }
 
-    public func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
+    public func recordings(in states: Set<RecordingState>?, afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
         try await read { db in
-            try Recording.filter(Column("id") > afterId).order(Column("id")).limit(limit).fetchAll(db)
+            var request = Recording.filter(Column("id") > afterId)
+            if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
+            return try request.order(Column("id")).limit(limit).fetchAll(db)
         }
     }
 

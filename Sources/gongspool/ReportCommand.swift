@@ -38,16 +38,8 @@ struct ReportCommand: AsyncParsableCommand {
             since: try Self.time(since, option: "--since"), until: try until.map { try Self.time($0, option: "--until") }, phone: phone, user: user,
             countryCode: config.privacy.countryCode)
         let store = try await StoreOpener.open(config)
-        let out = FileHandle.standardOutput
-        // Written a block at a time, not a system call per line.
-        var buffer = ""
-        try await DeliveryReport(filter: filter, format: format).write(from: store) { text in
-            buffer += text
-            if buffer.utf8.count >= 1 << 16 {
-                out.write(Data(buffer.utf8))
-                buffer = ""
-            }
-        }
-        out.write(Data(buffer.utf8))
+        var out = BufferedOutput()
+        try await DeliveryReport(filter: filter, format: format).write(from: store) { out.write($0) }
+        out.flush()
     }
 }

@@ -104,10 +104,11 @@ struct ListCommand: AsyncParsableCommand {
             filter = [parsed]
         }
         let store = try await StoreOpener.open(config)
-        let rows = try await store.recordings(in: filter, limit: cutoff == nil ? limit : nil, newestFirst: limit != nil)
-            .filter { row in cutoff.map { row.updatedAt >= $0 } ?? true }.prefix(limit ?? Int.max)
-        let halted = try await store.meta(.sendingHalted)
-        print(json ? RecordingListing.json(Array(rows), halted: halted) : RecordingListing.table(Array(rows), halted: halted))
+        let listing = RecordingListingWriter(
+            states: filter, changedSince: cutoff, newest: limit, halted: try await store.meta(.sendingHalted), format: json ? .json : .table)
+        var out = BufferedOutput()
+        try await listing.write(from: store) { out.write($0) }
+        out.flush()
     }
 }
 

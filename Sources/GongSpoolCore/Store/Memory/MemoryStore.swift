@@ -266,8 +266,8 @@ public actor MemoryStore: LifecycleStore, QueueStore, GateStore, MetaStore, Stat
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 
-    public func recordings(afterId: Int64, limit: Int) -> [Recording] {
-        Array(sorted { ($0.id ?? 0) > afterId }.prefix(limit))
+    public func recordings(in states: Set<RecordingState>?, afterId: Int64, limit: Int) -> [Recording] {
+        Array(sorted { ($0.id ?? 0) > afterId && (states?.contains($0.state) ?? true) }.prefix(limit))
     }
 
     public func countsByState() -> [RecordingState: Int] {

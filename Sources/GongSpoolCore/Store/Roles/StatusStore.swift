@@ -4,9 +4,9 @@ import Foundation
 public protocol StatusStore: Sendable {
     /// Rows, optionally only those in `states`: oldest first, or (`newestFirst`) the newest `limit`.
     func recordings(in states: Set<RecordingState>?, limit: Int?, newestFirst: Bool) async throws(StoreError) -> [Recording]
-    /// At most `limit` rows with an id above `afterId`, by id: a page of a walk over every row
-    /// that holds one page in memory (`report`).
-    func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording]
+    /// At most `limit` rows with an id above `afterId`, by id, optionally only those in
+    /// `states`: a page of a walk over the rows that holds one page in memory (`report`, `list`).
+    func recordings(in states: Set<RecordingState>?, afterId: Int64, limit: Int) async throws(StoreError) -> [Recording]
     /// Count of rows per state (every state present, zero when none), from the kept tallies.
     func countsByState() async throws(StoreError) -> [RecordingState: Int]
     /// The history of a recording, oldest first.
@@ -21,6 +21,11 @@ extension StatusStore {
     /// Every row, or those in `states`, oldest first.
     public func recordings(in states: Set<RecordingState>? = nil) async throws(StoreError) -> [Recording] {
         try await recordings(in: states, limit: nil, newestFirst: false)
+    }
+
+    /// A page of a walk over every row (see ``recordings(in:afterId:limit:)``).
+    public func recordings(afterId: Int64, limit: Int) async throws(StoreError) -> [Recording] {
+        try await recordings(in: nil, afterId: afterId, limit: limit)
     }
 
     /// At most `limit` rows, oldest first.
