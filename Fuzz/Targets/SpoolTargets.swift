@@ -7,10 +7,11 @@ import Foundation
 /// of N files, big enough that libc's directory buffer fills to its end, where copying a whole
 /// `dirent` used to read past it (AddressSanitizer catches that at once).
 enum SpoolTargets {
-    /// A fresh folder per input, under one per process.
+    /// A fresh folder per input, under one per process (removed when the fuzzer exits).
     static let base: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gongspool-fuzz-spool-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: SpoolTargets.base) }
         return path
     }()
 

@@ -217,4 +217,52 @@ import Testing
         let dry = try await cli.run(["run", "--dry-run", "--config", cli.config])
         #expect(dry.status == 0 && dry.output.contains("1 of 1 recordings would be sent"), "\(dry.output)")
     }
+
+    /// The smaller things of the first week, each as the admin met it.
+    @Test func theSmallerTrapsAreGone() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try h.spool.writeRecording("small", id: "pbx:small", audio: Fixtures.wav(seed: 2331))
+        try await GongSimulator.withRunning { sim in
+            let cli = OperatorCLI(h, config: try h.writeConfig(sim))
+            // Every problem of the configuration at once; a mistyped key names the nearest one.
+            let bad = try h.work.write(
+                "bad.yaml", text: "spool:\n  directory: \(h.spool.path)\n  minDurationSecnds: 10\ngong:\n  requestsPerSecond: -1\n  dailyLimit: 5\n")
+            let refused = try await cli.run(["check", "--offline", "--config", bad])
+            #expect(refused.status == 78, "\(refused.output)")
+            for problem in [
+                "3 problems", "spool.minDurationSecnds: unknown key (did you mean spool.minDurationSeconds?)", "gong.dailyLimit: unknown key",
+                "gong.requestsPerSecond: must be at least",
+            ] {
+                #expect(refused.output.contains(problem), "\(problem): \(refused.output)")
+            }
+            // The access key without its secret: the secret is what is missing.
+            let half = try await cli.run(["check", "--config", cli.config], environment: ["GONG_ACCESS_KEY": "key", "GONG_ACCESS_KEY_SECRET": ""])
+            #expect(half.status == 78, "\(half.output)")
+            #expect(
+                half.output.contains("GONG_ACCESS_KEY_SECRET: required, the environment has GONG_ACCESS_KEY but not its secret"), "\(half.output)")
+            #expect(!half.output.contains("accessKeyFile: required"), "\(half.output)")
+            // `config` says where credentials would come from, never "from none found".
+            let shown = try await cli.run(["config", "--config", cli.config], environment: ["GONG_ACCESS_KEY": "", "GONG_ACCESS_KEY_SECRET": ""])
+            #expect(shown.status == 0 && shown.output.contains("# credentials: none readable here ("), "\(shown.output)")
+            #expect(!shown.output.contains("from none"), "\(shown.output)")
+            // No recording 99: said at once, nothing asked.
+            let forget = try await cli.run(["forget", "99", "--config", cli.config])
+            #expect(forget.status == 65 && forget.output.contains("no recording 99"), "\(forget.output)")
+            #expect(!forget.output.contains("[y/N]"), "\(forget.output)")
+            // A delivery's log lines carry no empty field.
+            let once = try await cli.once()
+            #expect(once.status == 0, "\(once.output)")
+            #expect(once.output.contains("clientUniqueId=pbx:small"), "lines with fields: \(once.output)")
+            #expect(once.output.firstMatch(of: /[A-Za-z]+=( |$)/.anchorsMatchLineEndings()) == nil, "an empty field: \(once.output)")
+            // Reconcile right after the delivery checks nothing, and says why.
+            let reconcile = try await cli.run(["reconcile", "--config", cli.config])
+            #expect(reconcile.status == 0, "\(reconcile.output)")
+            #expect(reconcile.output.contains("only recordings delivered more than 1 h ago are checked"), "\(reconcile.output)")
+        }
+        // The demo explains the request Gong refused.
+        let demo = try await OperatorCLI(h, config: "").run(["demo", "--directory", h.work.file("demo")])
+        #expect(demo.status == 0, "\(demo.output)")
+        #expect(demo.output.contains("answered 409 — a primary user Gong may not import calls for"), "\(demo.output)")
+    }
 }

@@ -8,8 +8,9 @@ import Logging
 ///   sequence) are escaped, so no one who can write to the spool can forge a log line.
 /// - `json`, for log collectors: `{"ts":…,"level":…,"label":…,"msg":…, <metadata>}`.
 ///
-/// In both, metadata keys that name secrets (`authorization`, `*secret*`, `*password*`) are
-/// always replaced by `<redacted>`.
+/// In both, the values of metadata keys that name secrets (`authorization`, `*secret*`,
+/// `*password*`), at any depth of the metadata, are always replaced by `<redacted>`; a field
+/// whose value is empty is left out.
 public struct LineLogHandler: LogHandler {
     /// How a line is written.
     public enum Format: Sendable {
@@ -48,7 +49,7 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         // A field with nothing to say is left out (`note=` on every line said nothing).
-        merged = merged.filter { "\($0.value)" != "" }
+        merged = Self.redacted(merged.filter { "\($0.value)" != "" })
         switch format {
         case .text: write(textLine(event, merged))
         case .json: write(jsonLine(event, merged))
@@ -57,8 +58,7 @@ public struct LineLogHandler: LogHandler {
 
     private func textLine(_ event: LogEvent, _ merged: Logger.Metadata) -> String {
         let pairs = merged.keys.sorted().map { key -> String in
-            let value = Self.isSecret(key) ? "<redacted>" : "\(merged[key].map { "\($0)" } ?? "")"
-            return "\(key)=\(value)".escapingControlCharacters
+            "\(key)=\(merged[key].map { "\($0)" } ?? "")".escapingControlCharacters
         }
         var line = ISOTimestamp.format(Date()) + " \(event.level) \(label):"
         if !pairs.isEmpty { line += " " + pairs.joined(separator: " ") }
@@ -74,9 +74,7 @@ public struct LineLogHandler: LogHandler {
             "label": .string(label),
             "msg": .string(event.message.description),
         ]
-        for (key, value) in merged where fields[key] == nil {
-            fields[key] = Self.isSecret(key) ? .string("<redacted>") : Self.json(value)
-        }
+        for (key, value) in merged where fields[key] == nil { fields[key] = Self.json(value) }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
         return JSONValue.object(fields).compactString
     }
@@ -84,6 +82,20 @@ public struct LineLogHandler: LogHandler {
     static func isSecret(_ key: String) -> Bool {
         let lower = key.lowercased()
         return lower == "authorization" || lower.contains("secret") || lower.contains("password")
+    }
+
+    /// `metadata` with the value of every key that names a secret replaced, in nested
+    /// dictionaries and arrays too (a logged set of headers carries its `Authorization`).
+    static func redacted(_ metadata: Logger.Metadata) -> Logger.Metadata {
+        Dictionary(uniqueKeysWithValues: metadata.map { key, value in (key, isSecret(key) ? .string("<redacted>") : redacted(value)) })
+    }
+
+    private static func redacted(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .dictionary(let nested): .dictionary(redacted(nested))
+        case .array(let items): .array(items.map(redacted))
+        case .string, .stringConvertible: value
+        }
     }
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
