@@ -29,6 +29,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOption
     @Flag(help: "Do not ask Gong (checks the configuration, directories and state only; no credentials needed).") var offline = false
+    @Flag(help: "Print one JSON object: the set-up and every finding with its severity (the exit status is the same).") var json = false
 
     func run() async throws {
         let config = try options.load()
@@ -44,13 +45,14 @@ struct CheckCommand: AsyncParsableCommand {
                 findings += SetupCheck.findings(error)
             }
         }
-        print("configuration \(options.path): read")
-        print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
-        print(
-            "  gong:        \(config.gong.baseURL) (\(credentials.map { "credentials from \($0.source)" } ?? (offline ? "credentials not needed offline" : "no credentials")))"
-        )
-        print("  state:       \(config.state.database)")
-        print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+        let credentialsSource = credentials.map { "credentials from \($0.source)" } ?? (offline ? "credentials not needed offline" : "no credentials")
+        if !json {
+            print("configuration \(options.path): read")
+            print("  spool:       \(config.spool.directory)\(config.spool.recursive ? " (recursive)" : "")")
+            print("  gong:        \(config.gong.baseURL) (\(credentialsSource))")
+            print("  state:       \(config.state.database)")
+            print("  afterUpload: \(config.spool.afterUpload.rawValue)")
+        }
         findings += readyToRun ? SetupCheck.files(config) : SetupCheck.stateFiles(config) + SetupCheck.credentialFiles(config)
         let state = (try? await StateStoreFactory.openExisting(config, logger: quiet)) ?? nil
         defer { try? state?.close() }
@@ -67,15 +69,23 @@ struct CheckCommand: AsyncParsableCommand {
         if readyToRun, let credentials {
             findings += try await askGong(config, credentials, quiet)
         }
-        for finding in findings {
-            let mark =
-                switch finding.severity {
-                case .ok: "ok     "
-                case .note: "note   "
-                case .wrong: "WRONG  "
-                case .unknown: "UNKNOWN"
-                }
-            print("\(mark) \(finding.subject): \(finding.detail)".escapingControlCharacters)
+        if json {
+            let setUp: [String: JSONValue] = [
+                "configuration": .string(options.path), "spool": .string(config.spool.directory), "gongBaseURL": .string(config.gong.baseURL),
+                "credentials": credentials.map { .string($0.source) } ?? .null, "state": .string(config.state.database), "offline": .bool(offline),
+                "ready": .bool(!findings.contains { $0.severity == .wrong || $0.severity == .unknown }),
+                "findings": .array(
+                    findings.map {
+                        .object(["severity": .string($0.severity.name), "subject": .string($0.subject), "detail": .string($0.detail)])
+                    }),
+            ]
+            print(JSONValue.object(setUp).prettyString())
+        } else {
+            for finding in findings {
+                // What needs a look is in capitals: WRONG, UNKNOWN.
+                let mark = [.wrong, .unknown].contains(finding.severity) ? finding.severity.name.uppercased() : finding.severity.name
+                print("\(mark.padding(toLength: 7, withPad: " ", startingAt: 0)) \(finding.subject): \(finding.detail)".escapingControlCharacters)
+            }
         }
         if findings.contains(where: { $0.severity == .wrong }) { throw ExitCode(ExitStatus.config) }
         if let unknown = findings.first(where: { $0.severity == .unknown }) {
@@ -114,6 +124,18 @@ struct CheckCommand: AsyncParsableCommand {
                 "\(users.count) Gong user\(users.count == 1 ? "" : "s") kept in the state (validate and run --dry-run map with them)")
         } catch {
             return SetupCheck.Finding(.note, "users.fromGong", "\(users.count) Gong users read, but not kept: \(error)")
+        }
+    }
+}
+
+extension SetupCheck.Finding.Severity {
+    /// The severity as `check` names it: `ok`, `note`, `wrong`, `unknown`.
+    var name: String {
+        switch self {
+        case .ok: "ok"
+        case .note: "note"
+        case .wrong: "wrong"
+        case .unknown: "unknown"
         }
     }
 }

@@ -217,6 +217,15 @@ import Testing
             let ok = try await cli.run(["check", "--config", cli.config])
             #expect(ok.status == 0, "\(ok.output)")
             #expect(ok.output.contains("accepted by Gong"), "\(ok.output)")
+            // For scripts and configuration management: the same findings as one JSON object.
+            let okJSON = try await cli.run(["check", "--config", cli.config, "--json"])
+            #expect(okJSON.status == 0, "\(okJSON.output)")
+            let verdict = try JSONValue.parse(Data(okJSON.output.utf8))
+            #expect(verdict["ready"] == .bool(true) && verdict["credentials"] != .null, "\(okJSON.output)")
+            let findings = verdict["findings"]?.arrayValue ?? []
+            #expect(
+                findings.contains { $0["subject"] == .string("gong credentials") || ($0["detail"]?.stringValue ?? "").contains("accepted by Gong") })
+            #expect(findings.allSatisfy { ["ok", "note"].contains($0["severity"]?.stringValue ?? "") }, "\(okJSON.output)")
             let wrongSecret = try await cli.run(
                 ["check", "--config", cli.config],
                 environment: ["GONG_ACCESS_KEY": "simulator-key", "GONG_ACCESS_KEY_SECRET": "expired"])
@@ -234,6 +243,13 @@ import Testing
             let archive = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(h.work.file("blocked/archive"))"])
             let blocked = try await cli.run(["check", "--config", archive])
             #expect(blocked.status == 78 && blocked.output.contains("spool.archiveDirectory"), "\(blocked.output)")
+            let blockedJSON = try await cli.run(["check", "--config", archive, "--json"])
+            let refusal = try JSONValue.parse(Data(blockedJSON.output.utf8))
+            #expect(blockedJSON.status == 78 && refusal["ready"] == .bool(false), "\(blockedJSON.output)")
+            #expect(
+                refusal["findings"]?.arrayValue?.contains { $0["severity"] == .string("wrong") && $0["subject"] == .string("spool.archiveDirectory") }
+                    == true,
+                "\(blockedJSON.output)")
         }
     }
 
