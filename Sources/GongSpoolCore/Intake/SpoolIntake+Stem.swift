@@ -151,13 +151,18 @@ extension SpoolIntake {
             return try await apply(id, .inputRejected(.ambiguousAudio, reason: "several audio files share one sidecar: \(names)"), stem: stem).state
         }
         try await refreshErasures()
+        let evaluation = try await evaluateMarked(row, id: id, audio: audio, sidecar: group.sidecar, waitForCDR: quiet < orphanAfter)
+        return try await settle(evaluation, row: row, id: id, stem: stem, audio: audio, sidecar: group.sidecar, quiet: quiet, now: now)
+    }
+
+    /// Evaluates the recording's files (untrusted bytes) with the examination marker committed
+    /// around it: if they kill the process, the next start knows
+    /// (``SpoolIntake/holdInterruptedExamination()``) and holds this recording if it already died
+    /// on it once. A fleet node that lost its intake lease meanwhile stops here.
+    private func evaluateMarked(_ row: Recording, id: Int64, audio: SpoolEntry, sidecar: SpoolEntry?, waitForCDR: Bool) async throws -> Evaluation {
         let evaluator = self.evaluator
-        let (sidecar, directory, cdr) = (group.sidecar, self.directory, self.cdr)
-        let waitForCDR = quiet < orphanAfter
+        let (directory, cdr) = (self.directory, self.cdr)
         let waived = row.checksWaived
-        // Committed before the untrusted bytes are read: if they kill the process, the next
-        // start knows (``SpoolIntake/holdInterruptedExamination()``), and holds this recording if it
-        // already died on it once.
         let strikes = try await store.meta(.examiningStrikes).flatMap(ExaminationMarker.strikes(of: id)) ?? 0
         try await store.setMeta(.examining, ExaminationMarker(id: id, strikes: strikes, path: audio.relativePath).text)
         let evaluation: Evaluation
@@ -180,6 +185,15 @@ extension SpoolIntake {
             intakeLeaseLost = false
             throw IntakeInterrupted.leaseLost
         }
+        return evaluation
+    }
+
+    /// Records what the evaluation found: the recording stays pending, is parked with its
+    /// reason, or is claimed under its clientUniqueId.
+    private func settle(
+        _ evaluation: Evaluation, row: Recording, id: Int64, stem: String, audio: SpoolEntry, sidecar: SpoolEntry?, quiet: Double, now: Date
+    ) async throws -> RecordingState {
+        let orphanAfter = settings.orphanAfterMinutes * 60
         switch evaluation {
         case .changed:
             try await store.observe(id, Evidence(stableSince: now), now: now)
