@@ -146,6 +146,9 @@ put("list-pages", "users", json.dumps({"requestId": "r", "records": {"totalRecor
                                                     "phoneNumber": "+15551230000", "active": True, "settings": {"telephonyCallsImported": True}},
                                                    {"id": 7000000000000000205, "active": False}]}))
 put("list-pages", "calls", json.dumps({"requestId": "r", "records": {"cursor": "c2"}, "calls": [{"id": "7782342274025937895", "clientUniqueId": "pbx:1", "started": "2026-11-22T10:15:00Z"}]}))
+put("list-pages", "privacy-data", json.dumps({"requestId": "r", "suppliedPhoneNumber": "+15557770001", "matchingPhoneNumbers": ["5557770001"],
+                                                "calls": [{"id": "7782342274025937895", "status": "PURGE_REQUESTED"}, {"id": "1", "status": "COMPLETED"}],
+                                                "emails": [{}], "meetings": [], "customerData": []}))
 for name, value in [("seconds", "7"), ("huge", "10000000000000000"), ("date", "Mon, 24 Nov 2025 16:00:30 GMT"), ("year-9999", "Fri, 31 Dec 9999 23:59:59 GMT"),
                     ("decimal", "1.5"), ("inf", "inf"), ("negative", "-5")]:
     put("retry-after", name, value)

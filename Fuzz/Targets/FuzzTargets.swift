@@ -44,7 +44,7 @@ public enum FuzzTargets {
         Target(name: "flac", summary: "a FLAC file: STREAMINFO", run: { MediaTargets.probe(kind: .flac, $0) }),
         Target(name: "level-meter", summary: "PCM samples of every coding through the level meter, in chunks", run: MediaTargets.level),
         Target(name: "gong-answers", summary: "an HTTP status, body and Retry-After through ResponseClassifier", run: GongTargets.answer),
-        Target(name: "list-pages", summary: "Gong's users and calls list pages", run: GongTargets.listPages),
+        Target(name: "list-pages", summary: "Gong's users and calls list pages, its privacy data list", run: GongTargets.listPages),
         Target(name: "retry-after", summary: "a Retry-After header", run: GongTargets.retryAfter),
         Target(name: "config-yaml", summary: "a YAML configuration file", run: ConfigTargets.yaml),
         Target(name: "inotify-events", summary: "inotify event records", run: { _ = InotifyDecoder.decode($0) }),

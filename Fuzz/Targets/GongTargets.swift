@@ -23,6 +23,11 @@ enum GongTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         _ = UserListPage(json: text)
         _ = CallListPage(json: text)
+        let privacy = GongPrivacyData(body: text)
+        _ = privacy.description
+        if case .listed(let calls, let purging, let others, _) = privacy, !(calls >= 0 && purging <= calls && others >= 0) {
+            preconditionFailure("Gong's list of references read as \(privacy)")
+        }
     }
 
     static func retryAfter(_ bytes: [UInt8]) {

@@ -28,6 +28,9 @@ public struct SimulatorOptions: Sendable {
     public var callsForbidden = false
     /// The data-privacy endpoints answer 403 (a key without `api:data-privacy:delete` / `:read`).
     public var dataPrivacyForbidden = false
+    /// Gong deletes within hours: an erased call stays in the answers of `data-for-…`, with
+    /// the status `PURGE_REQUESTED`, for this many of them (0: gone at once).
+    public var erasureListedFor = 0
     /// Share of requests answered 500/503 before any processing.
     public var failureRate = 0.0
     /// Share of successful creates and media uploads whose response is lost after the commit.

@@ -6,7 +6,8 @@ extension SimulatorState {
     /// `erase-data-for-email-address` delete every call with a party of that number (the same
     /// digits, or a number stored without its country code that holds the last 9 digits, as Gong
     /// matches) or address, and remember what was erased; `data-for-phone-number` and
-    /// `data-for-email-address` list the calls that still match. A number must start with `+`
+    /// `data-for-email-address` list the calls that still match, and the erased ones still
+    /// being deleted (`PURGE_REQUESTED`, for ``SimulatorOptions/erasureListedFor`` answers). A number must start with `+`
     /// and its country code (400 otherwise; a bare `+` in the query is a space, as a form
     /// decoder reads it: the client must send `%2B`); `dataPrivacyForbidden` answers 403 as a key without
     /// the `api:data-privacy:*` scope does.
@@ -28,23 +29,40 @@ extension SimulatorState {
         if parameter == "emailAddress", !value.contains("@") {
             return invalid(method, path, failure(400, "emailAddress is not an email address: \(value)"))
         }
-        let matching = calls.values.filter { call in
+        func matches(_ call: SimulatedCall) -> Bool {
             Self.parties(of: call).contains { party in
                 parameter == "phoneNumber"
                     ? party["phoneNumber"]?.stringValue.map { Self.sameNumber($0, value) } ?? false
                     : party["emailAddress"]?.stringValue?.lowercased() == value.lowercased()
             }
         }
+        let matching = calls.values.filter(matches)
         let requestId = newRequestId()
         if erase {
-            for call in matching { removeCall(call.callId) }
+            for call in matching {
+                removeCall(call.callId)
+                if options.erasureListedFor > 0 { purging.append((call, options.erasureListedFor)) }
+            }
             erasedIdentities.append(value)
             return record(method, path, .json(status: 200, body: "{\"requestId\":\"\(requestId)\"}", headers: [("x-traceid", requestId)]))
         }
-        let listed: [JSONValue] = matching.sorted { $0.callId < $1.callId }.map {
+        var listed: [JSONValue] = matching.sorted { $0.callId < $1.callId }.map {
             .object(["id": .string($0.callId), "status": .string("COMPLETED")])
         }
-        let body = JSONValue.object(["requestId": .string(requestId), "calls": .array(listed)]).compactString
+        for index in purging.indices where matches(purging[index].call) {
+            listed.append(.object(["id": .string(purging[index].call.callId), "status": .string("PURGE_REQUESTED")]))
+            purging[index].answersLeft -= 1
+        }
+        purging.removeAll { $0.answersLeft <= 0 }
+        var fields: [String: JSONValue] = [
+            "requestId": .string(requestId), "calls": .array(listed), "emails": .array([]), "meetings": .array([]), "customerData": .array([]),
+        ]
+        if parameter == "phoneNumber" {
+            fields["suppliedPhoneNumber"] = .string(value)
+            fields["matchingPhoneNumbers"] = .array([])
+            fields["emailAddresses"] = .array([])
+        }
+        let body = JSONValue.object(fields).compactString
         return record(method, path, .json(status: 200, body: body, headers: [("x-traceid", requestId)]))
     }
 

@@ -11,6 +11,9 @@ public actor SimulatorState {
     private(set) var calls: [String: SimulatedCall] = [:]
     /// The phone numbers and e-mail addresses erased through the data-privacy endpoints, in order.
     public internal(set) var erasedIdentities: [String] = []
+    /// Calls erased but still listed as being deleted (``SimulatorOptions/erasureListedFor``),
+    /// with how many more `data-for-…` answers list them.
+    var purging: [(call: SimulatedCall, answersLeft: Int)] = []
     private var mediaOwners: [String: String] = [:]
     /// Calls removed whose id and media hash are still remembered.
     private var deleted: Set<String> = []

@@ -93,16 +93,30 @@ public struct GongClient: GongAPI, CustomStringConvertible {
     /// `…/erase-data-for-email-address?emailAddress=…` (`+` sent as `%2B`: a bare `+` in a
     /// query reads as a space).
     public func erase(_ subject: ErasureSubject) async -> GongReply {
-        let query =
-            switch subject {
-            case .phone(let number): "erase-data-for-phone-number?phoneNumber=" + Self.encoded(number)
-            case .email(let address): "erase-data-for-email-address?emailAddress=" + Self.encoded(address)
-            }
-        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/data-privacy/" + query)
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/data-privacy/erase-" + Self.privacyQuery(subject))
         request.method = .POST
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Accept", value: "application/json")
         return await send(request, timeoutSeconds: createDeadlineSeconds, kind: .eraseData)
+    }
+
+    /// `GET /v2/data-privacy/data-for-phone-number?phoneNumber=…` or
+    /// `…/data-for-email-address?emailAddress=…`.
+    public func privacyData(_ subject: ErasureSubject) async -> GongReply {
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/v2/data-privacy/" + Self.privacyQuery(subject))
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        return await send(
+            request, timeoutSeconds: settings.connectTimeoutSeconds + settings.readTimeoutSeconds, kind: .listPrivacyData, bodyLimit: 16 << 20)
+    }
+
+    /// `data-for-phone-number?phoneNumber=…` or `data-for-email-address?emailAddress=…`.
+    static func privacyQuery(_ subject: ErasureSubject) -> String {
+        switch subject {
+        case .phone(let number): "data-for-phone-number?phoneNumber=" + encoded(number)
+        case .email(let address): "data-for-email-address?emailAddress=" + encoded(address)
+        }
     }
 
     /// `text` as a query value: everything but letters and digits percent-encoded.

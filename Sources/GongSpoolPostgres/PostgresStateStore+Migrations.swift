@@ -152,6 +152,12 @@ extension PostgresStateStore {
             CREATE INDEX recordings_erasure_pending ON recordings (spool, id) WHERE \(SQLFragment.erasurePending)
             """
         ),
+        (
+            "v6-erasure-checks",
+            """
+            ALTER TABLE erasures ADD COLUMN gongCheckedAt TIMESTAMPTZ, ADD COLUMN gongCheck TEXT, ADD COLUMN gongConfirmedAt TIMESTAMPTZ
+            """
+        ),
     ]
 
     /// Applies the migrations this database lacks.

@@ -4,7 +4,8 @@ import PostgresNIO
 
 extension PostgresStateStore {
     static let erasureColumns =
-        "id, requestedAt, kind, subject, command, requestedBy, found, erased, inFlight, filesDeleted, filesLeft, gongOutcome, gongRequestId, finishedAt"
+        "id, requestedAt, kind, subject, command, requestedBy, found, erased, inFlight, filesDeleted, filesLeft, gongOutcome, gongRequestId, finishedAt, "
+        + "gongCheckedAt, gongCheck, gongConfirmedAt"
 
     public func recordErasure(_ erasure: ErasureRecord) async throws(StoreError) -> ErasureRecord {
         let ids = try await rows(
@@ -23,14 +24,19 @@ extension PostgresStateStore {
             """
             UPDATE erasures SET found = \(erasure.found), erased = \(erasure.erased), inFlight = \(erasure.inFlight),
             filesDeleted = \(erasure.filesDeleted), filesLeft = \(erasure.filesLeft), gongOutcome = \(erasure.gongOutcome),
-            gongRequestId = \(erasure.gongRequestId), finishedAt = \(erasure.finishedAt) WHERE id = \(id)
+            gongRequestId = \(erasure.gongRequestId), finishedAt = \(erasure.finishedAt), gongCheckedAt = \(erasure.gongCheckedAt),
+            gongCheck = \(erasure.gongCheck), gongConfirmedAt = \(erasure.gongConfirmedAt) WHERE id = \(id)
             """)
     }
 
     public func erasures() async throws(StoreError) -> [ErasureRecord] {
         try await rows(PostgresQuery(unsafeSQL: "SELECT \(Self.erasureColumns) FROM erasures ORDER BY id")) { row in
-            let (id, at, kind, subject, command, by, found, erased, inFlight, deleted, left, outcome, requestId, finished) = try row.decode(
-                (Int64, Date, String, String, String, String, Int, Int, Int, Int, Int, String?, String?, Date?).self)
+            let (
+                id, at, kind, subject, command, by, found, erased, inFlight, deleted, left, outcome, requestId, finished, checkedAt, check,
+                confirmedAt
+            ) =
+                try row.decode(
+                    (Int64, Date, String, String, String, String, Int, Int, Int, Int, Int, String?, String?, Date?, Date?, String?, Date?).self)
             var erasure = ErasureRecord(subject: .phone(subject), requestedAt: at, command: command, requestedBy: by)
             erasure.id = id
             erasure.kind = kind
@@ -42,6 +48,9 @@ extension PostgresStateStore {
             erasure.gongOutcome = outcome
             erasure.gongRequestId = requestId
             erasure.finishedAt = finished
+            erasure.gongCheckedAt = checkedAt
+            erasure.gongCheck = check
+            erasure.gongConfirmedAt = confirmedAt
             return erasure
         }
     }

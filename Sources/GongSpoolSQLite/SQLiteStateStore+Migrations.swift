@@ -237,6 +237,15 @@ extension SQLiteStateStore {
                     CREATE INDEX recordings_erasure_pending ON recordings(id) WHERE \(SQLFragment.erasurePending);
                     """)
         }
+        migrator.registerMigration("v14-erasure-checks") { db in
+            // `gongspool audit --verify`: what Gong still listed, and when it listed no call.
+            try db.execute(
+                sql: """
+                    ALTER TABLE erasures ADD COLUMN gongCheckedAt DATETIME;
+                    ALTER TABLE erasures ADD COLUMN gongCheck TEXT;
+                    ALTER TABLE erasures ADD COLUMN gongConfirmedAt DATETIME;
+                    """)
+        }
         return migrator
     }
 }

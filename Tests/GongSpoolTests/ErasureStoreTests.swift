@@ -62,6 +62,13 @@ import Testing
         entry.finishedAt = context.now
         try await store.updateErasure(entry)
         #expect(try await store.erasures() == [entry])
+        #expect(entry.gongAccepted)
+        // audit --verify's answers.
+        entry.gongCheckedAt = context.now.addingTimeInterval(3600)
+        entry.gongCheck = "no call listed: the erasure of the calls is complete"
+        entry.gongConfirmedAt = entry.gongCheckedAt
+        try await store.updateErasure(entry)
+        #expect(try await store.erasures() == [entry])
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -101,6 +101,49 @@ import Testing
         #expect(snapshot.acceptedCreates.keys.sorted() == ["pbx:2026/11/a", "pbx:2026/11/b", "pbx:2026/11/c"], "no re-export sent")
     }
 
+    /// Gong deletes within hours and says so only by listing less: `audit --verify` asks until
+    /// Gong lists no call with the number, keeps each answer, and then never asks again.
+    @Test func auditVerifyAsksGongUntilItListsNoCallAndThenNeverAgain() async throws {
+        let h = try DeliveryHarness()
+        defer { h.remove() }
+        try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2470)
+        try PrivacyTests.writeCall(h, "b", other: "+15557770001", seed: 2471)
+        try PrivacyTests.writeCall(h, "c", other: "+1 555 777 0002", seed: 2472)
+        var slow = SimulatorOptions()
+        slow.erasureListedFor = 1
+        let snapshot = try await GongSimulator.withRunning(options: slow) { sim in
+            let config = try h.writeConfig(sim)
+            let cli = OperatorCLI(h, config: config)
+            #expect(try await cli.once().status == 0)
+            let nothing = try await cli.run(["audit", "--config", config, "--verify"])
+            #expect(
+                nothing.status == 0 && nothing.output.contains("nothing to ask Gong") && nothing.output.contains("no erasures"), "\(nothing.output)")
+            #expect(try await cli.run(["erase", "--config", config, "--phone", "+1 555 777 0001", "--yes"]).status == 0)
+            let before = try await cli.run(["audit", "--config", config])
+            #expect(before.output.contains("Gong not asked yet whether it finished: gongspool audit --verify"), "\(before.output)")
+
+            let deleting = try await cli.run(["audit", "--config", config, "--verify"])
+            #expect(deleting.status == 0, "\(deleting.output)")
+            #expect(deleting.output.contains("0 complete, 1 still listed, 0 could not be asked"), "\(deleting.output)")
+            #expect(deleting.output.contains("2 calls still listed, 2 being deleted (PURGE_REQUESTED); ask again later"), "\(deleting.output)")
+
+            let done = try await cli.run(["audit", "--config", config, "--verify"])
+            #expect(done.status == 0 && done.output.contains("1 complete, 0 still listed"), "\(done.output)")
+            #expect(
+                done.output.range(of: #"Gong listed no call with it on \S+: erasure complete"#, options: .regularExpression) != nil, "\(done.output)")
+            let json = try JSONValue.parse(Data(try await cli.run(["audit", "--config", config, "--json"]).output.utf8)).arrayValue ?? []
+            #expect(json.first?["gongConfirmedAt"]?.stringValue?.isEmpty == false, "\(json)")
+            #expect(json.first?["gongCheck"]?.stringValue?.hasPrefix("no call listed") == true, "\(json)")
+
+            let again = try await cli.run(["audit", "--config", config, "--verify"])
+            #expect(again.status == 0 && again.output.contains("nothing to ask Gong"), "\(again.output)")
+            return await sim.state.snapshot()
+        }
+        let asked = snapshot.requests.filter { $0.method == "GET" && $0.path.hasPrefix("/v2/data-privacy/data-for-phone-number") }
+        #expect(asked.count == 2 && asked.allSatisfy { $0.status == 200 }, "asked twice, then never again: \(asked)")
+        #expect(snapshot.calls.values.map(\.clientUniqueId) == ["pbx:c"], "\(snapshot.calls)")
+    }
+
     @Test func aKeyWithoutTheScopeIsToldSoAndTheLocalErasureStillHolds() async throws {
         let h = try DeliveryHarness()
         defer { h.remove() }

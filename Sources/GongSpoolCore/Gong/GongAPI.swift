@@ -16,6 +16,10 @@ public protocol GongAPI: Sendable {
     /// `POST /v2/data-privacy/erase-data-for-phone-number?phoneNumber=…` (a number in its
     /// international form, `+` and the country code) or `…/erase-data-for-email-address?emailAddress=…`.
     func erase(_ subject: ErasureSubject) async -> GongReply
+    /// `GET /v2/data-privacy/data-for-phone-number?phoneNumber=…` or
+    /// `…/data-for-email-address?emailAddress=…`: what Gong still holds of `subject` (a call
+    /// being deleted is listed with status `PURGE_REQUESTED`, a deleted one no more).
+    func privacyData(_ subject: ErasureSubject) async -> GongReply
     /// The whole-request deadline of a create.
     var createDeadlineSeconds: Double { get }
     /// The whole-request deadline of a media upload of `bytes`.

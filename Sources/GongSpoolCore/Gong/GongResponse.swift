@@ -18,4 +18,6 @@ public enum GongEndpointKind: String, Sendable {
     case listCalls = "list_calls"
     /// `POST /v2/data-privacy/erase-data-for-…` (`gongspool erase`).
     case eraseData = "erase_data"
+    /// `GET /v2/data-privacy/data-for-…` (`gongspool audit --verify`).
+    case listPrivacyData = "list_privacy_data"
 }

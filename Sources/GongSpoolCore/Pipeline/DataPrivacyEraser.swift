@@ -55,22 +55,50 @@ public struct DataPrivacyEraser: Sendable {
 
     /// The scope Gong's erase endpoints need.
     public static let scope = "api:data-privacy:delete"
+    /// The scope Gong's listing of a person's data needs.
+    public static let readScope = "api:data-privacy:read"
 
     /// Asks Gong to erase `subject` (a number in its international form).
     public func erase(_ subject: ErasureSubject) async throws -> GongErasure {
+        switch try await ask(scope: Self.scope, { await client.erase(subject) }) {
+        case .answered(let body): .accepted(requestId: (try? JSONValue.parse(Data(body.utf8)))?["requestId"]?.stringValue)
+        case .refused(let status, let message): .refused(status: status, message: message)
+        case .failed(let message): .failed(message)
+        }
+    }
+
+    /// Asks Gong what it still holds of `subject`: the calls it lists, and of those the ones it
+    /// is deleting (status `PURGE_REQUESTED`).
+    public func verify(_ subject: ErasureSubject) async throws -> GongPrivacyData {
+        switch try await ask(scope: Self.readScope, { await client.privacyData(subject) }) {
+        case .answered(let body): GongPrivacyData(body: body)
+        case .refused(let status, let message): .refused(status: status, message: message)
+        case .failed(let message): .failed(message)
+        }
+    }
+
+    /// How one data-privacy request ended.
+    private enum Answer {
+        case answered(body: String)
+        case refused(status: Int, message: String)
+        case failed(String)
+    }
+
+    /// Sends `request` through the gate until an answer settles it: a 2xx, or a refusal.
+    private func ask(scope: String, _ request: () async -> GongReply) async throws -> Answer {
         var failures = 0
         var limited = 0
         while true {
             if await gate.budgetExhausted {
-                return .failed("today's request budget (gong.dailyRequestLimit) is spent: run the erase again after midnight UTC")
+                return .failed("today's request budget (gong.dailyRequestLimit) is spent: ask again after midnight UTC")
             }
             let day = try await gate.acquire()
-            let reply = await client.erase(subject)
+            let reply = await request()
             await gate.settle(reply, countedOn: day)
             let failure: String
             switch reply {
             case .http(let status, let body, _) where (200..<300).contains(status):
-                return .accepted(requestId: (try? JSONValue.parse(Data(body.utf8)))?["requestId"]?.stringValue)
+                return .answered(body: body)
             case .http(429, _, let retryAfter):
                 limited += 1
                 guard limited < 10 else { return .failed("Gong answered 429 (too many requests) ten times") }
@@ -80,8 +108,8 @@ public struct DataPrivacyEraser: Sendable {
             case .http(403, let body, _):
                 return .refused(
                     status: 403,
-                    message: "the access key lacks the \(Self.scope) scope (Gong's API settings), or "
-                        + GongList.forbiddenCauses(Self.scope) + " (" + ResponseClassifier.summary(body) + ")")
+                    message: "the access key lacks the \(scope) scope (Gong's API settings), or "
+                        + GongList.forbiddenCauses(scope) + " (" + ResponseClassifier.summary(body) + ")")
             case .http(let status, let body, _) where status >= 500:
                 failure = "Gong answered \(status): \(ResponseClassifier.summary(body))"
             case .http(let status, let body, _):

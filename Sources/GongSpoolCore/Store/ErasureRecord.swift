@@ -66,6 +66,12 @@ public struct ErasureRecord: Sendable, Equatable, Codable {
     public var gongRequestId: String?
     /// When the command finished (`nil` while it runs, or if it stopped half-way).
     public var finishedAt: Date?
+    /// When Gong was last asked what it still holds of the subject (`gongspool audit --verify`).
+    public var gongCheckedAt: Date?
+    /// What Gong's list said then (`no call`, `2 calls, 2 being deleted`, or why it could not be asked).
+    public var gongCheck: String?
+    /// When Gong first listed no call with the subject: its erasure of the calls is complete.
+    public var gongConfirmedAt: Date?
 
     /// A new entry for `subject`.
     public init(subject: ErasureSubject, requestedAt: Date, command: String, requestedBy: String) {
@@ -75,6 +81,9 @@ public struct ErasureRecord: Sendable, Equatable, Codable {
         self.command = command
         self.requestedBy = requestedBy
     }
+
+    /// Gong took the erasure (here, or in an earlier entry for the same subject).
+    public var gongAccepted: Bool { gongRequestId != nil || gongOutcome?.hasPrefix("accepted") == true }
 
     /// What the entry is about (`nil` for a kind this version does not know).
     public var erasureSubject: ErasureSubject? { ErasureSubject(kind: kind, value: subject) }
