@@ -52,11 +52,8 @@ public struct RecordingListingWriter: Sendable {
             // are left off: its elements are indented as the whole array's.
             write("[")
             try await walk(store, pageSize: pageSize) { page in
-                let array = RecordingListing.json(page, halted: halted)
-                let elements =
-                    array.hasPrefix("[\n") && array.hasSuffix("\n]")
-                    ? String(array.dropFirst(2).dropLast(2))
-                    : page.map { "  " + RecordingListing.json([$0], halted: halted).dropFirst().dropLast() }.joined(separator: ",\n")
+                let array = RecordingListing.json(page, halted: halted).trimmingCharacters(in: .whitespacesAndNewlines)
+                let elements = array.dropFirst().dropLast().trimmingCharacters(in: .newlines)
                 write((count == 0 ? "\n" : ",\n") + elements)
                 count += page.count
             }
