@@ -121,6 +121,8 @@ import Testing
             #expect(try await cli.run(["erase", "--config", config, "--phone", "+1 555 777 0001", "--yes"]).status == 0)
             let before = try await cli.run(["audit", "--config", config])
             #expect(before.output.contains("Gong not asked yet whether it finished: gongspool audit --verify"), "\(before.output)")
+            let status = try await cli.run(["status", "--config", config])
+            #expect(status.output.contains("; 1 not yet confirmed by Gong (gongspool audit --verify)"), "\(status.output)")
 
             let deleting = try await cli.run(["audit", "--config", config, "--verify"])
             #expect(deleting.status == 0, "\(deleting.output)")
@@ -135,6 +137,8 @@ import Testing
             #expect(json.first?["gongConfirmedAt"]?.stringValue?.isEmpty == false, "\(json)")
             #expect(json.first?["gongCheck"]?.stringValue?.hasPrefix("no call listed") == true, "\(json)")
 
+            let confirmed = try await cli.run(["status", "--config", config])
+            #expect(confirmed.output.contains("erasures:") && !confirmed.output.contains("not yet confirmed"), "\(confirmed.output)")
             let again = try await cli.run(["audit", "--config", config, "--verify"])
             #expect(again.status == 0 && again.output.contains("nothing to ask Gong"), "\(again.output)")
             return await sim.state.snapshot()

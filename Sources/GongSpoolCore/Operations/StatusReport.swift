@@ -40,6 +40,8 @@ public struct StatusReport: Sendable {
     /// Erasures asked for (`gongspool erase`), the last of them, and the recordings of this
     /// spool whose erasure is not finished (a file that could not be deleted yet).
     public var erasures = 0, lastErasure: ErasureRecord?, erasuresPending = 0
+    /// Erasures Gong accepted that no `audit --verify` has seen it finish.
+    public var erasuresUnconfirmed = 0
 
     /// Requests not spent today on recordings Gong would not keep (two per recording).
     public var requestsSavedToday: Int { skippedToday.values.reduce(0, +) * 2 }
@@ -72,6 +74,7 @@ public struct StatusReport: Sendable {
         }
         let erasures = try await store.erasures()
         (report.erasures, report.lastErasure) = (erasures.count, erasures.last)
+        report.erasuresUnconfirmed = erasures.filter { $0.gongAccepted && $0.gongConfirmedAt == nil }.count
         report.erasuresPending = try await store.erasuresPending().count
         let (known, source) = try await SystemIdentity.current(config, store: store)
         (report.systemId, report.systemIdSource) = (known.spool.effectiveSystemId, source.rawValue)
@@ -139,6 +142,7 @@ public struct StatusReport: Sendable {
             } ?? .null,
             "erasures": .object([
                 "count": .integer(Int64(erasures)), "pending": .integer(Int64(erasuresPending)),
+                "unconfirmedByGong": .integer(Int64(erasuresUnconfirmed)),
                 "last": lastErasure.map {
                     .object(["id": .integer($0.id ?? 0), "at": date($0.requestedAt), "gong": $0.gongOutcome.map(JSONValue.string) ?? .null])
                 } ?? .null,
@@ -211,7 +215,9 @@ public struct StatusReport: Sendable {
         if let lastReconciliation { lines.append("last reconciliation:  \(lastReconciliation)") }
         if let archive { lines.append("archive:              " + Self.archiveText(archive, retentionDays: archiveRetentionDays)) }
         if let last = lastErasure {
-            let pending = erasuresPending > 0 ? "; \(erasuresPending) recording(s) not finished: run the erase again" : ""
+            let pending =
+                (erasuresPending > 0 ? "; \(erasuresPending) recording(s) not finished: run the erase again" : "")
+                + (erasuresUnconfirmed > 0 ? "; \(erasuresUnconfirmed) not yet confirmed by Gong (gongspool audit --verify)" : "")
             lines.append(
                 "erasures:             \(erasures) (last #\(last.id ?? 0) at \(ISOTimestamp.format(last.requestedAt)), Gong: \(last.gongOutcome ?? "-"))\(pending)"
             )
