@@ -22,6 +22,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Delay before each answer, milliseconds.") var latencyMs = 0
     @Option(help: "A Gong user id whose telephony import is disabled (409); repeatable.") var disabledUser: [String] = []
     @Option(help: "Seed for random decisions.") var seed: UInt64 = 1
+    @Option(help: "An erased call stays listed as PURGE_REQUESTED by this many data-privacy listings (try audit --verify).")
+    var erasureListedFor = 0
     @Option(
         help: ArgumentHelp(
             "Serve GET /v2/users from this file: Gong's own answer ({\"users\": [{\"id\", \"emailAddress\", \"extension\", …}]}).",
@@ -39,6 +41,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.latencyMilliseconds = latencyMs
         options.disabledUsers = Set(disabledUser)
         options.seed = seed
+        options.erasureListedFor = max(0, erasureListedFor)
         if let users { options.users = try Self.readUsers(users) }
         let key = options.accessKey
         let served = users.map { "; \(options.users.count) users from \($0)" } ?? ""
