@@ -140,7 +140,10 @@ public struct DeliveryHarness: Sendable {
         let spoolDefaults = [
             "directory: \(spool.path)", "recursive: true", "settleSeconds: 0.1", "pollIntervalSeconds: 0.1", "minDurationSeconds: 0",
         ]
-        let gongDefaults = ["baseURL: \(baseURL)", "requestsPerSecond: 50", "readTimeoutSeconds: 10"]
+        // A read timeout ends a hung request; it must not time a slow machine: an answer that
+        // comes late on a loaded CI machine would make the request in doubt and send it again,
+        // and tests count the requests Gong saw. Tests of timeouts set their own.
+        let gongDefaults = ["baseURL: \(baseURL)", "requestsPerSecond: 50", "readTimeoutSeconds: 120"]
         return try work.write(
             "gongspool.yaml",
             text: """
