@@ -46,7 +46,7 @@ import Testing
             let store = try SQLiteStateStore.open(path: h.database)
             // Uploaded, and the archive step tried and failed (not merely about to be tried): it waits to be tried again.
             #expect(
-                try await Self.eventually(20) {
+                try await Self.eventually(120) {
                     try await store.recordings(in: [.waiting]).filter { $0.lastErrorCode == .afterUploadFailed && $0.phase == .finish }.count == 3
                 }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
             let parked = try await store.recordings(in: [.waiting])
@@ -55,7 +55,7 @@ import Testing
             #expect(daemon.isRunning)
             // The admin fixes the archive: everything ends done, in the archive, uploaded once.
             if getuid() == 0 { try FileManager.default.removeItem(atPath: archive) } else { chmod(archive, 0o755) }
-            #expect(try await Self.eventually(30) { try await store.recordings(in: [.done]).count == 3 })
+            #expect(try await Self.eventually(120) { try await store.recordings(in: [.done]).count == 3 })
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)
             return await sim.state.snapshot()
@@ -79,7 +79,7 @@ import Testing
             defer { kill(daemon.processIdentifier, SIGKILL) }
             let store = try SQLiteStateStore.open(path: h.database)
             #expect(
-                try await Self.eventually(20) {
+                try await Self.eventually(120) {
                     try await store.backfillCutoff(.all, now: Date()) == nil && FileManager.default.fileExists(atPath: h.database)
                 })
             // Another process takes the write lock and holds it for 12 s after the files are
@@ -96,15 +96,15 @@ import Testing
                 time.sleep(12)
                 db.execute("COMMIT")
                 """, arguments: [h.database, marker, go])
-            #expect(try await Self.eventually(60) { FileManager.default.fileExists(atPath: marker) })
+            #expect(try await Self.eventually(120) { FileManager.default.fileExists(atPath: marker) })
             let hashes = try h.addBacklog(count: 3, prefix: "lock")
             #expect(FileManager.default.createFile(atPath: go, contents: Data()))
             try await Task.sleep(for: .seconds(6))
             #expect(await sim.state.snapshot().calls.isEmpty, "nothing can be sent without recording it first")
             #expect(daemon.isRunning, "the daemon waits the lock out")
             #expect(try await locker.status == 0)
-            #expect(try await Self.eventually(90) { await Self.delivered(sim, 3) })
-            #expect(try await Self.eventually(10) { try await store.recordings(in: [.done]).count == 3 })
+            #expect(try await Self.eventually(120) { await Self.delivered(sim, 3) })
+            #expect(try await Self.eventually(120) { try await store.recordings(in: [.done]).count == 3 })
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)
             let snapshot = await sim.state.snapshot()
@@ -147,7 +147,7 @@ import Testing
             // Room again: a restart delivers everything exactly once.
             let daemon = try Binary.start(["run", "--config", config], environment: Self.env, log: log)
             defer { kill(daemon.processIdentifier, SIGKILL) }
-            #expect(try await Self.eventually(40) { try await store.recordings(in: [.done]).count == hashes.count })
+            #expect(try await Self.eventually(120) { try await store.recordings(in: [.done]).count == hashes.count })
             kill(daemon.processIdentifier, SIGTERM)
             await Binary.waitForExit(daemon)
             return await sim.state.snapshot()

@@ -44,7 +44,8 @@ import Testing
         try h.spool.writeRecording("long", id: "pbx:long", audio: Fixtures.wav(seconds: 45, seed: 5))
         try await GongSimulator.withRunning { sim in
             let cli = OperatorCLI(h, config: try h.writeConfig(sim, spool: ["minDurationSeconds: 30", "afterUpload: delete"]))
-            #expect(try await cli.once().status == 0)
+            let onceRun = try await cli.once()
+            #expect(onceRun.status == 0)
 
             let short = try await cli.show("short")
             #expect(short["state"] == .string("skipped") && short["lastErrorCode"] == .string("media_too_short"), "\(short)")
@@ -65,7 +66,8 @@ import Testing
             }
             // Gong's 3 requests/s may answer 429 on the way; those are retried and not counted.
             let answered = snapshot.requests.filter { $0.status != 429 }
-            #expect(answered.count == 4, "two recordings, two requests each: \(answered.map(\.path))")
+            #expect(
+                answered.count == 4, "two recordings, two requests each: \(answered.map { "\($0.path) \($0.status) \($0.at)" }) \(onceRun.output)")
             let half = try #require(snapshot.calls.values.first { $0.clientUniqueId == "pbx:half" })
             let sent = try #require(try JSONValue.parse(Data(half.body.utf8))["parties"]?.arrayValue)
             #expect(sent[0]["mediaChannelId"] == .integer(0), "the speaking rep keeps the channel")
