@@ -76,7 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let session = try await GongSession.open(config, store: store, logger: logger)
         let eraser = DataPrivacyEraser(client: session.client, gate: session.gate, clock: SystemWallClock(), retry: config.retry.policy)
-        let result = await Result(catching: { try await verification.run { try await eraser.verify($0) } })
+        let result = await Result(catching: { try await verification.run(open) { try await eraser.verify($0) } })
         await session.shutdown()
         let outcome = try result.get()
         printError(

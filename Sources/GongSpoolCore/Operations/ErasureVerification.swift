@@ -38,10 +38,12 @@ public struct ErasureVerification: Sendable {
         return order.map { ($0, entries[$0] ?? []) }
     }
 
-    /// Asks `ask` about every open subject and keeps each answer.
-    public func run(_ ask: @Sendable (ErasureSubject) async throws -> GongPrivacyData) async throws -> Outcome {
+    /// Asks `ask` about each of `subjects` (from ``open()``) and keeps each answer.
+    public func run(
+        _ subjects: [(subject: ErasureSubject, entries: [ErasureRecord])], _ ask: @Sendable (ErasureSubject) async throws -> GongPrivacyData
+    ) async throws -> Outcome {
         var outcome = Outcome()
-        for (subject, entries) in try await open() {
+        for (subject, entries) in subjects {
             let data = try await ask(subject)
             let now = clock.now()
             outcome.asked += 1
