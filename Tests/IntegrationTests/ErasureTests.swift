@@ -21,7 +21,7 @@ import Testing
         try h.spool.write("2026/11/d.wav", Fixtures.wav(seed: 2453))
         try h.spool.write("2026/11/d.json", Data("{\"parties\": [{\"phoneNumber\": \"+1 555 777 0001\"".utf8))
         let extra = "privacy:\n  countryCode: \"1\"\n"
-        let snapshot = try await GongSimulator.withRunning { sim in
+        let snapshot = try await GongSimulator.withRunning(options: .noRateLimit) { sim in
             let config = try h.writeConfig(sim, spool: ["afterUpload: archive", "archiveDirectory: \(archive)"], extra: extra)
             let cli = OperatorCLI(h, config: config)
             #expect(try await cli.once().status == 0)
@@ -109,11 +109,8 @@ import Testing
         try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2470)
         try PrivacyTests.writeCall(h, "b", other: "+15557770001", seed: 2471)
         try PrivacyTests.writeCall(h, "c", other: "+1 555 777 0002", seed: 2472)
-        var slow = SimulatorOptions()
+        var slow = SimulatorOptions.noRateLimit
         slow.erasureListedFor = 1
-        // Not a test of the rate: the commands follow each other faster than 3 a second, and a
-        // 429 (retried) would be one more request in the count below.
-        slow.requestsPerSecond = 0
         let snapshot = try await GongSimulator.withRunning(options: slow) { sim in
             let config = try h.writeConfig(sim)
             let cli = OperatorCLI(h, config: config)
@@ -269,7 +266,7 @@ import Testing
         try call(spoolA, "a1", other: "+1 555 777 0001", seed: 2480)
         try call(spoolB, "b1", other: "+1 (555) 777-0001", seed: 2481)
         try call(spoolB, "b2", other: "+1 555 777 0002", seed: 2482)
-        let snapshot = try await GongSimulator.withRunning { sim -> SimulatorSnapshot in
+        let snapshot = try await GongSimulator.withRunning(options: .noRateLimit) { sim -> SimulatorSnapshot in
             let store = try await fleet.operatorStore(database)
             var files: [String: String] = [:]
             var daemons: [Process] = []
@@ -326,7 +323,7 @@ import Testing
         defer { h.remove() }
         try PrivacyTests.writeCall(h, "a", other: "+1 555 777 0001", seed: 2490)
         try PrivacyTests.writeCall(h, "b", other: "+1 555 777 0001", seed: 2491)
-        let snapshot = try await GongSimulator.withRunning { sim in
+        let snapshot = try await GongSimulator.withRunning(options: .noRateLimit) { sim in
             let config = try h.writeConfig(sim)
             let cli = OperatorCLI(h, config: config)
             #expect(try await cli.once().status == 0)
@@ -349,5 +346,16 @@ import Testing
             return await sim.state.snapshot()
         }
         #expect(snapshot.requests.filter { $0.path.hasPrefix("/v2/data-privacy/") }.count == 1, "Gong asked once")
+    }
+}
+
+extension SimulatorOptions {
+    /// Gong without its rate limit: the erasure tests count Gong's data-privacy requests
+    /// exactly, and their commands follow each other faster than 3 a second; a 429 (retried)
+    /// would be one more request in the count. The rate is the subject of other suites.
+    static var noRateLimit: SimulatorOptions {
+        var options = SimulatorOptions()
+        options.requestsPerSecond = 0
+        return options
     }
 }
